@@ -1,0 +1,28 @@
+/**
+ * Protocol constants shared by every client. They mirror `contracts/danku/DankuLimits.sol`; a test asserts the two agree.
+ * See docs/protocol.md §1 for why each bound has the value it has.
+ */
+export const MAX_FEATURES = 1024;
+export const MIN_CLASSES = 2;
+export const MAX_CLASSES = 255;
+export const MAX_LAYER_WIDTH = 1024;
+export const MAX_LAYERS = 8;
+export const MAX_LANE_WORDS = 16384;
+export const MAX_BIAS_MAGNITUDE = 2 ** 30;
+export const MAX_SHIFT = 31;
+export const MIN_GROUPS = 2;
+export const MAX_GROUPS = 1024;
+export const MIN_PERIOD = 10;
+export const MAX_PERIOD = 2_000_000;
+export const MIN_INIT2_WINDOW = 1;
+export const MAX_INIT2_WINDOW = 255;
+export const MIN_TRAINING_BPS = 1000;
+export const MAX_TRAINING_BPS = 9000;
+export const BPS = 10_000;
+/** SWAR lanes per 256-bit word: eight 32-bit accumulators. */
+export const LANES = 8;
+/** Offset added to each int8 weight so every lane stays non-negative (docs/protocol.md §4.1). */
+export const WEIGHT_OFFSET = 128;
+export const MODEL_FORMAT_VERSION = 1;
+/** EIP-7825 per-transaction gas cap, enforced by Hardhat's default hardfork (osaka). */
+export const TX_GAS_CAP = 16_777_216;
