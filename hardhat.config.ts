@@ -1,7 +1,8 @@
 import "@nomicfoundation/hardhat-viem";
 import "@nomicfoundation/hardhat-network-helpers";
-import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { generateAbis } from "./scripts/hardhat/generate-abis";
 import type { HardhatUserConfig } from "hardhat/config";
 
 /**
@@ -25,6 +26,13 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     };
   }
   return runSuper();
+});
+
+// Every compile refreshes the typed ABIs that lib/, app/ and the CLI import.
+task(TASK_COMPILE, async (args, hre, runSuper) => {
+  const result: unknown = await runSuper(args);
+  await generateAbis(hre);
+  return result;
 });
 
 const config: HardhatUserConfig = {

@@ -15,3 +15,5 @@ export * from "./quantize";
 export * from "./onnx";
 export * from "./secrets";
 export * from "./modelImport";
+export * from "./train";
+export * from "./gasModel";

@@ -1,0 +1,361 @@
+/**
+ * DanKu chain access through viem: every read and write the CLI and the web app make against a competition.
+ * Event reading stays behind these functions so an indexer can replace `getLogs` later (scaffold-eth's advice).
+ */
+import {
+  getAddress,
+  parseEventLogs,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
+import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
+
+export type DankuWallet = WalletClient<Transport, Chain | undefined, Account>;
+
+/** Mirrors `enum Stage` in contracts/danku/IDankuCompetition.sol. */
+export const STAGES = [
+  "AwaitingSplit",
+  "TrainingReveal",
+  "Submission",
+  "ModelReveal",
+  "TestReveal",
+  "Evaluation",
+  "AwaitingFinalization",
+  "Finalized",
+  "Cancelled",
+  "SetupExpired",
+] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const STAGE_DESCRIPTIONS: Record<StageName, string> = {
+  AwaitingSplit: "waiting for the random train/test split (init2)",
+  TrainingReveal: "the organizer is revealing the training data",
+  Submission: "open for model commitments",
+  ModelReveal: "submitters reveal their committed models",
+  TestReveal: "the organizer reveals the test data",
+  Evaluation: "models are being evaluated on chain",
+  AwaitingFinalization: "evaluation is over; anyone can finalize",
+  Finalized: "finalized",
+  Cancelled: "cancelled; refunds available",
+  SetupExpired: "setup lapsed; anyone can cancel",
+};
+
+export interface CompetitionConfig {
+  featureCount: number;
+  classCount: number;
+  trainingBps: number;
+  minAccuracyBps: number;
+  init2Window: number;
+  trainingRevealPeriod: number;
+  submissionPeriod: number;
+  modelRevealPeriod: number;
+  testRevealPeriod: number;
+  evaluationPeriod: number;
+}
+
+export interface SubmissionState {
+  id: number;
+  submitter: Address;
+  commitment: Hex;
+  modelHash: Hex;
+  revealed: boolean;
+  evaluated: boolean;
+  cursor: number;
+  correct: number;
+  commitBlock: bigint;
+}
+
+export interface CompetitionState {
+  address: Address;
+  stage: StageName;
+  organizer: Address;
+  reward: bigint;
+  totalDonations: bigint;
+  config: CompetitionConfig;
+  metadataCid: string;
+  groupCount: number;
+  trainingGroupCount: number;
+  init1Block: bigint;
+  splitDone: boolean;
+  deadlines: {
+    init2Deadline: bigint;
+    trainingRevealDeadline: bigint;
+    submissionEnd: bigint;
+    modelRevealEnd: bigint;
+    testRevealEnd: bigint;
+    evaluationEnd: bigint;
+  };
+  trainingPoints: number;
+  testPoints: number;
+  usesTestData: boolean;
+  submissionCount: number;
+  best: { exists: boolean; id: number; correct: number };
+  blockNumber: bigint;
+}
+
+function configFromChain(raw: {
+  featureCount: number;
+  classCount: number;
+  trainingBps: number;
+  minAccuracyBps: number;
+  init2Window: number;
+  trainingRevealPeriod: number;
+  submissionPeriod: number;
+  modelRevealPeriod: number;
+  testRevealPeriod: number;
+  evaluationPeriod: number;
+}): CompetitionConfig {
+  return { ...raw };
+}
+
+export async function readCompetition(client: PublicClient, address: Address): Promise<CompetitionState> {
+  const contract = { address, abi: dankuCompetitionAbi } as const;
+  const [
+    stage,
+    organizer,
+    reward,
+    totalDonations,
+    config,
+    metadataCid,
+    groupCount,
+    trainingGroupCount,
+    init1Block,
+    splitDone,
+    deadlines,
+    trainingPoints,
+    testPoints,
+    usesTestData,
+    submissionCount,
+    best,
+    blockNumber,
+  ] = await Promise.all([
+    client.readContract({ ...contract, functionName: "stage" }),
+    client.readContract({ ...contract, functionName: "organizer" }),
+    client.readContract({ ...contract, functionName: "reward" }),
+    client.readContract({ ...contract, functionName: "totalDonations" }),
+    client.readContract({ ...contract, functionName: "config" }),
+    client.readContract({ ...contract, functionName: "metadataCid" }),
+    client.readContract({ ...contract, functionName: "groupCount" }),
+    client.readContract({ ...contract, functionName: "trainingGroupCount" }),
+    client.readContract({ ...contract, functionName: "init1Block" }),
+    client.readContract({ ...contract, functionName: "splitDone" }),
+    client.readContract({ ...contract, functionName: "deadlines" }),
+    client.readContract({ ...contract, functionName: "pointCount", args: [true] }),
+    client.readContract({ ...contract, functionName: "pointCount", args: [false] }),
+    client.readContract({ ...contract, functionName: "usesTestData" }),
+    client.readContract({ ...contract, functionName: "submissionCount" }),
+    client.readContract({ ...contract, functionName: "best" }),
+    client.getBlockNumber(),
+  ]);
+  return {
+    address: getAddress(address),
+    stage: STAGES[Number(stage)] ?? "Cancelled",
+    organizer,
+    reward,
+    totalDonations,
+    config: configFromChain(config),
+    metadataCid,
+    groupCount: Number(groupCount),
+    trainingGroupCount: Number(trainingGroupCount),
+    init1Block,
+    splitDone,
+    deadlines,
+    trainingPoints: Number(trainingPoints),
+    testPoints: Number(testPoints),
+    usesTestData,
+    submissionCount: Number(submissionCount),
+    best: { exists: best[0], id: Number(best[1]), correct: Number(best[2]) },
+    blockNumber,
+  };
+}
+
+export async function readSubmission(client: PublicClient, competition: Address, id: number): Promise<SubmissionState> {
+  const raw = await client.readContract({
+    address: competition,
+    abi: dankuCompetitionAbi,
+    functionName: "submissionAt",
+    args: [BigInt(id)],
+  });
+  return {
+    id,
+    submitter: raw.submitter,
+    commitment: raw.commitment,
+    modelHash: raw.modelHash,
+    revealed: raw.revealed,
+    evaluated: raw.evaluated,
+    cursor: Number(raw.cursor),
+    correct: Number(raw.correct),
+    commitBlock: BigInt(raw.commitBlock),
+  };
+}
+
+export async function readSubmissions(client: PublicClient, competition: Address): Promise<SubmissionState[]> {
+  const count = Number(
+    await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "submissionCount" }),
+  );
+  return Promise.all(Array.from({ length: count }, (_, id) => readSubmission(client, competition, id)));
+}
+
+export async function readGroupHashes(client: PublicClient, competition: Address): Promise<Hex[]> {
+  const count = Number(await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "groupCount" }));
+  return Promise.all(
+    Array.from({ length: count }, (_, g) =>
+      client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "groupHashAt", args: [BigInt(g)] }),
+    ),
+  );
+}
+
+export async function readGroupFlags(
+  client: PublicClient,
+  competition: Address,
+  groupCount: number,
+): Promise<{ isTraining: boolean[]; isRevealed: boolean[] }> {
+  const indices = Array.from({ length: groupCount }, (_, g) => BigInt(g));
+  const [isTraining, isRevealed] = await Promise.all([
+    Promise.all(indices.map((g) => client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "isTrainingGroup", args: [g] }))),
+    Promise.all(indices.map((g) => client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "isGroupRevealed", args: [g] }))),
+  ]);
+  return { isTraining, isRevealed };
+}
+
+/** Reads the revealed points (training or test) back from the data contracts, in reveal order. */
+export async function readRevealedPoints(
+  client: PublicClient,
+  competition: Address,
+  training: boolean,
+  featureCount: number,
+): Promise<DataPoint[]> {
+  const chunkCount = Number(
+    await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "dataChunkCount", args: [training] }),
+  );
+  const points: DataPoint[] = [];
+  for (let i = 0; i < chunkCount; i++) {
+    const [pointer, pointCount] = await client.readContract({
+      address: competition,
+      abi: dankuCompetitionAbi,
+      functionName: "dataChunkAt",
+      args: [training, BigInt(i)],
+    });
+    const code = await client.getCode({ address: pointer });
+    if (!code) throw new Error(`data chunk ${i} at ${pointer} has no code`);
+    // Data contracts start with a STOP byte so they can never be called (BlobStore).
+    const bytes = hexToBytesStrict(code).slice(1, 1 + Number(pointCount) * (featureCount + 1));
+    points.push(...decodePoints(bytes, featureCount));
+  }
+  return points;
+}
+
+/** The model bytes a submitter revealed, read back from its data contracts and decoded; undefined before reveal. */
+export async function readRevealedModel(client: PublicClient, competition: Address, submissionId: number): Promise<QuantizedModel | undefined> {
+  const chunks = await client.readContract({
+    address: competition,
+    abi: dankuCompetitionAbi,
+    functionName: "modelChunks",
+    args: [BigInt(submissionId)],
+  });
+  if (chunks.length === 0) return undefined;
+  const codes = await Promise.all(chunks.map((pointer) => client.getCode({ address: pointer })));
+  const parts = codes.map((code, i) => {
+    if (!code) throw new Error(`model chunk ${i} of submission ${submissionId} has no code`);
+    return hexToBytesStrict(code).slice(1);
+  });
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return decodeModel(bytes);
+}
+
+function hexToBytesStrict(hex: Hex): Uint8Array {
+  const body = hex.slice(2);
+  const out = new Uint8Array(body.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(body.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export interface CreatedCompetition {
+  address: Address;
+  init1Block: bigint;
+  transactionHash: Hex;
+}
+
+export async function createCompetition(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { factory: Address; config: CompetitionConfig; groupHashes: Hex[]; metadataCid: string; reward: bigint },
+): Promise<CreatedCompetition> {
+  const { request } = await client.simulateContract({
+    account: wallet.account,
+    blockTag: "pending",
+    address: args.factory,
+    abi: competitionFactoryAbi,
+    functionName: "createCompetition",
+    args: [args.config, args.groupHashes, args.metadataCid],
+    value: args.reward,
+  });
+  const hash = await wallet.writeContract(request);
+  const receipt = await client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`createCompetition reverted in ${hash}`);
+  const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: receipt.logs, eventName: "CompetitionCreated" });
+  if (!created) throw new Error("the factory did not emit CompetitionCreated");
+  return { address: created.args.competition, init1Block: receipt.blockNumber, transactionHash: hash };
+}
+
+export interface ListedCompetition {
+  address: Address;
+  organizer: Address;
+  reward: bigint;
+  groupCount: number;
+  trainingGroupCount: number;
+  init1Block: bigint;
+  config: CompetitionConfig;
+  metadataCid: string;
+  blockNumber: bigint;
+  transactionHash: Hex;
+}
+
+/** All competitions the factory created, from its `CompetitionCreated` events, scanning in block ranges. */
+export async function listCompetitions(
+  client: PublicClient,
+  factory: Address,
+  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+): Promise<ListedCompetition[]> {
+  const latest = options.toBlock ?? (await client.getBlockNumber());
+  const range = options.blockRange ?? 10_000n;
+  const found: ListedCompetition[] = [];
+  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
+    const to = from + range - 1n < latest ? from + range - 1n : latest;
+    const logs = await client.getContractEvents({
+      address: factory,
+      abi: competitionFactoryAbi,
+      eventName: "CompetitionCreated",
+      fromBlock: from,
+      toBlock: to,
+    });
+    for (const log of logs) {
+      const a = log.args;
+      if (!a.competition || !a.organizer || a.reward === undefined || !a.config) continue;
+      found.push({
+        address: a.competition,
+        organizer: a.organizer,
+        reward: a.reward,
+        groupCount: Number(a.groupCount),
+        trainingGroupCount: Number(a.trainingGroupCount),
+        init1Block: a.init1Block ?? 0n,
+        config: configFromChain(a.config),
+        metadataCid: a.metadataCid ?? "",
+        blockNumber: log.blockNumber,
+        transactionHash: log.transactionHash,
+      });
+    }
+  }
+  return found;
+}

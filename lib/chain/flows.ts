@@ -1,0 +1,144 @@
+/**
+ * Multi-transaction DanKu flows shared by the CLI, the demo seeder and the web app: launching a competition
+ * (init1 + init2), revealing data groups in gas-sized batches, committing a model and evaluating a submission to the
+ * end. Each step reports progress; each transaction is simulated before it is sent.
+ */
+import type { Address, Hex, PublicClient } from "viem";
+import { dankuCompetitionAbi } from "../generated/abis";
+import { createCompetition, readCompetition, readGroupFlags, readSubmission, type CompetitionConfig, type DankuWallet } from "./danku";
+import { planEvaluationChunk, planRevealBatches } from "./gas";
+import { sendContractTransaction } from "./transactions";
+import { selectTrainingGroups, type SplitResult } from "../danku/split";
+import { estimateEvaluationGas } from "../danku/gasModel";
+
+export interface LaunchedCompetition {
+  address: Address;
+  init1Block: bigint;
+  split: SplitResult;
+  transactions: Hex[];
+}
+
+/** init1 (create with reward and group hashes) then init2 (draw the split) in the next block. */
+export async function launchCompetition(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { factory: Address; config: CompetitionConfig; groupHashes: Hex[]; metadataCid: string; reward: bigint },
+  onCreated?: (address: Address, init1Block: bigint) => void,
+): Promise<LaunchedCompetition> {
+  const created = await createCompetition(wallet, client, args);
+  onCreated?.(created.address, created.init1Block);
+  const init2 = await sendContractTransaction(wallet, client, {
+    address: created.address,
+    abi: dankuCompetitionAbi,
+    functionName: "selectTrainingGroups",
+    args: [],
+  });
+  const block = await client.getBlock({ blockNumber: created.init1Block });
+  const split = selectTrainingGroups({
+    blockHash: block.hash,
+    competition: created.address,
+    groupHashes: args.groupHashes,
+    trainingBps: args.config.trainingBps,
+  });
+  return { address: created.address, init1Block: created.init1Block, split, transactions: [created.transactionHash, init2.hash] };
+}
+
+export interface SecretGroup {
+  index: number;
+  points: Hex;
+  nonce: Hex;
+}
+
+/** Reveals every not-yet-revealed training (or test) group among `groups`, batch by batch. */
+export async function revealPendingGroups(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; groups: readonly SecretGroup[]; training: boolean },
+  onProgress?: (revealedGroups: number, totalGroups: number, batch: number, batches: number) => void,
+): Promise<{ revealedGroups: number; transactions: Hex[] }> {
+  const state = await readCompetition(client, args.competition);
+  const flags = await readGroupFlags(client, args.competition, state.groupCount);
+  const pending = args.groups.filter((g) => flags.isTraining[g.index] === args.training && !flags.isRevealed[g.index]);
+  const batches = planRevealBatches(pending);
+  const transactions: Hex[] = [];
+  let revealed = 0;
+  onProgress?.(0, pending.length, 0, batches.length);
+  for (const [b, batch] of batches.entries()) {
+    const sent = await sendContractTransaction(wallet, client, {
+      address: args.competition,
+      abi: dankuCompetitionAbi,
+      functionName: args.training ? "revealTrainingGroups" : "revealTestGroups",
+      args: [batch.map((g) => BigInt(g.index)), batch.map((g) => g.points), batch.map((g) => g.nonce)],
+    });
+    transactions.push(sent.hash);
+    revealed += batch.length;
+    onProgress?.(revealed, pending.length, b + 1, batches.length);
+  }
+  return { revealedGroups: revealed, transactions };
+}
+
+/** Sends a commitment and returns the submission id the contract assigned. */
+export async function commitSubmission(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; commitment: Hex },
+): Promise<{ submissionId: number; transaction: Hex; blockNumber: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: args.competition,
+    abi: dankuCompetitionAbi,
+    functionName: "commitModel",
+    args: [args.commitment],
+  });
+  const [log] = await client.getContractEvents({
+    address: args.competition,
+    abi: dankuCompetitionAbi,
+    eventName: "ModelCommitted",
+    fromBlock: sent.receipt.blockNumber,
+    toBlock: sent.receipt.blockNumber,
+    args: { submitter: wallet.account.address },
+  });
+  const id = log?.args.submissionId;
+  if (id === undefined) throw new Error(`the commitment ${sent.hash} was mined but no ModelCommitted event was found`);
+  return { submissionId: Number(id), transaction: sent.hash, blockNumber: sent.receipt.blockNumber };
+}
+
+/**
+ * Runs a submission's evaluation to the end. Each transaction covers as many points as fit under the gas target,
+ * starting from the gas model's guess and confirmed by eth_estimateGas. Resumable: it continues from the cursor.
+ */
+export async function evaluateSubmissionToEnd(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; submissionId: number; widths?: readonly number[] },
+  onProgress?: (cursor: number, total: number, correct: number) => void,
+): Promise<{ correct: number; total: number; transactions: Hex[] }> {
+  const state = await readCompetition(client, args.competition);
+  const total = state.usesTestData ? state.testPoints : state.trainingPoints;
+  let submission = await readSubmission(client, args.competition, args.submissionId);
+  const transactions: Hex[] = [];
+  let guess = args.widths ? estimateEvaluationGas(args.widths, total).pointsPerTransaction : 500;
+  onProgress?.(submission.cursor, total, submission.correct);
+  while (!submission.evaluated) {
+    const chunk = await planEvaluationChunk(total - submission.cursor, guess, (points) =>
+      client.estimateContractGas({
+        account: wallet.account,
+        address: args.competition,
+        abi: dankuCompetitionAbi,
+        functionName: "evaluate",
+        args: [BigInt(args.submissionId), BigInt(points)],
+      }),
+    );
+    guess = chunk.points;
+    const sent = await sendContractTransaction(wallet, client, {
+      address: args.competition,
+      abi: dankuCompetitionAbi,
+      functionName: "evaluate",
+      args: [BigInt(args.submissionId), BigInt(chunk.points)],
+      gas: chunk.gas + chunk.gas / 20n,
+    });
+    transactions.push(sent.hash);
+    submission = await readSubmission(client, args.competition, args.submissionId);
+    onProgress?.(submission.cursor, total, submission.correct);
+  }
+  return { correct: submission.correct, total, transactions };
+}
