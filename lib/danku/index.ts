@@ -17,3 +17,4 @@ export * from "./secrets";
 export * from "./modelImport";
 export * from "./train";
 export * from "./gasModel";
+export * from "./metadata";

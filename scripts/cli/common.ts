@@ -1,16 +1,15 @@
 /**
  * Commands for everyone: finalize, withdraw, donate, status, list, odds, deploy.
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { parseEther, type Address } from "viem";
-import { competitionFactoryAbi, competitionFactoryBytecode, dankuCompetitionAbi } from "../../lib/generated/abis";
+import { parseEther } from "viem";
+import { dankuCompetitionAbi } from "../../lib/generated/abis";
+import { deployFactory } from "../../lib/chain/deploy";
+import { writeDeployment } from "../shared/deployments";
 import { listCompetitions, readCompetition, readSubmissions, STAGE_DESCRIPTIONS } from "../../lib/chain/danku";
 import { sendContractTransaction } from "../../lib/chain/transactions";
 import { manipulationOdds } from "../../lib/danku/odds";
 import { BPS } from "../../lib/danku/constants";
 import { CliError, connect, eth, Output, parseAddress, resolveFactory, signer, type GlobalOptions } from "./context";
-import { writeAtomically } from "./files";
 
 type CompetitionOptions = GlobalOptions & { competition: string };
 
@@ -145,26 +144,11 @@ export function oddsCommand(options: { groups: string; trainingRatio: string; at
 /** Deploys the factory (which deploys the competition implementation) and records it in deployments/<chainId>.json. */
 export async function deployCommand(options: GlobalOptions, output: Output): Promise<void> {
   const context = await connect(options);
-  const wallet = signer(context);
-  const hash = await wallet.deployContract({
-    abi: competitionFactoryAbi,
-    bytecode: competitionFactoryBytecode,
-    account: wallet.account,
-    chain: context.chain,
-  });
-  const receipt = await context.client.waitForTransactionReceipt({ hash });
-  const address: Address | null | undefined = receipt.contractAddress;
-  if (receipt.status !== "success" || !address) throw new CliError(`deploying the factory failed in ${hash}`);
-  const dir = path.join(process.cwd(), "deployments");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${context.chain.id}.json`);
-  writeAtomically(
-    file,
-    JSON.stringify({ chainId: context.chain.id, CompetitionFactory: { address, deploymentBlock: receipt.blockNumber.toString(), transactionHash: hash } }, null, 2),
-  );
-  output.result(`CompetitionFactory deployed at ${address} (block ${receipt.blockNumber}); recorded in ${file}`, {
-    factory: address,
-    deploymentBlock: receipt.blockNumber,
+  const deployment = await deployFactory(signer(context), context.client);
+  const file = writeDeployment(deployment);
+  output.result(`CompetitionFactory deployed at ${deployment.address} (block ${deployment.deploymentBlock}); recorded in ${file}`, {
+    factory: deployment.address,
+    deploymentBlock: deployment.deploymentBlock,
     file,
   });
 }

@@ -3,7 +3,6 @@
  * either for people (stderr progress, stdout summary) or for agents (`--json`: one JSON document on stdout).
  */
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import {
   createPublicClient,
   createWalletClient,
@@ -19,6 +18,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import type { DankuWallet } from "../../lib/chain/danku";
 import { explainError } from "../../lib/chain/transactions";
+import { readDeployment } from "../shared/deployments";
 
 export const PRIVATE_KEY_ENV = "MODELBOUNTY_PRIVATE_KEY";
 export const FACTORY_ENV = "MODELBOUNTY_FACTORY";
@@ -107,16 +107,13 @@ export function parseAddress(value: string | undefined, what: string): Address {
   return getAddress(value);
 }
 
-/** Factory address: --factory, then $MODELBOUNTY_FACTORY, then deployments/<chainId>.json written by the deploy script. */
+/** Factory address: --factory, then $MODELBOUNTY_FACTORY, then deployments/<chainId>.json written by the deploy command. */
 export function resolveFactory(options: GlobalOptions, chainId: number): Address {
   const explicit = options.factory ?? process.env[FACTORY_ENV];
   if (explicit) return parseAddress(explicit, "the factory address");
-  const file = path.join(process.cwd(), "deployments", `${chainId}.json`);
-  if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as { CompetitionFactory?: { address?: string } };
-    return parseAddress(parsed.CompetitionFactory?.address, `CompetitionFactory in ${file}`);
-  }
-  throw new CliError(`no factory known for chain ${chainId}: pass --factory, set ${FACTORY_ENV}, or deploy with npm run deploy`);
+  const recorded = readDeployment(chainId);
+  if (recorded) return recorded.address;
+  throw new CliError(`no factory known for chain ${chainId}: pass --factory, set ${FACTORY_ENV}, or deploy with npm run deploy:local`);
 }
 
 export function readTextFile(file: string, what: string): string {

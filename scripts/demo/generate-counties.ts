@@ -1,7 +1,7 @@
 /**
  * Writes public/demo/us-counties.csv: a synthetic dataset shaped like the DanKu launch's US county election data
  * (latitude, longitude, winning party). Deterministic (seeded PRNG), so the file in git is reproducible:
- * `npx tsx scripts/demo/generate-counties.ts`. Not real election results: a plausible geography of urban/coastal
+ * `npx ts-node --transpile-only scripts/demo/generate-counties.ts`. Not real election results: a plausible geography of urban/coastal
  * and rural counties with label noise, so that a small network learns it to ~85–90 %.
  */
 import { writeFileSync } from "node:fs";
