@@ -47,16 +47,31 @@ export async function planEvaluationChunk(
   initialGuess: number,
   estimate: (points: number) => Promise<bigint>,
 ): Promise<{ points: number; gas: bigint }> {
+  const target = BigInt(TARGET_TX_GAS);
+  // A batch over the node's gas cap makes eth_estimateGas fail rather than return a large number: halve and retry.
+  // Only a failure for a single point is a real revert, and is passed on.
+  const tryEstimate = async (points: number): Promise<bigint | undefined> => {
+    try {
+      return await estimate(points);
+    } catch (error) {
+      if (points === 1) throw error;
+      return undefined;
+    }
+  };
   let points = Math.max(1, Math.min(remaining, initialGuess));
-  for (let attempt = 0; attempt < 12; attempt++) {
-    const gas = await estimate(points);
-    if (gas <= BigInt(TARGET_TX_GAS)) {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const gas = await tryEstimate(points);
+    if (gas === undefined) {
+      points = Math.max(1, Math.floor(points / 2));
+      continue;
+    }
+    if (gas <= target) {
       // Grow once if the guess was very conservative.
-      if (points < remaining && gas < BigInt(TARGET_TX_GAS) / 2n) {
-        const grown = Math.min(remaining, Math.floor(points * Number(BigInt(TARGET_TX_GAS) * 9n / 10n) / Number(gas)));
+      if (points < remaining && gas < target / 2n) {
+        const grown = Math.min(remaining, Math.floor((points * Number((target * 9n) / 10n)) / Number(gas)));
         if (grown > points) {
-          const grownGas = await estimate(grown);
-          if (grownGas <= BigInt(TARGET_TX_GAS)) return { points: grown, gas: grownGas };
+          const grownGas = await tryEstimate(grown);
+          if (grownGas !== undefined && grownGas <= target) return { points: grown, gas: grownGas };
         }
       }
       return { points, gas };

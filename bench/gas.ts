@@ -1,0 +1,285 @@
+/**
+ * `npm run bench:gas`: gas of every DanKu step on the issue's networks and test-set sizes, on Hardhat's in-process
+ * chain (hardfork osaka, 16,777,216 gas per transaction). Every step goes through the same library flows as the CLI
+ * and the web app. Writes bench/results/gas.json and prints a table; also checks lib/danku/gasModel.ts against the
+ * measured evaluation transactions and prints the fitted coefficients.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import { parseEther, toHex, type Hex, type PublicClient } from "viem";
+import { mine } from "@nomicfoundation/hardhat-network-helpers";
+import { dankuCompetitionAbi } from "../lib/generated/abis";
+import { readCompetition, type DankuWallet } from "../lib/chain/danku";
+import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, revealPendingGroups } from "../lib/chain/flows";
+import { sendContractTransaction } from "../lib/chain/transactions";
+import { deployFactory } from "../lib/chain/deploy";
+import { buildDataGroups } from "../lib/danku/groups";
+import { encodeModel, macsPerPoint, modelHash, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
+import { evaluateAccuracy } from "../lib/danku/forward";
+import { estimateEvaluationGas } from "../lib/danku/gasModel";
+import { seededUniform } from "../lib/danku/train";
+import { TX_GAS_CAP } from "../lib/danku/constants";
+
+interface BenchCase {
+  widths: number[];
+  testPoints: number;
+  pointsPerGroup: number;
+}
+
+const CASES: BenchCase[] = [
+  { widths: [2, 4, 4, 2], testPoints: 100, pointsPerGroup: 10 },
+  { widths: [2, 4, 4, 2], testPoints: 1_000, pointsPerGroup: 20 },
+  { widths: [2, 4, 4, 2], testPoints: 10_000, pointsPerGroup: 20 },
+  { widths: [2, 16, 16, 2], testPoints: 100, pointsPerGroup: 10 },
+  { widths: [2, 16, 16, 2], testPoints: 1_000, pointsPerGroup: 20 },
+  { widths: [2, 16, 16, 2], testPoints: 10_000, pointsPerGroup: 20 },
+  { widths: [784, 32, 10], testPoints: 100, pointsPerGroup: 10 },
+  { widths: [784, 32, 10], testPoints: 1_000, pointsPerGroup: 10 },
+];
+
+const TRAINING_BPS = 1000;
+const PERIOD = 10;
+
+function randomModel(widths: number[], rand: () => number): QuantizedModel {
+  const layers = widths.slice(1).map((fanOut, l) => {
+    const fanIn = widths[l]!;
+    const isOutput = l === widths.length - 2;
+    return {
+      // Shifts keep hidden activations spread over 0..255 for random int8 weights and byte inputs.
+      shift: isOutput ? 0 : Math.max(0, Math.round(Math.log2(Math.sqrt(fanIn) * 40 * 128) - 8)),
+      biases: Array.from({ length: fanOut }, () => Math.round((rand() - 0.5) * 2000)),
+      weights: Array.from({ length: fanOut }, () => Array.from({ length: fanIn }, () => Math.floor(rand() * 256) - 128)),
+    };
+  });
+  return { widths, layers };
+}
+
+function randomPoints(count: number, featureCount: number, classCount: number, rand: () => number): DataPoint[] {
+  return Array.from({ length: count }, () => ({
+    features: Uint8Array.from({ length: featureCount }, () => Math.floor(rand() * 256)),
+    label: Math.floor(rand() * classCount),
+  }));
+}
+
+/** Smallest group count whose test share is exactly `testGroups` at TRAINING_BPS. */
+function groupCountFor(testGroups: number): number {
+  let g = testGroups;
+  while (g - Math.floor((g * TRAINING_BPS) / 10_000) !== testGroups) g++;
+  return g;
+}
+
+async function gasOf(client: PublicClient, hashes: readonly Hex[]): Promise<bigint[]> {
+  return Promise.all(hashes.map(async (hash) => (await client.getTransactionReceipt({ hash })).gasUsed));
+}
+
+const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+const max = (values: readonly bigint[]): bigint => values.reduce((a, b) => (b > a ? b : a), 0n);
+
+interface EvaluationSample {
+  widths: number[];
+  points: number;
+  gas: number;
+}
+
+async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWallet, client: PublicClient, samples: EvaluationSample[]) {
+  const rand = seededUniform(c.widths.reduce((a, b) => a * 31 + b, c.testPoints));
+  const featureCount = c.widths[0]!;
+  const classCount = c.widths[c.widths.length - 1]!;
+  const testGroups = Math.ceil(c.testPoints / c.pointsPerGroup);
+  const groupCount = groupCountFor(testGroups);
+  const points = randomPoints(groupCount * c.pointsPerGroup, featureCount, classCount, rand);
+  const groups = buildDataGroups(points, { groupCount, featureCount, classCount });
+  const factory = await deployFactory(organizer, client);
+
+  const launched = await launchCompetition(organizer, client, {
+    factory: factory.address,
+    config: {
+      featureCount,
+      classCount,
+      trainingBps: TRAINING_BPS,
+      minAccuracyBps: 0,
+      init2Window: 5,
+      trainingRevealPeriod: 1_000,
+      submissionPeriod: PERIOD,
+      modelRevealPeriod: PERIOD,
+      testRevealPeriod: 1_000,
+      evaluationPeriod: 100_000,
+    },
+    groupHashes: groups.map((g) => g.hash),
+    metadataCid: "",
+    reward: parseEther("1"),
+  });
+  const [createGas, init2Gas] = await gasOf(client, launched.transactions);
+  const secretGroups = groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce }));
+  const log = (m: string) => { if (process.env.BENCH_DEBUG) process.stderr.write(`  ${m}\n`); };
+  log("launched");
+  const training = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: true });
+  log("training revealed");
+  const trainingRevealGas = await gasOf(client, training.transactions);
+
+  const model = randomModel(c.widths, rand);
+  const bytes = encodeModel(model);
+  const salt = toHex(new Uint8Array(32).fill(7));
+  const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
+  const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
+  const [commitGas] = await gasOf(client, [committed.transaction]);
+  let state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.submissionEnd - state.blockNumber));
+  const revealedModel = await sendContractTransaction(submitter, client, {
+    address: launched.address,
+    abi: dankuCompetitionAbi,
+    functionName: "revealModel",
+    args: [BigInt(committed.submissionId), toHex(bytes), salt],
+  });
+  state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.modelRevealEnd - state.blockNumber));
+  const test = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: false });
+  const testRevealGas = await gasOf(client, test.transactions);
+  state = await readCompetition(client, launched.address);
+  if (state.testPoints !== c.testPoints || !state.usesTestData) throw new Error(`expected ${c.testPoints} test points, chain has ${state.testPoints}`);
+
+  log("test revealed");
+  const evaluation = await evaluateSubmissionToEnd(submitter, client, { competition: launched.address, submissionId: committed.submissionId, widths: c.widths }, (cursor, total) => log(`evaluated ${cursor}/${total}`));
+  const evaluationGas = await gasOf(client, evaluation.transactions);
+  // Check the chain's score against the reference forward pass on the revealed test points.
+  const isTraining = new Set(launched.split.training);
+  const testPoints = groups.filter((g) => !isTraining.has(g.index)).flatMap((g) => g.points);
+  const reference = evaluateAccuracy(model, testPoints);
+  if (reference.correct !== evaluation.correct) throw new Error(`chain scored ${evaluation.correct}, reference ${reference.correct}`);
+  let cursor = 0;
+  for (const [i, hash] of evaluation.transactions.entries()) {
+    const logs = await client.getContractEvents({
+      address: launched.address,
+      abi: dankuCompetitionAbi,
+      eventName: "EvaluationProgressed",
+      blockHash: (await client.getTransactionReceipt({ hash })).blockHash,
+    });
+    const next = Number(logs[0]?.args.cursor ?? cursor);
+    samples.push({ widths: c.widths, points: next - cursor, gas: Number(evaluationGas[i]) });
+    cursor = next;
+  }
+
+  state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.evaluationEnd - state.blockNumber));
+  const finalized = await sendContractTransaction(submitter, client, { address: launched.address, abi: dankuCompetitionAbi, functionName: "finalize", args: [] });
+
+  const macs = macsPerPoint(c.widths);
+  const weights = c.widths.slice(1).reduce((n, w, l) => n + w * c.widths[l]!, 0);
+  const all = [createGas!, init2Gas!, ...trainingRevealGas, commitGas!, revealedModel.receipt.gasUsed, ...testRevealGas, ...evaluationGas, finalized.receipt.gasUsed];
+  const totalEvaluation = sum(evaluationGas);
+  return {
+    network: c.widths.join("-"),
+    points: c.testPoints,
+    groups: groupCount,
+    totalGas: Number(sum(all)),
+    maxTxGas: Number(max(all)),
+    gasPerPoint: Number(totalEvaluation) / c.testPoints,
+    gasPerMac: Number(totalEvaluation) / (c.testPoints * macs),
+    gasPerStoredWeight: Number(revealedModel.receipt.gasUsed) / weights,
+    gasPerRevealedPoint: Number(sum(testRevealGas)) / c.testPoints,
+    steps: {
+      create: Number(createGas),
+      init2: Number(init2Gas),
+      trainingReveal: trainingRevealGas.map(Number),
+      commit: Number(commitGas),
+      revealModel: Number(revealedModel.receipt.gasUsed),
+      testReveal: testRevealGas.map(Number),
+      evaluation: evaluationGas.map(Number),
+      evaluationTotal: Number(totalEvaluation),
+      finalize: Number(finalized.receipt.gasUsed),
+    },
+    macsPerPoint: macs,
+    storedWeights: weights,
+    evaluationTransactions: evaluation.transactions.length,
+    withinTxCap: max(all) < BigInt(TX_GAS_CAP),
+  };
+}
+
+/** Least squares gas ≈ a·1 + b·points per network, i.e. per-transaction and per-point gas. */
+function fit(samples: EvaluationSample[]): { perTransaction: number; perPoint: number } | undefined {
+  const n = samples.length;
+  if (n < 2) return undefined;
+  const mx = samples.reduce((s, x) => s + x.points, 0) / n;
+  const my = samples.reduce((s, x) => s + x.gas, 0) / n;
+  const sxx = samples.reduce((s, x) => s + (x.points - mx) ** 2, 0);
+  if (sxx === 0) return undefined;
+  const b = samples.reduce((s, x) => s + (x.points - mx) * (x.gas - my), 0) / sxx;
+  return { perTransaction: my - b * mx, perPoint: b };
+}
+
+async function main(): Promise<void> {
+  let finished = false;
+  process.on("beforeExit", () => {
+    if (!finished) process.stderr.write("bench: the event loop emptied before the benchmark finished\n");
+  });
+  const client = (await hre.viem.getPublicClient()) as unknown as PublicClient;
+  const [organizer, submitter] = (await hre.viem.getWalletClients()) as unknown as DankuWallet[];
+  if (!organizer || !submitter) throw new Error("needs two accounts");
+  const samples: EvaluationSample[] = [];
+  const results = [];
+  // BENCH_CASES="2-16-16-2:10000,784-32-10:100" runs a subset.
+  const only = process.env.BENCH_CASES?.split(",").map((s) => s.trim());
+  for (const c of CASES.filter((x) => !only || only.includes(`${x.widths.join("-")}:${x.testPoints}`))) {
+    const started = Date.now();
+    const result = await runCase(c, organizer, submitter, client, samples);
+    results.push(result);
+    process.stdout.write(`${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+
+  const rows = results.map((r) => [
+    r.network.padEnd(10),
+    String(r.points).padStart(6),
+    r.totalGas.toLocaleString("en-US").padStart(13),
+    r.maxTxGas.toLocaleString("en-US").padStart(11),
+    String(r.evaluationTransactions).padStart(4),
+    r.gasPerPoint.toFixed(0).padStart(8),
+    r.gasPerMac.toFixed(2).padStart(7),
+    r.gasPerStoredWeight.toFixed(1).padStart(8),
+    r.gasPerRevealedPoint.toFixed(0).padStart(8),
+  ]);
+  process.stdout.write(
+    [
+      "",
+      "network     points     totalGas    maxTxGas  evTx  gas/pt gas/MAC gas/wgt gas/revPt",
+      ...rows.map((r) => r.join(" ")),
+      "",
+    ].join("\n"),
+  );
+
+  // The gas model against the measurements, and a per-network fit to update its coefficients from.
+  const model = new Map<string, { estimated: number; measured: number }>();
+  for (const s of samples) {
+    const key = s.widths.join("-");
+    const estimate = estimateEvaluationGas(s.widths, s.points);
+    const entry = model.get(key) ?? { estimated: 0, measured: 0 };
+    entry.estimated += estimate.perTransactionGas + s.points * estimate.perPointGas;
+    entry.measured += s.gas;
+    model.set(key, entry);
+  }
+  const gasModel = [...model.entries()].map(([network, v]) => {
+    const fitted = fit(samples.filter((s) => s.widths.join("-") === network));
+    return { network, relativeError: (v.estimated - v.measured) / v.measured, fitted };
+  });
+  for (const m of gasModel) {
+    process.stdout.write(
+      `gas model ${m.network.padEnd(10)} error ${(m.relativeError * 100).toFixed(1).padStart(6)} %` +
+        (m.fitted ? `   fit: ${m.fitted.perTransaction.toFixed(0)} + ${m.fitted.perPoint.toFixed(1)}·points` : "") +
+        "\n",
+    );
+  }
+
+  const outDir = path.join(__dirname, "results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    path.join(outDir, "gas.json"),
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), hardfork: hre.config.networks.hardhat.hardfork, txGasCap: TX_GAS_CAP, cases: results, gasModel, evaluationSamples: samples }, null, 2)}\n`,
+  );
+  process.stdout.write(`wrote ${path.join(outDir, "gas.json")}\n`);
+  finished = true;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
