@@ -13,6 +13,7 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
+import { multicall } from "viem/actions";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
 import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
 
@@ -358,4 +359,214 @@ export async function listCompetitions(
     }
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Marketplace reads (web app): competition summaries in batched calls and event helpers. Like `listCompetitions`,
+// every event read goes through these functions so an indexer can replace `getLogs` later.
+
+/** What the marketplace shows per competition: the creation event plus the state that changes over time. */
+export interface CompetitionSummary extends ListedCompetition {
+  stage: StageName;
+  totalDonations: bigint;
+  deadlines: CompetitionState["deadlines"];
+  submissionCount: number;
+  best: CompetitionState["best"];
+  usesTestData: boolean;
+  trainingPoints: number;
+  testPoints: number;
+}
+
+/** The calls behind one {@link CompetitionSummary}, in the order {@link readCompetitionSummaries} decodes them. */
+function summaryCalls(address: Address) {
+  const contract = { address, abi: dankuCompetitionAbi } as const;
+  return [
+    { ...contract, functionName: "stage" },
+    { ...contract, functionName: "totalDonations" },
+    { ...contract, functionName: "deadlines" },
+    { ...contract, functionName: "submissionCount" },
+    { ...contract, functionName: "best" },
+  ] as const;
+}
+
+/** Only needed to put a best score over its total, i.e. once a submission has been evaluated. */
+function scoreCalls(address: Address) {
+  const contract = { address, abi: dankuCompetitionAbi } as const;
+  return [
+    { ...contract, functionName: "usesTestData" },
+    { ...contract, functionName: "pointCount", args: [true] },
+    { ...contract, functionName: "pointCount", args: [false] },
+  ] as const;
+}
+
+type MulticallResult = { status: "success"; result: unknown } | { status: "failure"; error: Error };
+
+/**
+ * Runs many view calls at one block in few `eth_call`s: through Multicall3 when the chain has one
+ * (`multicallAddress`), otherwise as a deployless multicall (the Multicall3 bytecode runs inside `eth_call`, so
+ * nothing has to be deployed). A deployless multicall returns its results as the code of a contract being created,
+ * which nodes cap at 24,576 bytes (EIP-170), hence `perCall` groups of calls per eth_call. The groups run
+ * concurrently: over a batching transport they travel in one HTTP request.
+ */
+async function multicallGroups(
+  client: PublicClient,
+  groups: readonly (readonly { address: Address; abi: typeof dankuCompetitionAbi; functionName: string; args?: readonly unknown[] }[])[],
+  options: { blockNumber: bigint; multicallAddress?: Address; perCall: number },
+): Promise<MulticallResult[][]> {
+  const chunks: (typeof groups)[number][][] = [];
+  for (let i = 0; i < groups.length; i += options.perCall) chunks.push(groups.slice(i, i + options.perCall));
+  // Each chunk must stay one eth_call: a client with multicall batching (wagmi turns it on) would merge them all.
+  const unbatched = { ...client, batch: undefined } as PublicClient;
+  const results = await Promise.all(
+    chunks.map((chunk) =>
+      multicall(unbatched, {
+        contracts: chunk.flat() as never,
+        allowFailure: true,
+        blockNumber: options.blockNumber,
+        batchSize: 0, // one eth_call per chunk
+        ...(options.multicallAddress ? { multicallAddress: options.multicallAddress } : { deployless: true }),
+      }) as Promise<MulticallResult[]>,
+    ),
+  );
+  const out: MulticallResult[][] = [];
+  chunks.forEach((chunk, c) => {
+    let at = 0;
+    for (const group of chunk) {
+      out.push((results[c] ?? []).slice(at, at + group.length));
+      at += group.length;
+    }
+  });
+  return out;
+}
+
+function succeeded(results: readonly MulticallResult[], count: number): unknown[] | undefined {
+  if (results.length !== count || results.some((r) => r.status !== "success")) return undefined;
+  return results.map((r) => (r.status === "success" ? r.result : undefined));
+}
+
+/**
+ * Reads the changing state of many competitions at one block in a handful of `eth_call`s (see `multicallGroups`):
+ * first stage, donations, deadlines, submission count and best score of all, then the evaluation data size of those
+ * with a best score. A competition whose calls fail is reported in `failed` instead of failing the whole list.
+ */
+export async function readCompetitionSummaries(
+  client: PublicClient,
+  listed: readonly ListedCompetition[],
+  options: { blockNumber?: bigint; multicallAddress?: Address; competitionsPerCall?: number } = {},
+): Promise<{ summaries: CompetitionSummary[]; failed: Address[]; blockNumber: bigint }> {
+  const blockNumber = options.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
+  if (listed.length === 0) return { summaries: [], failed: [], blockNumber };
+  // ~1 kB of results per competition in the first pass, ~0.5 kB in the second.
+  const perCall = options.competitionsPerCall ?? 16;
+  const multicall = { blockNumber, multicallAddress: options.multicallAddress };
+  const first = await multicallGroups(client, listed.map((c) => summaryCalls(c.address)), { ...multicall, perCall });
+  const summaries: CompetitionSummary[] = [];
+  const failed: Address[] = [];
+  listed.forEach((competition, i) => {
+    const values = succeeded(first[i] ?? [], 5);
+    if (!values) {
+      failed.push(competition.address);
+      return;
+    }
+    const [stage, totalDonations, deadlines, submissionCount, best] = values;
+    const [bestExists, bestId, bestCorrect] = best as readonly [boolean, bigint, bigint];
+    summaries.push({
+      ...competition,
+      stage: STAGES[Number(stage)] ?? "Cancelled",
+      totalDonations: totalDonations as bigint,
+      deadlines: deadlines as CompetitionState["deadlines"],
+      submissionCount: Number(submissionCount),
+      best: { exists: bestExists, id: Number(bestId), correct: Number(bestCorrect) },
+      usesTestData: false,
+      trainingPoints: 0,
+      testPoints: 0,
+    });
+  });
+  const scored = summaries.filter((s) => s.best.exists);
+  if (scored.length > 0) {
+    const second = await multicallGroups(client, scored.map((s) => scoreCalls(s.address)), { ...multicall, perCall: perCall * 2 });
+    scored.forEach((summary, i) => {
+      const values = succeeded(second[i] ?? [], 3);
+      if (!values) return;
+      summary.usesTestData = values[0] as boolean;
+      summary.trainingPoints = Number(values[1]);
+      summary.testPoints = Number(values[2]);
+    });
+  }
+  return { summaries, failed, blockNumber };
+}
+
+async function scanBlockRanges(
+  client: PublicClient,
+  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint },
+  scan: (fromBlock: bigint, toBlock: bigint) => Promise<void>,
+): Promise<bigint> {
+  const latest = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
+  const range = options.blockRange ?? 10_000n;
+  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
+    await scan(from, from + range - 1n < latest ? from + range - 1n : latest);
+  }
+  return latest;
+}
+
+export interface Donation {
+  donor: Address;
+  amount: bigint;
+  /** The competition's donation total after this donation. */
+  totalDonations: bigint;
+  blockNumber: bigint;
+  transactionHash: Hex;
+  logIndex: number;
+}
+
+/** Every donation to a competition, oldest first, from its `DonationReceived` events. */
+export async function listDonations(
+  client: PublicClient,
+  competition: Address,
+  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+): Promise<Donation[]> {
+  const found: Donation[] = [];
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({
+      address: competition,
+      abi: dankuCompetitionAbi,
+      eventName: "DonationReceived",
+      fromBlock,
+      toBlock,
+    });
+    for (const log of logs) {
+      const { donor, amount, totalDonations } = log.args;
+      if (!donor || amount === undefined || totalDonations === undefined) continue;
+      found.push({ donor, amount, totalDonations, blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex });
+    }
+  });
+  return found;
+}
+
+/**
+ * The competitions (of any factory: filter by address yourself) in which `submitter` committed a model, from
+ * `ModelCommitted` events filtered by the indexed submitter: one `getLogs` per block range for all competitions.
+ */
+export async function listCompetitionsEnteredBy(
+  client: PublicClient,
+  submitter: Address,
+  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+): Promise<Set<Address>> {
+  const found = new Set<Address>();
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({
+      abi: dankuCompetitionAbi,
+      eventName: "ModelCommitted",
+      args: { submitter },
+      fromBlock,
+      toBlock,
+    });
+    for (const log of logs) found.add(getAddress(log.address));
+  });
+  return found;
+}
+
+/** What `account` may withdraw from a competition now (payout or refunds). */
+export async function readWithdrawable(client: PublicClient, competition: Address, account: Address): Promise<bigint> {
+  return client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "withdrawable", args: [account] });
 }

@@ -119,22 +119,24 @@ export async function evaluateSubmissionToEnd(
   let guess = args.widths ? estimateEvaluationGas(args.widths, total).pointsPerTransaction : 500;
   onProgress?.(submission.cursor, total, submission.correct);
   while (!submission.evaluated) {
-    const chunk = await planEvaluationChunk(total - submission.cursor, guess, (points) =>
-      client.estimateContractGas({
+    const chunk = await planEvaluationChunk(total - submission.cursor, guess, async (points, gas) => {
+      await client.simulateContract({
         account: wallet.account,
         address: args.competition,
         abi: dankuCompetitionAbi,
         functionName: "evaluate",
         args: [BigInt(args.submissionId), BigInt(points)],
-      }),
-    );
+        gas,
+        blockTag: "pending",
+      });
+    });
     guess = chunk.points;
     const sent = await sendContractTransaction(wallet, client, {
       address: args.competition,
       abi: dankuCompetitionAbi,
       functionName: "evaluate",
       args: [BigInt(args.submissionId), BigInt(chunk.points)],
-      gas: chunk.gas + chunk.gas / 20n,
+      gas: chunk.gas,
     });
     transactions.push(sent.hash);
     submission = await readSubmission(client, args.competition, args.submissionId);

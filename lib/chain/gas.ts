@@ -39,45 +39,26 @@ export function planRevealBatches<T extends RevealableGroup>(groups: readonly T[
 }
 
 /**
- * Chooses how many points one evaluate transaction may cover: starts from a guess and shrinks with real
- * estimates until the transaction fits under {@link TARGET_TX_GAS}.
+ * Chooses how many points one evaluate transaction may cover. `simulate(points, gas)` must run the call with that gas
+ * limit (eth_call) and throw if it fails. The evaluator is deterministic, so a call that succeeds with
+ * {@link TARGET_TX_GAS} proves the transaction will too. eth_estimateGas is not used: some nodes (Hardhat's EDR
+ * with the osaka cap) fail estimates above a few million gas instead of searching below the cap.
  */
 export async function planEvaluationChunk(
   remaining: number,
   initialGuess: number,
-  estimate: (points: number) => Promise<bigint>,
+  simulate: (points: number, gas: bigint) => Promise<void>,
 ): Promise<{ points: number; gas: bigint }> {
-  const target = BigInt(TARGET_TX_GAS);
-  // A batch over the node's gas cap makes eth_estimateGas fail rather than return a large number: halve and retry.
-  // Only a failure for a single point is a real revert, and is passed on.
-  const tryEstimate = async (points: number): Promise<bigint | undefined> => {
-    try {
-      return await estimate(points);
-    } catch (error) {
-      if (points === 1) throw error;
-      return undefined;
-    }
-  };
+  const gas = BigInt(TARGET_TX_GAS);
   let points = Math.max(1, Math.min(remaining, initialGuess));
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const gas = await tryEstimate(points);
-    if (gas === undefined) {
-      points = Math.max(1, Math.floor(points / 2));
-      continue;
-    }
-    if (gas <= target) {
-      // Grow once if the guess was very conservative.
-      if (points < remaining && gas < target / 2n) {
-        const grown = Math.min(remaining, Math.floor((points * Number((target * 9n) / 10n)) / Number(gas)));
-        if (grown > points) {
-          const grownGas = await tryEstimate(grown);
-          if (grownGas !== undefined && grownGas <= target) return { points: grown, gas: grownGas };
-        }
-      }
+  for (;;) {
+    try {
+      await simulate(points, gas);
       return { points, gas };
+    } catch (error) {
+      // Too many points run out of gas; a single point that fails is a real revert and is passed on.
+      if (points === 1) throw error;
+      points = Math.max(1, Math.floor(points * 0.8));
     }
-    if (points === 1) throw new Error(`evaluating a single point needs ${gas} gas, more than one transaction may use`);
-    points = Math.max(1, Math.floor((points * TARGET_TX_GAS * 0.95) / Number(gas)));
   }
-  throw new Error("could not size an evaluation transaction under the gas cap");
 }
