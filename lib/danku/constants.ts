@@ -8,6 +8,11 @@ export const MAX_CLASSES = 255;
 export const MAX_LAYER_WIDTH = 1024;
 export const MAX_LAYERS = 8;
 export const MAX_LANE_WORDS = 16384;
+/**
+ * Encoded model length limit: revealing stores the bytes as contract code (≈ 225 gas per byte), and the reveal must fit
+ * one transaction under the EIP-7825 cap. In practice this, not MAX_LANE_WORDS, bounds the model size.
+ */
+export const MAX_MODEL_BYTES = 65_536;
 export const MAX_BIAS_MAGNITUDE = 2 ** 30;
 export const MAX_SHIFT = 31;
 export const MIN_GROUPS = 2;

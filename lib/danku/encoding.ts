@@ -11,6 +11,7 @@ import {
   MAX_LANE_WORDS,
   MAX_LAYERS,
   MAX_LAYER_WIDTH,
+  MAX_MODEL_BYTES,
   MAX_SHIFT,
   MIN_CLASSES,
   MODEL_FORMAT_VERSION,
@@ -170,6 +171,10 @@ export function validateModel(model: QuantizedModel, expected?: { featureCount: 
   const words = laneWords(widths);
   if (words > MAX_LANE_WORDS) {
     throw new ModelFormatError(`the model is too large for the evaluator: ${words} lane words, limit ${MAX_LANE_WORDS}`);
+  }
+  const length = encodedModelLength(widths);
+  if (length > MAX_MODEL_BYTES) {
+    throw new ModelFormatError(`the encoded model is ${length} bytes; a reveal must fit one transaction, limit ${MAX_MODEL_BYTES} bytes`);
   }
   layers.forEach((layer, l) => {
     const fanIn = widths[l] as number;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {CompetitionConfig, IDankuCompetition} from "./IDankuCompetition.sol";
+import {DankuConfig} from "./DankuConfig.sol";
+import {DankuCompetition} from "./DankuCompetition.sol";
+import {DankuEvaluatorEngine} from "./DankuEvaluatorEngine.sol";
+
+/// @title CompetitionFactory
+/// @notice Creates DanKu competitions as EIP-1167 clones of one implementation and initializes each in the
+/// same transaction (init1), so nobody can initialize a competition but its creator.
+contract CompetitionFactory {
+    /// @notice The DankuCompetition implementation every competition delegates to.
+    address public immutable implementation;
+
+    address[] private _competitions;
+
+    /// @notice A competition was created (init1) with `reward` wei and `groupCount` committed group hashes.
+    event CompetitionCreated(
+        address indexed competition,
+        address indexed organizer,
+        uint256 reward,
+        uint256 groupCount,
+        uint256 trainingGroupCount,
+        uint256 init1Block,
+        CompetitionConfig config,
+        string metadataCid
+    );
+
+    /// @notice There is no competition number `index` (the factory has created `count`).
+    error CompetitionIndexOutOfRange(uint256 index, uint256 count);
+
+    /// @dev Deploys the forward-pass engine and the competition implementation that uses it.
+    constructor() {
+        implementation = address(new DankuCompetition(new DankuEvaluatorEngine()));
+    }
+
+    /// @notice Creates a competition with reward `msg.value` (> 0): init1 of docs/protocol.md.
+    /// @param config Dataset shape, split share, accuracy threshold and stage periods (bounds: docs §1).
+    /// @param groupHashes keccak256(points ‖ nonce) per data group, 2 … 1024 of them.
+    /// @param metadataCid Content identifier of the competition's metadata.
+    /// @return competition The new competition's address.
+    function createCompetition(
+        CompetitionConfig calldata config,
+        bytes32[] calldata groupHashes,
+        string calldata metadataCid
+    ) external payable returns (address competition) {
+        if (msg.value == 0) revert IDankuCompetition.ZeroReward();
+        uint256 nTrain = DankuConfig.validate(config, groupHashes.length);
+        competition = Clones.clone(implementation);
+        DankuCompetition(payable(competition)).initialize{value: msg.value}(msg.sender, config, groupHashes, metadataCid);
+        _competitions.push(competition);
+        emit CompetitionCreated(
+            competition, msg.sender, msg.value, groupHashes.length, nTrain, block.number, config, metadataCid
+        );
+    }
+
+    /// @notice Number of competitions created by this factory.
+    function competitionCount() external view returns (uint256) {
+        return _competitions.length;
+    }
+
+    /// @notice The `index`-th competition created by this factory.
+    function competitionAt(uint256 index) external view returns (address) {
+        if (index >= _competitions.length) revert CompetitionIndexOutOfRange(index, _competitions.length);
+        return _competitions[index];
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {CompetitionConfig, ConfigField, IDankuCompetition} from "./IDankuCompetition.sol";
+import {DankuLimits} from "./DankuLimits.sol";
+
+/// @title DankuConfig
+/// @notice Validation of a competition's configuration against docs/protocol.md §1 and §3.
+library DankuConfig {
+    /// @notice Number of training groups: floor(groupCount · trainingBps / 10000).
+    function trainingGroupCount(uint256 groupCount, uint256 trainingBps) internal pure returns (uint256) {
+        return (groupCount * trainingBps) / DankuLimits.BPS;
+    }
+
+    /// @notice Reverts with {IDankuCompetition.ConfigOutOfRange} on the first value out of bounds.
+    /// @return nTrain The number of training groups.
+    function validate(CompetitionConfig memory c, uint256 groupCount) internal pure returns (uint256 nTrain) {
+        _check(ConfigField.FeatureCount, c.featureCount, 1, DankuLimits.MAX_FEATURES);
+        _check(ConfigField.ClassCount, c.classCount, DankuLimits.MIN_CLASSES, DankuLimits.MAX_CLASSES);
+        _check(ConfigField.TrainingBps, c.trainingBps, DankuLimits.MIN_TRAINING_BPS, DankuLimits.MAX_TRAINING_BPS);
+        _check(ConfigField.MinAccuracyBps, c.minAccuracyBps, 0, DankuLimits.BPS);
+        _check(ConfigField.Init2Window, c.init2Window, DankuLimits.MIN_INIT2_WINDOW, DankuLimits.MAX_INIT2_WINDOW);
+        _check(ConfigField.TrainingRevealPeriod, c.trainingRevealPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
+        _check(ConfigField.SubmissionPeriod, c.submissionPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
+        _check(ConfigField.ModelRevealPeriod, c.modelRevealPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
+        _check(ConfigField.TestRevealPeriod, c.testRevealPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
+        _check(ConfigField.EvaluationPeriod, c.evaluationPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
+        _check(ConfigField.GroupCount, groupCount, DankuLimits.MIN_GROUPS, DankuLimits.MAX_GROUPS);
+        nTrain = trainingGroupCount(groupCount, c.trainingBps);
+        _check(ConfigField.TrainingGroupCount, nTrain, 1, groupCount - 1);
+    }
+
+    function _check(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert IDankuCompetition.ConfigOutOfRange(field, value, min, max);
+    }
+}

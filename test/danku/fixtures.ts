@@ -1,0 +1,412 @@
+/**
+ * Shared setup for the DanKu contract tests: deterministic datasets and groups, a typed competition handle per
+ * account, stage navigation by mining, and revert assertions that check the custom error's name and arguments.
+ * Expected values always come from lib/danku (encoding, forward pass, split); nothing here re-implements them.
+ */
+import hre from "hardhat";
+import { expect } from "chai";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  decodeErrorResult,
+  getContract,
+  parseAbi,
+  parseEventLogs,
+  type Abi,
+  type Address,
+  type Hash,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
+import { competitionFactoryAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
+import { buildDataGroups, type DataGroup } from "../../lib/danku/groups";
+import {
+  encodeModel,
+  modelHash,
+  submissionCommitment,
+  type DataPoint,
+  type QuantizedModel,
+} from "../../lib/danku/encoding";
+import { selectTrainingGroups } from "../../lib/danku/split";
+import type { RandomBytes } from "../../lib/danku/random";
+
+export type PublicClient = Awaited<ReturnType<typeof hre.viem.getPublicClient>>;
+export type WalletClient = Awaited<ReturnType<typeof hre.viem.getWalletClients>>[number];
+export type TestClient = Awaited<ReturnType<typeof hre.viem.getTestClient>>;
+
+/** Mirrors `enum Stage` in contracts/danku/IDankuCompetition.sol. */
+export const Stage = {
+  AwaitingSplit: 0,
+  TrainingReveal: 1,
+  Submission: 2,
+  ModelReveal: 3,
+  TestReveal: 4,
+  Evaluation: 5,
+  AwaitingFinalization: 6,
+  Finalized: 7,
+  Cancelled: 8,
+  SetupExpired: 9,
+} as const;
+export type StageValue = (typeof Stage)[keyof typeof Stage];
+
+export interface Config {
+  featureCount: number;
+  classCount: number;
+  trainingBps: number;
+  minAccuracyBps: number;
+  init2Window: number;
+  trainingRevealPeriod: number;
+  submissionPeriod: number;
+  modelRevealPeriod: number;
+  testRevealPeriod: number;
+  evaluationPeriod: number;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  featureCount: 2,
+  classCount: 2,
+  trainingBps: 5000,
+  minAccuracyBps: 0,
+  init2Window: 10,
+  trainingRevealPeriod: 40,
+  submissionPeriod: 20,
+  modelRevealPeriod: 20,
+  testRevealPeriod: 20,
+  evaluationPeriod: 40,
+};
+
+export const REWARD = 10n ** 18n;
+
+// ------------------------------------------------------------------ deterministic randomness
+
+/** mulberry32: a tiny seeded PRNG for reproducible test data (never for real nonces). */
+export function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function seededBytes(seed: number): RandomBytes {
+  const rng = seededRng(seed);
+  return (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rng() * 256));
+}
+
+/** Points whose label is 1 iff feature 0 > feature 1 (for 2 classes), else random labels. */
+export function makePoints(count: number, featureCount: number, classCount: number, seed: number): DataPoint[] {
+  const rng = seededRng(seed);
+  return Array.from({ length: count }, () => {
+    const features = Array.from({ length: featureCount }, () => Math.floor(rng() * 256));
+    const label =
+      classCount === 2 && featureCount >= 2
+        ? (features[0] as number) > (features[1] as number)
+          ? 1
+          : 0
+        : Math.floor(rng() * classCount);
+    return { features, label };
+  });
+}
+
+export function makeGroups(points: readonly DataPoint[], groupCount: number, config: Config, seed: number): DataGroup[] {
+  return buildDataGroups(points, {
+    groupCount,
+    featureCount: config.featureCount,
+    classCount: config.classCount,
+    random: seededBytes(seed),
+  });
+}
+
+/** 2 inputs → 2 classes: predicts 1 iff x0 > x1 (ties → 0), i.e. 100 % on {@link makePoints} data. */
+export const PERFECT_MODEL: QuantizedModel = {
+  widths: [2, 2],
+  layers: [{ shift: 0, biases: [0, 0], weights: [[-1, 1], [1, -1]] }],
+};
+
+/** The opposite prediction: 0 % on {@link makePoints} data except ties. */
+export const WRONG_MODEL: QuantizedModel = {
+  widths: [2, 2],
+  layers: [{ shift: 0, biases: [0, 1], weights: [[1, -1], [-1, 1]] }],
+};
+
+// ------------------------------------------------------------------ test-only contracts (contracts/testing)
+
+/** Human-readable ABIs of the test-only contracts; the production ABIs come from lib/generated/abis.ts. */
+export const evaluatorHarnessAbi = parseAbi([
+  "function validate(bytes model, uint256 featureCount, uint256 classCount) pure",
+  "function store(bytes model) returns (address[] chunks)",
+  "function writeBlob(bytes data) returns (address pointer)",
+  "function evaluate(address[] chunks, bytes points, uint256 featureCount) view returns (uint256 correct, uint256 prepareGas, uint256 runGas)",
+]);
+
+export const testActorAbi = parseAbi([
+  "function setMode(uint8 mode, address target)",
+  "function forward(address to, bytes data) payable returns (bytes)",
+  "function createAndSplit(address factory, (uint16 featureCount, uint16 classCount, uint16 trainingBps, uint16 minAccuracyBps, uint16 init2Window, uint32 trainingRevealPeriod, uint32 submissionPeriod, uint32 modelRevealPeriod, uint32 testRevealPeriod, uint32 evaluationPeriod) config, bytes32[] groupHashes, string metadataCid) payable",
+  "function received() view returns (uint256)",
+  "function reentryAttempts() view returns (uint256)",
+  "function reentrySucceeded() view returns (bool)",
+  "function lastReentryError() view returns (bytes)",
+  "error Refused()",
+]);
+
+export const ActorMode = { Accept: 0, Revert: 1, ReenterWithdraw: 2, ReenterWithdrawTo: 3 } as const;
+
+export const limitsProbeAbi = parseAbi([
+  "function limits() pure returns (string[] names, uint256[] values)",
+  "function maxChunk() pure returns (uint256)",
+]);
+
+export async function deployTestContract<const TAbi extends Abi>(env: Env, name: string, abi: TAbi, wallet?: WalletClient) {
+  const deployed = await hre.viem.deployContract(name, [], wallet ? { client: { wallet } } : undefined);
+  return getContract({ address: deployed.address, abi, client: { public: env.publicClient, wallet: wallet ?? (env.wallets[0] as WalletClient) } });
+}
+
+// ------------------------------------------------------------------ clients and contracts
+
+export interface Env {
+  publicClient: PublicClient;
+  testClient: TestClient;
+  wallets: WalletClient[];
+  factory: Address;
+}
+
+export async function deployEnv(): Promise<Env> {
+  const publicClient = await hre.viem.getPublicClient();
+  const testClient = await hre.viem.getTestClient();
+  const wallets = await hre.viem.getWalletClients();
+  const factory = await hre.viem.deployContract("CompetitionFactory");
+  return { publicClient, testClient, wallets, factory: factory.address };
+}
+
+export function factoryAs(env: Env, wallet: WalletClient) {
+  return getContract({ address: env.factory, abi: competitionFactoryAbi, client: { public: env.publicClient, wallet } });
+}
+
+export function competitionAs(env: Env, address: Address, wallet: WalletClient) {
+  return getContract({ address, abi: dankuCompetitionAbi, client: { public: env.publicClient, wallet } });
+}
+export type Competition = ReturnType<typeof competitionAs>;
+
+export async function receipt(env: Pick<Env, "publicClient">, hash: Hash | Promise<Hash>): Promise<TransactionReceipt> {
+  const r = await env.publicClient.waitForTransactionReceipt({ hash: await hash });
+  expect(r.status).to.equal("success");
+  return r;
+}
+
+export interface Created {
+  address: Address;
+  init1Block: bigint;
+  groups: DataGroup[];
+  config: Config;
+  /** Handle bound to the organizer (wallet 0 unless given). */
+  organizer: Competition;
+  as: (wallet: WalletClient) => Competition;
+  createReceipt: TransactionReceipt;
+}
+
+export async function createCompetition(
+  env: Env,
+  options: {
+    config?: Partial<Config>;
+    groups?: DataGroup[];
+    points?: DataPoint[];
+    groupCount?: number;
+    reward?: bigint;
+    organizer?: WalletClient;
+    metadataCid?: string;
+    seed?: number;
+  } = {},
+): Promise<Created> {
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
+  const seed = options.seed ?? 1;
+  const groups =
+    options.groups ??
+    makeGroups(
+      options.points ?? makePoints(40, config.featureCount, config.classCount, seed),
+      options.groupCount ?? 4,
+      config,
+      seed + 1000,
+    );
+  const organizer = options.organizer ?? (env.wallets[0] as WalletClient);
+  const factory = factoryAs(env, organizer);
+  const hash = await factory.write.createCompetition(
+    [config, groups.map((g) => g.hash), options.metadataCid ?? "bafy-test"],
+    { value: options.reward ?? REWARD },
+  );
+  const r = await receipt(env, hash);
+  const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: r.logs, eventName: "CompetitionCreated" });
+  if (!created) throw new Error("no CompetitionCreated event");
+  const address = created.args.competition;
+  return {
+    address,
+    init1Block: r.blockNumber,
+    groups,
+    config,
+    organizer: competitionAs(env, address, organizer),
+    as: (wallet: WalletClient) => competitionAs(env, address, wallet),
+    createReceipt: r,
+  };
+}
+
+// ------------------------------------------------------------------ chain navigation
+
+export async function blockNumber(env: Env): Promise<bigint> {
+  return env.publicClient.getBlockNumber();
+}
+
+/** Mines until the latest block is `target` (views then run at `target`). */
+export async function mineTo(env: Env, target: bigint): Promise<void> {
+  const current = await blockNumber(env);
+  if (target > current) await env.testClient.mine({ blocks: Number(target - current) });
+  expect(await blockNumber(env)).to.equal(target);
+}
+
+/** Mines so that the *next* transaction is included in block `target`. */
+export async function mineUntilNextTxIn(env: Env, target: bigint): Promise<void> {
+  const current = await blockNumber(env);
+  if (target - 1n > current) await env.testClient.mine({ blocks: Number(target - 1n - current) });
+}
+
+/** The lib split for this competition, from the init1 block's hash. */
+export async function expectedSplit(env: Env, created: Created) {
+  const block = await env.publicClient.getBlock({ blockNumber: created.init1Block });
+  return selectTrainingGroups({
+    blockHash: block.hash,
+    competition: created.address,
+    groupHashes: created.groups.map((g) => g.hash),
+    trainingBps: created.config.trainingBps,
+  });
+}
+
+export async function doSplit(env: Env, created: Created) {
+  await receipt(env, created.organizer.write.selectTrainingGroups());
+  return expectedSplit(env, created);
+}
+
+export async function reveal(
+  env: Env,
+  c: Competition,
+  training: boolean,
+  groups: readonly DataGroup[],
+): Promise<TransactionReceipt> {
+  const args = [
+    groups.map((g) => BigInt(g.index)),
+    groups.map((g) => bytesHex(g.bytes)),
+    groups.map((g) => g.nonce),
+  ] as const;
+  return receipt(env, training ? c.write.revealTrainingGroups(args) : c.write.revealTestGroups(args));
+}
+
+export function bytesHex(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes).toString("hex")}`;
+}
+
+/** Split + reveal every training group: the competition is then in the Submission stage. */
+export async function toSubmission(env: Env, created: Created) {
+  const split = await doSplit(env, created);
+  const training = split.training.map((g) => created.groups[g] as DataGroup);
+  await reveal(env, created.organizer, true, training);
+  return split;
+}
+
+export async function deadlinesOf(c: Competition) {
+  return c.read.deadlines();
+}
+
+export async function toModelReveal(env: Env, c: Competition): Promise<void> {
+  const d = await deadlinesOf(c);
+  await mineUntilNextTxIn(env, d.submissionEnd);
+}
+
+export async function toTestReveal(env: Env, c: Competition): Promise<void> {
+  const d = await deadlinesOf(c);
+  await mineUntilNextTxIn(env, d.modelRevealEnd);
+}
+
+/** After the test-reveal period (whether or not the test data was revealed). */
+export async function toEvaluationByTimeout(env: Env, c: Competition): Promise<void> {
+  const d = await deadlinesOf(c);
+  await mineUntilNextTxIn(env, d.testRevealEnd);
+}
+
+// ------------------------------------------------------------------ submissions
+
+export interface Prepared {
+  bytes: Hex;
+  hash: Hex;
+  salt: Hex;
+}
+
+export function prepareModel(model: QuantizedModel, salt: Hex): Prepared {
+  const bytes = encodeModel(model);
+  return { bytes: bytesHex(bytes), hash: modelHash(bytes), salt };
+}
+
+export function salt(n: number): Hex {
+  return `0x${n.toString(16).padStart(64, "0")}`;
+}
+
+/** Commits `model` from `wallet`; returns the submission id. */
+export async function commit(env: Env, created: Created, wallet: WalletClient, prepared: Prepared): Promise<bigint> {
+  const commitment = submissionCommitment({
+    competition: created.address,
+    submitter: wallet.account.address,
+    modelHash: prepared.hash,
+    salt: prepared.salt,
+  });
+  const r = await receipt(env, created.as(wallet).write.commitModel([commitment]));
+  const [event] = parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs, eventName: "ModelCommitted" });
+  if (!event) throw new Error("no ModelCommitted event");
+  return event.args.submissionId;
+}
+
+export async function revealModel(env: Env, created: Created, wallet: WalletClient, id: bigint, prepared: Prepared) {
+  return receipt(env, created.as(wallet).write.revealModel([id, prepared.bytes, prepared.salt]));
+}
+
+// ------------------------------------------------------------------ reverts
+
+/** Every custom error a DanKu call can surface, for decoding reverts that bubbled through other contracts. */
+export const DANKU_ERRORS_ABI = [...dankuCompetitionAbi, ...competitionFactoryAbi].filter((item) => item.type === "error");
+
+/** The revert data (custom error) of a failed call, decoded against `abi`. */
+export function revertOf(error: unknown, abi: Abi = DANKU_ERRORS_ABI): { errorName: string; args: readonly unknown[] } {
+  if (!(error instanceof BaseError)) throw error;
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError) {
+    if (reverted.data?.errorName) return { errorName: reverted.data.errorName, args: reverted.data.args ?? [] };
+    if (reverted.raw) {
+      const decoded = decodeErrorResult({ abi, data: reverted.raw });
+      return { errorName: decoded.errorName, args: decoded.args ?? [] };
+    }
+  }
+  const withData = error.walk((e) => typeof (e as { data?: unknown }).data === "string") as { data?: Hex } | null;
+  if (withData?.data && withData.data.length >= 10) {
+    const decoded = decodeErrorResult({ abi, data: withData.data });
+    return { errorName: decoded.errorName, args: decoded.args ?? [] };
+  }
+  throw new Error(`no custom error in: ${error.shortMessage}\n${error.message.slice(0, 800)}`);
+}
+
+/** Awaits `promise`, expects a revert with custom error `name` and (if given) exactly these arguments. */
+export async function expectRevert(
+  promise: Promise<unknown>,
+  name: string,
+  args?: readonly unknown[],
+  abi: Abi = DANKU_ERRORS_ABI,
+): Promise<void> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  if (caught === undefined) expect.fail(`expected a revert with ${name}, but the call succeeded`);
+  const decoded = revertOf(caught, abi);
+  expect(decoded.errorName).to.equal(name);
+  if (args) expect(decoded.args).to.deep.equal(args);
+}
