@@ -18,3 +18,5 @@ export * from "./modelImport";
 export * from "./train";
 export * from "./gasModel";
 export * from "./metadata";
+export * from "./onnxExport";
+export * from "./confusion";
