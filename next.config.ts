@@ -1,9 +1,41 @@
 import type { NextConfig } from "next";
 
+// Optional modules of wallet SDKs that are not installed and never used here: resolved to an empty stub so the
+// bundler does not fail (wagmi's Coinbase connector → @coinbase/cdp-sdk → @x402/*).
+const EMPTY_MODULE = "./lib/web/stubs/empty-module.cjs";
+const OPTIONAL_WALLET_MODULES = [
+  "@x402/core/client",
+  "@x402/core/schemas",
+  "@x402/core/server",
+  "@x402/evm",
+  "@x402/evm/auth-capture/client",
+  "@x402/evm/batch-settlement/client",
+  "@x402/evm/exact/client",
+  "@x402/evm/exact/server",
+  "@x402/evm/exact/v1/client",
+  "@x402/evm/upto/client",
+  "@x402/evm/upto/server",
+  "@x402/express",
+  "@x402/extensions/bazaar",
+  "@x402/extensions/builder-code",
+  "@x402/fetch",
+  "@x402/svm/exact/client",
+  "@x402/svm/exact/server",
+  "@x402/svm/exact/v1/client",
+  "@x402/svm/upto/client",
+  "@x402/svm/upto/server",
+];
+
 const nextConfig: NextConfig = {
   reactStrictMode: true,
+  // Only one `next dev` may run per build folder; the end-to-end tests use their own (playwright.config.ts) so they
+  // can run while someone works on `npm run dev`.
+  distDir: process.env.MODELBOUNTY_NEXT_DIST_DIR || ".next",
   // Hardhat's ts-node reads tsconfig.json; Next reads it too. Keep the build free of remote assets.
   images: { unoptimized: true },
+  turbopack: {
+    resolveAlias: Object.fromEntries(OPTIONAL_WALLET_MODULES.map((name) => [name, EMPTY_MODULE])),
+  },
 };
 
 export default nextConfig;

@@ -1,0 +1,5 @@
+import { Marketplace } from "@/components/marketplace/Marketplace";
+
+export default function HomePage() {
+  return <Marketplace />;
+}

@@ -1,0 +1,206 @@
+"use client";
+
+import Link from "next/link";
+import type { Address } from "viem";
+import { useAccount } from "wagmi";
+import { STAGE_DESCRIPTIONS } from "@/lib/chain/danku";
+import { competitionActions } from "@/lib/web/actions";
+import { formatBps, formatEth, formatNumber, formatPercent } from "@/lib/web/format";
+import { UNTITLED } from "@/lib/web/metadata";
+import { describeReadError } from "@/lib/web/readErrors";
+import { useAppConfig } from "@/components/providers/AppConfigContext";
+import { useBlockTime } from "@/components/hooks/useBlockTime";
+import { ProtocolBadge, StageBadge } from "@/components/ui/Badge";
+import { AddressText } from "@/components/ui/Address";
+import { CopyButton } from "@/components/ui/CopyButton";
+import { Skeleton } from "@/components/ui/Skeleton";
+import { ArrowLeftIcon, ExternalIcon } from "@/components/ui/Icons";
+import { card } from "@/components/ui/styles";
+import { RpcDownState } from "@/components/marketplace/Marketplace";
+import { ActionsPanel } from "./ActionsPanel";
+import { DatasetPanel } from "./DatasetPanel";
+import { DonatePanel, DonorsList } from "./DonatePanel";
+import { Leaderboard } from "./Leaderboard";
+import { StageTimeline } from "./StageTimeline";
+import { useCompetitionMetadata, useCompetitionState, useDonations, useSubmissions, useWithdrawable } from "./useCompetition";
+
+function Section({ title, id, children, aside }: { title: string; id: string; children: React.ReactNode; aside?: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} className={`${card} p-5`}>
+      <div className="mb-4 flex items-center justify-between gap-2">
+        <h2 id={id} className="text-base font-semibold">
+          {title}
+        </h2>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link href="/" className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white">
+      <ArrowLeftIcon /> All competitions
+    </Link>
+  );
+}
+
+export function CompetitionView({ address }: { address: Address }) {
+  const config = useAppConfig();
+  const { address: account, chainId: walletChain } = useAccount();
+  const blockTime = useBlockTime();
+  const competition = useCompetitionState(address);
+  const state = competition.data;
+  const metadata = useCompetitionMetadata(state?.metadataCid || undefined);
+  const submissions = useSubmissions(address, !!state);
+  const donations = useDonations(address, state?.init1Block);
+  const withdrawable = useWithdrawable(address);
+
+  if (competition.isError && !state) {
+    const described = describeReadError(competition.error, config.rpcUrl);
+    return (
+      <div>
+        <BackLink />
+        {described.kind === "missing-contract" ? (
+          <div className={`${card} mt-4 px-6 py-12 text-center`} role="alert" data-testid="competition-not-found">
+            <h1 className="text-lg font-semibold">No competition at this address</h1>
+            <p className="mx-auto mt-2 max-w-lg text-sm text-slate-600 dark:text-slate-400">
+              There is no DanKu competition contract at <span className="font-mono">{address}</span> on {config.chainName}. Check the link, or find the
+              competition in the marketplace.
+            </p>
+          </div>
+        ) : (
+          <RpcDownState error={competition.error} rpcUrl={config.rpcUrl} retrying={competition.isFetching} onRetry={() => void competition.refetch()} />
+        )}
+      </div>
+    );
+  }
+
+  if (!state) {
+    return (
+      <div aria-busy="true">
+        <BackLink />
+        <p className="sr-only" role="status">
+          Loading the competition…
+        </p>
+        <Skeleton className="mt-6 h-6 w-40 rounded-full" />
+        <Skeleton className="mt-4 h-9 w-2/3" />
+        <Skeleton className="mt-3 h-4 w-full max-w-2xl" />
+        <div className="mt-8 grid gap-4 lg:grid-cols-3">
+          <Skeleton className="h-64 lg:col-span-2" />
+          <Skeleton className="h-64" />
+        </div>
+      </div>
+    );
+  }
+
+  const meta = metadata.data;
+  const title = meta?.title ?? (metadata.isPending && state.metadataCid ? undefined : UNTITLED);
+  const actions = competitionActions({
+    state,
+    account,
+    rightNetwork: walletChain === undefined || walletChain === config.chainId,
+    withdrawable: withdrawable.data,
+    submissions: submissions.data,
+  });
+  const total = state.usesTestData ? state.testPoints : state.trainingPoints;
+  const pool = state.reward + state.totalDonations;
+  const paymentUri = `ethereum:${state.address}@${config.chainId}`;
+
+  return (
+    <div>
+      <BackLink />
+      <header className="mt-4">
+        <div className="flex flex-wrap items-center gap-2">
+          <ProtocolBadge />
+          <StageBadge stage={state.stage} />
+          {competition.isError ? (
+            <span role="status" className="text-xs font-medium text-amber-700 dark:text-amber-300">
+              Updates paused: the chain stopped answering.
+            </span>
+          ) : null}
+        </div>
+        <h1 className="mt-3 text-3xl font-bold tracking-tight text-slate-900 dark:text-white">{title ?? <Skeleton className="h-9 w-2/3" />}</h1>
+        <p className="mt-3 max-w-3xl whitespace-pre-line text-slate-600 dark:text-slate-300">
+          {meta?.description ??
+            (metadata.isError
+              ? "The description could not be loaded from IPFS."
+              : state.metadataCid
+                ? ""
+                : "The organizer published no description.")}
+        </p>
+        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">
+          Organized by <AddressText address={state.organizer} /> · created in block #{formatNumber(state.init1Block)} · now {STAGE_DESCRIPTIONS[state.stage]}
+        </p>
+      </header>
+
+      <section aria-label="Contract address" className={`${card} mt-6 flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between`}>
+        <div className="min-w-0">
+          <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Competition contract</p>
+          <p className="mt-0.5 break-all font-mono text-sm" data-testid="competition-address">
+            {state.address}
+          </p>
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Send ETH to this address from any wallet to donate to the prize pool (chain {config.chainId}).</p>
+        </div>
+        <div className="flex shrink-0 items-center gap-1">
+          <CopyButton value={state.address} label="Copy the contract address" />
+          <a
+            href={paymentUri}
+            className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
+            title="EIP-681 payment link: opens a wallet app with the address filled in"
+          >
+            <ExternalIcon /> Open in wallet
+          </a>
+        </div>
+      </section>
+
+      <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        {[
+          { label: "Prize pool", value: formatEth(pool), testId: "prize-pool" },
+          { label: "Reward", value: formatEth(state.reward) },
+          { label: "Donations", value: formatEth(state.totalDonations), testId: "total-donations" },
+          { label: "Submissions", value: formatNumber(state.submissionCount) },
+          {
+            label: "Best score",
+            value: state.best.exists && total > 0 ? `${formatNumber(state.best.correct)} / ${formatNumber(total)}` : "—",
+            detail: state.best.exists && total > 0 ? formatPercent(state.best.correct, total) : undefined,
+          },
+          { label: "Minimum accuracy", value: formatBps(state.config.minAccuracyBps), detail: `${formatBps(state.config.trainingBps)} of groups train` },
+        ].map((s) => (
+          <div key={s.label} className={`${card} px-4 py-3`}>
+            <dt className="text-xs font-medium text-slate-500 dark:text-slate-400">{s.label}</dt>
+            <dd className="tabular mt-1 text-lg font-semibold" data-testid={s.testId}>
+              {s.value}
+            </dd>
+            {s.detail ? <dd className="text-xs text-slate-500 dark:text-slate-400">{s.detail}</dd> : null}
+          </div>
+        ))}
+      </dl>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Section title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
+            <Leaderboard state={state} submissions={submissions.data} loading={submissions.isPending} />
+          </Section>
+          <Section title="Actions" id="actions-title">
+            <ActionsPanel state={state} actions={actions} withdrawable={withdrawable.data} />
+          </Section>
+          <Section title="Dataset" id="dataset-title">
+            <DatasetPanel state={state} metadata={meta} />
+          </Section>
+        </div>
+        <div className="space-y-6">
+          <Section title="Timeline" id="timeline-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
+            <StageTimeline state={state} blockTime={blockTime} />
+          </Section>
+          <Section title="Donate" id="donate-title">
+            <DonatePanel competition={state.address} availability={actions.donate} />
+            <h3 className="mb-2 mt-6 text-sm font-semibold">Donors</h3>
+            <DonorsList donations={donations.data} loading={donations.isPending} />
+          </Section>
+        </div>
+      </div>
+    </div>
+  );
+}

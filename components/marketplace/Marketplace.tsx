@@ -1,0 +1,235 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { parseEther } from "viem";
+import { useAccount } from "wagmi";
+import { DEFAULT_FILTERS, filterAndSort, prizePool, type MarketplaceFilters as Filters } from "@/lib/web/marketplace";
+import { formatEth, formatNumber } from "@/lib/web/format";
+import { useAppConfig } from "@/components/providers/AppConfigContext";
+import { useBlockTime } from "@/components/hooks/useBlockTime";
+import { buttonPrimary, buttonSecondary, card } from "@/components/ui/styles";
+import { PlugIcon, RefreshIcon, SearchIcon, SpinnerIcon } from "@/components/ui/Icons";
+import { CompetitionCard, CompetitionCardSkeleton } from "./CompetitionCard";
+import { MarketplaceFilters, type RewardInputs } from "./MarketplaceFilters";
+import { useEnteredCompetitions, useMarketplace, useMetadataMap } from "./useMarketplace";
+import { describeReadError } from "@/lib/web/readErrors";
+
+const PAGE_SIZE = 24;
+
+function parseEthInput(text: string): { value?: bigint; error?: string } {
+  const trimmed = text.trim();
+  if (trimmed === "") return {};
+  if (!/^\d*\.?\d*$/.test(trimmed) || trimmed === ".") return { error: `"${trimmed}" is not an amount in ETH.` };
+  try {
+    return { value: parseEther(trimmed) };
+  } catch {
+    return { error: `"${trimmed}" is not an amount in ETH.` };
+  }
+}
+
+export function Marketplace() {
+  const config = useAppConfig();
+  const { address, isConnected } = useAccount();
+  const blockTime = useBlockTime();
+  const market = useMarketplace();
+  const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
+  const [reward, setReward] = useState<RewardInputs>({ min: "", max: "" });
+  const [shown, setShown] = useState(PAGE_SIZE);
+  const entered = useEnteredCompetitions(filters.mine);
+
+  const summaries = useMemo(() => market.data?.summaries ?? [], [market.data]);
+  const cids = useMemo(() => summaries.map((s) => s.metadataCid), [summaries]);
+  const metadata = useMetadataMap(cids);
+  const titles = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const s of summaries) {
+      const m = metadata.get(s.metadataCid);
+      if (m?.status === "ready") map.set(s.address.toLowerCase(), m.metadata.title);
+    }
+    return map;
+  }, [summaries, metadata]);
+
+  const min = parseEthInput(reward.min);
+  const max = parseEthInput(reward.max);
+  const rewardErrors = {
+    min: min.error,
+    max: max.error ?? (min.value !== undefined && max.value !== undefined && max.value < min.value ? "The maximum is below the minimum." : undefined),
+  };
+  const effective: Filters = { ...filters, minReward: min.value, maxReward: max.value, mine: filters.mine && isConnected };
+  // Cheap enough to recompute on every render, even for thousands of competitions.
+  const visible = filterAndSort(summaries, effective, { titles, account: address, entered: entered.data });
+
+  const open = summaries.filter((s) => s.stage === "Submission").length;
+  const pool = summaries.reduce((sum, s) => sum + prizePool(s), 0n);
+  const filtersActive = JSON.stringify({ ...filters, sort: "newest" }) !== JSON.stringify({ ...DEFAULT_FILTERS, sort: "newest" }) || reward.min !== "" || reward.max !== "";
+
+  return (
+    <div>
+      <section aria-labelledby="marketplace-title" className="flex flex-col gap-6 lg:flex-row lg:items-end lg:justify-between">
+        <div className="max-w-2xl">
+          <p className="text-sm font-semibold text-indigo-600 dark:text-indigo-400">Marketplace</p>
+          <h1 id="marketplace-title" className="mt-1 text-3xl font-bold tracking-tight text-slate-900 sm:text-4xl dark:text-white">
+            Machine-learning competitions, judged by the chain
+          </h1>
+          <p className="mt-3 text-base text-slate-600 dark:text-slate-300">
+            Organizers escrow a reward and commit their data; the contract draws the train/test split, evaluates every revealed model and pays the
+            best one. No judges, no trust required.
+          </p>
+        </div>
+        <dl className="grid grid-cols-3 gap-3 text-center sm:gap-4" aria-label="Marketplace totals">
+          {[
+            { label: "Competitions", value: market.data ? formatNumber(summaries.length) : "–" },
+            { label: "Open now", value: market.data ? formatNumber(open) : "–" },
+            { label: "Prize pools", value: market.data ? formatEth(pool, { decimals: 2 }) : "–" },
+          ].map((s) => (
+            <div key={s.label} className={`${card} px-4 py-3`}>
+              <dt className="text-xs font-medium text-slate-500 dark:text-slate-400">{s.label}</dt>
+              <dd className="tabular mt-1 whitespace-nowrap text-lg font-semibold">{s.value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      <div className="mt-8">
+        <MarketplaceFilters
+          filters={filters}
+          onChange={(next) => {
+            setFilters(next);
+            setShown(PAGE_SIZE);
+          }}
+          reward={reward}
+          onRewardChange={(next) => {
+            setReward(next);
+            setShown(PAGE_SIZE);
+          }}
+          rewardErrors={rewardErrors}
+          connected={isConnected}
+        />
+      </div>
+
+      <section aria-labelledby="results-title" className="mt-6" aria-busy={market.isPending || market.isFetching}>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 id="results-title" className="text-sm font-medium text-slate-600 dark:text-slate-300" aria-live="polite">
+            {market.data
+              ? visible.length === summaries.length
+                ? `${formatNumber(summaries.length)} ${summaries.length === 1 ? "competition" : "competitions"}`
+                : `${formatNumber(visible.length)} of ${formatNumber(summaries.length)} competitions match`
+              : "Competitions"}
+          </h2>
+          {market.data ? (
+            <p className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+              <span className="relative flex size-2" aria-hidden>
+                <span className={`absolute inline-flex size-full rounded-full ${market.isError ? "bg-rose-400" : "animate-ping bg-emerald-400 opacity-60"}`} />
+                <span className={`relative inline-flex size-2 rounded-full ${market.isError ? "bg-rose-500" : "bg-emerald-500"}`} />
+              </span>
+              {market.isError ? "Updates paused" : "Live"} · block #{formatNumber(market.data.blockNumber)}
+              {market.data.failed.length > 0 ? ` · ${market.data.failed.length} could not be read` : ""}
+            </p>
+          ) : null}
+        </div>
+
+        {!config.factory ? (
+          <StateCard icon={<PlugIcon />} title="No marketplace contract is configured" testId="marketplace-unconfigured">
+            This server does not know a CompetitionFactory on {config.chainName} (chain {config.chainId}). Set <code>MODELBOUNTY_FACTORY</code> or
+            deploy one with <code>npm run deploy:local</code>, then reload.
+          </StateCard>
+        ) : market.isError && !market.data ? (
+          <RpcDownState error={market.error} rpcUrl={config.rpcUrl} retrying={market.isFetching} onRetry={() => void market.refetch()} />
+        ) : market.isPending ? (
+          <>
+            <p className="sr-only" role="status">
+              Loading competitions…
+            </p>
+            <ul className="mt-4 grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3">
+              {Array.from({ length: 6 }, (_, i) => (
+                <CompetitionCardSkeleton key={i} />
+              ))}
+            </ul>
+          </>
+        ) : summaries.length === 0 ? (
+          <StateCard icon={<SearchIcon />} title="No competitions yet" testId="marketplace-empty">
+            Be the first: escrow a reward, commit your dataset and let the chain find the best model.
+            <div className="mt-4">
+              <Link href="/competitions/new" className={buttonPrimary}>
+                Create a competition
+              </Link>
+            </div>
+          </StateCard>
+        ) : visible.length === 0 ? (
+          <StateCard icon={<SearchIcon />} title="No competitions match these filters" testId="marketplace-no-match">
+            Try another stage or prize range, or clear the search.
+            <div className="mt-4">
+              <button
+                type="button"
+                className={buttonSecondary}
+                onClick={() => {
+                  setFilters(DEFAULT_FILTERS);
+                  setReward({ min: "", max: "" });
+                }}
+              >
+                Clear filters
+              </button>
+            </div>
+          </StateCard>
+        ) : (
+          <>
+            {market.isError ? (
+              <p role="alert" className="mt-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200">
+                The chain stopped answering; showing the state of block #{formatNumber(market.data?.blockNumber ?? 0n)}.{" "}
+                <button type="button" className="font-semibold underline" onClick={() => void market.refetch()}>
+                  Retry
+                </button>
+              </p>
+            ) : null}
+            <ul className="mt-4 grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3" aria-label="Competitions">
+              {visible.slice(0, shown).map((c) => (
+                <CompetitionCard key={c.address} competition={c} metadata={metadata.get(c.metadataCid)} currentBlock={market.data?.blockNumber ?? 0n} blockTime={blockTime} />
+              ))}
+            </ul>
+            {visible.length > shown ? (
+              <div className="mt-6 flex justify-center">
+                <button type="button" className={buttonSecondary} onClick={() => setShown((n) => n + PAGE_SIZE)}>
+                  Show more ({formatNumber(visible.length - shown)} left)
+                </button>
+              </div>
+            ) : null}
+          </>
+        )}
+        {filtersActive && filters.mine && entered.isPending && isConnected ? (
+          <p className="mt-2 flex items-center gap-2 text-xs text-slate-500">
+            <SpinnerIcon /> Looking up your submissions…
+          </p>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+function StateCard({ icon, title, children, testId }: { icon: React.ReactNode; title: string; children: React.ReactNode; testId: string }) {
+  return (
+    <div className={`${card} mt-4 flex flex-col items-center px-6 py-12 text-center`} data-testid={testId}>
+      <span className="grid size-12 place-items-center rounded-full bg-slate-100 text-2xl text-slate-500 dark:bg-slate-800 dark:text-slate-300">{icon}</span>
+      <h3 className="mt-4 text-lg font-semibold">{title}</h3>
+      <div className="mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">{children}</div>
+    </div>
+  );
+}
+
+export function RpcDownState({ error, rpcUrl, onRetry, retrying }: { error: unknown; rpcUrl: string; onRetry: () => void; retrying: boolean }) {
+  const described = describeReadError(error, rpcUrl);
+  return (
+    <div role="alert" className={`${card} mt-4 flex flex-col items-center border-rose-200 px-6 py-12 text-center dark:border-rose-500/30`} data-testid="rpc-error">
+      <span className="grid size-12 place-items-center rounded-full bg-rose-50 text-2xl text-rose-600 dark:bg-rose-500/10 dark:text-rose-400">
+        <PlugIcon />
+      </span>
+      <h3 className="mt-4 text-lg font-semibold">{described.title}</h3>
+      <p className="mt-2 max-w-lg text-sm text-slate-600 dark:text-slate-400">{described.body}</p>
+      {described.detail ? <p className="mt-2 max-w-lg break-words font-mono text-xs text-slate-500">{described.detail}</p> : null}
+      <button type="button" onClick={onRetry} disabled={retrying} className={`${buttonPrimary} mt-5`}>
+        {retrying ? <SpinnerIcon /> : <RefreshIcon />}
+        {retrying ? "Retrying…" : "Retry"}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+"use client";
+
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import { useAccount, usePublicClient } from "wagmi";
+import type { Address, PublicClient } from "viem";
+import { listCompetitions, listCompetitionsEnteredBy, readCompetitionSummaries, type CompetitionSummary, type ListedCompetition } from "@/lib/chain/danku";
+import { factoryBlock } from "@/lib/config";
+import { loadCompetitionMetadata, metadataQueryKey } from "@/lib/web/metadata";
+import type { CompetitionMetadata } from "@/lib/danku/metadata";
+import { useAppConfig } from "@/components/providers/AppConfigContext";
+import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
+
+export interface MarketplaceData {
+  listed: ListedCompetition[];
+  summaries: CompetitionSummary[];
+  failed: Address[];
+  blockNumber: bigint;
+}
+
+/**
+ * Every competition of the factory with its current state. The creation events are scanned incrementally (only the
+ * blocks since the last scan); the changing state of all of them is re-read in batched multicalls on each new
+ * block (ChainSync invalidates the query).
+ */
+export function useMarketplace() {
+  const config = useAppConfig();
+  const client = usePublicClient() as PublicClient | undefined;
+  const queryClient = useQueryClient();
+  const queryKey = [CHAIN_QUERY_PREFIX, "marketplace", config.chainId, config.factory] as const;
+  return useQuery({
+    queryKey,
+    enabled: !!client && !!config.factory,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<MarketplaceData> => {
+      if (!client || !config.factory) throw new Error("no chain connection");
+      const latest = await client.getBlockNumber({ cacheTime: 0 });
+      const previous = queryClient.getQueryData<MarketplaceData>(queryKey);
+      // A chain that went backwards (a local node reset, a reorg) is rescanned from the start.
+      const resume = previous && previous.blockNumber <= latest ? previous : undefined;
+      let listed = resume?.listed ?? [];
+      const fromBlock = resume ? resume.blockNumber + 1n : factoryBlock(config);
+      if (fromBlock <= latest) {
+        listed = [...listed, ...(await listCompetitions(client, config.factory, { fromBlock, toBlock: latest }))];
+      }
+      const { summaries, failed } = await readCompetitionSummaries(client, listed, {
+        blockNumber: latest,
+        multicallAddress: config.multicall3 ?? undefined,
+      });
+      return { listed, summaries, failed, blockNumber: latest };
+    },
+  });
+}
+
+/** Lower-case addresses of the competitions `account` committed a model to. */
+export function useEnteredCompetitions(enabled: boolean) {
+  const config = useAppConfig();
+  const client = usePublicClient() as PublicClient | undefined;
+  const { address } = useAccount();
+  return useQuery({
+    queryKey: [CHAIN_QUERY_PREFIX, "entered", config.chainId, address],
+    enabled: enabled && !!client && !!address,
+    placeholderData: keepPreviousData,
+    queryFn: async () => {
+      if (!client || !address) return new Set<string>();
+      const found = await listCompetitionsEnteredBy(client, address, { fromBlock: factoryBlock(config) });
+      return new Set([...found].map((a) => a.toLowerCase()));
+    },
+  });
+}
+
+export type MetadataStatus = { status: "loading" } | { status: "ready"; metadata: CompetitionMetadata } | { status: "missing"; reason: string };
+
+/** Metadata documents by CID (immutable: fetched once, cached for the session). */
+export function useMetadataMap(cids: readonly string[]): Map<string, MetadataStatus> {
+  const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
+  const combine = useCallback(
+    (results: UseQueryResult<CompetitionMetadata>[]) => {
+      const map = new Map<string, MetadataStatus>();
+      unique.forEach((cid, i) => {
+        const r = results[i];
+        if (!r || r.isPending) map.set(cid, { status: "loading" });
+        else if (r.data) map.set(cid, { status: "ready", metadata: r.data });
+        else map.set(cid, { status: "missing", reason: r.error instanceof Error ? r.error.message : "unavailable" });
+      });
+      return map;
+    },
+    [unique],
+  );
+  return useQueries({
+    queries: unique.map((cid) => ({
+      queryKey: metadataQueryKey(cid),
+      queryFn: ({ signal }: { signal: AbortSignal }) => loadCompetitionMetadata(cid, signal),
+      staleTime: Infinity,
+      gcTime: Infinity,
+      retry: 1,
+    })),
+    combine,
+  });
+}

@@ -1,0 +1,114 @@
+import { MAX_GROUPS, MIN_GROUPS } from "../../lib/danku/constants";
+import { manipulationOddsTable, type ManipulationOddsRow } from "../../lib/danku/odds";
+import { trainingGroupCount } from "../../lib/danku/groups";
+
+/** The paper's block limit L (§5.2): the original contract let the organizer try this many blocks for init2. */
+export const PAPER_ATTEMPTS = 5;
+
+/** Group counts around `chosen`, in steps of 5 like the paper's table, that the contract would accept. */
+export function oddsGroupCounts(chosen: number, trainingBps: number, maxGroups: number): number[] {
+  const candidates = [chosen - 10, chosen - 5, chosen, chosen + 5, chosen + 10];
+  return candidates.filter((g) => {
+    if (g < MIN_GROUPS || g > Math.min(MAX_GROUPS, maxGroups)) return false;
+    try {
+      trainingGroupCount(g, trainingBps);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const SUPERSCRIPT: Record<string, string> = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
+
+/** 2.2e24 → "2.2 × 10²⁴" (scientific notation as people write it). */
+function scientific(value: number, digits: number): string {
+  const [mantissa = "", exponent = "0"] = value.toExponential(digits).split("e");
+  const power = String(Number(exponent)).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
+  return `${mantissa} × 10${power}`;
+}
+
+export function formatProbability(p: number): string {
+  if (p >= 1) return "100 %";
+  if (p === 0) return "0 %";
+  const percent = p * 100;
+  const text = percent >= 0.001 ? `${Number(percent.toPrecision(3))} %` : `${scientific(percent, 1)} %`;
+  const oneIn = 1 / p;
+  return `${text} (1 in ${oneIn < 1e6 ? Math.round(oneIn).toLocaleString("en-US") : scientific(oneIn, 1)})`;
+}
+
+function formatCombinations(c: bigint): string {
+  if (c < 1_000_000_000_000n) return c.toLocaleString("en-US");
+  const text = c.toString();
+  const power = String(text.length - 1).replace(/./g, (d) => SUPERSCRIPT[d] ?? d);
+  return `${text[0]}.${text.slice(1, 3)} × 10${power}`;
+}
+
+/**
+ * The chance that an organizer obtains one particular training set (paper §5.2), for group counts around the chosen
+ * one: with the paper's L = 5 tries and with the single draw this contract leaves (docs/protocol.md §3).
+ */
+export function OddsTable({ groupCount, trainingBps, maxGroups }: { groupCount: number; trainingBps: number; maxGroups: number }) {
+  let rows: ManipulationOddsRow[];
+  try {
+    rows = manipulationOddsTable({ trainingBps, attempts: PAPER_ATTEMPTS, groupCounts: oddsGroupCounts(groupCount, trainingBps, maxGroups) });
+  } catch {
+    return null;
+  }
+  return (
+    <section aria-labelledby="odds-heading" className="space-y-2">
+      <h3 id="odds-heading" className="font-semibold">
+        How hard is it to rig the split?
+      </h3>
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        The chain draws which groups become training data. An organizer who wanted a particular training set would have to
+        get lucky: the paper&apos;s §5.2 bound is P = L / C(G, training groups). The original DanKu let the organizer try L ={" "}
+        {PAPER_ATTEMPTS} blocks; this contract fixes the seed at creation, so each creation is a single draw.
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="odds-table">
+          <thead className="bg-slate-100 dark:bg-slate-900">
+            <tr>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Groups G
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Training groups
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Possible training sets
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                P with L = {PAPER_ATTEMPTS} (paper)
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                P with one draw (this contract)
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const chosen = row.groupCount === groupCount;
+              return (
+                <tr
+                  key={row.groupCount}
+                  aria-current={chosen ? "true" : undefined}
+                  className={`border-t border-slate-100 dark:border-slate-800 ${chosen ? "bg-indigo-50 font-semibold dark:bg-indigo-950/40" : ""}`}
+                >
+                  <th scope="row" className="px-3 py-1 text-left tabular-nums">
+                    {row.groupCount}
+                    {chosen && <span className="ml-1 text-xs font-normal">(yours)</span>}
+                  </th>
+                  <td className="px-3 py-1 tabular-nums">{row.trainingGroups}</td>
+                  <td className="px-3 py-1 tabular-nums">{formatCombinations(row.combinations)}</td>
+                  <td className="px-3 py-1 tabular-nums">{formatProbability(row.odds)}</td>
+                  <td className="px-3 py-1 tabular-nums">{formatProbability(row.singleDrawOdds)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

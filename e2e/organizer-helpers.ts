@@ -1,0 +1,110 @@
+/**
+ * Helpers for the organizer's end-to-end tests: datasets, reading the browser's IndexedDB, and the demo seeder run
+ * against the test chain (its secrets files go to a temporary root, never over the developer's .data/demo).
+ */
+import { mkdtempSync, mkdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, type Download, type Page } from "@playwright/test";
+import type { Address } from "viem";
+import { readCompetition } from "../lib/chain/danku";
+import { fetchFromIpfs } from "../lib/ipfs/client";
+import type { IpfsStore } from "../lib/ipfs/store";
+import { seedDemo } from "../scripts/dev/seed";
+import type { ChainFixture } from "./fixtures/chain";
+import { e2eSettings } from "./fixtures/settings";
+
+/** A separable dataset: `rows` points, `features` integer features (bytes already, so identity mappings), two classes. */
+export function syntheticCsv(rows: number, features: number): string {
+  const header = [...Array.from({ length: features }, (_, f) => `f${f}`), "label"].join(",");
+  const lines = [header];
+  for (let r = 0; r < rows; r++) {
+    const positive = r % 2 === 0;
+    const values = Array.from({ length: features }, (_, f) => (positive ? 140 : 20) + ((r * 31 + f * 17) % 90));
+    lines.push([...values, positive ? "yes" : "no"].join(","));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function downloadText(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export interface StoredSecretsRecord {
+  key: string;
+  chainId: number;
+  competition?: string;
+  draftId?: string;
+  text: string;
+}
+
+/** Every secrets record the page's origin keeps in IndexedDB (lib/browser/secretsStore.ts). */
+export async function readStoredSecrets(page: Page): Promise<StoredSecretsRecord[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredSecretsRecord[]>((resolve, reject) => {
+        const open = indexedDB.open("modelbounty-organizer");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction("secrets", "readonly").objectStore("secrets").getAll();
+          request.onsuccess = () => {
+            resolve(request.result as StoredSecretsRecord[]);
+            db.close();
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+/** The app's own IPFS routes as the seeder's store, so seeded metadata is served exactly as in `npm run dev`. */
+function appIpfsStore(): IpfsStore {
+  return {
+    async add(bytes) {
+      const response = await fetch(`${e2eSettings.appUrl}/api/ipfs`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: Buffer.from(bytes),
+      });
+      if (!response.ok) throw new Error(`IPFS upload failed: HTTP ${response.status}`);
+      return (await response.json()) as Awaited<ReturnType<IpfsStore["add"]>>;
+    },
+    async get(cid) {
+      return fetchFromIpfs(cid, { gatewayBase: e2eSettings.appUrl });
+    },
+  };
+}
+
+export interface SeededTestReveal {
+  address: Address;
+  /** The seeder's secrets file for it: `<root>/.data/demo/<address>.secrets.json`. */
+  secretsFile: string;
+}
+
+/**
+ * Runs the demo seeder of `npm run dev` (scripts/dev/seed.ts) on the test chain and returns its competition left in
+ * the TestReveal stage. The demo organizer is account 0.
+ */
+export async function seedTestRevealCompetition(chain: ChainFixture): Promise<SeededTestReveal> {
+  const root = mkdtempSync(path.join(tmpdir(), "mb-e2e-seed-"));
+  mkdirSync(path.join(root, "public"));
+  symlinkSync(path.join(e2eSettings.root, "public", "demo"), path.join(root, "public", "demo"));
+  const seeded = await seedDemo({
+    client: chain.client,
+    testClient: chain.testClient,
+    factory: chain.factory,
+    organizer: chain.wallet(0),
+    submitters: [chain.wallet(1), chain.wallet(2), chain.wallet(3)],
+    donor: chain.wallet(4),
+    ipfs: appIpfsStore(),
+    root,
+    log: () => undefined,
+  });
+  const testReveal = seeded.find((s) => s.stage === "TestReveal");
+  if (!testReveal) throw new Error("the seeder left no competition in the TestReveal stage");
+  expect((await readCompetition(chain.client, testReveal.address)).stage).toBe("TestReveal");
+  return { address: testReveal.address, secretsFile: path.join(root, ".data", "demo", `${testReveal.address}.secrets.json`) };
+}

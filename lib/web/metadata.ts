@@ -1,0 +1,20 @@
+/**
+ * Competition metadata for display: fetched by CID through the app's verifying IPFS client, validated, and reduced
+ * to what the UI needs. Any failure leaves a fallback title, never a blank.
+ */
+import { fetchFromIpfs } from "../ipfs/client";
+import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
+
+export const UNTITLED = "Untitled competition";
+
+/** Metadata documents are small; refuse anything large rather than download it for a card. */
+const MAX_METADATA_BYTES = 256 * 1024;
+
+export async function loadCompetitionMetadata(cid: string, signal?: AbortSignal): Promise<CompetitionMetadata> {
+  const bytes = await fetchFromIpfs(cid, { signal, maxBytes: MAX_METADATA_BYTES, retries: 1 });
+  return parseCompetitionMetadata(new TextDecoder().decode(bytes));
+}
+
+export function metadataQueryKey(cid: string): readonly unknown[] {
+  return ["ipfs", "competition-metadata", cid];
+}

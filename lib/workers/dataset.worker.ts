@@ -1,0 +1,118 @@
+/**
+ * Dataset worker: CSV parsing and group hashing off the main thread (protocol in ./datasetProtocol.ts).
+ * Stateless: every request carries the file, so a worker restarted after a reload needs nothing from before.
+ */
+import Papa from "papaparse";
+import { DatasetError, parseCsvDataset, type ParsedDataset } from "../danku/dataset";
+import { buildDataGroups } from "../danku/groups";
+import { buildSecrets, serializeSecrets } from "../danku/secrets";
+import {
+  HISTOGRAM_BINS,
+  PREVIEW_ROWS,
+  type AnalyzeResult,
+  type DatasetSummary,
+  type DatasetWorkerRequest,
+  type DatasetWorkerResponse,
+} from "./datasetProtocol";
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<DatasetWorkerRequest>) => void) | null;
+  postMessage(message: DatasetWorkerResponse): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+const LABEL_NAMES = ["label", "class", "target", "y", "outcome"];
+
+/** The label column when the user has not chosen one: a conventionally named column, else the last one. */
+function guessLabelColumn(header: readonly string[]): string {
+  const byName = header.find((name) => LABEL_NAMES.includes(name.toLowerCase()));
+  return byName ?? header[header.length - 1] ?? "";
+}
+
+function preview(text: string): { header: string[]; rows: string[][] } {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const parsed = Papa.parse<string[]>(source, { delimiter: ",", skipEmptyLines: "greedy", preview: PREVIEW_ROWS + 1 });
+  const [header = [], ...rows] = parsed.data;
+  return { header: header.map((name) => name.trim()), rows };
+}
+
+function summarize(dataset: ParsedDataset): DatasetSummary {
+  const featureCount = dataset.featureNames.length;
+  const featureHistograms = Array.from({ length: featureCount }, () => new Array<number>(HISTOGRAM_BINS).fill(0));
+  const binWidth = 256 / HISTOGRAM_BINS;
+  for (const point of dataset.points) {
+    for (let f = 0; f < featureCount; f++) {
+      const bins = featureHistograms[f] as number[];
+      const bin = Math.floor((point.features[f] as number) / binWidth);
+      bins[bin] = (bins[bin] as number) + 1;
+    }
+  }
+  return {
+    featureNames: dataset.featureNames,
+    classNames: dataset.classNames,
+    featureMappings: dataset.featureMappings,
+    classCounts: dataset.classCounts,
+    featureRanges: dataset.featureRanges,
+    featureHistograms,
+    pointCount: dataset.points.length,
+  };
+}
+
+function analyze(text: string, labelColumn: string | undefined): AnalyzeResult {
+  const { header, rows } = preview(text);
+  const label = labelColumn ?? guessLabelColumn(header);
+  try {
+    return { header, previewRows: rows, labelColumn: label, outcome: { ok: true, summary: summarize(parseCsvDataset(text, { labelColumn: label })) } };
+  } catch (error) {
+    if (error instanceof DatasetError) {
+      return { header, previewRows: rows, labelColumn: label, outcome: { ok: false, issues: error.issues, totalIssues: error.totalIssues } };
+    }
+    throw error;
+  }
+}
+
+async function handle(request: DatasetWorkerRequest): Promise<void> {
+  const text = await request.file.text();
+  if (request.kind === "analyze") {
+    scope.postMessage({ id: request.id, kind: "analyzed", result: analyze(text, request.labelColumn) });
+    return;
+  }
+  const dataset = parseCsvDataset(text, { labelColumn: request.labelColumn });
+  const featureCount = dataset.featureNames.length;
+  const classCount = dataset.classNames.length;
+  let lastReport = 0;
+  const groups = buildDataGroups(dataset.points, {
+    groupCount: request.groupCount,
+    featureCount,
+    classCount,
+    onProgress: (done, total) => {
+      // Enough updates for a smooth bar without flooding the page with messages.
+      const now = Date.now();
+      if (done === 0 || done === total || now - lastReport > 50) {
+        lastReport = now;
+        scope.postMessage({ id: request.id, kind: "progress", done, total });
+      }
+    },
+  });
+  const secrets = buildSecrets({
+    chainId: request.chainId,
+    featureCount,
+    classCount,
+    featureNames: dataset.featureNames,
+    classNames: dataset.classNames,
+    featureMappings: dataset.featureMappings,
+    groups,
+  });
+  scope.postMessage({
+    id: request.id,
+    kind: "hashed",
+    result: { secretsText: serializeSecrets(secrets), groupHashes: secrets.groups.map((g) => g.hash), pointCount: dataset.points.length },
+  });
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  handle(request).catch((error: unknown) => {
+    scope.postMessage({ id: request.id, kind: "error", message: error instanceof Error ? error.message : String(error) });
+  });
+};

@@ -1,0 +1,105 @@
+/**
+ * The marketplace's chain reads on Hardhat's in-process chain: batched summaries through a deployless multicall
+ * (no Multicall3 exists there), donations and "entered by" from events, withdrawable amounts.
+ */
+import hre from "hardhat";
+import { expect } from "chai";
+import { parseEther, toHex, type Address, type PublicClient } from "viem";
+import { deployFactory } from "../../lib/chain/deploy";
+import {
+  listCompetitions,
+  listCompetitionsEnteredBy,
+  listDonations,
+  readCompetition,
+  readCompetitionSummaries,
+  readWithdrawable,
+  type DankuWallet,
+} from "../../lib/chain/danku";
+import { commitSubmission, launchCompetition, revealPendingGroups } from "../../lib/chain/flows";
+import { parseCsvDataset } from "../../lib/danku/dataset";
+import { buildDataGroups } from "../../lib/danku/groups";
+import { submissionCommitment } from "../../lib/danku/encoding";
+import { randomBytes32 } from "../../lib/danku/random";
+
+const CONFIG = {
+  trainingBps: 5000,
+  minAccuracyBps: 5000,
+  init2Window: 5,
+  trainingRevealPeriod: 1000,
+  submissionPeriod: 1000,
+  modelRevealPeriod: 10,
+  testRevealPeriod: 10,
+  evaluationPeriod: 10,
+};
+
+describe("lib/chain/danku marketplace reads", function () {
+  let client: PublicClient;
+  let wallets: DankuWallet[];
+  let factory: Address;
+  const created: Address[] = [];
+
+  before(async function () {
+    client = (await hre.viem.getPublicClient()) as unknown as PublicClient;
+    wallets = (await hre.viem.getWalletClients()) as unknown as DankuWallet[];
+    const [organizer, submitter, donor] = wallets;
+    if (!organizer || !submitter || !donor) throw new Error("needs three accounts");
+    factory = (await deployFactory(organizer, client)).address;
+    const csv = ["x,y,label", ...Array.from({ length: 20 }, (_, i) => `${i * 5},${250 - i * 7},${i % 2 ? "a" : "b"}`)].join("\n");
+    const dataset = parseCsvDataset(csv, { labelColumn: "label" });
+    for (let n = 0; n < 25; n++) {
+      const groups = buildDataGroups(dataset.points, { groupCount: 4, featureCount: 2, classCount: 2 });
+      const launched = await launchCompetition(organizer, client, {
+        factory,
+        config: { ...CONFIG, featureCount: 2, classCount: 2 },
+        groupHashes: groups.map((g) => g.hash),
+        metadataCid: `cid-${n}`,
+        reward: parseEther(String(n + 1)),
+      });
+      created.push(launched.address);
+      if (n === 3) {
+        await revealPendingGroups(organizer, client, { competition: launched.address, groups: groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce })), training: true });
+        const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: randomBytes32(), salt: randomBytes32() });
+        await commitSubmission(submitter, client, { competition: launched.address, commitment });
+        for (const eth of ["0.25", "0.5"]) {
+          const hash = await donor.sendTransaction({ account: donor.account, chain: donor.chain, to: launched.address, value: parseEther(eth) });
+          await client.waitForTransactionReceipt({ hash });
+        }
+      }
+    }
+  });
+
+  it("reads every competition's state in batched calls, identical to readCompetition", async () => {
+    const listed = await listCompetitions(client, factory);
+    expect(listed.map((c) => c.address)).to.deep.equal(created);
+    const { summaries, failed, blockNumber } = await readCompetitionSummaries(client, listed, { competitionsPerCall: 4 });
+    expect(failed).to.deep.equal([]);
+    expect(summaries).to.have.length(25);
+    for (const s of [summaries[0], summaries[3], summaries[24]]) {
+      const full = await readCompetition(client, s!.address);
+      expect(full.blockNumber).to.equal(blockNumber);
+      expect(s).to.deep.include({
+        stage: full.stage,
+        totalDonations: full.totalDonations,
+        deadlines: full.deadlines,
+        submissionCount: full.submissionCount,
+        best: full.best,
+        reward: full.reward,
+        metadataCid: full.metadataCid,
+      });
+    }
+    expect(summaries[3]).to.deep.include({ stage: "Submission", submissionCount: 1, totalDonations: parseEther("0.75") });
+  });
+
+  it("lists donations and the competitions an account entered, from events", async () => {
+    const donations = await listDonations(client, created[3]!);
+    expect(donations.map((d) => d.amount)).to.deep.equal([parseEther("0.25"), parseEther("0.5")]);
+    expect(donations[1]!.totalDonations).to.equal(parseEther("0.75"));
+    expect(donations.every((d) => d.donor === wallets[2]!.account.address)).to.equal(true);
+    expect([...(await listCompetitionsEnteredBy(client, wallets[1]!.account.address))]).to.deep.equal([created[3]]);
+    expect((await listCompetitionsEnteredBy(client, wallets[2]!.account.address)).size).to.equal(0);
+  });
+
+  it("reads what an account may withdraw (nothing before the end)", async () => {
+    expect(await readWithdrawable(client, created[3]!, wallets[2]!.account.address)).to.equal(0n);
+  });
+});
