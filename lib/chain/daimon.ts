@@ -1,0 +1,569 @@
+/**
+ * DaiMoN chain access through viem: every write a client makes on a problem (create, add tuple, register, submit a
+ * proof, vote, commit blocks, claim) and the reads, including the problem's chain of blocks rebuilt from its events
+ * and checked link by link with lib/daimon/encoding.ts. Every write is simulated first and fails with a decoded
+ * custom error (lib/chain/transactions.ts). Event reading stays behind these functions so an indexer can replace
+ * `getLogs` later.
+ */
+import { bytesToHex, getAddress, parseEventLogs, zeroHash, type Address, type Hex, type PublicClient } from "viem";
+import { daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
+import {
+  definitionHash,
+  improvementBlockHash,
+  nextTuplesDigest,
+  nextVotesDigest,
+  problemBlockHash,
+  registrationHash,
+  type ProblemConfig,
+  type ProblemSpec,
+  type TestTuple,
+} from "../daimon/encoding";
+import { packOutputs, type FixedVector } from "../daimon/fixedPoint";
+import type { DankuWallet } from "./danku";
+import { sendContractTransaction, type SentTransaction } from "./transactions";
+
+/** Any wallet client with an account (the same type the DanKu helpers take). */
+export type DaimonWallet = DankuWallet;
+
+/** Mirrors `enum Phase` in contracts/daimon/IDaimonProblem.sol. */
+export const PHASES = ["Definition", "Competition", "Dead"] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+type ProblemAbiItem = (typeof daimonProblemAbi)[number];
+type ErrorItem = Extract<ProblemAbiItem, { type: "error" }>;
+
+/** The factory's ABI plus the problem's errors: `createProblem` reverts with those (they bubble from initialize). */
+export const problemFactoryCallAbi = [
+  ...problemFactoryAbi,
+  ...daimonProblemAbi.filter((item): item is ErrorItem => item.type === "error"),
+];
+
+// ------------------------------------------------------------------ writes
+
+export interface FactoryDeployment {
+  address: Address;
+  deploymentBlock: bigint;
+  transactionHash: Hex;
+}
+
+/** Deploys a ProblemFactory (which deploys the problem and token implementations). */
+export async function deployProblemFactory(wallet: DaimonWallet, client: PublicClient): Promise<FactoryDeployment> {
+  const hash = await wallet.deployContract({
+    abi: problemFactoryAbi,
+    bytecode: problemFactoryBytecode,
+    account: wallet.account,
+    chain: wallet.chain,
+  });
+  const receipt = await client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying the problem factory failed in ${hash}`);
+  return { address: receipt.contractAddress, deploymentBlock: receipt.blockNumber, transactionHash: hash };
+}
+
+export interface CreatedProblem extends SentTransaction {
+  problem: Address;
+  token: Address;
+  createdBlock: bigint;
+  definitionEnd: bigint;
+}
+
+/** Creates a problem with its token and, optionally, its first tuples. */
+export async function createProblem(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  args: { factory: Address; spec: ProblemSpec; tuples?: readonly TestTuple[] },
+): Promise<CreatedProblem> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: args.factory,
+    abi: problemFactoryCallAbi,
+    functionName: "createProblem",
+    args: [{ ...args.spec, inputShape: [...args.spec.inputShape] }, [...(args.tuples ?? [])]],
+  });
+  const [created] = parseEventLogs({ abi: problemFactoryAbi, logs: sent.receipt.logs, eventName: "ProblemCreated" });
+  if (!created) throw new Error("the factory did not emit ProblemCreated");
+  return {
+    ...sent,
+    problem: created.args.problem,
+    token: created.args.token,
+    createdBlock: created.args.createdBlock,
+    definitionEnd: created.args.definitionEnd,
+  };
+}
+
+/** Adds a test dataset tuple during the definition period. */
+export async function addTuple(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+  tuple: TestTuple,
+): Promise<SentTransaction & { index: bigint; tupleHash: Hex }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "addTuple",
+    args: [tuple.inputsCid, tuple.delCid, tuple.target],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "TupleAdded" });
+  if (!event) throw new Error("addTuple did not emit TupleAdded");
+  return { ...sent, index: event.args.index, tupleHash: event.args.tupleHash };
+}
+
+/** Commits block #0 once the definition period is over. */
+export async function commitProblemBlock(wallet: DaimonWallet, client: PublicClient, problem: Address): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, { address: problem, abi: daimonProblemAbi, functionName: "commitProblemBlock", args: [] });
+}
+
+/**
+ * Registers a model's CID for the wallet's account, hiding it: call this before the model file is published, and
+ * submit the proof in a later block.
+ */
+export async function registerModel(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+  cid: string,
+): Promise<SentTransaction & { registration: Hex }> {
+  const registration = registrationHash(problem, wallet.account.address, cid);
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "register",
+    args: [registration],
+  });
+  return { ...sent, registration };
+}
+
+export interface SubmittedProof extends SentTransaction {
+  proofId: bigint;
+  round: bigint;
+  distance: bigint;
+  distances: readonly bigint[];
+  proofHash: Hex;
+}
+
+/** Submits a proof: the registered CID and y = f(M(Z)) for every tuple (int16 vectors, or already packed). */
+export async function submitProof(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+  cid: string,
+  outputs: readonly FixedVector[] | Hex,
+): Promise<SubmittedProof> {
+  const packed = typeof outputs === "string" ? outputs : bytesToHex(packOutputs(outputs));
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "submitProof",
+    args: [cid, packed],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofSubmitted" });
+  if (!event) throw new Error("submitProof did not emit ProofSubmitted");
+  return {
+    ...sent,
+    proofId: event.args.proofId,
+    round: event.args.round,
+    distance: event.args.distance,
+    distances: event.args.distances,
+    proofHash: event.args.proofHash,
+  };
+}
+
+/** Votes for a proof; `proofHash` must be the hash the validator verified (lib/daimon/encoding.ts `proofHash`). */
+export async function voteForProof(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+  proofId: bigint,
+  proofHash: Hex,
+): Promise<SentTransaction & { position: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "vote",
+    args: [proofId, proofHash],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "VoteCast" });
+  if (!event) throw new Error("vote did not emit VoteCast");
+  return { ...sent, position: event.args.position };
+}
+
+/** Settles the ended round with proofs; `block` is the Improvement block it appended, if any. */
+export async function commitImprovementBlock(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+): Promise<SentTransaction & { committed: boolean; block?: ChainImprovementBlock }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "commitImprovementBlock",
+    args: [],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ImprovementBlockCommitted" });
+  return event ? { ...sent, committed: true, block: improvementFromEvent(event.args.info, event.args.committer) } : { ...sent, committed: false };
+}
+
+/** Mints the wallet's validator reward for Improvement block `blockNumber`. */
+export async function claimValidatorReward(
+  wallet: DaimonWallet,
+  client: PublicClient,
+  problem: Address,
+  blockNumber: bigint,
+): Promise<SentTransaction & { amount: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "claimValidatorReward",
+    args: [blockNumber],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ValidatorRewardClaimed" });
+  if (!event) throw new Error("claimValidatorReward did not emit ValidatorRewardClaimed");
+  return { ...sent, amount: event.args.amount };
+}
+
+// ------------------------------------------------------------------ reads
+
+export interface PendingRoundState {
+  open: boolean;
+  round: bigint;
+  leader: bigint;
+  leaderVotes: number;
+}
+
+export interface ProblemState {
+  address: Address;
+  phase: PhaseName;
+  creator: Address;
+  token: Address;
+  tokenName: string;
+  tokenSymbol: string;
+  config: ProblemConfig;
+  inputShape: number[];
+  metadataCid: string;
+  createdBlock: bigint;
+  definitionEnd: bigint;
+  definitionHash: Hex;
+  tupleCount: number;
+  tuplesDigest: Hex;
+  problemBlockCommitted: boolean;
+  bestDistance: bigint;
+  pendingRound: PendingRoundState;
+  chainLength: number;
+  proofCount: number;
+  /** The round of `blockNumber`; undefined during the definition period. */
+  currentRound?: bigint;
+  blockNumber: bigint;
+}
+
+/** Reads the whole state of a problem at the latest block. */
+export async function readProblem(client: PublicClient, address: Address): Promise<ProblemState> {
+  const contract = { address, abi: daimonProblemAbi } as const;
+  const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
+  const at = { blockNumber } as const;
+  const [
+    phase,
+    creator,
+    token,
+    config,
+    inputShape,
+    metadataCid,
+    createdBlock,
+    definitionEnd,
+    definition,
+    tupleCount,
+    digest,
+    problemBlockCommitted,
+    bestDistance,
+    pending,
+    chainLength,
+    proofCount,
+  ] = await Promise.all([
+    client.readContract({ ...contract, ...at, functionName: "phase" }),
+    client.readContract({ ...contract, ...at, functionName: "creator" }),
+    client.readContract({ ...contract, ...at, functionName: "token" }),
+    client.readContract({ ...contract, ...at, functionName: "config" }),
+    client.readContract({ ...contract, ...at, functionName: "inputShape" }),
+    client.readContract({ ...contract, ...at, functionName: "metadataCid" }),
+    client.readContract({ ...contract, ...at, functionName: "createdBlock" }),
+    client.readContract({ ...contract, ...at, functionName: "definitionEnd" }),
+    client.readContract({ ...contract, ...at, functionName: "definitionHash" }),
+    client.readContract({ ...contract, ...at, functionName: "tupleCount" }),
+    client.readContract({ ...contract, ...at, functionName: "tuplesDigest" }),
+    client.readContract({ ...contract, ...at, functionName: "problemBlockCommitted" }),
+    client.readContract({ ...contract, ...at, functionName: "bestDistance" }),
+    client.readContract({ ...contract, ...at, functionName: "pendingRound" }),
+    client.readContract({ ...contract, ...at, functionName: "chainLength" }),
+    client.readContract({ ...contract, ...at, functionName: "proofCount" }),
+  ]);
+  const [tokenName, tokenSymbol] = await Promise.all([
+    client.readContract({ address: token, abi: problemTokenAbi, ...at, functionName: "name" }),
+    client.readContract({ address: token, abi: problemTokenAbi, ...at, functionName: "symbol" }),
+  ]);
+  return {
+    address: getAddress(address),
+    phase: PHASES[phase] ?? "Dead",
+    creator,
+    token,
+    tokenName,
+    tokenSymbol,
+    config: { ...config },
+    inputShape: [...inputShape],
+    metadataCid,
+    createdBlock,
+    definitionEnd,
+    definitionHash: definition,
+    tupleCount: Number(tupleCount),
+    tuplesDigest: digest,
+    problemBlockCommitted,
+    bestDistance,
+    pendingRound: { open: pending.open, round: pending.round, leader: pending.leader, leaderVotes: pending.leaderVotes },
+    chainLength: Number(chainLength),
+    proofCount: Number(proofCount),
+    currentRound: blockNumber >= definitionEnd ? (blockNumber - definitionEnd) / BigInt(config.competitionPeriod) : undefined,
+    blockNumber,
+  };
+}
+
+/** The ERC-20 balance of `account` in a problem token. */
+export async function readTokenBalance(client: PublicClient, token: Address, account: Address): Promise<bigint> {
+  return client.readContract({ address: token, abi: problemTokenAbi, functionName: "balanceOf", args: [account] });
+}
+
+/** What `account` may claim now for voting on Improvement block `blockNumber`. */
+export async function readValidatorReward(client: PublicClient, problem: Address, blockNumber: bigint, account: Address): Promise<bigint> {
+  return client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "validatorReward", args: [blockNumber, account] });
+}
+
+export interface ScanOptions {
+  fromBlock?: bigint;
+  toBlock?: bigint;
+  blockRange?: bigint;
+}
+
+async function scan(client: PublicClient, options: ScanOptions, each: (fromBlock: bigint, toBlock: bigint) => Promise<void>): Promise<void> {
+  const latest = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
+  const range = options.blockRange ?? 10_000n;
+  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
+    await each(from, from + range - 1n < latest ? from + range - 1n : latest);
+  }
+}
+
+export interface ListedProblem {
+  address: Address;
+  creator: Address;
+  token: Address;
+  spec: ProblemSpec;
+  initialTupleCount: number;
+  createdBlock: bigint;
+  definitionEnd: bigint;
+  transactionHash: Hex;
+}
+
+/** All problems a factory created, from its `ProblemCreated` events (the marketplace listing). */
+export async function listProblems(client: PublicClient, factory: Address, options: ScanOptions = {}): Promise<ListedProblem[]> {
+  const found: ListedProblem[] = [];
+  await scan(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: factory, abi: problemFactoryAbi, eventName: "ProblemCreated", fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      const a = log.args;
+      found.push({
+        address: a.problem,
+        creator: a.creator,
+        token: a.token,
+        spec: { ...a.spec, config: { ...a.spec.config }, inputShape: [...a.spec.inputShape] },
+        initialTupleCount: Number(a.initialTupleCount),
+        createdBlock: a.createdBlock,
+        definitionEnd: a.definitionEnd,
+        transactionHash: log.transactionHash,
+      });
+    }
+  });
+  return found;
+}
+
+export interface ChainTuple extends TestTuple {
+  index: number;
+  contributor: Address;
+  tupleHash: Hex;
+}
+
+/** The problem's tuples, from its `TupleAdded` events. */
+export async function readTuples(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainTuple[]> {
+  const found: ChainTuple[] = [];
+  await scan(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "TupleAdded", fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      const a = log.args;
+      found.push({ index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, target: a.target, tupleHash: a.tupleHash });
+    }
+  });
+  return found.sort((x, y) => x.index - y.index);
+}
+
+export interface ChainProof {
+  proofId: bigint;
+  round: bigint;
+  improver: Address;
+  cid: string;
+  outputs: Hex;
+  distances: readonly bigint[];
+  distance: bigint;
+  proofHash: Hex;
+  blockNumber: bigint;
+  transactionHash: Hex;
+}
+
+/** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
+export async function readProofs(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainProof[]> {
+  const found: ChainProof[] = [];
+  await scan(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "ProofSubmitted", fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      const a = log.args;
+      found.push({
+        proofId: a.proofId,
+        round: a.round,
+        improver: a.improver,
+        cid: a.cid,
+        outputs: a.outputs,
+        distances: a.distances,
+        distance: a.distance,
+        proofHash: a.proofHash,
+        blockNumber: log.blockNumber,
+        transactionHash: log.transactionHash,
+      });
+    }
+  });
+  return found.sort((x, y) => (x.proofId < y.proofId ? -1 : 1));
+}
+
+export interface ChainVote {
+  proofId: bigint;
+  round: bigint;
+  validator: Address;
+  position: bigint;
+  votesDigest: Hex;
+  blockNumber: bigint;
+}
+
+/** Every vote, from `VoteCast` events, in position order per proof. */
+export async function readVotes(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainVote[]> {
+  const found: ChainVote[] = [];
+  await scan(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "VoteCast", fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      const a = log.args;
+      found.push({ proofId: a.proofId, round: a.round, validator: a.validator, position: a.position, votesDigest: a.votesDigest, blockNumber: log.blockNumber });
+    }
+  });
+  return found.sort((x, y) => (x.proofId !== y.proofId ? (x.proofId < y.proofId ? -1 : 1) : x.position < y.position ? -1 : 1));
+}
+
+export interface ChainProblemBlock {
+  kind: "problem";
+  blockNumber: 0n;
+  blockHash: Hex;
+  definitionHash: Hex;
+  tupleCount: number;
+  tuplesDigest: Hex;
+  committer: Address;
+}
+
+export interface ChainImprovementBlock {
+  kind: "improvement";
+  blockNumber: bigint;
+  blockHash: Hex;
+  parentHash: Hex;
+  round: bigint;
+  proofId: bigint;
+  improver: Address;
+  proofHash: Hex;
+  distance: bigint;
+  previousDistance: bigint;
+  voteCount: number;
+  votesDigest: Hex;
+  improverReward: bigint;
+  committer: Address;
+}
+
+export type ChainBlock = ChainProblemBlock | ChainImprovementBlock;
+
+function improvementFromEvent(
+  info: {
+    blockNumber: bigint;
+    blockHash: Hex;
+    parentHash: Hex;
+    round: bigint;
+    proofId: bigint;
+    improver: Address;
+    proofHash: Hex;
+    distance: bigint;
+    previousDistance: bigint;
+    voteCount: number;
+    votesDigest: Hex;
+    improverReward: bigint;
+  },
+  committer: Address,
+): ChainImprovementBlock {
+  return { kind: "improvement", ...info, committer };
+}
+
+export interface RebuiltChain {
+  blocks: ChainBlock[];
+  /** Every inconsistency found between the events and the hashes they should produce; empty when all links hold. */
+  problems: string[];
+}
+
+/**
+ * Rebuilds the problem's chain of blocks from its events alone and checks it: the Problem block's hash from the
+ * definition (recomputed from `ProblemCreated` when `listing` is given) and the tuples, every Improvement block's
+ * hash from its proof (recomputed from `ProofSubmitted`) and votes (recomputed from `VoteCast`), and each parent link.
+ */
+export async function readChain(
+  client: PublicClient,
+  problem: Address,
+  options: ScanOptions & { listing?: ListedProblem } = {},
+): Promise<RebuiltChain> {
+  const blocks: ChainBlock[] = [];
+  const problems: string[] = [];
+  await scan(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      if (log.eventName === "ProblemBlockCommitted") {
+        const a = log.args;
+        blocks.push({ kind: "problem", blockNumber: 0n, blockHash: a.blockHash, definitionHash: a.definitionHash, tupleCount: Number(a.tupleCount), tuplesDigest: a.tuplesDigest, committer: a.committer });
+      } else if (log.eventName === "ImprovementBlockCommitted") {
+        blocks.push(improvementFromEvent(log.args.info, log.args.committer));
+      }
+    }
+  });
+  const [tuples, proofs, votes] = await Promise.all([readTuples(client, problem, options), readProofs(client, problem, options), readVotes(client, problem, options)]);
+
+  const [first] = blocks;
+  if (first) {
+    if (first.kind !== "problem") problems.push("block 0 is not the Problem block");
+    else {
+      const digest = tuples.reduce<Hex>((d, t) => nextTuplesDigest(d, t.tupleHash), zeroHash);
+      if (digest !== first.tuplesDigest || tuples.length !== first.tupleCount) problems.push("block 0: the tuples do not match the tuples digest");
+      if (options.listing) {
+        const l = options.listing;
+        if (definitionHash(problem, l.token, l.creator, l.spec) !== first.definitionHash) problems.push("block 0: the definition does not match ProblemCreated");
+      }
+      if (problemBlockHash(first.definitionHash, first.tupleCount, first.tuplesDigest) !== first.blockHash) problems.push("block 0: wrong block hash");
+    }
+  }
+  blocks.forEach((b, i) => {
+    if (b.kind !== "improvement") return;
+    const parent = blocks[i - 1];
+    if (b.blockNumber !== BigInt(i)) problems.push(`block ${i}: numbered ${b.blockNumber}`);
+    if (!parent || parent.blockHash !== b.parentHash) problems.push(`block ${i}: parent hash does not link to block ${i - 1}`);
+    const proof = proofs.find((p) => p.proofId === b.proofId);
+    if (!proof || proof.proofHash !== b.proofHash || proof.distance !== b.distance || proof.round !== b.round) {
+      problems.push(`block ${i}: proof ${b.proofId} does not match its ProofSubmitted event`);
+    }
+    const proofVotes = votes.filter((v) => v.proofId === b.proofId);
+    const digest = proofVotes.reduce<Hex>((d, v, s) => nextVotesDigest(d, v.validator, s + 1), zeroHash);
+    if (proofVotes.length !== b.voteCount || digest !== b.votesDigest) problems.push(`block ${i}: votes do not match the votes digest`);
+    if (improvementBlockHash({ ...b, voteCount: BigInt(b.voteCount) }) !== b.blockHash) problems.push(`block ${i}: wrong block hash`);
+  });
+  return { blocks, problems };
+}

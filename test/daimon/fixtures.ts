@@ -1,0 +1,284 @@
+/**
+ * Shared setup for the DaiMoN contract tests: a factory, typed handles per account, deterministic int16 vectors,
+ * problem creation, round navigation by mining, and revert assertions by custom error name and arguments.
+ * Expected values always come from lib/daimon (fixedPoint, encoding); nothing here re-implements them.
+ */
+import hre from "hardhat";
+import { expect } from "chai";
+import { bytesToHex, getContract, parseAbi, parseEventLogs, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
+import { daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
+import { WAD, packOutputs, packVector, type FixedVector } from "../../lib/daimon/fixedPoint";
+import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type TestTuple } from "../../lib/daimon/encoding";
+import { expectRevert as expectRevertWith, seededRng, type PublicClient, type TestClient, type WalletClient } from "../danku/fixtures";
+
+export { seededRng, type PublicClient, type TestClient, type WalletClient };
+
+/** Every custom error a DaiMoN call can surface (the factory's calls bubble the problem's errors). */
+export const DAIMON_ERRORS_ABI = [...daimonProblemAbi, ...problemFactoryAbi, ...problemTokenAbi].filter((item) => item.type === "error");
+
+/** Awaits `promise`, expects a revert with custom error `name` and (if given) exactly these arguments. */
+export function expectRevert(promise: Promise<unknown>, name: string, args?: readonly unknown[], abi: Abi = DAIMON_ERRORS_ABI): Promise<void> {
+  return expectRevertWith(promise, name, args, abi);
+}
+
+/** Mirrors `enum Phase`. */
+export const Phase = { Definition: 0, Competition: 1, Dead: 2 } as const;
+
+/** Mirrors `enum ConfigField`. */
+export const Field = {
+  ClassCount: 0,
+  TestSetSize: 1,
+  EmbeddingSize: 2,
+  DefinitionPeriod: 3,
+  CompetitionPeriod: 4,
+  RewardShape: 5,
+  MinVotes: 6,
+  Margin: 7,
+  RewardScale: 8,
+  InputRank: 9,
+  InputDimension: 10,
+  NameLength: 11,
+  SymbolLength: 12,
+  MetadataCidLength: 13,
+  InitialTuples: 14,
+} as const;
+
+export const REWARD_SCALE = 1000n * 10n ** 18n;
+
+export const DEFAULT_CONFIG: ProblemConfig = {
+  classCount: 10,
+  testSetSize: 1000,
+  embeddingSize: 16,
+  definitionPeriod: 20,
+  competitionPeriod: 30,
+  rewardShape: 3,
+  minVotes: 1,
+  openTuples: true,
+  margin: WAD / 100n,
+  rewardScale: REWARD_SCALE,
+};
+
+export function makeSpec(config: Partial<ProblemConfig> = {}, patch: Partial<Omit<ProblemSpec, "config">> = {}): ProblemSpec {
+  return {
+    config: { ...DEFAULT_CONFIG, ...config },
+    inputShape: [1, 28, 28],
+    name: "FashionMNIST improvement token",
+    symbol: "FMNIST",
+    metadataCid: "bafkreiproblemmetadata",
+    ...patch,
+  };
+}
+
+// ------------------------------------------------------------------ vectors
+
+/** A seeded int16 vector with entries spread over ±`amplitude`, never all zero. */
+export function randomVector(n: number, seed: number, amplitude = 30_000): number[] {
+  const rng = seededRng(seed);
+  const v = Array.from({ length: n }, () => Math.round((rng() * 2 - 1) * amplitude));
+  if (v.every((x) => x === 0)) v[0] = 1;
+  return v;
+}
+
+/** `target` plus seeded noise of size `noise` per entry (clamped to int16): the larger the noise, the farther away. */
+export function perturb(target: FixedVector, noise: number, seed: number): number[] {
+  const rng = seededRng(seed);
+  return target.map((t) => Math.max(-32_768, Math.min(32_767, Math.round(t + (rng() * 2 - 1) * noise))));
+}
+
+export function hexVector(v: FixedVector): Hex {
+  return bytesToHex(packVector(v));
+}
+
+export function hexOutputs(vs: readonly FixedVector[]): Hex {
+  return bytesToHex(packOutputs(vs));
+}
+
+export interface Tuple {
+  vector: number[];
+  tuple: TestTuple;
+}
+
+export function makeTuple(n: number, seed: number): Tuple {
+  const vector = randomVector(n, seed);
+  return { vector, tuple: { inputsCid: `bafy-inputs-${seed}`, delCid: `bafy-del-${seed}`, target: hexVector(vector) } };
+}
+
+// ------------------------------------------------------------------ clients and contracts
+
+export interface Env {
+  publicClient: PublicClient;
+  testClient: TestClient;
+  wallets: WalletClient[];
+  factory: Address;
+}
+
+export async function deployEnv(): Promise<Env> {
+  const publicClient = await hre.viem.getPublicClient();
+  const testClient = await hre.viem.getTestClient();
+  const wallets = await hre.viem.getWalletClients();
+  const factory = await hre.viem.deployContract("ProblemFactory");
+  return { publicClient, testClient, wallets, factory: factory.address };
+}
+
+export function wallet(env: Env, i: number): WalletClient {
+  const w = env.wallets[i];
+  if (!w) throw new Error(`no wallet ${i}`);
+  return w;
+}
+
+export function factoryAs(env: Env, w: WalletClient) {
+  return getContract({ address: env.factory, abi: problemFactoryAbi, client: { public: env.publicClient, wallet: w } });
+}
+
+export function problemAs(env: Env, address: Address, w: WalletClient) {
+  return getContract({ address, abi: daimonProblemAbi, client: { public: env.publicClient, wallet: w } });
+}
+export type Problem = ReturnType<typeof problemAs>;
+
+export function tokenAt(env: Env, address: Address) {
+  return getContract({ address, abi: problemTokenAbi, client: { public: env.publicClient, wallet: wallet(env, 0) } });
+}
+
+export async function receipt(env: Pick<Env, "publicClient">, hash: Hash | Promise<Hash>): Promise<TransactionReceipt> {
+  const r = await env.publicClient.waitForTransactionReceipt({ hash: await hash });
+  expect(r.status).to.equal("success");
+  return r;
+}
+
+export interface Created {
+  address: Address;
+  token: Address;
+  spec: ProblemSpec;
+  tuples: Tuple[];
+  createdBlock: bigint;
+  definitionEnd: bigint;
+  creator: WalletClient;
+  as: (w: WalletClient) => Problem;
+  createReceipt: TransactionReceipt;
+}
+
+/** Creates a problem (wallet 0 by default) with `tupleCount` seeded tuples added at creation. */
+export async function createProblem(
+  env: Env,
+  options: { config?: Partial<ProblemConfig>; spec?: ProblemSpec; tuples?: Tuple[]; tupleCount?: number; creator?: WalletClient; seed?: number } = {},
+): Promise<Created> {
+  const spec = options.spec ?? makeSpec(options.config);
+  const seed = options.seed ?? 1;
+  const tuples =
+    options.tuples ?? Array.from({ length: options.tupleCount ?? 1 }, (_, i) => makeTuple(spec.config.embeddingSize, seed * 100 + i));
+  const creator = options.creator ?? wallet(env, 0);
+  const r = await receipt(
+    env,
+    factoryAs(env, creator).write.createProblem([{ ...spec, inputShape: [...spec.inputShape] }, tuples.map((t) => t.tuple)]),
+  );
+  const [created] = parseEventLogs({ abi: problemFactoryAbi, logs: r.logs, eventName: "ProblemCreated" });
+  if (!created) throw new Error("no ProblemCreated event");
+  const address = created.args.problem;
+  return {
+    address,
+    token: created.args.token,
+    spec,
+    tuples,
+    createdBlock: r.blockNumber,
+    definitionEnd: created.args.definitionEnd,
+    creator,
+    as: (w: WalletClient) => problemAs(env, address, w),
+    createReceipt: r,
+  };
+}
+
+// ------------------------------------------------------------------ chain navigation
+
+export async function blockNumber(env: Env): Promise<bigint> {
+  return env.publicClient.getBlockNumber();
+}
+
+/** Mines so that the *next* transaction is included in block `target`. */
+export async function mineUntilNextTxIn(env: Env, target: bigint): Promise<void> {
+  const current = await blockNumber(env);
+  if (target - 1n > current) await env.testClient.mine({ blocks: Number(target - 1n - current) });
+}
+
+/** First block of round `round`. */
+export function roundStart(created: Created, round: number): bigint {
+  return created.definitionEnd + BigInt(round) * BigInt(created.spec.config.competitionPeriod);
+}
+
+/** The next transaction lands in the first block of round `round`. */
+export async function toRound(env: Env, created: Created, round: number): Promise<void> {
+  await mineUntilNextTxIn(env, roundStart(created, round));
+}
+
+// ------------------------------------------------------------------ proofs and votes
+
+export interface Submitted {
+  proofId: bigint;
+  proofHash: Hex;
+  distance: bigint;
+  distances: readonly bigint[];
+  cid: string;
+  outputs: Hex;
+  improver: WalletClient;
+  registerReceipt: TransactionReceipt;
+  submitReceipt: TransactionReceipt;
+}
+
+/** Registers `cid` from `improver` (one block) and submits the proof (the next block). */
+export async function registerAndSubmit(env: Env, created: Created, improver: WalletClient, cid: string, outputs: readonly FixedVector[]): Promise<Submitted> {
+  const problem = created.as(improver);
+  const registerReceipt = await receipt(env, problem.write.register([registrationHash(created.address, improver.account.address, cid)]));
+  const packed = hexOutputs(outputs);
+  const submitReceipt = await receipt(env, problem.write.submitProof([cid, packed]));
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: submitReceipt.logs, eventName: "ProofSubmitted" });
+  if (!event) throw new Error("no ProofSubmitted event");
+  expect(event.args.proofHash).to.equal(proofHash(created.address, improver.account.address, cid, packed));
+  return {
+    proofId: event.args.proofId,
+    proofHash: event.args.proofHash,
+    distance: event.args.distance,
+    distances: event.args.distances,
+    cid,
+    outputs: packed,
+    improver,
+    registerReceipt,
+    submitReceipt,
+  };
+}
+
+export async function castVote(env: Env, created: Created, validator: WalletClient, proof: Pick<Submitted, "proofId" | "proofHash">): Promise<TransactionReceipt> {
+  return receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash]));
+}
+
+/** Outputs at the targets themselves, perturbed by `noise` (0: distance 0). */
+export function outputsNear(created: Created, noise: number, seed: number): number[][] {
+  return created.tuples.map((t, i) => (noise === 0 ? [...t.vector] : perturb(t.vector, noise, seed * 31 + i)));
+}
+
+// ------------------------------------------------------------------ test-only contracts (contracts/testing)
+
+export const daimonMathHarnessAbi = parseAbi([
+  "function isqrt(uint256[] xs) pure returns (uint256[] floors, uint256[] ceils)",
+  "function distances(bytes[] a, bytes[] b) pure returns (uint256[] out)",
+  "function upperTails(uint256[] ds, uint256[] as_) pure returns (uint256[] out)",
+  "function rewards(uint256[] ds, uint256[] dcs, uint256[] as_) pure returns (uint256[] out)",
+  "function limits() pure returns (string[] names, uint256[] values)",
+]);
+
+export async function deployMathHarness(env: Env) {
+  const deployed = await hre.viem.deployContract("DaimonMathHarness", []);
+  return getContract({ address: deployed.address, abi: daimonMathHarnessAbi, client: { public: env.publicClient, wallet: wallet(env, 0) } });
+}
+
+/** Gas figures collected by a test file and printed at its end. */
+export class GasLog {
+  private readonly rows: [string, bigint][] = [];
+  add(label: string, gas: bigint): void {
+    this.rows.push([label, gas]);
+  }
+  print(title: string): void {
+    if (this.rows.length === 0) return;
+    const width = Math.max(...this.rows.map(([l]) => l.length));
+    console.log(`\n      ${title}`);
+    for (const [label, gas] of this.rows) console.log(`        ${label.padEnd(width)}  ${gas.toLocaleString("en-US").padStart(11)} gas`);
+  }
+}
