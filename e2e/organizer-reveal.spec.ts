@@ -9,7 +9,7 @@ import { connectWallet, expect, test } from "./fixtures";
 import { e2eSettings } from "./fixtures/settings";
 import { readStoredSecrets, seedTestRevealCompetition } from "./organizer-helpers";
 
-test("the demo organizer reveals the test data of a seeded competition from its page, with the seeder's secrets file", async ({ page, chain }, testInfo) => {
+test("the demo organizer reveals the test data of a seeded competition from its page, with the seeder's secrets file", async ({ page, chain, wallet: _wallet }, testInfo) => {
   const seeded = await seedTestRevealCompetition(chain);
   const original = readFileSync(seeded.secretsFile, "utf8");
   const secrets = parseSecrets(original);
@@ -82,8 +82,11 @@ test("a training reveal interrupted in the wizard is finished from the competiti
   await page.getByRole("button", { name: "Continue to creation" }).click();
   await page.getByRole("button", { name: /Create competition/ }).click();
   await page.getByRole("button", { name: "Draw the training/test split" }).click();
+  // Decline the reveal, not the split: arm the rejection only once the split is mined and the reveal is offered.
+  const revealTraining = page.getByRole("button", { name: /Reveal \d+ training groups/ });
+  await expect(revealTraining).toBeEnabled({ timeout: 60_000 });
   wallet.rejectNext("eth_sendTransaction");
-  await page.getByRole("button", { name: /Reveal \d+ training groups/ }).click();
+  await revealTraining.click();
   await expect(page.getByText(/You declined the signature/)).toBeVisible();
 
   const competition = (await readStoredSecrets(page)).find((r) => r.competition)?.competition ?? "";

@@ -5,8 +5,9 @@ import type { Address } from "viem";
 import { useAccount } from "wagmi";
 import { STAGE_DESCRIPTIONS } from "@/lib/chain/danku";
 import { competitionActions } from "@/lib/web/actions";
-import { formatBps, formatEth, formatNumber, formatPercent } from "@/lib/web/format";
+import { formatBps, formatEth, formatNumber, formatPercent, sameAddress } from "@/lib/web/format";
 import { UNTITLED } from "@/lib/web/metadata";
+import { FINISHED_STAGES } from "@/lib/web/stages";
 import { describeReadError } from "@/lib/web/readErrors";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
@@ -17,6 +18,8 @@ import { Skeleton } from "@/components/ui/Skeleton";
 import { ArrowLeftIcon, ExternalIcon } from "@/components/ui/Icons";
 import { card } from "@/components/ui/styles";
 import { RpcDownState } from "@/components/marketplace/Marketplace";
+import { GroupRevealPanel } from "@/components/organizer/GroupRevealPanel";
+import { SubmitterPanel } from "@/components/submitter/SubmitterPanel";
 import { ActionsPanel } from "./ActionsPanel";
 import { DatasetPanel } from "./DatasetPanel";
 import { DonatePanel, DonorsList } from "./DonatePanel";
@@ -105,6 +108,14 @@ export function CompetitionView({ address }: { address: Address }) {
     submissions: submissions.data,
   });
   const total = state.usesTestData ? state.testPoints : state.trainingPoints;
+  // The reveal panel in its stage, and for the organizer also in the stage right after, to confirm the reveal.
+  const isOrganizer = sameAddress(account, state.organizer);
+  const revealKind =
+    state.stage === "TrainingReveal" || (isOrganizer && state.stage === "Submission")
+      ? "training"
+      : state.stage === "TestReveal" || (isOrganizer && state.stage === "Evaluation" && state.usesTestData)
+        ? "test"
+        : undefined;
   const pool = state.reward + state.totalDonations;
   const paymentUri = `ethereum:${state.address}@${config.chainId}`;
 
@@ -183,6 +194,16 @@ export function CompetitionView({ address }: { address: Address }) {
           <Section title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <Leaderboard state={state} submissions={submissions.data} loading={submissions.isPending} />
           </Section>
+          {revealKind ? (
+            <Section title={revealKind === "training" ? "Reveal the training data" : "Reveal the test data"} id="reveal-title">
+              <GroupRevealPanel key={revealKind} competition={state.address} training={revealKind === "training"} embedded />
+            </Section>
+          ) : null}
+          {FINISHED_STAGES.includes(state.stage) ? null : (
+            <Section title="Submit a model" id="submit-title">
+              <SubmitterPanel state={state} metadata={meta} submissions={submissions.data} withdrawable={withdrawable.data} />
+            </Section>
+          )}
           <Section title="Actions" id="actions-title">
             <ActionsPanel state={state} actions={actions} withdrawable={withdrawable.data} />
           </Section>

@@ -83,17 +83,17 @@ export function competitionActions(input: {
     evaluate = no((input.submissions ?? []).some((x) => x.revealed) ? "Every revealed submission is fully evaluated." : "No submission was revealed, so there is nothing to evaluate.");
   } else evaluate = yes("Anyone can run the evaluation; the contract scores the model itself.");
 
-  const placeholder = "Revealing data from the browser needs your secrets file and arrives with the organizer wizard; meanwhile use the CLI.";
+  // The reveal itself happens in the page's reveal panel (GroupRevealPanel), which needs the secrets file.
   const revealTraining = !isOrganizer
     ? no("Only the organizer can reveal the training data.")
     : s !== "TrainingReveal"
       ? no("The training data is revealed during the training-reveal stage.")
-      : no(placeholder);
+      : yes("Reveal the training groups in the reveal panel on this page, with your secrets file.");
   const revealTest = !isOrganizer
     ? no("Only the organizer can reveal the test data.")
     : s !== "TestReveal"
       ? no("The test data is revealed during the test-reveal stage.")
-      : no(placeholder);
+      : yes("Reveal the test groups in the reveal panel on this page, with your secrets file.");
 
   const donate =
     s === "Finalized" || s === "Cancelled" || s === "SetupExpired" ? no("Donations are closed: the competition is over.") : yes("Donations add to the prize pool.");
@@ -103,8 +103,8 @@ export function competitionActions(input: {
     withdraw: gate(withdraw),
     cancel: gate(cancel),
     evaluate: { ...gate(evaluate), candidates },
-    revealTraining,
-    revealTest,
+    revealTraining: gate(revealTraining),
+    revealTest: gate(revealTest),
     donate: gate(donate),
   };
 }

@@ -13,6 +13,9 @@ import type { CompetitionState, CompetitionSummary, StageName, SubmissionState }
 import { DEFAULT_FILTERS, filterAndSort, matchesFilters, sortCompetitions } from "../../lib/web/marketplace";
 import { blocksLeft, buildTimeline, stageEndBlock } from "../../lib/web/stages";
 import { competitionActions } from "../../lib/web/actions";
+import { matchSubmissions, nextSubmitterStep } from "../../lib/web/submitter";
+import { buildSubmissionFile, submissionFileCommitment } from "../../lib/danku/secrets";
+import { encodeModel } from "../../lib/danku/encoding";
 import { formatBlocks, formatDuration, formatEth, formatPercent, shortAddress } from "../../lib/web/format";
 import { explainWalletError } from "../../lib/web/errors";
 import { describeReadError } from "../../lib/web/readErrors";
@@ -244,10 +247,64 @@ describe("lib/web/actions (what the page offers)", () => {
     expect(competitionActions({ state: state("Evaluation"), account: A, rightNetwork: true }).donate.allowed).to.equal(true);
   });
 
-  it("keeps the organizer's reveal buttons disabled with a reason (the wizard wires them)", () => {
-    const actions = competitionActions({ state: state("TestReveal"), account: ORGANIZER, rightNetwork: true });
-    expect(actions.revealTest.allowed).to.equal(false);
-    expect(actions.revealTest.reason).to.match(/organizer wizard/);
+  it("points the organizer to the reveal panel in the reveal stages, and tells everyone else why not", () => {
+    const organizer = competitionActions({ state: state("TestReveal"), account: ORGANIZER, rightNetwork: true });
+    expect(organizer.revealTest).to.deep.include({ allowed: true });
+    expect(organizer.revealTest.reason).to.match(/reveal panel/);
+    expect(organizer.revealTraining.allowed).to.equal(false);
+    expect(competitionActions({ state: state("TestReveal"), account: A, rightNetwork: true }).revealTest).to.deep.equal({
+      allowed: false,
+      reason: "Only the organizer can reveal the test data.",
+    });
+    expect(competitionActions({ state: state("TestReveal"), account: ORGANIZER, rightNetwork: false }).revealTest.allowed).to.equal(false);
+    expect(competitionActions({ state: state("TrainingReveal"), account: ORGANIZER, rightNetwork: true }).revealTraining.allowed).to.equal(true);
+  });
+});
+
+describe("lib/web/submitter (what a data scientist can do next)", () => {
+  const modelBytes = encodeModel({ widths: [2, 2], layers: [{ shift: 0, biases: [0, 1], weights: [[1, -1], [2, 3]] }] });
+  const file = buildSubmissionFile({ chainId: 31337, competition: A, submitter: B, modelBytes, random: (n) => new Uint8Array(n).fill(7) });
+  const onChain = (overrides: Partial<SubmissionState> = {}): SubmissionState => ({
+    id: 3,
+    submitter: B,
+    commitment: submissionFileCommitment(file),
+    modelHash: file.modelHash,
+    revealed: false,
+    evaluated: false,
+    cursor: 0,
+    correct: 0,
+    commitBlock: 40n,
+    ...overrides,
+  });
+
+  it("finds a stored file's submission by its commitment, not by an id the file may not have yet", () => {
+    const other = onChain({ id: 1, commitment: "0x1234" });
+    expect(matchSubmissions([file], [other, onChain()])).to.deep.equal([{ file, onChain: onChain() }]);
+    expect(matchSubmissions([file], [other])).to.deep.equal([{ file }]);
+  });
+
+  it("walks a model from commit to payout, naming the blocks", () => {
+    const d = deadlines(20n);
+    const step = (stage: StageName, sub: SubmissionState | undefined, extra: Partial<CompetitionState> = {}, withdrawable = 0n) =>
+      nextSubmitterStep(state(stage, { deadlines: d, ...extra }), sub ? { file, onChain: sub } : { file }, B, withdrawable);
+    expect(nextSubmitterStep(state("Submission"), undefined, B)).to.deep.include({ action: "commit", untilBlock: 120n });
+    expect(nextSubmitterStep(state("Submission"), undefined, B).message).to.match(/before block #120 \(70 blocks from now\)/);
+    expect(nextSubmitterStep(state("TrainingReveal"), undefined, B).action).to.equal("wait");
+    expect(step("Submission", undefined).action).to.equal("commit");
+    expect(step("Submission", onChain())).to.deep.include({ action: "wait", untilBlock: 120n });
+    expect(step("ModelReveal", onChain())).to.deep.include({ action: "reveal", untilBlock: 140n });
+    expect(step("TestReveal", onChain()).message).to.match(/was not revealed in its window/);
+    expect(step("TestReveal", onChain({ revealed: true })).action).to.equal("wait");
+    expect(step("Evaluation", onChain({ revealed: true, cursor: 7 })).message).to.match(/Evaluate #3 before block #190.*7 points done/);
+    expect(step("Evaluation", onChain({ revealed: true, evaluated: true }), { best: { exists: true, id: 3, correct: 9 } }).message).to.match(/leads the leaderboard/);
+    expect(step("AwaitingFinalization", onChain({ revealed: true, evaluated: true }), { best: { exists: true, id: 3, correct: 9 } }).action).to.equal("finalize");
+    expect(step("AwaitingFinalization", onChain({ revealed: true, evaluated: true }), { best: { exists: true, id: 0, correct: 9 } }).action).to.equal("none");
+    expect(step("Finalized", onChain({ revealed: true, evaluated: true }), {}, parseEther("1.2")).action).to.equal("withdraw");
+    expect(step("AwaitingFinalization", onChain({ revealed: true })).message).to.match(/not evaluated before the evaluation period ended/);
+  });
+
+  it("tells another account that the model is not theirs", () => {
+    expect(nextSubmitterStep(state("ModelReveal"), { file, onChain: onChain() }, A)).to.deep.include({ action: "none" });
   });
 });
 
