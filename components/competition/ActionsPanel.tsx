@@ -1,18 +1,17 @@
 "use client";
 
 import { useId, useState } from "react";
-import type { PublicClient } from "viem";
-import { useAccount, useConfig, usePublicClient } from "wagmi";
-import { simulateContract, writeContract } from "wagmi/actions";
+import { useAccount } from "wagmi";
 import { dankuCompetitionAbi } from "@/lib/generated/abis";
-import { readSubmission, type CompetitionState } from "@/lib/chain/danku";
-import { planEvaluationChunk } from "@/lib/chain/gas";
+import type { CompetitionState } from "@/lib/chain/danku";
 import type { ActionAvailability, CompetitionActions } from "@/lib/web/actions";
-import { formatEth, formatNumber, formatPercent, shortAddress } from "@/lib/web/format";
+import { formatEth, shortAddress } from "@/lib/web/format";
 import { buttonPrimary, buttonSecondary, fieldBase } from "@/components/ui/styles";
 import { SpinnerIcon } from "@/components/ui/Icons";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
+import { EvaluationProgressBar } from "./EvaluationProgressBar";
+import { useEvaluation } from "./useEvaluation";
 
 function ActionRow({
   title,
@@ -43,51 +42,12 @@ function ActionRow({
 /** What the connected account can do in the current stage; each button says why it is disabled. */
 export function ActionsPanel({ state, actions, withdrawable }: { state: CompetitionState; actions: CompetitionActions; withdrawable: bigint | undefined }) {
   const tx = useTransactor();
-  const wagmiConfig = useConfig();
-  const client = usePublicClient() as PublicClient | undefined;
   const { address: account } = useAccount();
   const address = state.address;
   const [selected, setSelected] = useState<number | undefined>(undefined);
-  const [progress, setProgress] = useState<{ id: number; cursor: number; total: number; correct: number; done: boolean } | null>(null);
-  const total = state.usesTestData ? state.testPoints : state.trainingPoints;
+  const { evaluate, progress, evaluating } = useEvaluation(state, tx);
   const candidate = actions.evaluate.candidates.find((c) => c.id === selected) ?? actions.evaluate.candidates[0];
-
-  async function evaluate(id: number) {
-    if (!client || !account) return;
-    let submission = await readSubmission(client, address, id);
-    setProgress({ id, cursor: submission.cursor, total, correct: submission.correct, done: submission.evaluated });
-    let guess = 500;
-    while (!submission.evaluated) {
-      let request: unknown;
-      const from = submission.cursor;
-      const receipt = await tx.execute(`Evaluate submission #${id}`, {
-        // planEvaluationChunk shrinks the batch until a simulation at the target gas limit succeeds; the last
-        // successful simulation is the request the wallet signs.
-        simulate: async (): Promise<void> => {
-          const chunk = await planEvaluationChunk(total - from, guess, async (points, gas) => {
-            const simulated = await simulateContract(wagmiConfig, {
-              account,
-              address,
-              abi: dankuCompetitionAbi,
-              functionName: "evaluate",
-              args: [BigInt(id), BigInt(points)],
-              gas,
-              blockTag: "pending",
-            });
-            request = simulated.request;
-          });
-          guess = chunk.points;
-        },
-        send: () => writeContract(wagmiConfig, request as never),
-      });
-      if (!receipt) return;
-      submission = await readSubmission(client, address, id);
-      setProgress({ id, cursor: submission.cursor, total, correct: submission.correct, done: submission.evaluated });
-    }
-  }
-
   const busy = tx.busy;
-  const evaluating = progress && !progress.done && busy;
   return (
     <div>
       <div className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -158,22 +118,7 @@ export function ActionsPanel({ state, actions, withdrawable }: { state: Competit
         </ActionRow>
         {progress ? (
           <div className="pb-4">
-            <div className="flex justify-between text-xs text-slate-600 dark:text-slate-300">
-              <span>
-                Submission #{progress.id}: {formatNumber(progress.cursor)} of {formatNumber(progress.total)} points
-              </span>
-              <span className="tabular">{progress.done ? `done · ${formatPercent(progress.correct, progress.total)} correct` : formatPercent(progress.cursor, progress.total, 0)}</span>
-            </div>
-            <div
-              className="mt-1.5 h-2 w-full overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
-              role="progressbar"
-              aria-label={`Evaluation of submission #${progress.id}`}
-              aria-valuemin={0}
-              aria-valuemax={progress.total}
-              aria-valuenow={progress.cursor}
-            >
-              <div className={`h-full rounded-full transition-all ${progress.done ? "bg-emerald-500" : "bg-indigo-500"}`} style={{ width: `${progress.total > 0 ? (progress.cursor / progress.total) * 100 : 0}%` }} />
-            </div>
+            <EvaluationProgressBar progress={progress} />
           </div>
         ) : null}
         <ActionRow title="Cancel" description="Stops the competition and opens refunds." availability={actions.cancel}>
@@ -189,17 +134,18 @@ export function ActionsPanel({ state, actions, withdrawable }: { state: Competit
             </button>
           )}
         </ActionRow>
-        <ActionRow title="Reveal data (organizer)" description="Publishes the committed training or test groups, verified against their hashes." availability={actions.revealTraining.allowed || state.stage !== "TestReveal" ? actions.revealTraining : actions.revealTest}>
-          {(describedBy) => (
-            <div className="flex gap-2">
-              <button type="button" className={buttonSecondary} disabled aria-describedby={describedBy}>
-                Reveal training
-              </button>
-              <button type="button" className={buttonSecondary} disabled aria-describedby={describedBy} title={actions.revealTest.reason}>
-                Reveal test
-              </button>
-            </div>
-          )}
+        <ActionRow
+          title="Reveal data (organizer)"
+          description="Publishes the committed training or test groups, verified against their hashes."
+          availability={state.stage === "TestReveal" ? actions.revealTest : actions.revealTraining}
+        >
+          {(describedBy) =>
+            actions.revealTraining.allowed || actions.revealTest.allowed ? (
+              <a href="#reveal-title" className={buttonSecondary} aria-describedby={describedBy}>
+                Go to the reveal panel
+              </a>
+            ) : null
+          }
         </ActionRow>
       </div>
       <TransactionStatus state={tx.state} onDismiss={tx.reset} />

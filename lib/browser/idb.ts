@@ -5,7 +5,8 @@
  */
 
 export const ORGANIZER_DB_NAME = "modelbounty-organizer";
-const DB_VERSION = 1;
+// 2 added the submitters' store; upgrades only create what is missing, so nothing stored before is touched.
+const DB_VERSION = 2;
 
 /** Object stores and their key paths. */
 export const STORES = {
@@ -13,6 +14,8 @@ export const STORES = {
   secrets: "key",
   /** Competition wizard drafts, keyed by draft id. */
   drafts: "id",
+  /** Submitters' submission files (salt and model), keyed by `<chainId>:<competition>:<salt>`. */
+  submissions: "key",
 } as const;
 export type StoreName = keyof typeof STORES;
 

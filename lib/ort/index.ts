@@ -5,3 +5,4 @@
 export * from "./scorer";
 export * from "./input";
 export * from "./webgpu";
+export * from "./preview";
