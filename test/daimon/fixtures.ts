@@ -75,7 +75,7 @@ export function makeSpec(config: Partial<ProblemConfig> = {}, patch: Partial<Omi
 export function randomVector(n: number, seed: number, amplitude = 30_000): number[] {
   const rng = seededRng(seed);
   const v = Array.from({ length: n }, () => Math.round((rng() * 2 - 1) * amplitude));
-  if (v.every((x) => x === 0)) v[0] = 1;
+  if (Math.max(...v.map(Math.abs)) === 0) v[0] = 1;
   return v;
 }
 
@@ -124,6 +124,11 @@ export function wallet(env: Env, i: number): WalletClient {
   const w = env.wallets[i];
   if (!w) throw new Error(`no wallet ${i}`);
   return w;
+}
+
+/** Several wallets by index, as a tuple. */
+export function wallets<const N extends readonly number[]>(env: Env, ...indices: N): { [K in keyof N]: WalletClient } {
+  return indices.map((i) => wallet(env, i)) as { [K in keyof N]: WalletClient };
 }
 
 export function factoryAs(env: Env, w: WalletClient) {

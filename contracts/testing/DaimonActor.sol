@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {DaimonProblem} from "../daimon/DaimonProblem.sol";
+
+/// @title DaimonActor
+/// @notice Test-only: a contract account that makes several problem calls in one transaction (one block), e.g. a
+/// registration and the proof that needs it.
+contract DaimonActor {
+    /// @notice Registers keccak256(abi.encode(problem, this, cid)) and submits the proof in the same transaction.
+    function registerAndSubmit(DaimonProblem problem, string calldata cid, bytes calldata outputs) external {
+        problem.register(keccak256(abi.encode(address(problem), address(this), cid)));
+        problem.submitProof(cid, outputs);
+    }
+
+    /// @notice Registers keccak256(abi.encode(problem, this, cid)).
+    function register(DaimonProblem problem, string calldata cid) external {
+        problem.register(keccak256(abi.encode(address(problem), address(this), cid)));
+    }
+
+    /// @notice Submits a proof as this contract.
+    function submit(DaimonProblem problem, string calldata cid, bytes calldata outputs) external {
+        problem.submitProof(cid, outputs);
+    }
+}
