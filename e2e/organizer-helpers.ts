@@ -5,7 +5,7 @@
 import { mkdtempSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, type Download, type Page } from "@playwright/test";
+import { expect, type Download, type Page, type TestInfo } from "@playwright/test";
 import type { Address } from "viem";
 import { readCompetition } from "../lib/chain/danku";
 import { fetchFromIpfs } from "../lib/ipfs/client";
@@ -107,4 +107,67 @@ export async function seedTestRevealCompetition(chain: ChainFixture): Promise<Se
   if (!testReveal) throw new Error("the seeder left no competition in the TestReveal stage");
   expect((await readCompetition(chain.client, testReveal.address)).stage).toBe("TestReveal");
   return { address: testReveal.address, secretsFile: path.join(root, ".data", "demo", `${testReveal.address}.secrets.json`) };
+}
+
+export function wizard(page: Page) {
+  return page.getByTestId("organizer-wizard");
+}
+
+export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+export interface DraftOptions {
+  csv: string;
+  title: string;
+  groups: { by: "count" | "size"; value: string };
+  reward?: string;
+  testInfo?: TestInfo;
+}
+
+/** Dataset → settings → secrets (downloaded and confirmed) → metadata on IPFS; leaves the wizard at "Create". */
+export async function prepareDraft(page: Page, options: DraftOptions): Promise<{ secretsText: string; draftUrl: string }> {
+  const screenshot = (name: string) => (options.testInfo ? shot(page, options.testInfo, name) : Promise.resolve());
+  await page.locator('input[type="file"]').setInputFiles(options.csv);
+  await expect(page.getByTestId("dataset-summary")).toBeVisible();
+  await expect(page).toHaveURL(/\/competitions\/new\?draft=/);
+  await screenshot("wizard-1-dataset");
+  await page.getByRole("button", { name: "Continue to settings" }).click();
+
+  await page.getByLabel("Title").fill(options.title);
+  await page.getByLabel("Description").fill("Created by the organizer wizard's end-to-end test.");
+  if (options.groups.by === "count") {
+    await page.getByRole("radio", { name: "By number of groups" }).check();
+    await page.getByRole("textbox", { name: "Number of groups" }).fill(options.groups.value);
+  } else {
+    await page.getByRole("textbox", { name: "Points per group" }).fill(options.groups.value);
+  }
+  await page.getByLabel("Reward (ETH)").fill(options.reward ?? "1");
+  await page.getByLabel("Minimum accuracy (%)").fill("60");
+  await expect(page.getByTestId("odds-table").locator('[aria-current="true"]')).toBeVisible();
+  await screenshot("wizard-2-settings");
+  await page.getByRole("button", { name: "Continue to secrets" }).click();
+
+  await page.getByRole("button", { name: /Generate nonces and hash \d+ groups/ }).click();
+  const hashing = page.getByRole("progressbar", { name: "Hashing data groups" });
+  await expect(hashing).toHaveAttribute("aria-valuenow", await hashing.getAttribute("aria-valuemax").then((v) => v ?? ""));
+  const confirm = page.getByLabel(/I have saved the secrets file/);
+  // No way past this step without the file.
+  await expect(confirm).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Continue to publishing" })).toBeDisabled();
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("download-secrets").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/-draft\.secrets\.json$/);
+  const secretsText = await downloadText(download);
+  await confirm.check();
+  await screenshot("wizard-3-secrets");
+  await page.getByRole("button", { name: "Continue to publishing" }).click();
+
+  await page.getByRole("button", { name: "Upload metadata to IPFS" }).click();
+  await expect(page.getByTestId("metadata-cid")).toHaveText(/^bafk/);
+  await screenshot("wizard-4-metadata");
+  await page.getByRole("button", { name: "Continue to creation" }).click();
+  await expect(wizard(page)).toHaveAttribute("data-step", "create");
+  return { secretsText, draftUrl: page.url() };
 }

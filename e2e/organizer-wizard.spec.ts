@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Page, TestInfo } from "@playwright/test";
 import { getAddress, parseEther, type Address } from "viem";
 import { competitionFactoryAbi } from "../lib/generated/abis";
 import { readCompetition, readGroupFlags, readGroupHashes } from "../lib/chain/danku";
@@ -9,72 +8,9 @@ import { fetchFromIpfs } from "../lib/ipfs/client";
 import { parseCompetitionMetadata } from "../lib/danku/metadata";
 import { connectWallet, expect, test } from "./fixtures";
 import { e2eSettings } from "./fixtures/settings";
-import { downloadText, readStoredSecrets, syntheticCsv } from "./organizer-helpers";
+import { prepareDraft, readStoredSecrets, shot, syntheticCsv, wizard } from "./organizer-helpers";
 
 const COUNTIES = path.join(e2eSettings.root, "public", "demo", "us-counties.csv");
-
-function wizard(page: Page) {
-  return page.getByTestId("organizer-wizard");
-}
-
-async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
-}
-
-interface DraftOptions {
-  csv: string;
-  title: string;
-  groups: { by: "count" | "size"; value: string };
-  reward?: string;
-  testInfo?: TestInfo;
-}
-
-/** Dataset → settings → secrets (downloaded and confirmed) → metadata on IPFS; leaves the wizard at "Create". */
-async function prepareDraft(page: Page, options: DraftOptions): Promise<{ secretsText: string; draftUrl: string }> {
-  const screenshot = (name: string) => (options.testInfo ? shot(page, options.testInfo, name) : Promise.resolve());
-  await page.locator('input[type="file"]').setInputFiles(options.csv);
-  await expect(page.getByTestId("dataset-summary")).toBeVisible();
-  await expect(page).toHaveURL(/\/competitions\/new\?draft=/);
-  await screenshot("wizard-1-dataset");
-  await page.getByRole("button", { name: "Continue to settings" }).click();
-
-  await page.getByLabel("Title").fill(options.title);
-  await page.getByLabel("Description").fill("Created by the organizer wizard's end-to-end test.");
-  if (options.groups.by === "count") {
-    await page.getByRole("radio", { name: "By number of groups" }).check();
-    await page.getByRole("textbox", { name: "Number of groups" }).fill(options.groups.value);
-  } else {
-    await page.getByRole("textbox", { name: "Points per group" }).fill(options.groups.value);
-  }
-  await page.getByLabel("Reward (ETH)").fill(options.reward ?? "1");
-  await page.getByLabel("Minimum accuracy (%)").fill("60");
-  await expect(page.getByTestId("odds-table").locator('[aria-current="true"]')).toBeVisible();
-  await screenshot("wizard-2-settings");
-  await page.getByRole("button", { name: "Continue to secrets" }).click();
-
-  await page.getByRole("button", { name: /Generate nonces and hash \d+ groups/ }).click();
-  const hashing = page.getByRole("progressbar", { name: "Hashing data groups" });
-  await expect(hashing).toHaveAttribute("aria-valuenow", await hashing.getAttribute("aria-valuemax").then((v) => v ?? ""));
-  const confirm = page.getByLabel(/I have saved the secrets file/);
-  // No way past this step without the file.
-  await expect(confirm).toBeDisabled();
-  await expect(page.getByRole("button", { name: "Continue to publishing" })).toBeDisabled();
-  const downloading = page.waitForEvent("download");
-  await page.getByTestId("download-secrets").click();
-  const download = await downloading;
-  expect(download.suggestedFilename()).toMatch(/-draft\.secrets\.json$/);
-  const secretsText = await downloadText(download);
-  await confirm.check();
-  await screenshot("wizard-3-secrets");
-  await page.getByRole("button", { name: "Continue to publishing" }).click();
-
-  await page.getByRole("button", { name: "Upload metadata to IPFS" }).click();
-  await expect(page.getByTestId("metadata-cid")).toHaveText(/^bafk/);
-  await screenshot("wizard-4-metadata");
-  await page.getByRole("button", { name: "Continue to creation" }).click();
-  await expect(wizard(page)).toHaveAttribute("data-step", "create");
-  return { secretsText, draftUrl: page.url() };
-}
 
 async function competitionCount(chain: { client: import("viem").PublicClient; factory: Address }): Promise<bigint> {
   return chain.client.readContract({ address: chain.factory, abi: competitionFactoryAbi, functionName: "competitionCount" });
