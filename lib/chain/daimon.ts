@@ -114,22 +114,25 @@ export async function commitProblemBlock(wallet: DaimonWallet, client: PublicCli
 
 /**
  * Registers a model's CID for the wallet's account, hiding it: call this before the model file is published, and
- * submit the proof in a later block.
+ * submit the proof in a later block. Anyone may register the same hash first (it names the wallet's account, so that
+ * only helps); then nothing is sent and `transaction` is undefined.
  */
 export async function registerModel(
   wallet: DaimonWallet,
   client: PublicClient,
   problem: Address,
   cid: string,
-): Promise<SentTransaction & { registration: Hex }> {
+): Promise<{ registration: Hex; registeredAt: bigint; transaction?: SentTransaction }> {
   const registration = registrationHash(problem, wallet.account.address, cid);
-  const sent = await sendContractTransaction(wallet, client, {
+  const existing = await client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registration] });
+  if (existing !== 0n) return { registration, registeredAt: existing };
+  const transaction = await sendContractTransaction(wallet, client, {
     address: problem,
     abi: daimonProblemAbi,
     functionName: "register",
     args: [registration],
   });
-  return { ...sent, registration };
+  return { registration, registeredAt: transaction.receipt.blockNumber, transaction };
 }
 
 export interface SubmittedProof extends SentTransaction {

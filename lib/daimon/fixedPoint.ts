@@ -101,6 +101,16 @@ export function packOutputs(vectors: readonly FixedVector[]): Uint8Array {
   return out;
 }
 
+/** A float DEL output as the contract's packed vector (y_t of a tuple): quantized, then packed. */
+export function encodeDelOutput(y: readonly number[]): Uint8Array {
+  return packVector(quantizeVector(y));
+}
+
+/** A proof's float DEL outputs, one per tuple in tuple order, as `submitProof` takes them. */
+export function encodeDelOutputs(ys: readonly (readonly number[])[]): Uint8Array {
+  return packOutputs(ys.map(quantizeVector));
+}
+
 // ------------------------------------------------------------------ integer square roots
 
 /** ⌊√x⌋ for x ≥ 0 (OpenZeppelin's Math.sqrt; the floor square root is unique, so any exact method agrees). */

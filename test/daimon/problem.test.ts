@@ -317,6 +317,10 @@ describe("DaimonProblem lifecycle", function () {
     expect(submitted.distance).to.equal(proofDistance([t0.vector, t1.vector], outputs).distance);
     expect(submitted.proofHash).to.equal(proofHash(created.problem, improver.account.address, "bafy-lib-model", hexOutputs(outputs)));
     expect(registered.registration).to.not.equal(zeroHash);
+    expect(registered.transaction?.receipt.blockNumber).to.equal(registered.registeredAt);
+    // Registering again sends nothing: the registration exists.
+    const again = await daimon.registerModel(improver, client, created.problem, "bafy-lib-model");
+    expect(again).to.deep.equal({ registration: registered.registration, registeredAt: registered.registeredAt });
     expect(await failureName(daimon.voteForProof(improver, client, created.problem, submitted.proofId, submitted.proofHash))).to.equal("SelfVote");
     expect((await daimon.voteForProof(v1, client, created.problem, submitted.proofId, submitted.proofHash)).position).to.equal(1n);
     expect((await daimon.voteForProof(v2, client, created.problem, submitted.proofId, submitted.proofHash)).position).to.equal(2n);
