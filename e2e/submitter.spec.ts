@@ -1,11 +1,15 @@
 import { writeFileSync } from "node:fs";
+import { getAddress, parseEther } from "viem";
 import { readRevealedPoints, readSubmission, readCompetition } from "../lib/chain/danku";
 import { trainBaselineMlp } from "../lib/danku/train";
 import type { FloatModel } from "../lib/danku/floatModel";
 import { MAX_MODEL_FILE_BYTES } from "../lib/danku/modelImport";
 import { onnxWithUnsupportedOperator, torchStyleOnnx } from "../test/support/torchOnnx";
 import { connectWallet, expect, test } from "./fixtures";
-import { commitPreviewedModel, expectedScore, previewModelFile, submitPanel } from "./submitter-helpers";
+import { NetworkGuard } from "./fixtures/network";
+import { TestWallet } from "./fixtures/wallet";
+import { prepareDraft } from "./organizer-helpers";
+import { commitPreviewedModel, expectedScore, gasSpent, previewModelFile, submitPanel } from "./submitter-helpers";
 
 const SHAPE = { featureCount: 2, classCount: 2 };
 const json = (model: FloatModel) => Buffer.from(JSON.stringify(model));
@@ -93,4 +97,149 @@ test.describe("as a data scientist (account 1)", () => {
     expect(wallet.sentTransactions).toEqual([]);
     expect(await chain.client.getBlockNumber({ cacheTime: 0 })).toBe(startBlock);
   });
+});
+
+/** x + y > 255 decides the class; every tenth label is flipped, so no model is perfect and models differ. */
+function noisyCsv(rows: number): string {
+  const lines = ["x,y,label"];
+  for (let r = 0; r < rows; r++) {
+    const x = (r * 37 + 11) % 256;
+    const y = (r * 91 + 53) % 256;
+    const above = x + y > 255;
+    lines.push(`${x},${y},${(r % 10 === 0 ? !above : above) ? "above" : "below"}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+// Float models a data scientist might bring (inputs are the bytes 0..255; classes in file order: above = 0, below = 1).
+/** Uses both features: the true boundary (≈ 90 % on the noisy labels). */
+const DIAGONAL: FloatModel = {
+  layers: [
+    { weights: [[1, 1], [-1, -1]], biases: [-255, 255] },
+    { weights: [[1, 0], [0, 1]], biases: [0, 0] },
+  ],
+};
+/** Looks at x only (≈ 75 %). */
+const X_ONLY: FloatModel = {
+  layers: [
+    { weights: [[1, 0], [-1, 0]], biases: [-128, 128] },
+    { weights: [[1, 0], [0, 1]], biases: [0, 0] },
+  ],
+};
+
+test("a whole competition in the browser: CSV → two submitters (JSON and ONNX) → test reveal → evaluation → the better model takes reward and donations, to the wei", async ({
+  browser,
+  page,
+  chain,
+  wallet: organizer,
+}, testInfo) => {
+  test.setTimeout(600_000);
+  const csv = testInfo.outputPath("noisy.csv");
+  writeFileSync(csv, noisyCsv(200));
+  const startBalances = await Promise.all([0, 1, 2, 3].map((i) => chain.balance(chain.address(i))));
+
+  // The organizer creates the competition from the CSV in the wizard (account 0).
+  await page.goto("/competitions/new");
+  await connectWallet(page);
+  await prepareDraft(page, { csv, title: "Above or below", groups: { by: "count", value: "20" }, reward: "1" });
+  await page.getByRole("button", { name: /Create competition and escrow 1 ETH/ }).click();
+  await page.getByRole("button", { name: "Draw the training/test split" }).click();
+  await page.getByRole("button", { name: /Reveal \d+ training groups/ }).click();
+  await expect(page.getByTestId("training-reveal-complete")).toBeVisible({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  const href = (await page.getByTestId("competition-link").getAttribute("href")) ?? "";
+  const address = getAddress(href.replace("/competitions/", ""));
+  const training = await readRevealedPoints(chain.client, address, true, SHAPE.featureCount);
+
+  // Two data scientists, each in a browser of their own with their own wallet.
+  const scientists = await Promise.all(
+    [
+      { account: 1, file: { name: "diagonal.json", buffer: json(DIAGONAL) } },
+      { account: 2, file: { name: "x-only.onnx", buffer: Buffer.from(torchStyleOnnx(X_ONLY)) } },
+    ].map(async ({ account, file }) => {
+      const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+      const guard = new NetworkGuard(context);
+      const tab = await context.newPage();
+      const signer = new TestWallet(chain.chain, chain.rpcUrl, account);
+      await signer.install(tab);
+      return { account, file, context, guard, tab, signer };
+    }),
+  );
+  for (const s of scientists) {
+    await s.tab.goto(`/competitions/${address}`);
+    await expect(s.tab.getByRole("heading", { level: 1, name: "Above or below" })).toBeVisible({ timeout: 60_000 });
+    await connectWallet(s.tab);
+    await previewModelFile(s.tab, s.file);
+    const model = s.account === 1 ? DIAGONAL : X_ONLY;
+    const onTraining = expectedScore(model, training, training, SHAPE);
+    await expect(submitPanel(s.tab).getByTestId("training-onchain-score")).toContainText(`${onTraining.correct} / ${onTraining.total}`);
+    await commitPreviewedModel(s.tab);
+  }
+
+  // A donor sends ETH straight to the contract address, from outside the app.
+  const donor = chain.wallet(3);
+  const donation = parseEther("0.25");
+  const donationTx = await donor.sendTransaction({ account: donor.account, chain: donor.chain, to: address, value: donation });
+  await chain.client.waitForTransactionReceipt({ hash: donationTx });
+
+  let state = await readCompetition(chain.client, address);
+  await chain.mineTo(state.deadlines.submissionEnd);
+  for (const [i, s] of scientists.entries()) {
+    const mine = submitPanel(s.tab).getByTestId("my-submission");
+    await mine.getByRole("button", { name: `Reveal model #${i}` }).click();
+    await expect(submitPanel(s.tab).getByTestId("transaction-status")).toContainText(new RegExp(`Reveal model #${i}: confirmed`));
+  }
+
+  // The organizer reveals the test data from the secrets the wizard kept in this browser.
+  state = await readCompetition(chain.client, address);
+  await chain.mineTo(state.deadlines.modelRevealEnd);
+  await page.goto(`/competitions/${address}`);
+  const testPanel = page.getByTestId("test-reveal-panel");
+  await expect(testPanel.getByTestId("secrets-verified")).toBeVisible();
+  await testPanel.getByRole("button", { name: /Reveal \d+ test groups/ }).click();
+  await expect(testPanel.getByTestId("test-reveal-complete")).toBeVisible({ timeout: 60_000 });
+  state = await readCompetition(chain.client, address);
+  expect(state.stage).toBe("Evaluation");
+  expect(state.usesTestData).toBe(true);
+  const testData = await readRevealedPoints(chain.client, address, false, SHAPE.featureCount);
+
+  // Each scientist previews again, now with the test data, then runs the evaluation on chain.
+  const expected = scientists.map((s) => expectedScore(s.account === 1 ? DIAGONAL : X_ONLY, training, testData, SHAPE));
+  expect(expected[0]!.correct).toBeGreaterThan(expected[1]!.correct);
+  for (const [i, s] of scientists.entries()) {
+    const panel = submitPanel(s.tab);
+    await previewModelFile(s.tab, s.file);
+    await expect(panel.getByTestId("test-onchain-score")).toContainText(`${expected[i]!.correct} / ${expected[i]!.total}`);
+    const mine = panel.getByTestId("my-submission");
+    await mine.getByRole("button", { name: `Evaluate #${i}` }).click();
+    await expect(mine.getByText(/done · [\d.]+ % correct/)).toBeVisible({ timeout: 60_000 });
+    const scored = await readSubmission(chain.client, address, i);
+    expect({ correct: scored.correct, total: testData.length }).toEqual(expected[i]);
+  }
+  const winner = scientists[0]!;
+  await expect(winner.tab.getByTestId("leaderboard")).toContainText("Evaluated");
+
+  state = await readCompetition(chain.client, address);
+  expect(state.best).toEqual({ exists: true, id: 0, correct: expected[0]!.correct });
+  await chain.mineTo(state.deadlines.evaluationEnd);
+  await expect(submitPanel(winner.tab).getByTestId("next-step").first()).toContainText("#0 won: finalize the competition");
+  const actions = winner.tab.getByRole("region", { name: "Actions" });
+  await actions.getByRole("button", { name: "Finalize" }).click();
+  await expect(actions.getByTestId("transaction-status")).toHaveAttribute("data-phase", "confirmed");
+  await actions.getByRole("button", { name: "Withdraw 1.25 ETH" }).click();
+  await expect(actions.getByTestId("transaction-status")).toContainText(/Withdraw 1.25 ETH: confirmed/);
+  expect(await chain.balance(address)).toBe(0n);
+
+  // To the wei: every account's balance moved by exactly its prize, reward, donation and gas.
+  const gas = await Promise.all([organizer.sentTransactions, winner.signer.sentTransactions, scientists[1]!.signer.sentTransactions, [donationTx]].map((h) => gasSpent(chain, h)));
+  const end = await Promise.all([0, 1, 2, 3].map((i) => chain.balance(chain.address(i))));
+  expect(end[0]).toBe(startBalances[0]! - parseEther("1") - gas[0]!);
+  expect(end[1]).toBe(startBalances[1]! + parseEther("1.25") - gas[1]!);
+  expect(end[2]).toBe(startBalances[2]! - gas[2]!);
+  expect(end[3]).toBe(startBalances[3]! - donation - gas[3]!);
+
+  for (const s of scientists) {
+    expect(s.guard.external, "requests that left this machine").toEqual([]);
+    await s.context.close();
+  }
 });

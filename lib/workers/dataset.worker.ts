@@ -25,8 +25,12 @@ const LABEL_NAMES = ["label", "class", "target", "y", "outcome"];
 
 /** The label column when the user has not chosen one: a conventionally named column, else the last one. */
 function guessLabelColumn(header: readonly string[]): string {
-  const byName = header.find((name) => LABEL_NAMES.includes(name.toLowerCase()));
-  return byName ?? header[header.length - 1] ?? "";
+  // By the names' priority, not column order: in "x,y,label" the label is "label", not the feature "y".
+  for (const wanted of LABEL_NAMES) {
+    const found = header.find((name) => name.toLowerCase() === wanted);
+    if (found) return found;
+  }
+  return header[header.length - 1] ?? "";
 }
 
 function preview(text: string): { header: string[]; rows: string[][] } {
