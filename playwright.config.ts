@@ -9,12 +9,11 @@
  *   E2E_REUSE_SERVER=1 npm run test:e2e    # use an app already running on the app port (its chain on the chain port)
  */
 import { defineConfig } from "@playwright/test";
-import { e2eSettings } from "./e2e/fixtures/settings";
+import { chromiumLaunchOptions, chromiumWithWebGpu, e2eSettings } from "./e2e/fixtures/settings";
 
 const production = process.env.E2E_PRODUCTION === "1";
 
 export default defineConfig({
-  testDir: "e2e",
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
@@ -30,11 +29,15 @@ export default defineConfig({
     viewport: { width: 1366, height: 900 },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.E2E_CHROMIUM ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
+  projects: [
+    // `npm test` (npm run test:e2e): the end-to-end tests.
+    { name: "e2e", testDir: "e2e" },
+    // `npm run bench:score` / `npm run bench:listing`: benchmarks driven through the same app and chain; they print
+    // figures and write bench/results/*.json, and assert nothing about speed.
+    { name: "bench", testDir: "bench", testMatch: /.*\.bench\.ts/, timeout: 900_000, use: { launchOptions: chromiumWithWebGpu } },
+  ],
   webServer: {
     command: `node_modules/.bin/ts-node --transpile-only scripts/dev/main.ts --no-seed${production ? " --production" : ""}`,
     url: `${e2eSettings.appUrl}/`,

@@ -8,6 +8,7 @@ import { LogoMark } from "@/components/ui/Icons";
 const NAV = [
   { href: "/", label: "Marketplace", match: (path: string) => path === "/" || (path.startsWith("/competitions/") && path !== "/competitions/new") },
   { href: "/competitions/new", label: "New competition", match: (path: string) => path === "/competitions/new" },
+  { href: "/lab", label: "Scoring lab", match: (path: string) => path === "/lab" },
 ];
 
 export function SiteHeader() {

@@ -6,3 +6,4 @@ export * from "./scorer";
 export * from "./input";
 export * from "./webgpu";
 export * from "./preview";
+export * from "./lab";
