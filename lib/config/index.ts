@@ -14,6 +14,10 @@ export interface AppConfig {
   factory: Address | null;
   /** Block of the factory's deployment (decimal string): where event scans start. */
   factoryBlock: string;
+  /** DaiMoN ProblemFactory address; null when none is configured or deployed for this chain (DaiMoN is then off). */
+  problemFactory: Address | null;
+  /** Block of the ProblemFactory's deployment (decimal string), "0" when unknown. */
+  problemFactoryBlock: string;
   /** WalletConnect Cloud project id; WalletConnect wallets are offered only when it is set. */
   walletConnectProjectId: string | null;
   /** Seconds per block when set explicitly; otherwise the app observes recent blocks (12 s as a last resort). */
@@ -33,6 +37,10 @@ export const LOCAL_CHAIN_IDS: readonly number[] = [31337, 1337];
 
 export function factoryBlock(config: AppConfig): bigint {
   return BigInt(config.factoryBlock);
+}
+
+export function problemFactoryBlock(config: AppConfig): bigint {
+  return BigInt(config.problemFactoryBlock);
 }
 
 /** The viem chain the wallet and the reads use, built from the runtime config. */

@@ -9,12 +9,13 @@
  * | MODELBOUNTY_CHAIN_NAME | "Hardhat (local)" on 31337, "Chain <id>" otherwise |
  * | MODELBOUNTY_FACTORY | deployments/<chainId>.json |
  * | MODELBOUNTY_FACTORY_BLOCK | the deployment file's block, else 0 |
+ * | MODELBOUNTY_PROBLEM_FACTORY | deployments/<chainId>.json ("ProblemFactory"); none: DaiMoN is off |
  * | MODELBOUNTY_WALLETCONNECT_PROJECT_ID | none: only injected wallets |
  * | MODELBOUNTY_BLOCK_TIME_SECONDS | observed from recent blocks, else 12 |
  * | MODELBOUNTY_MULTICALL3 | none: deployless multicall |
  */
 import { getAddress, isAddress, type Address } from "viem";
-import { readDeployment } from "../../scripts/shared/deployments";
+import { readDeployment, readProblemFactoryDeployment } from "../../scripts/shared/deployments";
 import { DEFAULT_CHAIN_ID, DEFAULT_RPC_URL, LOCAL_CHAIN_IDS, type AppConfig } from "./index";
 
 type Env = Record<string, string | undefined>;
@@ -68,6 +69,21 @@ export function readAppConfig(env: Env = process.env, root: string = process.cwd
     else issues.push(`MODELBOUNTY_FACTORY_BLOCK=${blockText} is not a block number; scanning from block ${block}.`);
   }
 
+  // DaiMoN is optional: a chain without a ProblemFactory (or a deployment file from before it) is not an issue.
+  let problemDeployment: ReturnType<typeof readProblemFactoryDeployment>;
+  try {
+    problemDeployment = readProblemFactoryDeployment(chainId, root);
+  } catch (error) {
+    // An unreadable file was already reported above for the CompetitionFactory.
+    const text = error instanceof Error ? error.message : String(error);
+    if (!issues.includes(text)) issues.push(text);
+  }
+  const explicitProblemFactory = parseAddress(env.MODELBOUNTY_PROBLEM_FACTORY, "MODELBOUNTY_PROBLEM_FACTORY", issues);
+  const problemFactory = explicitProblemFactory ?? problemDeployment?.address ?? null;
+  // The recorded block still applies when the variable names the recorded factory (npm run dev sets both).
+  const problemBlock =
+    problemDeployment && problemFactory && problemFactory === problemDeployment.address ? problemDeployment.deploymentBlock : 0n;
+
   let blockTimeSeconds: number | null = null;
   const blockTimeText = nonEmpty(env.MODELBOUNTY_BLOCK_TIME_SECONDS);
   if (blockTimeText !== undefined) {
@@ -82,6 +98,8 @@ export function readAppConfig(env: Env = process.env, root: string = process.cwd
     rpcUrl,
     factory,
     factoryBlock: block.toString(),
+    problemFactory,
+    problemFactoryBlock: problemBlock.toString(),
     walletConnectProjectId: nonEmpty(env.MODELBOUNTY_WALLETCONNECT_PROJECT_ID) ?? null,
     blockTimeSeconds,
     multicall3: parseAddress(env.MODELBOUNTY_MULTICALL3, "MODELBOUNTY_MULTICALL3", issues),

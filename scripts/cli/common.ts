@@ -3,7 +3,7 @@
  */
 import { parseEther } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
-import { deployFactory } from "../../lib/chain/deploy";
+import { deployFactories } from "../../lib/chain/deploy";
 import { writeDeployment } from "../shared/deployments";
 import { listCompetitions, readCompetition, readSubmissions, STAGE_DESCRIPTIONS } from "../../lib/chain/danku";
 import { sendContractTransaction } from "../../lib/chain/transactions";
@@ -141,14 +141,27 @@ export function oddsCommand(options: { groups: string; trainingRatio: string; at
   );
 }
 
-/** Deploys the factory (which deploys the competition implementation) and records it in deployments/<chainId>.json. */
+/**
+ * Deploys both factories (each deploys its implementations): the DanKu CompetitionFactory and the DaiMoN
+ * ProblemFactory, and records them in deployments/<chainId>.json.
+ */
 export async function deployCommand(options: GlobalOptions, output: Output): Promise<void> {
   const context = await connect(options);
-  const deployment = await deployFactory(signer(context), context.client);
+  const deployment = await deployFactories(signer(context), context.client);
   const file = writeDeployment(deployment);
-  output.result(`CompetitionFactory deployed at ${deployment.address} (block ${deployment.deploymentBlock}); recorded in ${file}`, {
-    factory: deployment.address,
-    deploymentBlock: deployment.deploymentBlock,
-    file,
-  });
+  const { competitionFactory, problemFactory } = deployment;
+  output.result(
+    [
+      `CompetitionFactory deployed at ${competitionFactory.address} (block ${competitionFactory.deploymentBlock})`,
+      `ProblemFactory deployed at ${problemFactory.address} (block ${problemFactory.deploymentBlock})`,
+      `recorded in ${file}`,
+    ].join("\n"),
+    {
+      factory: competitionFactory.address,
+      deploymentBlock: competitionFactory.deploymentBlock,
+      problemFactory: problemFactory.address,
+      problemFactoryDeploymentBlock: problemFactory.deploymentBlock,
+      file,
+    },
+  );
 }

@@ -18,10 +18,11 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import type { DankuWallet } from "../../lib/chain/danku";
 import { explainError } from "../../lib/chain/transactions";
-import { readDeployment } from "../shared/deployments";
+import { readDeployment, readProblemFactoryDeployment } from "../shared/deployments";
 
 export const PRIVATE_KEY_ENV = "MODELBOUNTY_PRIVATE_KEY";
 export const FACTORY_ENV = "MODELBOUNTY_FACTORY";
+export const PROBLEM_FACTORY_ENV = "MODELBOUNTY_PROBLEM_FACTORY";
 export const RPC_ENV = "MODELBOUNTY_RPC_URL";
 export const DEFAULT_RPC = "http://127.0.0.1:8545";
 
@@ -114,6 +115,17 @@ export function resolveFactory(options: GlobalOptions, chainId: number): Address
   const recorded = readDeployment(chainId);
   if (recorded) return recorded.address;
   throw new CliError(`no factory known for chain ${chainId}: pass --factory, set ${FACTORY_ENV}, or deploy with npm run deploy:local`);
+}
+
+/** ProblemFactory address: --problem-factory, then $MODELBOUNTY_PROBLEM_FACTORY, then deployments/<chainId>.json. */
+export function resolveProblemFactory(explicit: string | undefined, chainId: number): Address {
+  const given = explicit ?? process.env[PROBLEM_FACTORY_ENV];
+  if (given) return parseAddress(given, "the ProblemFactory address");
+  const recorded = readProblemFactoryDeployment(chainId);
+  if (recorded) return recorded.address;
+  throw new CliError(
+    `no ProblemFactory known for chain ${chainId}: pass --problem-factory, set ${PROBLEM_FACTORY_ENV}, or deploy both factories with modelbounty deploy`,
+  );
 }
 
 export function readTextFile(file: string, what: string): string {

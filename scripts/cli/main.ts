@@ -115,7 +115,7 @@ command(
       .option("--attempts <n>", "split draws available to the organizer (the paper's L)", "1"),
   (options: { groups: string; trainingRatio: string; attempts: string }, output) => oddsCommand(options, output),
 );
-command("deploy", "deploy the CompetitionFactory and record it in deployments/<chainId>.json", (c) => c, deployCommand);
+command("deploy", "deploy the CompetitionFactory and the DaiMoN ProblemFactory and record them in deployments/<chainId>.json", (c) => c, deployCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
