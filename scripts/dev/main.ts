@@ -3,22 +3,24 @@
  *
  *   1. compile the contracts (typed ABIs for the app and the CLI)
  *   2. start a Hardhat node on 127.0.0.1:8545 (chain 31337, in memory: state is rebuilt on every start)
- *   3. deploy the CompetitionFactory and record it in deployments/31337.json
- *   4. seed demo competitions in four stages (their IPFS documents go to the embedded node under .data/ipfs)
+ *   3. deploy the CompetitionFactory and the DaiMoN ProblemFactory and record them in deployments/31337.json
+ *   4. seed demo competitions in four stages and one DaiMoN problem with two committed Improvement blocks
+ *      (their IPFS documents go to the embedded node under .data/ipfs)
  *   5. start Next.js on http://localhost:3000 (`next dev`, or `next build && next start` with --production)
  *
- * With MODELBOUNTY_RPC_URL set, steps 2–4 are skipped: the app talks to that chain and MODELBOUNTY_FACTORY (or
- * deployments/<chainId>.json). Ctrl-C stops every child process.
+ * With MODELBOUNTY_RPC_URL set, steps 2–4 are skipped: the app talks to that chain and MODELBOUNTY_FACTORY /
+ * MODELBOUNTY_PROBLEM_FACTORY (or deployments/<chainId>.json). Ctrl-C stops every child process.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createPublicClient, createTestClient, createWalletClient, defineChain, http, type Chain } from "viem";
-import { deployFactory } from "../../lib/chain/deploy";
+import { deployFactories } from "../../lib/chain/deploy";
 import { devAccount } from "../../lib/chain/devAccounts";
 import type { DankuWallet } from "../../lib/chain/danku";
 import { getIpfsStore } from "../../lib/ipfs/store";
 import { readDeployment, writeDeployment } from "../shared/deployments";
 import { seedDemo } from "./seed";
+import { seedDaimonDemo } from "./seedDaimon";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -123,9 +125,10 @@ async function main(): Promise<void> {
     });
     const client = createPublicClient({ chain, transport: http(rpcUrl), cacheTime: 0 });
     const wallet = (index: number): DankuWallet => createWalletClient({ account: devAccount(index), chain, transport: http(rpcUrl) });
-    const deployment = await deployFactory(wallet(0), client);
-    writeDeployment(deployment, ROOT);
-    log(`CompetitionFactory at ${deployment.address}`);
+    const deployments = await deployFactories(wallet(0), client);
+    const deployment = deployments.competitionFactory;
+    writeDeployment(deployments, ROOT);
+    log(`CompetitionFactory at ${deployment.address}, ProblemFactory at ${deployments.problemFactory.address}`);
     if (seed) {
       log("seeding demo competitions…");
       const seeded = await seedDemo({
@@ -141,11 +144,25 @@ async function main(): Promise<void> {
         log,
       });
       for (const s of seeded) log(`  ${s.stage.padEnd(12)} ${s.title} ${s.address}`);
+      log("seeding the DaiMoN demo problem…");
+      const problem = await seedDaimonDemo({
+        client,
+        testClient: createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) }),
+        problemFactory: deployments.problemFactory.address,
+        creator: wallet(0),
+        improvers: [wallet(1), wallet(2)],
+        validators: [wallet(3), wallet(4)],
+        ipfs: getIpfsStore(),
+        root: ROOT,
+        log,
+      });
+      log(`  DaiMoN       ${problem.title} ${problem.address} (${problem.blocks} blocks, seeded in ${problem.seconds.toFixed(1)} s)`);
     }
     env.MODELBOUNTY_RPC_URL = rpcUrl;
     env.MODELBOUNTY_CHAIN_ID = "31337";
     env.MODELBOUNTY_FACTORY = deployment.address;
     env.MODELBOUNTY_FACTORY_BLOCK = deployment.deploymentBlock.toString();
+    env.MODELBOUNTY_PROBLEM_FACTORY = deployments.problemFactory.address;
   }
   if (!external && readDeployment(31337, ROOT) === undefined) throw new Error("the factory deployment was not recorded");
 
