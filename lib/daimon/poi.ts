@@ -57,6 +57,11 @@ export interface PoiRuntimeOptions {
   /** `ort.env.wasm.wasmPaths`: default "/ort/" in browsers and workers when not already set, untouched in Node. */
   readonly wasmPaths?: string | null;
   readonly numThreads?: number;
+  /**
+   * Execution providers of every session, in order of preference (default ["wasm"]). ["webgpu", "wasm"] needs the
+   * `onnxruntime-web/webgpu` module as `ort`; nodes WebGPU has no kernel for run on WASM.
+   */
+  readonly executionProviders?: readonly ("webgpu" | "wasm")[];
   /** Default {@link DEFAULT_MODEL_BATCH_SIZE}; a model whose batch dimension is fixed runs with that size. */
   readonly batchSize?: number;
   /** Name of the model output to use; default: the first output with C scores or one label per input. */
@@ -84,10 +89,16 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function withSession<T>(ort: OrtModule, bytes: Uint8Array, what: string, body: (session: Session) => Promise<T>): Promise<T> {
+async function withSession<T>(
+  ort: OrtModule,
+  bytes: Uint8Array,
+  what: string,
+  body: (session: Session) => Promise<T>,
+  providers: readonly ("webgpu" | "wasm")[] = ["wasm"],
+): Promise<T> {
   let session: Session;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+    session = await ort.InferenceSession.create(bytes, { executionProviders: [...providers], graphOptimizationLevel: "all" });
   } catch (error) {
     throw new PoiError(`${what} is not an ONNX model that ONNX Runtime can load: ${message(error)}`);
   }
@@ -145,7 +156,7 @@ export function readDelShape(bytes: Uint8Array): DelFunctionShape {
 /** y = f(x) for one label vector x (labels 0…C−1, validated by the caller), as ONNX Runtime computes it. */
 export async function runDel(del: Uint8Array, labels: Int32Array, options: PoiRuntimeOptions = {}): Promise<Float32Array> {
   const ort = await openRuntime(options);
-  return withSession(ort, del, "the DEL file", (session) => runDelSession(ort, session, labels));
+  return withSession(ort, del, "the DEL file", (session) => runDelSession(ort, session, labels), options.executionProviders);
 }
 
 async function runDelSession(ort: OrtModule, session: Session, labels: Int32Array): Promise<Float32Array> {
@@ -227,7 +238,7 @@ function chooseOutput(outputs: OrtNamespace.InferenceSession.OnnxValueMapType, n
  */
 export async function predictLabels(model: Uint8Array, inputs: TestInputs, classCount: number, options: PoiRuntimeOptions & { tuple?: number } = {}): Promise<Int32Array> {
   const ort = await openRuntime(options);
-  return withSession(ort, model, "the model file", (session) => predictWithSession(ort, session, inputs, classCount, options));
+  return withSession(ort, model, "the model file", (session) => predictWithSession(ort, session, inputs, classCount, options), options.executionProviders);
 }
 
 async function predictWithSession(ort: OrtModule, session: Session, inputs: TestInputs, classCount: number, options: PoiRuntimeOptions & { tuple?: number }): Promise<Int32Array> {
@@ -390,12 +401,12 @@ async function computeOutputs(model: Uint8Array, tuples: readonly PreparedTuple[
       const labels = await predictWithSession(ort, modelSession, tuple.inputs, problem.classCount, { ...options, tuple: index });
       options.signal?.throwIfAborted();
       options.onProgress?.({ phase: "del", tuple: index, done: 0, total: 1 });
-      const float = await withSession(ort, tuple.del, `tuple ${index}'s DEL file`, (session) => runDelSession(ort, session, labels));
+      const float = await withSession(ort, tuple.del, `tuple ${index}'s DEL file`, (session) => runDelSession(ort, session, labels), options.executionProviders);
       options.onProgress?.({ phase: "del", tuple: index, done: 1, total: 1 });
       results.push({ labels, float, vector: quantizeVector(Array.from(float)) });
     }
     return results;
-  });
+  }, options.executionProviders);
 }
 
 /** Per-tuple distances d(y_i, y_t,i) and their mean rounded up, as `submitProof` computes them (WAD). */
