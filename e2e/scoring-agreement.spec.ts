@@ -12,7 +12,10 @@ import { encodeModel, encodePoints, type DataPoint, type QuantizedModel } from "
 import { predict } from "../lib/danku/forward";
 import { isFloatExact } from "../lib/danku/onnxExport";
 import { modelArb, pointsArb, SEED } from "../test/ort/support";
+import { readRevealedPoints } from "../lib/chain/danku";
+import { trainBaselineMlp } from "../lib/danku/train";
 import { chromiumWithWebGpu, e2eSettings } from "./fixtures/settings";
+import { expectedScore, previewModelFile, submitPanel } from "./submitter-helpers";
 import { expect, test } from "./fixtures";
 
 test.use({ launchOptions: chromiumWithWebGpu });
@@ -80,4 +83,22 @@ test("200 random networks: ORT-web in Chromium, the reference and the on-chain e
   }
   console.log(`scoring agreement: ${CASES} networks in Chromium (WASM), ${onWebGpu} also on WebGPU, all equal to the reference and the chain`);
   expect(onWebGpu).toBeGreaterThanOrEqual(40);
+});
+
+test("on a browser with a WebGPU adapter, a submitter can preview on WebGPU and gets the same score", async ({ page, chain }) => {
+  const created = await chain.createCompetition({ title: "On the GPU", stage: "Submission" });
+  const training = await readRevealedPoints(chain.client, created.address, true, 2);
+  const model = trainBaselineMlp(training, { hidden: 4, classes: 2, epochs: 20, seed: 9, rate: 0.05 });
+  const expected = expectedScore(model, training, training, { featureCount: 2, classCount: 2 });
+  await page.goto(`/competitions/${created.address}`);
+  const panel = submitPanel(page);
+  await panel.getByLabel("Scoring backend").selectOption("webgpu");
+  await previewModelFile(page, { name: "model.json", buffer: Buffer.from(JSON.stringify(model)) });
+  await expect(panel.getByTestId("preview-backend")).toHaveText("ONNX Runtime Web on WebGPU");
+  await expect(panel.getByTestId("preview-notes")).toContainText(/WebGPU .* runs the float-exact graph/);
+  await expect(panel.getByTestId("training-onchain-score")).toContainText(`${expected.correct} / ${expected.total}`);
+  // Automatic choice: a software adapter (SwiftShader) is slower than WASM, so the preview says so and uses WASM.
+  await panel.getByLabel("Scoring backend").selectOption("auto");
+  await expect(panel.getByTestId("preview-notes")).toContainText(/software fallback .* running on WASM/, { timeout: 60_000 });
+  await expect(panel.getByTestId("training-onchain-score")).toContainText(`${expected.correct} / ${expected.total}`);
 });

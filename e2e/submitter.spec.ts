@@ -34,6 +34,11 @@ test.describe("as a data scientist (account 1)", () => {
     await expect(panel.getByTestId("confusion-matrix")).toBeVisible();
     await expect(panel.getByTestId("per-class-accuracy")).toBeVisible();
     await expect(panel.getByTestId("preview-gas")).toContainText(/gas in 1 transaction/);
+    // This Chromium has no WebGPU adapter (no --enable-unsafe-webgpu): asking for WebGPU falls back to WASM, and says so.
+    await panel.getByLabel("Scoring backend").selectOption("webgpu");
+    await expect(panel.getByTestId("preview-notes")).toContainText(/running on WASM/, { timeout: 60_000 });
+    await expect(panel.getByTestId("preview-backend")).toHaveText("ONNX Runtime Web on WASM");
+    await expect(panel.getByTestId("training-onchain-score")).toContainText(`${expected.correct} / ${expected.total}`);
 
     await commitPreviewedModel(page);
     const mine = panel.getByTestId("my-submission");

@@ -90,6 +90,8 @@ export function ModelPreview({
   const client = usePublicClient() as PublicClient | undefined;
   const inputId = useId();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [backend, setBackend] = useState<"auto" | "webgpu" | "wasm">("auto");
+  const [lastFile, setLastFile] = useState<File>();
   const worker = useRef<ScoreWorkerClient | null>(null);
   const run = useRef(0);
 
@@ -97,8 +99,9 @@ export function ModelPreview({
 
   const trainingRevealed = state.trainingPoints > 0 && !["AwaitingSplit", "TrainingReveal", "SetupExpired", "Cancelled"].includes(state.stage);
 
-  async function preview(file: File) {
+  async function preview(file: File, preferredBackend = backend) {
     const current = ++run.current;
+    setLastFile(file);
     onPreviewed(undefined);
     if (file.size > MAX_MODEL_FILE_BYTES) {
       setStatus({ kind: "failed", fileName: file.name, message: `The file is ${formatBytes(file.size)}; model files are limited to ${formatBytes(MAX_MODEL_FILE_BYTES)}.` });
@@ -118,7 +121,7 @@ export function ModelPreview({
           classCount: state.config.classCount,
           trainingPoints,
           ...(testPoints ? { testPoints } : {}),
-          preferredBackend: "auto",
+          preferredBackend,
         },
         (phase, done, total) => {
           if (run.current === current) setStatus({ kind: "running", fileName: file.name, phase, done, total });
@@ -166,6 +169,27 @@ export function ModelPreview({
             ? `A float JSON ({"layers":[{"weights","biases"},…]}) or an ONNX dense network (Gemm/MatMul + Add + Relu) with ${state.config.featureCount} inputs and ${state.config.classCount} outputs. It never leaves this browser until you commit and reveal it.`
             : "Models can be previewed once the organizer has revealed the training data."}
         </p>
+      </div>
+
+      <div>
+        <label htmlFor={`${inputId}-backend`} className={labelBase}>
+          Scoring backend
+        </label>
+        <select
+          id={`${inputId}-backend`}
+          className={`${fieldBase} mt-1 w-auto`}
+          value={backend}
+          disabled={status.kind === "running"}
+          onChange={(e) => {
+            const next = e.target.value as "auto" | "webgpu" | "wasm";
+            setBackend(next);
+            if (lastFile) void preview(lastFile, next);
+          }}
+        >
+          <option value="auto">Automatic: WebGPU on a hardware adapter, else WASM</option>
+          <option value="webgpu">WebGPU (any adapter, also software ones)</option>
+          <option value="wasm">WASM</option>
+        </select>
       </div>
 
       {status.kind === "running" ? (
