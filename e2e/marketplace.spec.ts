@@ -6,6 +6,9 @@ import { buildCompetitionMetadata } from "../lib/danku/metadata";
 import { devPrivateKey } from "../lib/chain/devAccounts";
 import { e2eSettings } from "./fixtures/settings";
 import { expect, test } from "./fixtures";
+import { runDemoSeeder } from "./organizer-helpers";
+import { STAGE_TITLES } from "../lib/web/stages";
+import type { StageName } from "../lib/chain/danku";
 
 function card(page: import("@playwright/test").Page, address: string) {
   return page.locator(`[data-testid="competition-card"][data-address="${address}"]`);
@@ -79,6 +82,19 @@ test("lists competitions created through the CLI and the fixture, with metadata 
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(card(page, fixture.address)).toBeVisible();
   await expect(card(page, untitled.address)).toBeVisible();
+});
+
+test("the listing shows the demo competitions `npm run dev` seeds, each in its stage, with the county election data set", async ({ page, chain }) => {
+  const { seeded } = await runDemoSeeder(chain);
+  const stages = seeded.map((s) => s.stage);
+  for (const required of ["Submission", "TestReveal", "Evaluation", "Finalized"]) expect(stages).toContain(required);
+  await page.goto("/");
+  for (const competition of seeded) {
+    const shown = card(page, competition.address);
+    await expect(shown.getByRole("link", { name: competition.title })).toBeVisible();
+    await expect(shown).toContainText(STAGE_TITLES[competition.stage as StageName]);
+  }
+  await expect(page.getByRole("link", { name: "US county election winners" })).toBeVisible();
 });
 
 test("a competition created by someone else appears live, without a reload", async ({ page, chain }) => {

@@ -10,7 +10,7 @@ import type { Address } from "viem";
 import { readCompetition } from "../lib/chain/danku";
 import { fetchFromIpfs } from "../lib/ipfs/client";
 import type { IpfsStore } from "../lib/ipfs/store";
-import { seedDemo } from "../scripts/dev/seed";
+import { seedDemo, type SeededCompetition } from "../scripts/dev/seed";
 import type { ChainFixture } from "./fixtures/chain";
 import { e2eSettings } from "./fixtures/settings";
 
@@ -84,11 +84,8 @@ export interface SeededTestReveal {
   secretsFile: string;
 }
 
-/**
- * Runs the demo seeder of `npm run dev` (scripts/dev/seed.ts) on the test chain and returns its competition left in
- * the TestReveal stage. The demo organizer is account 0.
- */
-export async function seedTestRevealCompetition(chain: ChainFixture): Promise<SeededTestReveal> {
+/** Runs the demo seeder of `npm run dev` (scripts/dev/seed.ts) on the test chain; its files go to a temporary root. */
+export async function runDemoSeeder(chain: ChainFixture): Promise<{ seeded: SeededCompetition[]; root: string }> {
   const root = mkdtempSync(path.join(tmpdir(), "mb-e2e-seed-"));
   mkdirSync(path.join(root, "public"));
   symlinkSync(path.join(e2eSettings.root, "public", "demo"), path.join(root, "public", "demo"));
@@ -103,6 +100,12 @@ export async function seedTestRevealCompetition(chain: ChainFixture): Promise<Se
     root,
     log: () => undefined,
   });
+  return { seeded, root };
+}
+
+/** The seeder's competition left in the TestReveal stage (the demo organizer is account 0). */
+export async function seedTestRevealCompetition(chain: ChainFixture): Promise<SeededTestReveal> {
+  const { seeded, root } = await runDemoSeeder(chain);
   const testReveal = seeded.find((s) => s.stage === "TestReveal");
   if (!testReveal) throw new Error("the seeder left no competition in the TestReveal stage");
   expect((await readCompetition(chain.client, testReveal.address)).stage).toBe("TestReveal");
