@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { getAddress } from "viem";
 import { buildCompetitionMetadata } from "../lib/danku/metadata";
 import { devPrivateKey } from "../lib/chain/devAccounts";
 import { e2eSettings } from "./fixtures/settings";
@@ -28,11 +29,11 @@ function runCli(args: string[], accountIndex: number): Promise<unknown> {
     child.on("exit", (code) => {
       if (code !== 0) reject(new Error(`modelbounty ${args[0]} exited with ${code}: ${err}`));
       else {
-        const last = out.trim().split("\n").filter(Boolean).pop() ?? "null";
+        // --json prints exactly one JSON document on stdout.
         try {
-          resolve(JSON.parse(last));
+          resolve(JSON.parse(out));
         } catch {
-          resolve(out);
+          reject(new Error(`modelbounty ${args[0]} printed no JSON document: ${out}`));
         }
       }
     });
@@ -97,12 +98,23 @@ test("the listing shows the demo competitions `npm run dev` seeds, each in its s
   await expect(page.getByRole("link", { name: "US county election winners" })).toBeVisible();
 });
 
-test("a competition created by someone else appears live, without a reload", async ({ page, chain }) => {
+test("a competition created from the CLI by someone else appears live, without a reload", async ({ page, chain }) => {
   await page.goto("/");
   await expect(page.getByText(/Live · block #/)).toBeVisible();
   const before = await page.locator('[data-testid="competition-card"]').count();
-  const created = await chain.createCompetition({ title: "Arrived while you were watching", organizer: 5 });
-  await expect(card(page, created.address).getByRole("link", { name: "Arrived while you were watching" })).toBeVisible();
+  const dir = mkdtempSync(path.join(tmpdir(), "mb-e2e-live-"));
+  const csv = path.join(dir, "data.csv");
+  writeFileSync(csv, ["x,y,label", ...Array.from({ length: 20 }, (_, i) => `${i * 9},${250 - i * 11},${i % 2 ? "odd" : "even"}`)].join("\n") + "\n");
+  const metadataCid = await chain.uploadJson(
+    buildCompetitionMetadata({
+      title: "Arrived while you were watching",
+      description: "Created with npx modelbounty create while the marketplace was open.",
+      dataset: { name: "data.csv", featureNames: ["x", "y"], classNames: ["even", "odd"], featureMappings: [{ kind: "identity" }, { kind: "identity" }], pointCount: 20, groupCount: 4, labelColumn: "label" },
+    }),
+  );
+  const created = (await runCli(["create", "--data", csv, "--label", "label", "--reward", "0.7", "--group-size", "5", "--secrets", path.join(dir, "s.json"), "--metadata-cid", metadataCid], 5)) as { competition?: string };
+  const address = getAddress(created.competition ?? "");
+  await expect(card(page, address).getByRole("link", { name: "Arrived while you were watching" })).toBeVisible();
   await expect(page.locator('[data-testid="competition-card"]')).toHaveCount(before + 1);
 });
 
