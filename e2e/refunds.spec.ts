@@ -1,0 +1,45 @@
+import { parseEther } from "viem";
+import { readCompetition } from "../lib/chain/danku";
+import { connectWallet, expect, test } from "./fixtures";
+import { NetworkGuard } from "./fixtures/network";
+import { TestWallet } from "./fixtures/wallet";
+import { gasSpent } from "./submitter-helpers";
+
+test("after the organizer cancels, the organizer and a donor each withdraw exactly what they put in", async ({ browser, page, chain, wallet: organizer }, testInfo) => {
+  const created = await chain.createCompetition({ title: "Called off", stage: "TrainingReveal", reward: "1.5" });
+  const donor = chain.wallet(3);
+  const donation = parseEther("0.4");
+  const donationTx = await donor.sendTransaction({ account: donor.account, chain: donor.chain, to: created.address, value: donation });
+  await chain.client.waitForTransactionReceipt({ hash: donationTx });
+  const organizerBefore = await chain.balance(organizer.address);
+  const donorBefore = await chain.balance(donor.account.address);
+
+  await page.goto(`/competitions/${created.address}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Called off" })).toBeVisible();
+  await connectWallet(page);
+  const actions = page.getByRole("region", { name: "Actions" });
+  await actions.getByRole("button", { name: "Cancel competition" }).click();
+  await expect(actions.getByTestId("transaction-status")).toContainText(/Cancel the competition: confirmed in block #\d+/);
+  expect((await readCompetition(chain.client, created.address)).stage).toBe("Cancelled");
+  await actions.getByRole("button", { name: "Withdraw 1.5 ETH" }).click();
+  await expect(actions.getByTestId("transaction-status")).toContainText(/Withdraw 1.5 ETH: confirmed/);
+  await expect(actions.getByRole("button", { name: "Withdraw", exact: true })).toBeDisabled();
+
+  // The donor, in a browser of their own.
+  const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const guard = new NetworkGuard(context);
+  const tab = await context.newPage();
+  const donorWallet = new TestWallet(chain.chain, chain.rpcUrl, 3);
+  await donorWallet.install(tab);
+  await tab.goto(`/competitions/${created.address}`);
+  await connectWallet(tab);
+  const donorActions = tab.getByRole("region", { name: "Actions" });
+  await donorActions.getByRole("button", { name: "Withdraw 0.4 ETH" }).click();
+  await expect(donorActions.getByTestId("transaction-status")).toContainText(/Withdraw 0.4 ETH: confirmed/);
+
+  expect(await chain.balance(created.address)).toBe(0n);
+  expect(await chain.balance(organizer.address)).toBe(organizerBefore + parseEther("1.5") - (await gasSpent(chain, organizer.sentTransactions)));
+  expect(await chain.balance(donor.account.address)).toBe(donorBefore + donation - (await gasSpent(chain, donorWallet.sentTransactions)));
+  expect(guard.external).toEqual([]);
+  await context.close();
+});
