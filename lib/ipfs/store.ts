@@ -47,6 +47,11 @@ export interface IpfsServerConfig {
   dir: string;
   /** kubo RPC base URL; when set, the app uses that node instead of the embedded store. */
   apiUrl?: string;
+  /**
+   * `Authorization` header for every RPC request (e.g. `Basic …` or `Bearer …`): pinning services that offer kubo's
+   * RPC API need one. From MODELBOUNTY_IPFS_API_AUTH; never sent to the browser.
+   */
+  apiAuthorization?: string;
   /** Largest upload accepted, in bytes. */
   maxUploadBytes: number;
   /** Time limit for one request to a kubo node. */
@@ -60,7 +65,8 @@ export const DEFAULT_KUBO_TIMEOUT_MS = 60_000;
 
 /**
  * Reads the IPFS settings from the environment:
- * `MODELBOUNTY_IPFS_DIR`, `MODELBOUNTY_IPFS_API`, `MODELBOUNTY_IPFS_MAX_BYTES`, `MODELBOUNTY_IPFS_TIMEOUT_MS`.
+ * `MODELBOUNTY_IPFS_DIR`, `MODELBOUNTY_IPFS_API`, `MODELBOUNTY_IPFS_API_AUTH`, `MODELBOUNTY_IPFS_MAX_BYTES`,
+ * `MODELBOUNTY_IPFS_TIMEOUT_MS`.
  * @throws Error with a message naming the variable when a value is unusable.
  */
 export function readIpfsServerConfig(env: Environment = process.env): IpfsServerConfig {
@@ -85,6 +91,7 @@ export function readIpfsServerConfig(env: Environment = process.env): IpfsServer
   return {
     dir,
     apiUrl,
+    ...(nonEmpty(env.MODELBOUNTY_IPFS_API_AUTH) ? { apiAuthorization: nonEmpty(env.MODELBOUNTY_IPFS_API_AUTH) } : {}),
     maxUploadBytes: positiveInteger(env, "MODELBOUNTY_IPFS_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
     kuboTimeoutMs: positiveInteger(env, "MODELBOUNTY_IPFS_TIMEOUT_MS", DEFAULT_KUBO_TIMEOUT_MS),
   };
@@ -177,6 +184,8 @@ export interface KuboIpfsStoreOptions {
   maxBytes?: number;
   /** Replaces the global `fetch` (tests, proxies). */
   fetch?: typeof fetch;
+  /** `Authorization` header value sent with every RPC request (pinning services). */
+  authorization?: string;
 }
 
 /**
@@ -189,9 +198,11 @@ export class KuboIpfsStore implements IpfsStore {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly authorization: string | undefined;
 
   constructor(apiUrl: string, options: KuboIpfsStoreOptions = {}) {
     this.apiUrl = apiUrl.replace(/\/+$/, "");
+    this.authorization = options.authorization;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBO_TIMEOUT_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
     this.fetchImpl = options.fetch ?? fetch;
@@ -236,7 +247,8 @@ export class KuboIpfsStore implements IpfsStore {
   private async rpc(command: string, body?: FormData): Promise<Response> {
     const url = `${this.apiUrl}/api/v0/${command}`;
     try {
-      return await this.fetchImpl(url, { method: "POST", body, signal: AbortSignal.timeout(this.timeoutMs) });
+      const headers = this.authorization ? { authorization: this.authorization } : undefined;
+      return await this.fetchImpl(url, { method: "POST", body, headers, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError"
         ? `no answer within ${Math.round(this.timeoutMs / 1000)} s`
@@ -323,7 +335,7 @@ export function getIpfsStore(): IpfsStore {
   if (!store) {
     const config = readIpfsServerConfig();
     store = config.apiUrl
-      ? new KuboIpfsStore(config.apiUrl, { timeoutMs: config.kuboTimeoutMs, maxBytes: config.maxUploadBytes })
+      ? new KuboIpfsStore(config.apiUrl, { timeoutMs: config.kuboTimeoutMs, maxBytes: config.maxUploadBytes, authorization: config.apiAuthorization })
       : new EmbeddedIpfsStore(config.dir);
     holder[STORE_KEY] = store;
   }

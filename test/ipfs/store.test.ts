@@ -149,6 +149,17 @@ describe("lib/ipfs/store", () => {
       expect(cat?.query.get("arg")).to.equal(added.cid);
     });
 
+    it("sends the configured Authorization header (pinning services with kubo's RPC API) on every request", async () => {
+      const config = readIpfsServerConfig({ MODELBOUNTY_IPFS_API: kubo.url, MODELBOUNTY_IPFS_API_AUTH: "Bearer pin-token" });
+      expect(config.apiAuthorization).to.equal("Bearer pin-token");
+      const store = new KuboIpfsStore(kubo.url, { authorization: config.apiAuthorization });
+      const added = await store.add(new TextEncoder().encode("pinned with a token"));
+      await store.get(added.cid);
+      expect(kubo.requests.map((r) => r.authorization)).to.deep.equal(["Bearer pin-token", "Bearer pin-token"]);
+      await new KuboIpfsStore(kubo.url).get(added.cid);
+      expect(kubo.requests.at(-1)?.authorization).to.equal(undefined);
+    });
+
     it("answers undefined for content the node does not hold", async () => {
       const store = new KuboIpfsStore(kubo.url);
       expect(await store.get(await computeCid(new TextEncoder().encode("absent")))).to.equal(undefined);

@@ -11,7 +11,7 @@ export interface FakeKubo {
   url: string;
   store: EmbeddedIpfsStore;
   /** Every request's path and query, in order. */
-  requests: Array<{ method: string; path: string; query: URLSearchParams }>;
+  requests: Array<{ method: string; path: string; query: URLSearchParams; authorization?: string }>;
   /** Report this CID for every `add` instead of the real one. */
   lieOnAdd?: string;
   /** Flip a bit of what `cat` returns. */
@@ -37,7 +37,7 @@ export async function startFakeKubo(dir: string): Promise<FakeKubo> {
 
 async function handle(fake: FakeKubo, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", fake.url);
-  fake.requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams });
+  fake.requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, authorization: req.headers.authorization });
   const kuboError = (status: number, message: string) => {
     res.writeHead(status, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ Message: message, Code: 0, Type: "error" }));
