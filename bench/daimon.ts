@@ -79,6 +79,7 @@ async function runConfig(config: BenchConfig): Promise<Record<string, unknown>> 
   line(`  untrained: pearson ${untrained.pearson.toFixed(4)}, MAE ${untrained.mae.toFixed(4)}, pair ordering ${untrained.pairOrdering.toFixed(4)}`);
 
   let lastLength = 0;
+  let lastPrinted = 0;
   const result = await trainDel(xt, C, { ...config.options, hidden: HIDDEN, seed: seed + 3 }, {
     progressIntervalMs: 1000,
     onProgress: (p) => {
@@ -86,7 +87,10 @@ async function runConfig(config: BenchConfig): Promise<Record<string, unknown>> 
         `  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(5)}  |d−e| ≈ ${p.meanAbsError.toFixed(4)}  ` +
         `${seconds(p.elapsedSeconds)} elapsed, ${seconds(p.etaSeconds)} left`;
       if (process.stdout.isTTY) process.stdout.write(`\r${text.padEnd(lastLength)}`);
-      else if (p.step % 50 === 0 || p.step === p.steps) line(text);
+      else if (p.step - lastPrinted >= 50 || p.step === p.steps) {
+        line(text);
+        lastPrinted = p.step;
+      }
       lastLength = text.length;
     },
   });
