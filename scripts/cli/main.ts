@@ -4,10 +4,27 @@
  * stderr, and with --json prints exactly one JSON document to stdout.
  */
 import { Command, Option } from "commander";
-import { Output, run, RPC_ENV, PRIVATE_KEY_ENV, FACTORY_ENV, type GlobalOptions } from "./context";
+import { Output, run, RPC_ENV, PRIVATE_KEY_ENV, FACTORY_ENV, PROBLEM_FACTORY_ENV, type GlobalOptions } from "./context";
 import { cancelCommand, createCommand, revealTestCommand, revealTrainingCommand } from "./organizer";
 import { commitCommand, evaluateCommand, revealModelCommand, scoreCommand } from "./submitter";
 import { deployCommand, donateCommand, finalizeCommand, listCommand, oddsCommand, statusCommand, withdrawCommand } from "./common";
+import {
+  addTupleCommand,
+  balancesCommand,
+  chainCommand,
+  claimCommand,
+  commitBlockCommand,
+  createProblemCommand,
+  listProblemsCommand,
+  problemStatusCommand,
+  proveCommand,
+  registerCommand,
+  submitProofCommand,
+  verifyCommand,
+  voteCommand,
+  type DaimonOptions,
+} from "./daimon";
+import { DEFAULT_IPFS_URL } from "./daimonIpfs";
 
 const program = new Command()
   .name("modelbounty")
@@ -116,6 +133,110 @@ command(
   (options: { groups: string; trainingRatio: string; attempts: string }, output) => oddsCommand(options, output),
 );
 command("deploy", "deploy the CompetitionFactory and the DaiMoN ProblemFactory and record them in deployments/<chainId>.json", (c) => c, deployCommand);
+
+// ------------------------------------------------------------------ DaiMoN
+
+const daimon = program
+  .command("daimon")
+  .description("DaiMoN problems: improvements proved against a DEL function of the hidden test labels, verified and voted on")
+  .option("--problem-factory <address>", `ProblemFactory address (default $${PROBLEM_FACTORY_ENV} or deployments/<chainId>.json)`)
+  .option("--ipfs <url>", `the ModelBounty app whose IPFS routes store and serve Z, f and models (default ${DEFAULT_IPFS_URL})`)
+  .option("--ipfs-dir <folder>", "use the app's embedded IPFS store in this folder directly (e.g. .data/ipfs) instead of --ipfs")
+  .addHelpText("after", "\nLabels are 0…C−1; file formats: docs/daimon.md \"Client formats\".");
+
+/** A `daimon` subcommand; its action receives the global, `daimon` and local options merged. */
+function daimonCommand<T>(name: string, description: string, configure: (c: Command) => Command, action: (options: T & DaimonOptions, output: Output) => Promise<void>): void {
+  const sub = configure(daimon.command(name).description(description));
+  sub.action(async (local: T) => {
+    const options = { ...program.opts<GlobalOptions>(), ...daimon.opts<DaimonOptions>(), ...local };
+    const output = new Output(Boolean(options.json));
+    await run(output, async () => action(options, output));
+  });
+}
+
+const withTestSet = (c: Command) =>
+  c
+    .option("--test-set <json>", 'private labelled test set {"inputs": [...], "labels": [...]} (labels 0…C−1; never uploaded)')
+    .option("--inputs <file>", "test inputs Z as a DMZ1 file (instead of --test-set, with --labels)")
+    .option("--labels <json>", "the true labels of --inputs, a JSON array (never uploaded)");
+const withTraining = (c: Command) =>
+  c
+    .option("--hidden <units>", "hidden units H of f (default 1024, the paper's)")
+    .option("--steps <n>", "training steps of f (default 400)")
+    .option("--batch-size <n>", "perturbations per step (default 128)")
+    .option("--seed <n>", "seed of f's initialization and training data (default 1)");
+const withProblem = (c: Command) => c.requiredOption("--problem <address>", "the problem's address");
+
+daimonCommand(
+  "create",
+  "create a problem and its token; with a labelled test set, train f and add the first tuple in the same transaction",
+  (c) =>
+    withTraining(
+      withTestSet(
+        c
+          .requiredOption("--name <text>", "token name")
+          .requiredOption("--symbol <text>", "token symbol")
+          .requiredOption("--classes <C>", "number of classes (labels 0…C−1)")
+          .option("--embedding <n>", "entries of every DEL output y", "64")
+          .option("--test-set-size <m>", "test points per tuple (default: the labelled test set's)")
+          .option("--input-shape <dims>", "shape of one input, e.g. 1,28,28 (default: the labelled test set's)")
+          .option("--definition-period <blocks>", "blocks in which tuples may be added (T_p)", "100")
+          .option("--competition-period <blocks>", "blocks per round (T_b)", "100")
+          .option("--reward-shape <a>", "shape a of the reward I_{1−d}(a, ½) − I_{1−d_c}(a, ½)", "3")
+          .option("--margin <delta>", "improvement margin δ: a proof needs d + δ < d_c", "0.01")
+          .option("--reward-scale <tokens>", "tokens minted for a reward R = 1", "1000")
+          .option("--min-votes <n>", "votes a round's leader needs to be committed", "1")
+          .option("--closed", "only the creator may add tuples")
+          .option("--title <text>", "title of the problem (metadata uploaded to IPFS)")
+          .option("--description <text>", "description for the metadata")
+          .option("--class-names <names>", "comma-separated names of labels 0…C−1")
+          .option("--input-description <text>", "what one input holds")
+          .option("--metadata-cid <cid>", "an already uploaded metadata document instead of --title"),
+      ),
+    ),
+  createProblemCommand,
+);
+daimonCommand(
+  "add-tuple",
+  "train f on a labelled test set, show its quality and brute-force odds, upload Z and f and add the tuple (definition period)",
+  (c) => withTraining(withTestSet(withProblem(c))),
+  addTupleCommand,
+);
+daimonCommand(
+  "register",
+  "register a model's CID (hidden) before publishing it; the proof follows in a later block",
+  (c) => withProblem(c).requiredOption("--model <onnx>", "the model file"),
+  registerCommand,
+);
+daimonCommand("prove", "offline PROVE: the model's CID, y = f(M(Z)) per tuple and its distance, nothing sent", (c) => withProblem(c).requiredOption("--model <onnx>"), proveCommand);
+daimonCommand(
+  "submit-proof",
+  "PROVE and submit the proof (checked against d_c first), then publish the model on IPFS",
+  (c) => withProblem(c).requiredOption("--model <onnx>").option("--no-publish", "do not upload the model after the proof"),
+  submitProofCommand,
+);
+const withProof = (c: Command) =>
+  withProblem(c)
+    .requiredOption("--proof-id <id>", "the proof's id")
+    .option("--tolerance <units>", "accepted difference per int16 entry between the proof's y and f(M(Z))", "0");
+daimonCommand("verify", "VERIFY a proof from the files on IPFS (exit status 2 when it does not verify); nothing sent", withProof, verifyCommand);
+daimonCommand("vote", "VERIFY a proof and vote for it only if it verifies", withProof, voteCommand);
+daimonCommand("commit-block", "commit the Problem block, or settle the ended round into an Improvement block", withProblem, commitBlockCommand);
+daimonCommand(
+  "claim",
+  "claim validator rewards (every block with one, or --block)",
+  (c) => withProblem(c).option("--block <n>", "only this Improvement block"),
+  claimCommand,
+);
+daimonCommand("chain", "the problem's chain of blocks rebuilt from events and checked, with distances", withProblem, chainCommand);
+daimonCommand(
+  "balances",
+  "token balances and unclaimed validator rewards (of --account, or of everyone on the chain)",
+  (c) => withProblem(c).option("--account <address...>", "accounts to show"),
+  balancesCommand,
+);
+daimonCommand("status", "phase, rules, tuples, best distance and the current round's proofs", withProblem, problemStatusCommand);
+daimonCommand("list", "problems created by the ProblemFactory", (c) => c, listProblemsCommand);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
