@@ -29,7 +29,16 @@ import {
   type DelParameters,
 } from "../../lib/daimon/del";
 import { DelTrainer, trainDel, type DelLoss } from "../../lib/daimon/delTrainer";
-import { evaluateDel, heldOutPerturbations, meanAbsoluteError, pairOrdering, pearson } from "../../lib/daimon/delMetrics";
+import {
+  coordinateDescentAttack,
+  evaluateDel,
+  heldOutPerturbations,
+  meanAbsoluteError,
+  pairOrdering,
+  pearson,
+  recoveredShare,
+  weightInspectionAttack,
+} from "../../lib/daimon/delMetrics";
 import { bruteForceOdds, bruteForceTable, bruteForceTrials, formatTinyProbability } from "../../lib/daimon/bruteForce";
 import { regularizedIncompleteBeta } from "../../lib/daimon/beta";
 
@@ -374,6 +383,32 @@ describe("lib/daimon DEL metrics", () => {
     expect(evaluation.pearson).to.be.greaterThan(0.9);
     expect(evaluation.mae).to.be.greaterThan(0.02);
     expect(evaluation.samples).to.equal(600);
+  });
+});
+
+describe("lib/daimon label-recovery attacks", () => {
+  it("weight inspection finds true-label rows that share a direction; coordinate descent queries C labels per position", () => {
+    const m = 40;
+    const C = 5;
+    const H = 16;
+    const xt = randomLabelVector(m, C, new DelRandom(81));
+    const p = initDelParameters({ m, classCount: C, hidden: H, n: 6 }, new DelRandom(82));
+    // What training does to W1: the true label's row of every position moves along one direction u.
+    const u = Float64Array.from({ length: H }, (_, j) => (j % 3 === 0 ? 0.4 : -0.1));
+    for (let k = 0; k < m; k++) for (let j = 0; j < H; j++) p.w1[(k * C + xt[k]!) * H + j]! += u[j]!;
+    const yt = delForward(p, xt);
+    const inspected = weightInspectionAttack(p, yt);
+    expect(inspected.queries).to.equal(0);
+    expect(recoveredShare(inspected.labels, xt)).to.equal(1);
+    const partial = weightInspectionAttack(p, yt, { positions: 10 });
+    expect(partial.labels.length).to.equal(10);
+    const descended = coordinateDescentAttack(p, yt, { positions: 25 });
+    expect(descended.queries).to.equal(25 * C);
+    expect(descended.labels.length).to.equal(25);
+    descended.labels.forEach((label) => expect(label).to.be.within(0, C - 1));
+    // On an untrained network the inspection has nothing to find.
+    const plain = initDelParameters({ m, classCount: C, hidden: H, n: 6 }, new DelRandom(83));
+    expect(recoveredShare(weightInspectionAttack(plain, delForward(plain, xt)).labels, xt)).to.be.below(0.5);
   });
 });
 
