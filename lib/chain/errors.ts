@@ -1,5 +1,5 @@
 /**
- * Sentences for the contracts' custom errors (contracts/danku/IDankuCompetition.sol). Arguments arrive in
+ * Sentences for the contracts' custom errors (contracts/danku/IDankuCompetition.sol, contracts/daimon/IDaimonProblem.sol). Arguments arrive in
  * declaration order. An unknown name falls back to the raw name and arguments, so a new error is never hidden.
  * The enum label lists mirror the Solidity enums; a test checks them against the ABI.
  */
@@ -48,6 +48,14 @@ export const MODEL_DEFECT_LABELS = [
   "a padding weight byte is not 128",
   "the model is too large to store",
 ] as const;
+
+/** Mirrors `enum Phase` in contracts/daimon/IDaimonProblem.sol. */
+export const PHASE_LABELS = ["definition", "competition", "dead"] as const;
+
+/** A WAD (1e18 = 1) distance as a decimal. */
+function wad(value: unknown): string {
+  return typeof value === "bigint" ? (Number(value) / 1e18).toFixed(6) : String(value);
+}
 
 function index(value: unknown): number {
   return typeof value === "number" ? value : typeof value === "bigint" ? Number(value) : -1;
@@ -103,6 +111,39 @@ const DESCRIPTIONS: Record<string, Describer> = {
   InsufficientBalance: ([balance, needed]) =>
     `The contract holds ${typeof balance === "bigint" ? formatEther(balance) : show(balance)} ETH but needs ${typeof needed === "bigint" ? formatEther(needed) : show(needed)} ETH.`,
   ReentrancyGuardReentrantCall: () => "Re-entering the contract during a payout is not allowed.",
+
+  // DaiMoN problems (contracts/daimon/IDaimonProblem.sol; NotFactory and ConfigOutOfRange share DanKu's names).
+  WrongPhase: ([current, required]) =>
+    `This is only possible in the ${label(PHASE_LABELS, required)} phase; the problem is in the ${label(PHASE_LABELS, current)} phase.`,
+  NotCreator: ([caller, creator]) => `Only the problem's creator ${show(creator)} can add tuples to it; you are ${show(caller)}.`,
+  TooManyTuples: ([max]) => `The problem already has the maximum of ${show(max)} tuples.`,
+  UnknownTuple: ([index, count]) => `There is no tuple ${show(index)}; the problem has ${show(count)}.`,
+  CidLength: ([length, max]) => `A CID must be 1 to ${show(max)} bytes long; this one has ${show(length)}.`,
+  VectorLength: ([tuple, length, expected]) => `The vector for tuple ${show(tuple)} has ${show(length)} bytes; the problem needs ${show(expected)}.`,
+  ZeroVector: ([tuple]) => `The vector for tuple ${show(tuple)} is all zeros, which has no direction.`,
+  ProblemBlockAlreadyCommitted: () => "The Problem block (#0) is already committed.",
+  AlreadyRegistered: () => "This registration is already on chain.",
+  NotRegistered: () => "This model is not registered by your account: register its CID first, then submit the proof in a later block.",
+  RegistrationTooRecent: ([, registeredBlock]) =>
+    `The registration was mined in block ${show(registeredBlock)}; the proof must be mined in a later block. Wait for the next block.`,
+  CidTaken: ([, owner]) => `Another account (${show(owner)}) already submitted a proof for this model's CID.`,
+  ProofLength: ([length, expected]) => `The proof's outputs are ${show(length)} bytes; the problem's tuples need ${show(expected)}.`,
+  NoImprovement: ([distance, best, margin]) =>
+    `The proof's distance ${wad(distance)} does not beat the best distance ${wad(best)} by the margin ${wad(margin)}: no improvement.`,
+  UnknownProof: ([id, count]) => `There is no proof ${show(id)}; the problem has ${show(count)}.`,
+  ProofHashMismatch: ([id]) => `The vote names another proof hash than proof ${show(id)}'s: vote for exactly the proof you verified.`,
+  VotingClosed: ([id, proofRound, currentRound]) =>
+    `Voting on proof ${show(id)} closed with round ${show(proofRound)}; the problem is in round ${show(currentRound)}.`,
+  SelfVote: ([id]) => `You submitted proof ${show(id)}; improvers cannot vote for their own proofs.`,
+  AlreadyVoted: ([id, , position]) => `You already voted for proof ${show(id)} (validator #${show(position)}).`,
+  NothingToCommit: () => "No round has proofs waiting to be committed.",
+  RoundNotOver: ([round, endBlock]) => `Round ${show(round)} is still open; it can be committed from block ${show(endBlock)} on.`,
+  UnknownBlock: ([blockNumber, length]) => `There is no Improvement block ${show(blockNumber)}; the chain has ${show(length)} blocks.`,
+  NoVote: ([blockNumber]) => `You did not vote for the proof of block ${show(blockNumber)}, so there is no validator reward for you.`,
+  AlreadyClaimed: ([blockNumber]) => `You already claimed your validator reward for block ${show(blockNumber)}.`,
+  NothingToClaim: ([blockNumber]) => `Your validator reward for block ${show(blockNumber)} rounds down to 0 tokens.`,
+  NotProblem: ([caller, problem]) => `Only the problem ${show(problem)} can mint its tokens; the caller is ${show(caller)}.`,
+  ProblemIndexOutOfRange: ([index, count]) => `There is no problem ${show(index)}; the factory created ${show(count)}.`,
 };
 
 export function describeContractError(name: string, args: readonly unknown[]): string {

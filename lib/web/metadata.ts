@@ -1,9 +1,10 @@
 /**
- * Competition metadata for display: fetched by CID through the app's verifying IPFS client, validated, and reduced
+ * Competition and problem metadata for display: fetched by CID through the app's verifying IPFS client, validated, and reduced
  * to what the UI needs. Any failure leaves a fallback title, never a blank.
  */
 import { fetchFromIpfs } from "../ipfs/client";
 import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
+import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
 
 export const UNTITLED = "Untitled competition";
 
@@ -17,4 +18,14 @@ export async function loadCompetitionMetadata(cid: string, signal?: AbortSignal)
 
 export function metadataQueryKey(cid: string): readonly unknown[] {
   return ["ipfs", "competition-metadata", cid];
+}
+
+/** DaiMoN problem metadata (lib/daimon/metadata.ts), fetched and verified the same way. */
+export async function loadProblemMetadata(cid: string, signal?: AbortSignal, classCount?: number): Promise<ProblemMetadata> {
+  const bytes = await fetchFromIpfs(cid, { signal, maxBytes: MAX_METADATA_BYTES, retries: 1 });
+  return parseProblemMetadata(new TextDecoder().decode(bytes), classCount);
+}
+
+export function problemMetadataQueryKey(cid: string): readonly unknown[] {
+  return ["ipfs", "problem-metadata", cid];
 }
