@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { parseEther } from "viem";
 import { useAccount } from "wagmi";
-import { DEFAULT_FILTERS, filterAndSort, prizePool, type MarketplaceFilters as Filters } from "@/lib/web/marketplace";
+import { DEFAULT_FILTERS, filterAndSortListing, listingAddress, prizePool, type ListingItem, type MarketplaceFilters as Filters } from "@/lib/web/marketplace";
 import { formatEth, formatNumber } from "@/lib/web/format";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
@@ -12,7 +12,8 @@ import { buttonPrimary, buttonSecondary, card } from "@/components/ui/styles";
 import { PlugIcon, RefreshIcon, SearchIcon, SpinnerIcon } from "@/components/ui/Icons";
 import { CompetitionCard, CompetitionCardSkeleton } from "./CompetitionCard";
 import { MarketplaceFilters, type RewardInputs } from "./MarketplaceFilters";
-import { useEnteredCompetitions, useMarketplace, useMetadataMap } from "./useMarketplace";
+import { ProblemCard } from "./ProblemCard";
+import { useEnteredCompetitions, useEnteredProblems, useMarketplace, useMetadataMap, useProblemListing, useProblemMetadataMap } from "./useMarketplace";
 import { describeReadError } from "@/lib/web/readErrors";
 
 const PAGE_SIZE = 24;
@@ -32,23 +33,56 @@ export function Marketplace() {
   const config = useAppConfig();
   const { address, isConnected } = useAccount();
   const blockTime = useBlockTime();
-  const market = useMarketplace();
+  const dankuMarket = useMarketplace();
+  const problemMarket = useProblemListing();
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [reward, setReward] = useState<RewardInputs>({ min: "", max: "" });
   const [shown, setShown] = useState(PAGE_SIZE);
   const entered = useEnteredCompetitions(filters.mine);
 
-  const summaries = useMemo(() => market.data?.summaries ?? [], [market.data]);
+  const summaries = useMemo(() => dankuMarket.data?.summaries ?? [], [dankuMarket.data]);
+  const problems = useMemo(() => problemMarket.data?.summaries ?? [], [problemMarket.data]);
+  const problemAddresses = useMemo(() => problems.map((p) => p.address), [problems]);
+  const enteredProblems = useEnteredProblems(filters.mine, problemAddresses);
   const cids = useMemo(() => summaries.map((s) => s.metadataCid), [summaries]);
   const metadata = useMetadataMap(cids);
+  const problemCids = useMemo(() => problems.map((p) => p.spec.metadataCid), [problems]);
+  const problemMetadata = useProblemMetadataMap(problemCids);
   const titles = useMemo(() => {
     const map = new Map<string, string>();
     for (const s of summaries) {
       const m = metadata.get(s.metadataCid);
       if (m?.status === "ready") map.set(s.address.toLowerCase(), m.metadata.title);
     }
+    for (const p of problems) {
+      const m = problemMetadata.get(p.spec.metadataCid);
+      if (m?.status === "ready") map.set(p.address.toLowerCase(), m.metadata.title);
+    }
     return map;
-  }, [summaries, metadata]);
+  }, [summaries, metadata, problems, problemMetadata]);
+  const problemBlock = problemMarket.data?.blockNumber ?? 0n;
+  const items = useMemo<ListingItem[]>(
+    () => [
+      ...summaries.map((competition): ListingItem => ({ protocol: "danku", competition })),
+      ...problems.map((problem): ListingItem => ({ protocol: "daimon", problem, blockNumber: problemBlock })),
+    ],
+    [summaries, problems, problemBlock],
+  );
+  const allEntered = useMemo(() => new Set([...(entered.data ?? []), ...(enteredProblems.data ?? [])]), [entered.data, enteredProblems.data]);
+  // One state for both lists: loading until every configured factory answered (or failed) once; what answered is
+  // shown, with the "stopped answering" notice when the other failed.
+  const configured = !!config.factory || !!config.problemFactory;
+  const settled = (!config.factory || !!dankuMarket.data || dankuMarket.isError) && (!config.problemFactory || !!problemMarket.data || problemMarket.isError);
+  const loaded = settled && (!!dankuMarket.data || !!problemMarket.data);
+  const failing = (config.factory && dankuMarket.isError ? dankuMarket : undefined) ?? (config.problemFactory && problemMarket.isError ? problemMarket : undefined);
+  const market = {
+    data: loaded ? { blockNumber: dankuMarket.data?.blockNumber ?? problemBlock, failed: [...(dankuMarket.data?.failed ?? []), ...(problemMarket.data?.failed ?? [])] } : undefined,
+    isPending: !settled,
+    isFetching: dankuMarket.isFetching || problemMarket.isFetching,
+    isError: !!failing,
+    error: failing?.error,
+    refetch: () => Promise.all([config.factory ? dankuMarket.refetch() : undefined, config.problemFactory ? problemMarket.refetch() : undefined]),
+  };
 
   const min = parseEthInput(reward.min);
   const max = parseEthInput(reward.max);
@@ -58,9 +92,9 @@ export function Marketplace() {
   };
   const effective: Filters = { ...filters, minReward: min.value, maxReward: max.value, mine: filters.mine && isConnected };
   // Cheap enough to recompute on every render, even for thousands of competitions.
-  const visible = filterAndSort(summaries, effective, { titles, account: address, entered: entered.data });
+  const visible = filterAndSortListing(items, effective, { titles, account: address, entered: allEntered });
 
-  const open = summaries.filter((s) => s.stage === "Submission").length;
+  const open = summaries.filter((s) => s.stage === "Submission").length + problems.filter((p) => p.phase !== "Dead").length;
   const pool = summaries.reduce((sum, s) => sum + prizePool(s), 0n);
   const filtersActive = JSON.stringify({ ...filters, sort: "newest" }) !== JSON.stringify({ ...DEFAULT_FILTERS, sort: "newest" }) || reward.min !== "" || reward.max !== "";
 
@@ -77,9 +111,10 @@ export function Marketplace() {
             best one. No judges, no trust required.
           </p>
         </div>
-        <dl className="grid grid-cols-3 gap-3 text-center sm:gap-4" aria-label="Marketplace totals">
+        <dl className="grid grid-cols-2 gap-3 text-center sm:grid-cols-4 sm:gap-4" aria-label="Marketplace totals">
           {[
             { label: "Competitions", value: market.data ? formatNumber(summaries.length) : "–" },
+            { label: "Problems", value: market.data ? formatNumber(problems.length) : "–" },
             { label: "Open now", value: market.data ? formatNumber(open) : "–" },
             { label: "Prize pools", value: market.data ? formatEth(pool, { decimals: 2 }) : "–" },
           ].map((s) => (
@@ -111,11 +146,7 @@ export function Marketplace() {
       <section aria-labelledby="results-title" className="mt-6" aria-busy={market.isPending || market.isFetching}>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 id="results-title" className="text-sm font-medium text-slate-600 dark:text-slate-300" aria-live="polite">
-            {market.data
-              ? visible.length === summaries.length
-                ? `${formatNumber(summaries.length)} ${summaries.length === 1 ? "competition" : "competitions"}`
-                : `${formatNumber(visible.length)} of ${formatNumber(summaries.length)} competitions match`
-              : "Competitions"}
+            {market.data ? describeCount(visible.length, summaries.length, problems.length) : "Competitions"}
           </h2>
           {market.data ? (
             <p className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
@@ -129,7 +160,7 @@ export function Marketplace() {
           ) : null}
         </div>
 
-        {!config.factory ? (
+        {!configured ? (
           <StateCard icon={<PlugIcon />} title="No marketplace contract is configured" testId="marketplace-unconfigured">
             This server does not know a CompetitionFactory on {config.chainName} (chain {config.chainId}). Set <code>MODELBOUNTY_FACTORY</code> or
             deploy one with <code>npm run deploy:local</code>, then reload.
@@ -147,7 +178,7 @@ export function Marketplace() {
               ))}
             </ul>
           </>
-        ) : summaries.length === 0 ? (
+        ) : items.length === 0 ? (
           <StateCard icon={<SearchIcon />} title="No competitions yet" testId="marketplace-empty">
             Be the first: escrow a reward, commit your dataset and let the chain find the best model.
             <div className="mt-4">
@@ -183,9 +214,19 @@ export function Marketplace() {
               </p>
             ) : null}
             <ul className="mt-4 grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3" aria-label="Competitions">
-              {visible.slice(0, shown).map((c) => (
-                <CompetitionCard key={c.address} competition={c} metadata={metadata.get(c.metadataCid)} currentBlock={market.data?.blockNumber ?? 0n} blockTime={blockTime} />
-              ))}
+              {visible.slice(0, shown).map((item) =>
+                item.protocol === "danku" ? (
+                  <CompetitionCard
+                    key={listingAddress(item)}
+                    competition={item.competition}
+                    metadata={metadata.get(item.competition.metadataCid)}
+                    currentBlock={dankuMarket.data?.blockNumber ?? 0n}
+                    blockTime={blockTime}
+                  />
+                ) : (
+                  <ProblemCard key={listingAddress(item)} problem={item.problem} metadata={problemMetadata.get(item.problem.spec.metadataCid)} currentBlock={item.blockNumber} blockTime={blockTime} />
+                ),
+              )}
             </ul>
             {visible.length > shown ? (
               <div className="mt-6 flex justify-center">
@@ -204,6 +245,19 @@ export function Marketplace() {
       </section>
     </div>
   );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
+
+/** "3 competitions · 1 problem", or "2 of 4 listed match". */
+function describeCount(visible: number, competitions: number, problems: number): string {
+  const total = competitions + problems;
+  if (visible !== total) return `${formatNumber(visible)} of ${formatNumber(total)} ${problems === 0 ? "competitions" : "listed"} match`;
+  if (problems === 0) return plural(competitions, "competition", "competitions");
+  if (competitions === 0) return plural(problems, "problem", "problems");
+  return `${plural(competitions, "competition", "competitions")} · ${plural(problems, "problem", "problems")}`;
 }
 
 function StateCard({ icon, title, children, testId }: { icon: React.ReactNode; title: string; children: React.ReactNode; testId: string }) {

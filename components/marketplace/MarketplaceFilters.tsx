@@ -3,6 +3,8 @@
 import { useId } from "react";
 import { STAGES } from "@/lib/chain/danku";
 import { STAGE_TITLES } from "@/lib/web/stages";
+import { PHASES } from "@/lib/chain/daimon";
+import { PHASE_TITLES } from "@/lib/web/daimon";
 import type { MarketplaceFilters as Filters, ProtocolFilter, SortOrder, StageFilter } from "@/lib/web/marketplace";
 import { fieldBase, labelBase } from "@/components/ui/styles";
 import { SearchIcon } from "@/components/ui/Icons";
@@ -29,7 +31,7 @@ export function MarketplaceFilters({
 }) {
   const id = useId();
   return (
-    <form role="search" aria-label="Filter competitions" onSubmit={(e) => e.preventDefault()} className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <form role="search" aria-label="Filter competitions and problems" onSubmit={(e) => e.preventDefault()} className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-12">
         <div className="sm:col-span-2 lg:col-span-4">
           <label htmlFor={`${id}-search`} className={labelBase}>
@@ -54,11 +56,20 @@ export function MarketplaceFilters({
           <select id={`${id}-stage`} value={filters.stage} onChange={(e) => onChange({ ...filters, stage: e.target.value as StageFilter })} className={`${fieldBase} mt-1`}>
             <option value="any">Any stage</option>
             <option value="active">Active (not finished)</option>
-            {STAGES.map((stage) => (
-              <option key={stage} value={stage}>
-                {STAGE_TITLES[stage]}
-              </option>
-            ))}
+            <optgroup label="DanKu stages">
+              {STAGES.map((stage) => (
+                <option key={stage} value={stage}>
+                  {STAGE_TITLES[stage]}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="DaiMoN phases">
+              {PHASES.map((phase) => (
+                <option key={phase} value={phase}>
+                  {PHASE_TITLES[phase]}
+                </option>
+              ))}
+            </optgroup>
           </select>
         </div>
         <div className="lg:col-span-2">
@@ -68,6 +79,7 @@ export function MarketplaceFilters({
           <select id={`${id}-protocol`} value={filters.protocol} onChange={(e) => onChange({ ...filters, protocol: e.target.value as ProtocolFilter })} className={`${fieldBase} mt-1`}>
             <option value="any">Any protocol</option>
             <option value="danku">DanKu</option>
+            <option value="daimon">DaiMoN</option>
           </select>
         </div>
         <fieldset className="lg:col-span-2">
@@ -110,7 +122,7 @@ export function MarketplaceFilters({
           <select id={`${id}-sort`} value={filters.sort} onChange={(e) => onChange({ ...filters, sort: e.target.value as SortOrder })} className={`${fieldBase} mt-1`}>
             <option value="newest">Newest</option>
             <option value="reward">Highest prize pool</option>
-            <option value="deadline">Stage ending soonest</option>
+            <option value="deadline">Stage or round ending soonest</option>
           </select>
         </div>
       </div>
@@ -128,7 +140,7 @@ export function MarketplaceFilters({
           Mine only
         </label>
         <span id={`${id}-mine-hint`} className="text-xs text-slate-500 dark:text-slate-400">
-          {connected ? "competitions you organize or entered" : "connect a wallet to filter by your competitions"}
+          {connected ? "competitions you organize or entered, problems you created, proved or voted on" : "connect a wallet to filter by your competitions and problems"}
         </span>
       </div>
     </form>

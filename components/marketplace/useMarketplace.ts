@@ -5,9 +5,12 @@ import { useCallback, useMemo } from "react";
 import { useAccount, usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { listCompetitions, listCompetitionsEnteredBy, readCompetitionSummaries, type CompetitionSummary, type ListedCompetition } from "@/lib/chain/danku";
-import { factoryBlock } from "@/lib/config";
-import { loadCompetitionMetadata, metadataQueryKey } from "@/lib/web/metadata";
+import { listProblems, type ListedProblem } from "@/lib/chain/daimon";
+import { listProblemsEnteredBy, readProblemSummaries, type ProblemSummary } from "@/lib/chain/daimonReads";
+import { factoryBlock, problemFactoryBlock } from "@/lib/config";
+import { loadCompetitionMetadata, loadProblemMetadata, metadataQueryKey, problemMetadataQueryKey } from "@/lib/web/metadata";
 import type { CompetitionMetadata } from "@/lib/danku/metadata";
+import type { ProblemMetadata } from "@/lib/daimon/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
 
@@ -91,6 +94,87 @@ export function useMetadataMap(cids: readonly string[]): Map<string, MetadataSta
     queries: unique.map((cid) => ({
       queryKey: metadataQueryKey(cid),
       queryFn: ({ signal }: { signal: AbortSignal }) => loadCompetitionMetadata(cid, signal),
+      staleTime: Infinity,
+      gcTime: Infinity,
+      retry: 1,
+    })),
+    combine,
+  });
+}
+
+export interface ProblemListingData {
+  listed: ListedProblem[];
+  summaries: ProblemSummary[];
+  failed: Address[];
+  blockNumber: bigint;
+}
+
+/**
+ * Every DaiMoN problem of the ProblemFactory with its current state, like {@link useMarketplace}: the
+ * `ProblemCreated` events are scanned incrementally, the state is re-read in batched multicalls on each new block.
+ */
+export function useProblemListing() {
+  const config = useAppConfig();
+  const client = usePublicClient() as PublicClient | undefined;
+  const queryClient = useQueryClient();
+  const queryKey = [CHAIN_QUERY_PREFIX, "problems", config.chainId, config.problemFactory] as const;
+  return useQuery({
+    queryKey,
+    enabled: !!client && !!config.problemFactory,
+    placeholderData: keepPreviousData,
+    queryFn: async (): Promise<ProblemListingData> => {
+      if (!client || !config.problemFactory) throw new Error("no chain connection");
+      const latest = await client.getBlockNumber({ cacheTime: 0 });
+      const previous = queryClient.getQueryData<ProblemListingData>(queryKey);
+      const resume = previous && previous.blockNumber <= latest ? previous : undefined;
+      let listed = resume?.listed ?? [];
+      const fromBlock = resume ? resume.blockNumber + 1n : problemFactoryBlock(config);
+      if (fromBlock <= latest) listed = [...listed, ...(await listProblems(client, config.problemFactory, { fromBlock, toBlock: latest }))];
+      const { summaries, failed } = await readProblemSummaries(client, listed, { blockNumber: latest, multicallAddress: config.multicall3 ?? undefined });
+      return { listed, summaries, failed, blockNumber: latest };
+    },
+  });
+}
+
+/** Lower-case addresses of the problems `account` submitted a proof to or voted on. */
+export function useEnteredProblems(enabled: boolean, problems: readonly Address[]) {
+  const config = useAppConfig();
+  const client = usePublicClient() as PublicClient | undefined;
+  const { address } = useAccount();
+  return useQuery({
+    queryKey: [CHAIN_QUERY_PREFIX, "entered-problems", config.chainId, address, problems.length],
+    enabled: enabled && !!client && !!address && problems.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: async () => {
+      if (!client || !address) return new Set<string>();
+      const found = await listProblemsEnteredBy(client, address, problems, { fromBlock: problemFactoryBlock(config) });
+      return new Set([...found].map((a) => a.toLowerCase()));
+    },
+  });
+}
+
+export type ProblemMetadataStatus = { status: "loading" } | { status: "ready"; metadata: ProblemMetadata } | { status: "missing"; reason: string };
+
+/** Problem metadata documents by CID (immutable: fetched once, cached for the session). */
+export function useProblemMetadataMap(cids: readonly string[]): Map<string, ProblemMetadataStatus> {
+  const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
+  const combine = useCallback(
+    (results: UseQueryResult<ProblemMetadata>[]) => {
+      const map = new Map<string, ProblemMetadataStatus>();
+      unique.forEach((cid, i) => {
+        const r = results[i];
+        if (!r || r.isPending) map.set(cid, { status: "loading" });
+        else if (r.data) map.set(cid, { status: "ready", metadata: r.data });
+        else map.set(cid, { status: "missing", reason: r.error instanceof Error ? r.error.message : "unavailable" });
+      });
+      return map;
+    },
+    [unique],
+  );
+  return useQueries({
+    queries: unique.map((cid) => ({
+      queryKey: problemMetadataQueryKey(cid),
+      queryFn: ({ signal }: { signal: AbortSignal }) => loadProblemMetadata(cid, signal),
       staleTime: Infinity,
       gcTime: Infinity,
       retry: 1,

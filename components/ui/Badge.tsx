@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import type { StageName } from "@/lib/chain/danku";
+import type { PhaseName } from "@/lib/chain/daimon";
+import { PHASE_TITLES, PHASE_TONES } from "@/lib/web/daimon";
 import { STAGE_TITLES, STAGE_TONES, type StageTone } from "@/lib/web/stages";
 
 const TONES: Record<StageTone | "neutral" | "protocol", string> = {
@@ -20,20 +22,39 @@ export function Badge({ tone = "neutral", children, title }: { tone?: keyof type
   );
 }
 
+const DOTS: Record<StageTone, string> = { open: "bg-emerald-500", setup: "bg-amber-500", progress: "bg-sky-500", done: "bg-violet-500", closed: "bg-slate-400" };
+
 export function StageBadge({ stage }: { stage: StageName }) {
   const tone = STAGE_TONES[stage];
   return (
     <Badge tone={tone}>
-      <span aria-hidden className={`size-1.5 rounded-full ${tone === "open" ? "bg-emerald-500" : tone === "setup" ? "bg-amber-500" : tone === "progress" ? "bg-sky-500" : tone === "done" ? "bg-violet-500" : "bg-slate-400"}`} />
+      <span aria-hidden className={`size-1.5 rounded-full ${DOTS[tone]}`} />
       {STAGE_TITLES[stage]}
     </Badge>
   );
 }
 
-export function ProtocolBadge() {
+/** A DaiMoN problem's phase, with the round when it is competing. */
+export function PhaseBadge({ phase, round }: { phase: PhaseName; round?: bigint }) {
+  const tone = PHASE_TONES[phase];
   return (
-    <Badge tone="protocol" title="DanKu: commit–reveal data, on-chain evaluation">
-      DanKu
+    <Badge tone={tone}>
+      <span aria-hidden className={`size-1.5 rounded-full ${DOTS[tone]}`} />
+      {PHASE_TITLES[phase]}
+      {phase === "Competition" && round !== undefined ? ` · round ${round.toString()}` : ""}
+    </Badge>
+  );
+}
+
+const PROTOCOLS = {
+  danku: { name: "DanKu", title: "DanKu: commit–reveal data, on-chain evaluation" },
+  daimon: { name: "DaiMoN", title: "DaiMoN: proofs of improvement checked against a DEL function, voted on by validators, paid in the problem's token" },
+} as const;
+
+export function ProtocolBadge({ protocol = "danku" }: { protocol?: keyof typeof PROTOCOLS }) {
+  return (
+    <Badge tone="protocol" title={PROTOCOLS[protocol].title}>
+      {PROTOCOLS[protocol].name}
     </Badge>
   );
 }

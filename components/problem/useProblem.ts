@@ -1,0 +1,142 @@
+"use client";
+
+import { keepPreviousData, useQuery, type QueryClient } from "@tanstack/react-query";
+import { usePublicClient } from "wagmi";
+import type { Address, PublicClient } from "viem";
+import { daimonProblemAbi } from "@/lib/generated/abis";
+import { listProblems, readChain, readProblem, readProofs, readTuples, readVotes, type ChainTuple, type ListedProblem } from "@/lib/chain/daimon";
+import { readTokenTransfers, readValidatorClaims } from "@/lib/chain/daimonReads";
+import { cidHash, registrationHash } from "@/lib/daimon/encoding";
+import { fetchFromIpfs } from "@/lib/ipfs/client";
+import { loadProblemMetadata, problemMetadataQueryKey } from "@/lib/web/metadata";
+import type { PoiTupleFiles } from "@/lib/workers/poiProtocol";
+import { useAppConfig } from "@/components/providers/AppConfigContext";
+import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
+
+function useClient(): PublicClient | undefined {
+  return usePublicClient() as PublicClient | undefined;
+}
+
+/** The problem's whole state at the latest block; refreshed on every block. */
+export function useProblemState(address: Address) {
+  const { chainId } = useAppConfig();
+  const client = useClient();
+  return useQuery({
+    queryKey: [CHAIN_QUERY_PREFIX, "problem", chainId, address],
+    enabled: !!client,
+    placeholderData: keepPreviousData,
+    queryFn: () => readProblem(client as PublicClient, address),
+  });
+}
+
+/** The factory's `ProblemCreated` event of this problem (immutable), to check the Problem block's definition hash. */
+export function useProblemListing(address: Address, createdBlock: bigint | undefined) {
+  const config = useAppConfig();
+  const client = useClient();
+  return useQuery({
+    queryKey: ["problem-listing", config.chainId, config.problemFactory, address, createdBlock?.toString()],
+    enabled: !!client && !!config.problemFactory && createdBlock !== undefined,
+    staleTime: Infinity,
+    queryFn: async (): Promise<ListedProblem | null> => {
+      const listed = await listProblems(client as PublicClient, config.problemFactory as Address, { fromBlock: createdBlock, toBlock: createdBlock });
+      return listed.find((p) => p.address.toLowerCase() === address.toLowerCase()) ?? null;
+    },
+  });
+}
+
+/**
+ * Everything the problem's events say: the chain of blocks rebuilt and checked link by link, tuples, proofs,
+ * votes, validator claims and the token's transfers. Re-read on every block.
+ */
+export function useProblemEvents(address: Address, token: Address | undefined, fromBlock: bigint | undefined, listing: ListedProblem | null | undefined) {
+  const { chainId } = useAppConfig();
+  const client = useClient();
+  return useQuery({
+    queryKey: [CHAIN_QUERY_PREFIX, "problem-events", chainId, address, listing ? "checked" : "unchecked"],
+    enabled: !!client && !!token && fromBlock !== undefined && listing !== undefined,
+    placeholderData: keepPreviousData,
+    queryFn: async () => {
+      const c = client as PublicClient;
+      const toBlock = await c.getBlockNumber({ cacheTime: 0 });
+      const range = { fromBlock, toBlock };
+      const [chain, tuples, proofs, votes, claims, transfers] = await Promise.all([
+        readChain(c, address, { ...range, ...(listing ? { listing } : {}) }),
+        readTuples(c, address, range),
+        readProofs(c, address, range),
+        readVotes(c, address, range),
+        readValidatorClaims(c, address, range),
+        readTokenTransfers(c, token as Address, range),
+      ]);
+      return { chain, tuples, proofs, votes, claims, transfers, blockNumber: toBlock };
+    },
+  });
+}
+
+export function useProblemMetadata(cid: string | undefined, classCount: number | undefined) {
+  return useQuery({
+    queryKey: problemMetadataQueryKey(cid ?? ""),
+    enabled: !!cid,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    retry: 1,
+    queryFn: ({ signal }) => loadProblemMetadata(cid as string, signal, classCount),
+  });
+}
+
+/** IPFS files by CID, verified against it; immutable, so fetched once per session. */
+export function ipfsFileQuery(cid: string) {
+  return {
+    queryKey: ["ipfs", "file", cid] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) => fetchFromIpfs(cid, { signal }),
+    staleTime: Infinity,
+    gcTime: Infinity,
+    retry: 1,
+  };
+}
+
+/**
+ * Z and f of every tuple, downloaded by CID and verified (lib/ipfs/client.ts) on first use and cached for the
+ * session; they can be large, so nothing is downloaded before someone runs PROVE or VERIFY.
+ */
+export async function loadTupleFiles(
+  queryClient: QueryClient,
+  tuples: readonly ChainTuple[],
+  onProgress?: (loaded: number, total: number) => void,
+): Promise<PoiTupleFiles[]> {
+  const total = tuples.length * 2;
+  let loaded = 0;
+  const fetchOne = async (cid: string, what: string, tuple: number) => {
+    try {
+      const bytes = await queryClient.fetchQuery(ipfsFileQuery(cid));
+      onProgress?.(++loaded, total);
+      return bytes;
+    } catch (error) {
+      throw new Error(`tuple ${tuple}'s ${what} (${cid}) could not be downloaded from IPFS: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  onProgress?.(0, total);
+  return Promise.all(
+    tuples.map(async (t) => {
+      const [inputs, del] = await Promise.all([fetchOne(t.inputsCid, "test inputs Z", t.index), fetchOne(t.delCid, "DEL function f", t.index)]);
+      return { inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid };
+    }),
+  );
+}
+
+/** The account's registration of `cid` and the CID's owner, for the improver's panel. */
+export function useRegistration(problem: Address, account: Address | undefined, cid: string | undefined) {
+  const { chainId } = useAppConfig();
+  const client = useClient();
+  return useQuery({
+    queryKey: [CHAIN_QUERY_PREFIX, "registration", chainId, problem, account, cid],
+    enabled: !!client && !!account && !!cid,
+    queryFn: async () => {
+      const c = client as PublicClient;
+      const [registeredAt, cidOwner] = await Promise.all([
+        c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registrationHash(problem, account as Address, cid as string)] }),
+        c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(cid as string)] }),
+      ]);
+      return { registeredAt, cidOwner };
+    },
+  });
+}
