@@ -42,7 +42,7 @@ export function MarketplaceFilters({
             <input
               id={`${id}-search`}
               type="search"
-              placeholder="Title or address"
+              placeholder="Title, address or token"
               value={filters.search}
               onChange={(e) => onChange({ ...filters, search: e.target.value })}
               className={`${fieldBase} pl-9`}

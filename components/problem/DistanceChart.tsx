@@ -30,7 +30,7 @@ export function DistanceChart({ points, threshold, symbol }: { points: readonly 
   const y = (value: number) => TOP + (1 - Math.min(1, Math.max(0, value))) * plotHeight;
   const path = (values: readonly number[]) => points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.block).toFixed(1)},${y(values[i] as number).toFixed(1)}`).join(" ");
   const tickEvery = Math.max(1, Math.ceil(span / 12));
-  const ticks = Array.from({ length: Math.floor(span / tickEvery) + 1 }, (_, i) => i * tickEvery);
+  const ticks = Array.from({ length: Math.floor(lastBlock / tickEvery) + 1 }, (_, i) => i * tickEvery);
   const description =
     points.length === 0
       ? "No block is committed yet."

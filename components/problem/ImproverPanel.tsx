@@ -12,15 +12,16 @@ import type { PoiProgress, PoiProof } from "@/lib/daimon/poi";
 import { PoiWorkerClient } from "@/lib/browser/poiWorker";
 import { uploadToIpfs } from "@/lib/ipfs/client";
 import { formatBytes } from "@/lib/ipfs/config";
-import type { PoiRun } from "@/lib/workers/poiProtocol";
+import type { PoiBackendPreference, PoiRun } from "@/lib/workers/poiProtocol";
 import { formatAccuracy, formatDistance, formatTokenAmount, improverActions, phaseAt } from "@/lib/web/daimon";
-import { formatNumber } from "@/lib/web/format";
+import { formatNumber, sameAddress } from "@/lib/web/format";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
 import { ProgressBar } from "@/components/organizer/ProgressBar";
 import { Notice, PrimaryButton, SecondaryButton } from "@/components/organizer/ui";
 import { fieldBase, labelBase } from "@/components/ui/styles";
+import { BackendSelect } from "./BackendSelect";
 import { loadTupleFiles, useRegistration } from "./useProblem";
 import { describeBackend, poiProgressLabel, poiProblemOf, type PoiStep } from "./poiClient";
 
@@ -51,6 +52,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
   const [status, setStatus] = useState<ProveStatus>({ kind: "idle" });
   const [upload, setUpload] = useState<Upload>({ status: "idle" });
   const [submitted, setSubmitted] = useState<Submitted>();
+  const [backend, setBackend] = useState<PoiBackendPreference>("auto");
   const worker = useRef<PoiWorkerClient | null>(null);
   const run = useRef(0);
   useEffect(() => () => worker.current?.dispose(), []);
@@ -87,7 +89,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
       const files = await loadTupleFiles(queryClient, tuples, (done, total) => step({ kind: "download", done, total }));
       worker.current ??= new PoiWorkerClient();
       const result = await worker.current.prove(
-        { model: file, tuples: files, problem: poiProblemOf(state), problemAddress: state.address, ...(account ? { improver: account } : {}), preferredBackend: "auto" },
+        { model: file, tuples: files, problem: poiProblemOf(state), problemAddress: state.address, ...(account ? { improver: account } : {}), preferredBackend: backend },
         (progress: PoiProgress) => step({ kind: "run", progress, tuples: tuples.length }),
       );
       if (run.current !== current) return;
@@ -138,12 +140,15 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
   }
 
   const registeredAt = registration.data?.registeredAt;
-  const mineOwn = !!proof && proofs.some((p) => p.cid === proof.cid && account && p.improver.toLowerCase() === account.toLowerCase() && p.round === (state.currentRound ?? -1n));
+  // The latest proof this account made with the proved model, if any (its block may be committed already).
+  const ownProof = proof ? [...proofs].reverse().find((p) => p.cid === proof.cid && sameAddress(p.improver, account)) : undefined;
+  const mineOwn = !!ownProof && ownProof.round === (state.currentRound ?? -1n);
   const reward = proof && actions.beats ? improverReward(proof.distance, actions.bestDistance, state.config.rewardShape, state.config.rewardScale) : undefined;
 
   return (
     <div className="space-y-4" data-testid="improver-panel">
-      <div>
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div className="sm:col-span-2">
         <label htmlFor={inputId} className={labelBase}>
           Model file (ONNX)
         </label>
@@ -168,6 +173,8 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
                 ? "No test tuple yet: there is nothing to prove against."
                 : "Reading the problem's tuples…"}
         </p>
+        </div>
+        <BackendSelect value={backend} onChange={setBackend} disabled={status.kind === "running"} />
       </div>
 
       {status.kind === "running" ? <ProgressBar {...poiProgressLabel(status.step)} /> : null}
@@ -224,8 +231,13 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
               ) : null}
             </div>
           </dl>
-          <p className={`text-sm font-medium ${actions.beats ? "text-emerald-700 dark:text-emerald-400" : "text-rose-700 dark:text-rose-400"}`} data-testid="proof-beats">
-            {actions.beats
+          <p
+            className={`text-sm font-medium ${ownProof ? "text-slate-700 dark:text-slate-200" : actions.beats ? "text-emerald-700 dark:text-emerald-400" : "text-rose-700 dark:text-rose-400"}`}
+            data-testid="proof-beats"
+          >
+            {ownProof && !actions.beats
+              ? `You submitted this model as proof #${ownProof.proofId} in round ${ownProof.round} (d = ${formatDistance(ownProof.distance, 6)}); the best distance is now ${formatDistance(actions.bestDistance, 6)}.`
+              : actions.beats
               ? `Beats the best distance: d = ${formatDistance(status.proof.distance, 6)} < ${formatDistance(actions.bestDistance, 6)} − ${formatDistance(state.config.margin, 6)}.`
               : `No improvement: d = ${formatDistance(status.proof.distance, 6)} is not below ${formatDistance(actions.bestDistance, 6)} − ${formatDistance(state.config.margin, 6)}; the contract would refuse the proof.`}
           </p>

@@ -7,7 +7,7 @@ import { daimonProblemAbi } from "@/lib/generated/abis";
 import type { ChainProof, ChainTuple, ChainVote, ProblemState } from "@/lib/chain/daimon";
 import type { PoiVerification } from "@/lib/daimon/poi";
 import { PoiWorkerClient } from "@/lib/browser/poiWorker";
-import type { PoiRun } from "@/lib/workers/poiProtocol";
+import type { PoiBackendPreference, PoiRun } from "@/lib/workers/poiProtocol";
 import { formatAccuracy, formatDistance, pendingProofs, pendingRoundStatus, voteAvailability, type ProofWithVotes } from "@/lib/web/daimon";
 import { formatNumber } from "@/lib/web/format";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
@@ -18,6 +18,7 @@ import { PrimaryButton, SecondaryButton } from "@/components/organizer/ui";
 import { AddressText } from "@/components/ui/Address";
 import { AlertIcon, CheckIcon } from "@/components/ui/Icons";
 import { labelBase } from "@/components/ui/styles";
+import { BackendSelect } from "./BackendSelect";
 import { ipfsFileQuery, loadTupleFiles } from "./useProblem";
 import { describeBackend, poiProblemOf, poiProgressLabel, type PoiStep } from "./poiClient";
 
@@ -185,6 +186,7 @@ export function PendingProofs({
   const queryClient = useQueryClient();
   const tx = useTransactor();
   const [verifications, setVerifications] = useState<Record<string, Verification>>({});
+  const [backend, setBackend] = useState<PoiBackendPreference>("auto");
   const worker = useRef<PoiWorkerClient | null>(null);
   useEffect(() => () => worker.current?.dispose(), []);
   const list = pendingProofs(state, proofs, votes);
@@ -210,7 +212,7 @@ export function PendingProofs({
           bestDistance: state.bestDistance,
           margin: state.config.margin,
           tolerance: VERIFY_TOLERANCE,
-          preferredBackend: "auto",
+          preferredBackend: backend,
         },
         (progress) => step({ kind: "run", progress, tuples: tuples.length }),
       );
@@ -247,6 +249,9 @@ export function PendingProofs({
   }
   return (
     <div>
+      <div className="mb-3 max-w-xs">
+        <BackendSelect value={backend} onChange={setBackend} />
+      </div>
       <p className="mb-3 text-xs text-slate-500 dark:text-slate-400">
         Round {formatNumber(status.round ?? 0n)}
         {status.over ? " is over: voting is closed and the leader's block can be committed." : `: a block needs ${state.config.minVotes} vote${state.config.minVotes === 1 ? "" : "s"} for its leader by block #${formatNumber((status.endBlock ?? 1n) - 1n)}.`}{" "}

@@ -168,8 +168,13 @@ export function ProblemView({ address }: { address: Address }) {
             detail: schedule.window ? `at block #${formatNumber(schedule.window.end)}` : undefined,
             testId: "problem-blocks-left",
           },
-          { label: "Best distance d_c", value: formatDistance(state.bestDistance), detail: `≈ ${formatAccuracy(state.bestDistance)} estimated accuracy`, testId: "best-distance" },
-          { label: "Improvement blocks", value: formatNumber(improvementBlockCount(state.chainLength)), detail: `${formatNumber(state.proofCount)} proofs so far`, testId: "improvement-blocks" },
+          {
+            label: "Best distance d_c",
+            value: formatDistance(state.bestDistance),
+            detail: improvementBlockCount(state.chainLength) > 0 ? `≈ ${formatAccuracy(state.bestDistance)} estimated accuracy` : "no improvement yet",
+            testId: "best-distance",
+          },
+          { label: "Improvement blocks", value: formatNumber(improvementBlockCount(state.chainLength)), detail: `${formatNumber(state.proofCount)} proof${state.proofCount === 1 ? "" : "s"} so far`, testId: "improvement-blocks" },
           { label: "Token supply", value: supply === undefined ? "—" : formatTokenAmount(supply, state.tokenSymbol), detail: state.tokenName, testId: "token-supply-stat" },
           { label: "Margin δ · votes", value: formatDistance(state.config.margin), detail: `${state.config.minVotes} vote${state.config.minVotes === 1 ? "" : "s"} per block` },
         ].map((s) => (

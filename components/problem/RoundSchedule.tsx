@@ -47,7 +47,12 @@ export function RoundSchedule({ state, blockTime }: { state: ProblemState; block
       title: `Round ${formatNumber(round)}`,
       status: schedule.phase === "Competition" ? "current" : "upcoming",
       window: roundWindow(round, state),
-      note: state.pendingRound.open && state.pendingRound.round === round ? `${state.pendingRound.leaderVotes} vote(s) for the leading proof` : "no proof yet",
+      note:
+        state.pendingRound.open && state.pendingRound.round === round
+          ? state.pendingRound.leaderVotes === 0
+            ? "proofs waiting for votes"
+            : `${state.pendingRound.leaderVotes} vote${state.pendingRound.leaderVotes === 1 ? "" : "s"} for the leading proof`
+          : "no proof yet",
     });
     steps.push({ key: "next", title: `Round ${formatNumber(round + 1n)}`, status: "upcoming", window: roundWindow(round + 1n, state) });
   }
