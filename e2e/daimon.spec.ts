@@ -93,6 +93,15 @@ test.describe("as a model improver (account 1)", () => {
       const result = row.getByTestId("verify-result");
       await expect(result).toHaveAttribute("data-verified", "true", { timeout: 90_000 });
       await expect(result).toContainText("reproduces the submitted y");
+      if (i === 0) {
+        // Declining the signature is a normal choice: a calm message, nothing sent, and the vote can be cast after.
+        v.wallet.rejectNext("eth_sendTransaction");
+        await row.getByRole("button", { name: "Vote", exact: true }).click();
+        const status = region(v.tab, "Pending proofs").getByTestId("transaction-status");
+        await expect(status).toHaveAttribute("data-phase", "rejected");
+        await expect(status).toContainText("You rejected the request in your wallet; nothing was sent.");
+        expect(v.wallet.sentTransactions).toEqual([]);
+      }
       await row.getByRole("button", { name: "Vote", exact: true }).click();
       await expect(region(v.tab, "Pending proofs").getByTestId("transaction-status")).toContainText(/Vote for proof #0: confirmed/);
       await expect(row.getByTestId("vote-reason")).toContainText(`You voted for this proof (validator #${i + 1})`);
