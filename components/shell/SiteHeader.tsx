@@ -6,8 +6,9 @@ import { ConnectButton } from "@rainbow-me/rainbowkit";
 import { LogoMark } from "@/components/ui/Icons";
 
 const NAV = [
-  { href: "/", label: "Marketplace", match: (path: string) => path === "/" || path.startsWith("/problems/") || (path.startsWith("/competitions/") && path !== "/competitions/new") },
+  { href: "/", label: "Marketplace", match: (path: string) => path === "/" || (path.startsWith("/problems/") && path !== "/problems/new") || (path.startsWith("/competitions/") && path !== "/competitions/new") },
   { href: "/competitions/new", label: "New competition", match: (path: string) => path === "/competitions/new" },
+  { href: "/problems/new", label: "New problem", match: (path: string) => path === "/problems/new" },
   { href: "/lab", label: "Scoring lab", match: (path: string) => path === "/lab" },
 ];
 
