@@ -253,7 +253,7 @@ export function NewProblemWizard() {
           are published; the labels x<sub>t</sub> themselves are never uploaded or sent.
         </p>
       </Notice>
-      <nav aria-label="Steps">
+      <nav aria-label="Problem creation steps">
         <ol className="flex flex-wrap gap-2 text-sm">
           {STEPS.map((s, i) => {
             const isCurrent = s.id === step;
@@ -624,7 +624,7 @@ function DefineStep({
         </p>
         <div className="grid gap-4 pt-2 sm:grid-cols-4">
           {text("hidden", "Hidden units H", undefined, "number")}
-          {text("steps", "Steps", undefined, "number")}
+          {text("steps", "Training steps", undefined, "number")}
           {text("batchSize", "Batch size", undefined, "number")}
           {text("seed", "Seed", undefined, "number")}
         </div>
