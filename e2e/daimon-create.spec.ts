@@ -80,11 +80,22 @@ test("a contributor creates a problem with its first tuple from the browser; y_t
   await page.getByLabel("Minimum votes").fill("3");
   await page.getByText("Advanced: training of f").click();
   await page.getByLabel("Hidden units H").fill("64");
-  await page.getByLabel("Training steps").fill("200");
+  await page.getByLabel("Training steps").fill("50000");
   await page.getByLabel("Batch size").fill("32");
   await page.getByRole("button", { name: "Continue to training" }).click();
 
-  // 3. Training in the worker, then quality and leakage.
+  // 3. Training in the worker: a long run shows its progress and stops on Cancel…
+  await page.getByRole("button", { name: "Train f" }).click();
+  await expect(page.getByRole("progressbar", { name: "Training f" })).toHaveAttribute("aria-valuetext", /step \d+\/50000/, { timeout: 60_000 });
+  await page.getByRole("button", { name: "Cancel training" }).click();
+  await expect(page.getByText("Training cancelled")).toBeVisible();
+  await expect(page.getByTestId("training-report")).toHaveCount(0);
+  // …then a short one (the definition step keeps what was entered), its quality and leakage.
+  await page.getByRole("button", { name: "Back" }).click();
+  await expect(page.getByLabel("Title", { exact: true })).toHaveValue(title);
+  await page.getByText("Advanced: training of f").click();
+  await page.getByLabel("Training steps").fill("200");
+  await page.getByRole("button", { name: "Continue to training" }).click();
   await page.getByRole("button", { name: "Train f" }).click();
   const report = page.getByTestId("training-report");
   await expect(report).toBeVisible({ timeout: 120_000 });
