@@ -167,7 +167,7 @@ test("a contributor creates a problem with its first tuple from the browser; y_t
   await expect(page.getByTestId("problem-phase")).toContainText("Definition period");
 });
 
-test("a malformed test set is refused with its reason, and nothing is trained or sent", async ({ page, wallet }, testInfo) => {
+test("a malformed test set (JSON, or DMZ1 with labels) is refused with its reason, and nothing is trained or sent", async ({ page, wallet }, testInfo) => {
   const set = syntheticTestSet({ m: M, classCount: C, features: FEATURES, seed: 78, spread: 0.2 });
   const good = JSON.parse(serializeLabelledTestSet(set)) as { inputs: number[][]; labels: number[] };
   const badLabel = testInfo.outputPath("bad-label.json");
@@ -191,5 +191,21 @@ test("a malformed test set is refused with its reason, and nothing is trained or
   await expect(error).toContainText('bad-syntax.json is not valid JSON: line 3, column 19: unexpected "]" after a comma');
   await expect(continueButton).toBeDisabled();
   await expect(page.getByTestId("test-set-summary")).toHaveCount(0);
+
+  // The other format: a DMZ1 file with a labels file, one label short, then complete.
+  const z = testInfo.outputPath("inputs.dmz1");
+  writeFileSync(z, encodeTestInputs(set.inputs));
+  const shortLabels = testInfo.outputPath("short-labels.json");
+  writeFileSync(shortLabels, JSON.stringify(good.labels.slice(1)));
+  const labels = testInfo.outputPath("labels.json");
+  writeFileSync(labels, JSON.stringify(good.labels));
+  await page.getByLabel("Test inputs (DMZ1)").setInputFiles(z);
+  await page.getByLabel("Labels (JSON array)").setInputFiles(shortLabels);
+  await expect(error).toContainText(`short-labels.json: there are ${M} test inputs but ${M - 1} labels`);
+  await expect(continueButton).toBeDisabled();
+  await page.getByLabel("Labels (JSON array)").setInputFiles(labels);
+  await expect(page.getByTestId("test-set-summary")).toContainText(`${M} test points of shape [${FEATURES}]`);
+  await expect(error).toHaveCount(0);
+  await expect(continueButton).toBeEnabled();
   expect(wallet.sentTransactions).toEqual([]);
 });
