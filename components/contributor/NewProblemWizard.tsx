@@ -147,7 +147,7 @@ export function NewProblemWizard() {
     if (!same) {
       setTraining({ status: "idle" });
       setCids({});
-    } else setCids((c) => ({ inputs: c.inputs, del: c.del }));
+    } else setCids((c) => ({ del: c.del })); // Z (its shape) and the metadata may have changed: uploaded again, content-addressed.
     setDefinition(next);
     setStep("train");
   }
