@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { competitionFactoryAbi } from "../lib/generated/abis";
 import { e2eSettings } from "../e2e/fixtures/settings";
+import type { Request } from "@playwright/test";
 import { expect, test } from "../e2e/fixtures";
 
 const COUNT = Number(process.env.BENCH_COMPETITIONS ?? 500);
@@ -45,6 +46,12 @@ test("listing benchmark", async ({ browser, chain }) => {
   let rpcRequests = 0;
   let rpcCalls = 0;
   let counting = true;
+  const rpcLog: { methods: string; ms?: number }[] = [];
+  const pending = new Map<Request, { methods: string; ms?: number }>();
+  page.on("requestfinished", (request) => {
+    const entry = pending.get(request);
+    if (entry) entry.ms = request.timing().responseEnd;
+  });
   page.on("request", (request) => {
     if (!counting || !request.url().startsWith(e2eSettings.rpcUrl)) return;
     firstRpc ??= Date.now();
@@ -52,7 +59,12 @@ test("listing benchmark", async ({ browser, chain }) => {
     const body = request.postData();
     try {
       const parsed = body ? (JSON.parse(body) as unknown) : undefined;
-      rpcCalls += Array.isArray(parsed) ? parsed.length : 1;
+      const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: string }[];
+      rpcCalls += calls.length;
+      const methods = [...new Set(calls.map((c) => c?.method ?? "?"))].join(",");
+      const entry = { methods: `${calls.length}× ${methods}` };
+      rpcLog.push(entry);
+      pending.set(request, entry);
     } catch {
       rpcCalls++;
     }
@@ -86,6 +98,7 @@ test("listing benchmark", async ({ browser, chain }) => {
     warmMs,
     rpcRequests,
     rpcCalls,
+    rpcResponseMs: rpcLog.map((e) => ({ calls: e.methods, ms: e.ms === undefined ? null : Math.round(e.ms) })),
     liveUpdateMs,
     liveUpdateBlock: receipt.blockNumber.toString(),
     targetColdMs: 1500,
@@ -103,6 +116,7 @@ test("listing benchmark", async ({ browser, chain }) => {
       `  warm   ${warmMs} ms`,
       `  rpc    ${rpcRequests} HTTP requests carrying ${rpcCalls} calls`,
       `  live   ${liveUpdateMs} ms from the creation being mined to the card on screen`,
+      ...rpcLog.map((e) => `         rpc ${e.methods}: ${e.ms === undefined ? "?" : `${Math.round(e.ms)} ms`}`),
       `  → ${file}`,
       "",
     ].join("\n"),

@@ -6,7 +6,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {
-    IDankuCompetition, Stage, CompetitionConfig, Deadlines, Submission
+    IDankuCompetition, Stage, CompetitionConfig, CompetitionSummary, Deadlines, Submission
 } from "./IDankuCompetition.sol";
 import {DankuConfig} from "./DankuConfig.sol";
 import {DankuEvaluator} from "./DankuEvaluator.sol";
@@ -803,7 +803,27 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     }
 
     /// @notice Stage boundaries as block heights; 0 where not yet known.
-    function deadlines() external view returns (Deadlines memory d) {
+    function deadlines() external view returns (Deadlines memory) {
+        return _deadlines();
+    }
+
+    /// @notice The changing state a listing shows, in one call: stage, donations, deadlines, submissions, best score
+    /// and the evaluation data's size.
+    function summary() external view returns (CompetitionSummary memory s) {
+        Best memory b = _best;
+        s.stage = _stage();
+        s.totalDonations = _totalDonations;
+        s.deadlines = _deadlines();
+        s.submissionCount = _submissions.length;
+        s.bestExists = b.exists;
+        s.bestId = b.id;
+        s.bestCorrect = b.correct;
+        s.usesTestData = _state.testCompleted;
+        s.trainingPoints = _state.trainingPoints;
+        s.testPoints = _state.testPoints;
+    }
+
+    function _deadlines() private view returns (Deadlines memory d) {
         CompetitionConfig memory c = _config;
         uint64 b0 = _init1Block;
         d.init2Deadline = b0 + c.init2Window;

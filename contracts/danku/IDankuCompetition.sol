@@ -72,6 +72,21 @@ struct Deadlines {
     uint64 evaluationEnd;
 }
 
+/// @notice Everything a marketplace card shows that changes over time, in one call (one `eth_call` sub-call per
+/// competition when listing hundreds of them).
+struct CompetitionSummary {
+    Stage stage;
+    uint256 totalDonations;
+    Deadlines deadlines;
+    uint256 submissionCount;
+    bool bestExists;
+    uint256 bestId;
+    uint256 bestCorrect;
+    bool usesTestData;
+    uint256 trainingPoints;
+    uint256 testPoints;
+}
+
 /// @notice Public view of one submission.
 struct Submission {
     address submitter;

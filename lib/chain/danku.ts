@@ -377,28 +377,6 @@ export interface CompetitionSummary extends ListedCompetition {
   testPoints: number;
 }
 
-/** The calls behind one {@link CompetitionSummary}, in the order {@link readCompetitionSummaries} decodes them. */
-function summaryCalls(address: Address) {
-  const contract = { address, abi: dankuCompetitionAbi } as const;
-  return [
-    { ...contract, functionName: "stage" },
-    { ...contract, functionName: "totalDonations" },
-    { ...contract, functionName: "deadlines" },
-    { ...contract, functionName: "submissionCount" },
-    { ...contract, functionName: "best" },
-  ] as const;
-}
-
-/** Only needed to put a best score over its total, i.e. once a submission has been evaluated. */
-function scoreCalls(address: Address) {
-  const contract = { address, abi: dankuCompetitionAbi } as const;
-  return [
-    { ...contract, functionName: "usesTestData" },
-    { ...contract, functionName: "pointCount", args: [true] },
-    { ...contract, functionName: "pointCount", args: [false] },
-  ] as const;
-}
-
 type MulticallResult = { status: "success"; result: unknown } | { status: "failure"; error: Error };
 
 /**
@@ -446,8 +424,8 @@ function succeeded(results: readonly MulticallResult[], count: number): unknown[
 
 /**
  * Reads the changing state of many competitions at one block in a handful of `eth_call`s (see `multicallGroups`):
- * first stage, donations, deadlines, submission count and best score of all, then the evaluation data size of those
- * with a best score. A competition whose calls fail is reported in `failed` instead of failing the whole list.
+ * each competition's `summary()` (stage, donations, deadlines, submissions, best score, evaluation data size) is one
+ * sub-call. A competition whose call fails is reported in `failed` instead of failing the whole list.
  */
 export async function readCompetitionSummaries(
   client: PublicClient,
@@ -456,43 +434,45 @@ export async function readCompetitionSummaries(
 ): Promise<{ summaries: CompetitionSummary[]; failed: Address[]; blockNumber: bigint }> {
   const blockNumber = options.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   if (listed.length === 0) return { summaries: [], failed: [], blockNumber };
-  // ~1 kB of results per competition in the first pass, ~0.5 kB in the second.
-  const perCall = options.competitionsPerCall ?? 16;
-  const multicall = { blockNumber, multicallAddress: options.multicallAddress };
-  const first = await multicallGroups(client, listed.map((c) => summaryCalls(c.address)), { ...multicall, perCall });
+  // A summary is 16 words, ≈ 0.65 kB of multicall result with its framing: 32 stay well under EIP-170's 24,576 bytes.
+  const perCall = options.competitionsPerCall ?? 32;
+  const results = await multicallGroups(
+    client,
+    listed.map((c) => [{ address: c.address, abi: dankuCompetitionAbi, functionName: "summary" }]),
+    { blockNumber, multicallAddress: options.multicallAddress, perCall },
+  );
   const summaries: CompetitionSummary[] = [];
   const failed: Address[] = [];
   listed.forEach((competition, i) => {
-    const values = succeeded(first[i] ?? [], 5);
-    if (!values) {
+    const [value] = succeeded(results[i] ?? [], 1) ?? [];
+    if (!value) {
       failed.push(competition.address);
       return;
     }
-    const [stage, totalDonations, deadlines, submissionCount, best] = values;
-    const [bestExists, bestId, bestCorrect] = best as readonly [boolean, bigint, bigint];
+    const s = value as {
+      stage: number;
+      totalDonations: bigint;
+      deadlines: CompetitionState["deadlines"];
+      submissionCount: bigint;
+      bestExists: boolean;
+      bestId: bigint;
+      bestCorrect: bigint;
+      usesTestData: boolean;
+      trainingPoints: bigint;
+      testPoints: bigint;
+    };
     summaries.push({
       ...competition,
-      stage: STAGES[Number(stage)] ?? "Cancelled",
-      totalDonations: totalDonations as bigint,
-      deadlines: deadlines as CompetitionState["deadlines"],
-      submissionCount: Number(submissionCount),
-      best: { exists: bestExists, id: Number(bestId), correct: Number(bestCorrect) },
-      usesTestData: false,
-      trainingPoints: 0,
-      testPoints: 0,
+      stage: STAGES[s.stage] ?? "Cancelled",
+      totalDonations: s.totalDonations,
+      deadlines: s.deadlines,
+      submissionCount: Number(s.submissionCount),
+      best: { exists: s.bestExists, id: Number(s.bestId), correct: Number(s.bestCorrect) },
+      usesTestData: s.usesTestData,
+      trainingPoints: Number(s.trainingPoints),
+      testPoints: Number(s.testPoints),
     });
   });
-  const scored = summaries.filter((s) => s.best.exists);
-  if (scored.length > 0) {
-    const second = await multicallGroups(client, scored.map((s) => scoreCalls(s.address)), { ...multicall, perCall: perCall * 2 });
-    scored.forEach((summary, i) => {
-      const values = succeeded(second[i] ?? [], 3);
-      if (!values) return;
-      summary.usesTestData = values[0] as boolean;
-      summary.trainingPoints = Number(values[1]);
-      summary.testPoints = Number(values[2]);
-    });
-  }
   return { summaries, failed, blockNumber };
 }
 

@@ -83,11 +83,14 @@ describe("lib/chain/danku marketplace reads", function () {
         deadlines: full.deadlines,
         submissionCount: full.submissionCount,
         best: full.best,
+        usesTestData: full.usesTestData,
+        trainingPoints: full.trainingPoints,
+        testPoints: full.testPoints,
         reward: full.reward,
         metadataCid: full.metadataCid,
       });
     }
-    expect(summaries[3]).to.deep.include({ stage: "Submission", submissionCount: 1, totalDonations: parseEther("0.75") });
+    expect(summaries[3]).to.deep.include({ stage: "Submission", submissionCount: 1, totalDonations: parseEther("0.75"), trainingPoints: 10 });
   });
 
   it("lists donations and the competitions an account entered, from events", async () => {
