@@ -74,6 +74,18 @@ test("listing benchmark", async ({ browser, chain }) => {
   await expect(page.getByRole("heading", { name: heading(total) })).toBeVisible({ timeout: 60_000 });
   const loaded = Date.now();
   counting = false;
+  // Where the time before the first chain request goes: the document, its scripts, hydration.
+  const navigation = await page.evaluate(() => {
+    const [entry] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+    const scripts = performance.getEntriesByType("resource").filter((r) => (r as PerformanceResourceTiming).initiatorType === "script") as PerformanceResourceTiming[];
+    return {
+      responseEndMs: Math.round(entry?.responseEnd ?? 0),
+      domContentLoadedMs: Math.round(entry?.domContentLoadedEventEnd ?? 0),
+      loadMs: Math.round(entry?.loadEventEnd ?? 0),
+      scripts: scripts.length,
+      scriptBytes: scripts.reduce((n, r) => n + (r.decodedBodySize || 0), 0),
+    };
+  });
 
   // Warm: away and back in the same tab, through the app's own navigation (client-side, cached queries).
   await page.getByRole("link", { name: "Scoring lab" }).click();
@@ -95,6 +107,8 @@ test("listing benchmark", async ({ browser, chain }) => {
     competitions: total,
     coldMs: loaded - started,
     coldFromFirstRpcMs: loaded - (firstRpc ?? started),
+    firstRpcAfterNavigationMs: (firstRpc ?? started) - started,
+    navigation,
     warmMs,
     rpcRequests,
     rpcCalls,
@@ -113,6 +127,7 @@ test("listing benchmark", async ({ browser, chain }) => {
       "",
       `listing benchmark (${result.server}), ${total} competitions:`,
       `  cold   ${result.coldMs} ms from navigation, ${result.coldFromFirstRpcMs} ms from the first JSON-RPC request (target < 1,500 ms)`,
+      `         first JSON-RPC request ${(firstRpc ?? started) - started} ms after navigation; document ${navigation.responseEndMs} ms, DOMContentLoaded ${navigation.domContentLoadedMs} ms, load ${navigation.loadMs} ms, ${navigation.scripts} scripts (${(navigation.scriptBytes / 1024 / 1024).toFixed(1)} MiB decoded)`,
       `  warm   ${warmMs} ms`,
       `  rpc    ${rpcRequests} HTTP requests carrying ${rpcCalls} calls`,
       `  live   ${liveUpdateMs} ms from the creation being mined to the card on screen`,
