@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import type { Address } from "viem";
 import { useAccount } from "wagmi";
 import { STAGE_DESCRIPTIONS } from "@/lib/chain/danku";
@@ -8,16 +7,15 @@ import { competitionActions } from "@/lib/web/actions";
 import { formatBps, formatEth, formatNumber, formatPercent, sameAddress } from "@/lib/web/format";
 import { UNTITLED } from "@/lib/web/metadata";
 import { FINISHED_STAGES } from "@/lib/web/stages";
-import { describeReadError } from "@/lib/web/readErrors";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
 import { ProtocolBadge, StageBadge } from "@/components/ui/Badge";
 import { AddressText } from "@/components/ui/Address";
 import { CopyButton } from "@/components/ui/CopyButton";
 import { Skeleton } from "@/components/ui/Skeleton";
-import { ArrowLeftIcon, ExternalIcon } from "@/components/ui/Icons";
+import { BackLink, ContractPageSkeleton, ContractReadFailure, PageSection } from "@/components/ui/ContractPage";
+import { ExternalIcon } from "@/components/ui/Icons";
 import { card } from "@/components/ui/styles";
-import { RpcDownState } from "@/components/marketplace/Marketplace";
 import { GroupRevealPanel } from "@/components/organizer/GroupRevealPanel";
 import { SubmitterPanel } from "@/components/submitter/SubmitterPanel";
 import { ActionsPanel } from "./ActionsPanel";
@@ -27,27 +25,6 @@ import { Leaderboard } from "./Leaderboard";
 import { StageTimeline } from "./StageTimeline";
 import { useCompetitionMetadata, useCompetitionState, useDonations, useSubmissions, useWithdrawable } from "./useCompetition";
 
-function Section({ title, id, children, aside }: { title: string; id: string; children: React.ReactNode; aside?: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className={`${card} p-5`}>
-      <div className="mb-4 flex items-center justify-between gap-2">
-        <h2 id={id} className="text-base font-semibold">
-          {title}
-        </h2>
-        {aside}
-      </div>
-      {children}
-    </section>
-  );
-}
-
-function BackLink() {
-  return (
-    <Link href="/" className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white">
-      <ArrowLeftIcon /> All competitions
-    </Link>
-  );
-}
 
 export function CompetitionView({ address }: { address: Address }) {
   const config = useAppConfig();
@@ -61,42 +38,29 @@ export function CompetitionView({ address }: { address: Address }) {
   const withdrawable = useWithdrawable(address);
 
   if (competition.isError && !state) {
-    const described = describeReadError(competition.error, config.rpcUrl);
     return (
-      <div>
-        <BackLink />
-        {described.kind === "missing-contract" ? (
-          <div className={`${card} mt-4 px-6 py-12 text-center`} role="alert" data-testid="competition-not-found">
-            <h1 className="text-lg font-semibold">No competition at this address</h1>
-            <p className="mx-auto mt-2 max-w-lg text-sm text-slate-600 dark:text-slate-400">
+      <ContractReadFailure
+        error={competition.error}
+        rpcUrl={config.rpcUrl}
+        retrying={competition.isFetching}
+        onRetry={() => void competition.refetch()}
+        backLabel="All competitions"
+        notFound={{
+          testId: "competition-not-found",
+          title: "No competition at this address",
+          body: (
+            <>
               There is no DanKu competition contract at <span className="font-mono">{address}</span> on {config.chainName}. Check the link, or find the
               competition in the marketplace.
-            </p>
-          </div>
-        ) : (
-          <RpcDownState error={competition.error} rpcUrl={config.rpcUrl} retrying={competition.isFetching} onRetry={() => void competition.refetch()} />
-        )}
-      </div>
+            </>
+          ),
+        }}
+      />
     );
   }
 
-  if (!state) {
-    return (
-      <div aria-busy="true">
-        <BackLink />
-        <p className="sr-only" role="status">
-          Loading the competition…
-        </p>
-        <Skeleton className="mt-6 h-6 w-40 rounded-full" />
-        <Skeleton className="mt-4 h-9 w-2/3" />
-        <Skeleton className="mt-3 h-4 w-full max-w-2xl" />
-        <div className="mt-8 grid gap-4 lg:grid-cols-3">
-          <Skeleton className="h-64 lg:col-span-2" />
-          <Skeleton className="h-64" />
-        </div>
-      </div>
-    );
-  }
+  if (!state) return <ContractPageSkeleton backLabel="All competitions" loading="Loading the competition…" />;
+
 
   const meta = metadata.data;
   const title = meta?.title ?? (metadata.isPending && state.metadataCid ? undefined : UNTITLED);
@@ -121,7 +85,7 @@ export function CompetitionView({ address }: { address: Address }) {
 
   return (
     <div>
-      <BackLink />
+      <BackLink label="All competitions" />
       <header className="mt-4">
         <div className="flex flex-wrap items-center gap-2">
           <ProtocolBadge />
@@ -191,35 +155,35 @@ export function CompetitionView({ address }: { address: Address }) {
 
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Section title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
+          <PageSection title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <Leaderboard state={state} submissions={submissions.data} loading={submissions.isPending} />
-          </Section>
+          </PageSection>
           {revealKind ? (
-            <Section title={revealKind === "training" ? "Reveal the training data" : "Reveal the test data"} id="reveal-title">
+            <PageSection title={revealKind === "training" ? "Reveal the training data" : "Reveal the test data"} id="reveal-title">
               <GroupRevealPanel key={revealKind} competition={state.address} training={revealKind === "training"} embedded />
-            </Section>
+            </PageSection>
           ) : null}
           {FINISHED_STAGES.includes(state.stage) ? null : (
-            <Section title="Submit a model" id="submit-title">
+            <PageSection title="Submit a model" id="submit-title">
               <SubmitterPanel state={state} metadata={meta} submissions={submissions.data} withdrawable={withdrawable.data} />
-            </Section>
+            </PageSection>
           )}
-          <Section title="Actions" id="actions-title">
+          <PageSection title="Actions" id="actions-title">
             <ActionsPanel state={state} actions={actions} withdrawable={withdrawable.data} />
-          </Section>
-          <Section title="Dataset" id="dataset-title">
+          </PageSection>
+          <PageSection title="Dataset" id="dataset-title">
             <DatasetPanel state={state} metadata={meta} />
-          </Section>
+          </PageSection>
         </div>
         <div className="space-y-6">
-          <Section title="Timeline" id="timeline-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
+          <PageSection title="Timeline" id="timeline-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
             <StageTimeline state={state} blockTime={blockTime} />
-          </Section>
-          <Section title="Donate" id="donate-title">
+          </PageSection>
+          <PageSection title="Donate" id="donate-title">
             <DonatePanel competition={state.address} availability={actions.donate} />
             <h3 className="mb-2 mt-6 text-sm font-semibold">Donors</h3>
             <DonorsList donations={donations.data} loading={donations.isPending} />
-          </Section>
+          </PageSection>
         </div>
       </div>
     </div>

@@ -1,10 +1,8 @@
 "use client";
 
-import Link from "next/link";
 import type { Address } from "viem";
 import { PHASE_DESCRIPTIONS, PHASE_TITLES, UNTITLED_PROBLEM, distanceSeries, effectiveBestDistance, formatAccuracy, formatDistance, formatTokenAmount, improvementBlockCount, problemSchedule, tokenHolders } from "@/lib/web/daimon";
 import { formatBlocks, formatNumber } from "@/lib/web/format";
-import { describeReadError } from "@/lib/web/readErrors";
 import { fromWad } from "@/lib/daimon/fixedPoint";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
@@ -12,9 +10,8 @@ import { PhaseBadge, ProtocolBadge } from "@/components/ui/Badge";
 import { AddressText } from "@/components/ui/Address";
 import { CopyButton } from "@/components/ui/CopyButton";
 import { Skeleton } from "@/components/ui/Skeleton";
-import { ArrowLeftIcon } from "@/components/ui/Icons";
+import { BackLink, ContractPageSkeleton, ContractReadFailure, PageSection } from "@/components/ui/ContractPage";
 import { card } from "@/components/ui/styles";
-import { RpcDownState } from "@/components/marketplace/Marketplace";
 import { BlockTimeline } from "./BlockTimeline";
 import { CommitPanel, ValidatorRewards } from "./CommitPanel";
 import { DistanceChart } from "./DistanceChart";
@@ -25,30 +22,6 @@ import { TokenHolders } from "./TokenHolders";
 import { TuplesPanel } from "./TuplesPanel";
 import { useProblemEvents, useProblemListing, useProblemMetadata, useProblemState } from "./useProblem";
 
-function Section({ title, id, children, aside, description }: { title: string; id: string; children: React.ReactNode; aside?: React.ReactNode; description?: string }) {
-  return (
-    <section aria-labelledby={id} className={`${card} p-5`}>
-      <div className="mb-4 flex items-start justify-between gap-2">
-        <div>
-          <h2 id={id} className="text-base font-semibold">
-            {title}
-          </h2>
-          {description ? <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">{description}</p> : null}
-        </div>
-        {aside}
-      </div>
-      {children}
-    </section>
-  );
-}
-
-function BackLink() {
-  return (
-    <Link href="/" className="inline-flex items-center gap-1.5 rounded text-sm font-medium text-slate-600 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white">
-      <ArrowLeftIcon /> Marketplace
-    </Link>
-  );
-}
 
 function ContractLine({ label, address, detail, testId }: { label: string; address: Address; detail?: string; testId: string }) {
   return (
@@ -77,42 +50,29 @@ export function ProblemView({ address }: { address: Address }) {
   const events = useProblemEvents(address, state?.token, state?.createdBlock, !config.problemFactory || listing.isError ? null : listing.isPending ? undefined : (listing.data ?? null));
 
   if (problem.isError && !state) {
-    const described = describeReadError(problem.error, config.rpcUrl);
     return (
-      <div>
-        <BackLink />
-        {described.kind === "missing-contract" ? (
-          <div className={`${card} mt-4 px-6 py-12 text-center`} role="alert" data-testid="problem-not-found">
-            <h1 className="text-lg font-semibold">No problem at this address</h1>
-            <p className="mx-auto mt-2 max-w-lg text-sm text-slate-600 dark:text-slate-400">
+      <ContractReadFailure
+        error={problem.error}
+        rpcUrl={config.rpcUrl}
+        retrying={problem.isFetching}
+        onRetry={() => void problem.refetch()}
+        backLabel="Marketplace"
+        notFound={{
+          testId: "problem-not-found",
+          title: "No problem at this address",
+          body: (
+            <>
               There is no DaiMoN problem contract at <span className="font-mono">{address}</span> on {config.chainName}. Check the link, or find the problem in the
               marketplace.
-            </p>
-          </div>
-        ) : (
-          <RpcDownState error={problem.error} rpcUrl={config.rpcUrl} retrying={problem.isFetching} onRetry={() => void problem.refetch()} />
-        )}
-      </div>
+            </>
+          ),
+        }}
+      />
     );
   }
 
-  if (!state) {
-    return (
-      <div aria-busy="true">
-        <BackLink />
-        <p className="sr-only" role="status">
-          Loading the problem…
-        </p>
-        <Skeleton className="mt-6 h-6 w-40 rounded-full" />
-        <Skeleton className="mt-4 h-9 w-2/3" />
-        <Skeleton className="mt-3 h-4 w-full max-w-2xl" />
-        <div className="mt-8 grid gap-4 lg:grid-cols-3">
-          <Skeleton className="h-64 lg:col-span-2" />
-          <Skeleton className="h-64" />
-        </div>
-      </div>
-    );
-  }
+  if (!state) return <ContractPageSkeleton backLabel="Marketplace" loading="Loading the problem…" />;
+
 
   const meta = metadata.data;
   const title = meta?.title ?? (metadata.isPending && state.metadataCid ? undefined : UNTITLED_PROBLEM);
@@ -128,7 +88,7 @@ export function ProblemView({ address }: { address: Address }) {
 
   return (
     <div>
-      <BackLink />
+      <BackLink label="Marketplace" />
       <header className="mt-4">
         <div className="flex flex-wrap items-center gap-2">
           <ProtocolBadge protocol="daimon" />
@@ -190,33 +150,33 @@ export function ProblemView({ address }: { address: Address }) {
 
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Section title="Chain of blocks" id="chain-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
+          <PageSection title="Chain of blocks" id="chain-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <BlockTimeline state={state} chain={data?.chain} proofs={data?.proofs} loading={events.isPending} />
-          </Section>
-          <Section title="Distance over blocks" id="chart-title" description="d is the DEL distance of the block's proof, a proxy of the model's error on the hidden test labels.">
+          </PageSection>
+          <PageSection title="Distance over blocks" id="chart-title" description="d is the DEL distance of the block's proof, a proxy of the model's error on the hidden test labels.">
             <DistanceChart points={points} threshold={threshold} symbol={state.tokenSymbol} />
-          </Section>
-          <Section title="Pending proofs" id="pending-title" description="Validators: verify a proof in this browser, then vote for it. One vote per validator, in the proof's round.">
+          </PageSection>
+          <PageSection title="Pending proofs" id="pending-title" description="Validators: verify a proof in this browser, then vote for it. One vote per validator, in the proof's round.">
             <PendingProofs state={state} tuples={data?.tuples} proofs={proofs} votes={votes} />
-          </Section>
-          <Section title="Improve the model" id="improve-title" description="Model improvers: PROVE a better model here, register it, then submit the proof.">
+          </PageSection>
+          <PageSection title="Improve the model" id="improve-title" description="Model improvers: PROVE a better model here, register it, then submit the proof.">
             <ImproverPanel state={state} tuples={data?.tuples} proofs={proofs} />
-          </Section>
-          <Section title="Commit blocks" id="commit-title" description="Block committers: anyone, once a period or round is over.">
+          </PageSection>
+          <PageSection title="Commit blocks" id="commit-title" description="Block committers: anyone, once a period or round is over.">
             <CommitPanel state={state} proofs={proofs} />
-          </Section>
-          <Section title="Validator rewards" id="rewards-title">
+          </PageSection>
+          <PageSection title="Validator rewards" id="rewards-title">
             <ValidatorRewards state={state} blocks={data?.chain.blocks ?? []} votes={votes} claims={data?.claims ?? []} />
-          </Section>
+          </PageSection>
         </div>
         <div className="space-y-6">
-          <Section title="Schedule" id="schedule-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
+          <PageSection title="Schedule" id="schedule-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
             <RoundSchedule state={state} blockTime={blockTime} />
-          </Section>
-          <Section title="Token holders" id="holders-title">
+          </PageSection>
+          <PageSection title="Token holders" id="holders-title">
             <TokenHolders transfers={data?.transfers} symbol={state.tokenSymbol} loading={events.isPending} />
-          </Section>
-          <Section title="Rules" id="rules-title">
+          </PageSection>
+          <PageSection title="Rules" id="rules-title">
             <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
               {[
                 ["Classes C", formatNumber(state.config.classCount)],
@@ -237,10 +197,10 @@ export function ProblemView({ address }: { address: Address }) {
                 </div>
               ))}
             </dl>
-          </Section>
-          <Section title="Test tuples" id="tuples-title">
+          </PageSection>
+          <PageSection title="Test tuples" id="tuples-title">
             <TuplesPanel state={state} tuples={data?.tuples} loading={events.isPending} />
-          </Section>
+          </PageSection>
         </div>
       </div>
     </div>
