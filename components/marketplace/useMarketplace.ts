@@ -8,18 +8,14 @@ import { listCompetitions, listCompetitionsEnteredBy, readCompetitionSummaries, 
 import { listProblems, type ListedProblem } from "@/lib/chain/daimon";
 import { listProblemsEnteredBy, readProblemSummaries, type ProblemSummary } from "@/lib/chain/daimonReads";
 import { factoryBlock, problemFactoryBlock } from "@/lib/config";
+import { refreshListing, type Listing } from "@/lib/web/listing";
 import { loadCompetitionMetadata, loadProblemMetadata, metadataQueryKey, problemMetadataQueryKey } from "@/lib/web/metadata";
 import type { CompetitionMetadata } from "@/lib/danku/metadata";
 import type { ProblemMetadata } from "@/lib/daimon/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
 
-export interface MarketplaceData {
-  listed: ListedCompetition[];
-  summaries: CompetitionSummary[];
-  failed: Address[];
-  blockNumber: bigint;
-}
+export type MarketplaceData = Listing<ListedCompetition, CompetitionSummary>;
 
 /**
  * Every competition of the factory with its current state. The creation events are scanned incrementally (only the
@@ -35,22 +31,18 @@ export function useMarketplace() {
     queryKey,
     enabled: !!client && !!config.factory,
     placeholderData: keepPreviousData,
-    queryFn: async (): Promise<MarketplaceData> => {
-      if (!client || !config.factory) throw new Error("no chain connection");
-      const latest = await client.getBlockNumber({ cacheTime: 0 });
-      const previous = queryClient.getQueryData<MarketplaceData>(queryKey);
-      // A chain that went backwards (a local node reset, a reorg) is rescanned from the start.
-      const resume = previous && previous.blockNumber <= latest ? previous : undefined;
-      let listed = resume?.listed ?? [];
-      const fromBlock = resume ? resume.blockNumber + 1n : factoryBlock(config);
-      if (fromBlock <= latest) {
-        listed = [...listed, ...(await listCompetitions(client, config.factory, { fromBlock, toBlock: latest }))];
-      }
-      const { summaries, failed } = await readCompetitionSummaries(client, listed, {
-        blockNumber: latest,
-        multicallAddress: config.multicall3 ?? undefined,
-      });
-      return { listed, summaries, failed, blockNumber: latest };
+    queryFn: (): Promise<MarketplaceData> => {
+      const factory = config.factory;
+      if (!client || !factory) throw new Error("no chain connection");
+      return refreshListing(
+        client,
+        {
+          firstBlock: factoryBlock(config),
+          list: (fromBlock, toBlock) => listCompetitions(client, factory, { fromBlock, toBlock }),
+          summarize: (listed, blockNumber) => readCompetitionSummaries(client, listed, { blockNumber, multicallAddress: config.multicall3 ?? undefined }),
+        },
+        queryClient.getQueryData<MarketplaceData>(queryKey),
+      );
     },
   });
 }
@@ -102,12 +94,7 @@ export function useMetadataMap(cids: readonly string[]): Map<string, MetadataSta
   });
 }
 
-export interface ProblemListingData {
-  listed: ListedProblem[];
-  summaries: ProblemSummary[];
-  failed: Address[];
-  blockNumber: bigint;
-}
+export type ProblemListingData = Listing<ListedProblem, ProblemSummary>;
 
 /**
  * Every DaiMoN problem of the ProblemFactory with its current state, like {@link useMarketplace}: the
@@ -122,16 +109,18 @@ export function useProblemListing() {
     queryKey,
     enabled: !!client && !!config.problemFactory,
     placeholderData: keepPreviousData,
-    queryFn: async (): Promise<ProblemListingData> => {
-      if (!client || !config.problemFactory) throw new Error("no chain connection");
-      const latest = await client.getBlockNumber({ cacheTime: 0 });
-      const previous = queryClient.getQueryData<ProblemListingData>(queryKey);
-      const resume = previous && previous.blockNumber <= latest ? previous : undefined;
-      let listed = resume?.listed ?? [];
-      const fromBlock = resume ? resume.blockNumber + 1n : problemFactoryBlock(config);
-      if (fromBlock <= latest) listed = [...listed, ...(await listProblems(client, config.problemFactory, { fromBlock, toBlock: latest }))];
-      const { summaries, failed } = await readProblemSummaries(client, listed, { blockNumber: latest, multicallAddress: config.multicall3 ?? undefined });
-      return { listed, summaries, failed, blockNumber: latest };
+    queryFn: (): Promise<ProblemListingData> => {
+      const factory = config.problemFactory;
+      if (!client || !factory) throw new Error("no chain connection");
+      return refreshListing(
+        client,
+        {
+          firstBlock: problemFactoryBlock(config),
+          list: (fromBlock, toBlock) => listProblems(client, factory, { fromBlock, toBlock }),
+          summarize: (listed, blockNumber) => readProblemSummaries(client, listed, { blockNumber, multicallAddress: config.multicall3 ?? undefined }),
+        },
+        queryClient.getQueryData<ProblemListingData>(queryKey),
+      );
     },
   });
 }
