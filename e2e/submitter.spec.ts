@@ -213,6 +213,8 @@ test("a whole competition in the browser: CSV → two submitters (JSON and ONNX)
   expect(expected[0]!.correct).toBeGreaterThan(expected[1]!.correct);
   for (const [i, s] of scientists.entries()) {
     const panel = submitPanel(s.tab);
+    // The tab learns of the test reveal on its next poll of the chain; preview once it has.
+    await expect(s.tab.getByRole("region", { name: "Dataset" })).toContainText(new RegExp(`Test points revealed\\s*${testData.length}`));
     await previewModelFile(s.tab, s.file);
     await expect(panel.getByTestId("test-onchain-score")).toContainText(`${expected[i]!.correct} / ${expected[i]!.total}`);
     const mine = panel.getByTestId("my-submission");
