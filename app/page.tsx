@@ -1,5 +1,9 @@
 import { Marketplace } from "@/components/marketplace/Marketplace";
+import { readAppConfig } from "@/lib/config/server";
+import { readMarketplaceSnapshot } from "@/lib/web/listingSnapshot";
 
-export default function HomePage() {
-  return <Marketplace />;
+/** The marketplace, with the server's snapshot of the listing in the HTML (the browser then follows the chain). */
+export default async function HomePage() {
+  const snapshot = await readMarketplaceSnapshot(readAppConfig());
+  return <Marketplace initial={snapshot} />;
 }

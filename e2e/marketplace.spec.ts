@@ -118,12 +118,56 @@ test("a competition created from the CLI by someone else appears live, without a
   await expect(page.locator('[data-testid="competition-card"]')).toHaveCount(before + 1);
 });
 
-test("an unreachable RPC shows the designed error state, and Retry recovers", async ({ page, chain }) => {
-  await chain.createCompetition({ title: "Visible after retry" });
+test("the list comes in the HTML from the server's snapshot, hydrates without a mismatch, then goes live", async ({ page, chain }) => {
+  await chain.createCompetition({ title: "In the first HTML" });
+  // The server follows the chain on its own; once its snapshot holds the competition, the page's HTML carries it.
+  await expect
+    .poll(async () => (await (await page.request.get("/")).text()).includes("In the first HTML"), { timeout: 15_000 })
+    .toBe(true);
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  const response = await page.goto("/");
+  const html = (await response?.text()) ?? "";
+  expect(html).toContain("In the first HTML");
+  expect(html).toContain("Server snapshot, checking the chain");
+  await expect(page.getByText(/Live · block #/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "In the first HTML" })).toBeVisible();
+  expect(errors.filter((text) => /hydrat|did not match|Minified React error #4(18|19|23|25)/i.test(text))).toEqual([]);
+});
+
+test("a browser that cannot reach the RPC still gets the server's list, is told so, and Retry recovers", async ({ page, chain }) => {
+  await chain.createCompetition({ title: "Listed by the server" });
   const rpc = `${e2eSettings.rpcUrl}/**`;
   await page.route(rpc, (route) => route.abort("connectionrefused"));
   await page.route(e2eSettings.rpcUrl, (route) => route.abort("connectionrefused"));
   await page.goto("/");
+  // The HTML carries the server's snapshot (lib/web/listingSnapshot.ts), so the list is there without the browser's node.
+  await expect(page.getByRole("link", { name: "Listed by the server" })).toBeVisible();
+  const notice = page.getByTestId("listing-stale");
+  await expect(notice).toBeVisible({ timeout: 45_000 });
+  await expect(notice).toContainText("Can't reach the blockchain node");
+  await expect(notice).toContainText(e2eSettings.rpcUrl);
+  await expect(notice).toContainText("as this app's server read it");
+  await expect(page.getByText(/Updates paused · block #/)).toBeVisible();
+  await expect(page.getByText(/Live · block #/)).toHaveCount(0);
+  await chain.createCompetition({ title: "Visible after retry" });
+  await page.unroute(rpc);
+  await page.unroute(e2eSettings.rpcUrl);
+  await notice.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("link", { name: "Visible after retry" })).toBeVisible();
+  await expect(page.getByText(/Live · block #/)).toBeVisible();
+  await expect(notice).toHaveCount(0);
+});
+
+test("a competition page whose chain is unreachable shows the designed error state, and Retry recovers", async ({ page, chain }) => {
+  const created = await chain.createCompetition({ title: "Read after retry" });
+  const rpc = `${e2eSettings.rpcUrl}/**`;
+  await page.route(rpc, (route) => route.abort("connectionrefused"));
+  await page.route(e2eSettings.rpcUrl, (route) => route.abort("connectionrefused"));
+  await page.goto(`/competitions/${created.address}`);
   const error = page.getByTestId("rpc-error");
   await expect(error).toBeVisible({ timeout: 45_000 });
   await expect(error).toContainText("Can't reach the blockchain node");
@@ -131,7 +175,7 @@ test("an unreachable RPC shows the designed error state, and Retry recovers", as
   await page.unroute(rpc);
   await page.unroute(e2eSettings.rpcUrl);
   await error.getByRole("button", { name: "Retry" }).click();
-  await expect(page.getByRole("link", { name: "Visible after retry" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Read after retry" })).toBeVisible();
 });
 
 test("browsing, connecting a wallet and opening a competition makes no request outside this machine", async ({ page, chain, wallet, networkGuard }) => {

@@ -4,34 +4,27 @@ import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { DEFAULT_BLOCK_TIME_SECONDS } from "@/lib/config";
+import { observeBlockTime } from "@/lib/chain/blockTime";
 
 export interface BlockTime {
   seconds: number;
   source: "configured" | "observed" | "default";
 }
 
-const SAMPLE_BLOCKS = 100n;
-
 /**
  * Seconds per block for "time left" estimates: MODELBOUNTY_BLOCK_TIME_SECONDS when set, otherwise the average over
- * the last 100 blocks (re-measured every few minutes), otherwise 12 s.
+ * the last 100 blocks (re-measured every few minutes), otherwise 12 s. `initialObserved` seeds the observation (the
+ * marketplace gets it from the server's snapshot, so its first render already shows the right times).
  */
-export function useBlockTime(): BlockTime {
+export function useBlockTime(initialObserved?: number | null): BlockTime {
   const config = useAppConfig();
   const client = usePublicClient();
   const observed = useQuery({
     queryKey: ["block-time", config.chainId],
     enabled: config.blockTimeSeconds === null && !!client,
     staleTime: 5 * 60_000,
-    queryFn: async () => {
-      if (!client) return null;
-      const latest = await client.getBlock({ blockTag: "latest" });
-      if (latest.number === null || latest.number < 2n) return null;
-      const span = latest.number < SAMPLE_BLOCKS ? latest.number : SAMPLE_BLOCKS;
-      const earlier = await client.getBlock({ blockNumber: latest.number - span });
-      const seconds = Number(latest.timestamp - earlier.timestamp) / Number(span);
-      return seconds > 0 ? seconds : null;
-    },
+    initialData: initialObserved ?? undefined,
+    queryFn: () => (client ? observeBlockTime(client) : Promise.resolve(null)),
   });
   if (config.blockTimeSeconds !== null) return { seconds: config.blockTimeSeconds, source: "configured" };
   if (observed.data) return { seconds: observed.data, source: "observed" };

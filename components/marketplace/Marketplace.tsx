@@ -15,6 +15,7 @@ import { MarketplaceFilters, type RewardInputs } from "./MarketplaceFilters";
 import { ProblemCard } from "./ProblemCard";
 import { useEnteredCompetitions, useEnteredProblems, useMarketplace, useMetadataMap, useProblemListing, useProblemMetadataMap } from "./useMarketplace";
 import { describeReadError } from "@/lib/web/readErrors";
+import type { MarketplaceSnapshot } from "@/lib/web/marketplaceSources";
 
 const PAGE_SIZE = 24;
 
@@ -29,12 +30,13 @@ function parseEthInput(text: string): { value?: bigint; error?: string } {
   }
 }
 
-export function Marketplace() {
+/** `initial`: the server's snapshot of the listing (lib/web/listingSnapshot.ts), when it had one. */
+export function Marketplace({ initial }: { initial?: MarketplaceSnapshot }) {
   const config = useAppConfig();
   const { address, isConnected } = useAccount();
-  const blockTime = useBlockTime();
-  const dankuMarket = useMarketplace();
-  const problemMarket = useProblemListing();
+  const blockTime = useBlockTime(initial?.observedBlockTime);
+  const dankuMarket = useMarketplace(initial?.competitions);
+  const problemMarket = useProblemListing(initial?.problems);
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [reward, setReward] = useState<RewardInputs>({ min: "", max: "" });
   const [shown, setShown] = useState(PAGE_SIZE);
@@ -45,9 +47,9 @@ export function Marketplace() {
   const problemAddresses = useMemo(() => problems.map((p) => p.address), [problems]);
   const enteredProblems = useEnteredProblems(filters.mine, problemAddresses);
   const cids = useMemo(() => summaries.map((s) => s.metadataCid), [summaries]);
-  const metadata = useMetadataMap(cids);
+  const metadata = useMetadataMap(cids, initial?.competitionMetadata);
   const problemCids = useMemo(() => problems.map((p) => p.spec.metadataCid), [problems]);
-  const problemMetadata = useProblemMetadataMap(problemCids);
+  const problemMetadata = useProblemMetadataMap(problemCids, initial?.problemMetadata);
   const titles = useMemo(() => {
     const map = new Map<string, string>();
     for (const s of summaries) {
@@ -75,6 +77,8 @@ export function Marketplace() {
   const settled = (!config.factory || !!dankuMarket.data || dankuMarket.isError) && (!config.problemFactory || !!problemMarket.data || problemMarket.isError);
   const loaded = settled && (!!dankuMarket.data || !!problemMarket.data);
   const failing = (config.factory && dankuMarket.isError ? dankuMarket : undefined) ?? (config.problemFactory && problemMarket.isError ? problemMarket : undefined);
+  // "Live" only once the browser's own node has answered: until then the list is the server's snapshot.
+  const confirmed = (!config.factory || dankuMarket.dataUpdatedAt > 0) && (!config.problemFactory || problemMarket.dataUpdatedAt > 0);
   const market = {
     data: loaded ? { blockNumber: dankuMarket.data?.blockNumber ?? problemBlock, failed: [...(dankuMarket.data?.failed ?? []), ...(problemMarket.data?.failed ?? [])] } : undefined,
     isPending: !settled,
@@ -151,10 +155,10 @@ export function Marketplace() {
           {market.data ? (
             <p className="flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
               <span className="relative flex size-2" aria-hidden>
-                <span className={`absolute inline-flex size-full rounded-full ${market.isError ? "bg-rose-400" : "animate-ping bg-emerald-400 opacity-60"}`} />
-                <span className={`relative inline-flex size-2 rounded-full ${market.isError ? "bg-rose-500" : "bg-emerald-500"}`} />
+                <span className={`absolute inline-flex size-full rounded-full ${market.isError ? "bg-rose-400" : confirmed ? "animate-ping bg-emerald-400 opacity-60" : "bg-slate-300"}`} />
+                <span className={`relative inline-flex size-2 rounded-full ${market.isError ? "bg-rose-500" : confirmed ? "bg-emerald-500" : "bg-slate-400"}`} />
               </span>
-              {market.isError ? "Updates paused" : "Live"} · block #{formatNumber(market.data.blockNumber)}
+              {market.isError ? "Updates paused" : confirmed ? "Live" : "Server snapshot, checking the chain…"} · block #{formatNumber(market.data.blockNumber)}
               {market.data.failed.length > 0 ? ` · ${market.data.failed.length} could not be read` : ""}
             </p>
           ) : null}
@@ -206,12 +210,14 @@ export function Marketplace() {
         ) : (
           <>
             {market.isError ? (
-              <p role="alert" className="mt-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200">
-                The chain stopped answering; showing the state of block #{formatNumber(market.data?.blockNumber ?? 0n)}.{" "}
-                <button type="button" className="font-semibold underline" onClick={() => void market.refetch()}>
-                  Retry
-                </button>
-              </p>
+              <StaleListingNotice
+                error={market.error}
+                rpcUrl={config.rpcUrl}
+                blockNumber={market.data?.blockNumber ?? 0n}
+                fromServer={!confirmed}
+                retrying={market.isFetching}
+                onRetry={() => void market.refetch()}
+              />
             ) : null}
             <ul className="mt-4 grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3" aria-label="Competitions">
               {visible.slice(0, shown).map((item) =>
@@ -266,6 +272,29 @@ function StateCard({ icon, title, children, testId }: { icon: React.ReactNode; t
       <span className="grid size-12 place-items-center rounded-full bg-slate-100 text-2xl text-slate-500 dark:bg-slate-800 dark:text-slate-300">{icon}</span>
       <h3 className="mt-4 text-lg font-semibold">{title}</h3>
       <div className="mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">{children}</div>
+    </div>
+  );
+}
+
+/** The list is shown, but this browser cannot reach the chain: why, what is shown, and a retry. */
+function StaleListingNotice(props: { error: unknown; rpcUrl: string; blockNumber: bigint; fromServer: boolean; retrying: boolean; onRetry: () => void }) {
+  const described = describeReadError(props.error, props.rpcUrl);
+  return (
+    <div
+      role="alert"
+      data-testid="listing-stale"
+      className="mt-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200"
+    >
+      <p>
+        <span className="font-semibold">{described.title}.</span>{" "}
+        {props.fromServer
+          ? `Showing the list as this app's server read it at block #${formatNumber(props.blockNumber)}; your browser cannot check it or follow new blocks.`
+          : `Showing the state of block #${formatNumber(props.blockNumber)}; new blocks are not followed.`}{" "}
+        <button type="button" className="font-semibold underline disabled:opacity-60" disabled={props.retrying} onClick={props.onRetry}>
+          {props.retrying ? "Retrying…" : "Retry"}
+        </button>
+      </p>
+      <p className="mt-1 text-xs">{described.body}</p>
     </div>
   );
 }

@@ -4,47 +4,53 @@ import { keepPreviousData, useQueries, useQuery, useQueryClient, type UseQueryRe
 import { useCallback, useMemo } from "react";
 import { useAccount, usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
-import { listCompetitions, listCompetitionsEnteredBy, readCompetitionSummaries, type CompetitionSummary, type ListedCompetition } from "@/lib/chain/danku";
-import { listProblems, type ListedProblem } from "@/lib/chain/daimon";
-import { listProblemsEnteredBy, readProblemSummaries, type ProblemSummary } from "@/lib/chain/daimonReads";
+import { listCompetitionsEnteredBy } from "@/lib/chain/danku";
+import { listProblemsEnteredBy } from "@/lib/chain/daimonReads";
 import { factoryBlock, problemFactoryBlock } from "@/lib/config";
-import { refreshListing, type Listing } from "@/lib/web/listing";
+import { refreshListing, type Listing, type ListingSource } from "@/lib/web/listing";
+import { competitionSource, problemSource, type CompetitionListing, type ProblemListing } from "@/lib/web/marketplaceSources";
 import { loadCompetitionMetadata, loadProblemMetadata, metadataQueryKey, problemMetadataQueryKey } from "@/lib/web/metadata";
 import type { CompetitionMetadata } from "@/lib/danku/metadata";
 import type { ProblemMetadata } from "@/lib/daimon/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
 
-export type MarketplaceData = Listing<ListedCompetition, CompetitionSummary>;
+export type MarketplaceData = CompetitionListing;
 
 /**
- * Every competition of the factory with its current state. The creation events are scanned incrementally (only the
- * blocks since the last scan); the changing state of all of them is re-read in batched multicalls on each new
- * block (ChainSync invalidates the query).
+ * A listing query: the creation events are scanned incrementally (only the blocks since the last scan); the changing
+ * state of every item is re-read in batched multicalls on each new block (ChainSync invalidates the query).
+ * `initial` is the server's snapshot (lib/web/listingSnapshot.ts): shown at once, stale from the start, so the
+ * browser resumes the scan from it right after hydration. `dataUpdatedAt` stays 0 until the browser's own read.
  */
-export function useMarketplace() {
+function useListing<Listed, Summary>(
+  name: "marketplace" | "problems",
+  factory: Address | null,
+  source: (client: PublicClient) => ListingSource<Listed, Summary> | undefined,
+  initial: Listing<Listed, Summary> | undefined,
+) {
   const config = useAppConfig();
   const client = usePublicClient() as PublicClient | undefined;
   const queryClient = useQueryClient();
-  const queryKey = [CHAIN_QUERY_PREFIX, "marketplace", config.chainId, config.factory] as const;
+  const queryKey = [CHAIN_QUERY_PREFIX, name, config.chainId, factory] as const;
   return useQuery({
     queryKey,
-    enabled: !!client && !!config.factory,
+    enabled: !!client && !!factory,
     placeholderData: keepPreviousData,
-    queryFn: (): Promise<MarketplaceData> => {
-      const factory = config.factory;
-      if (!client || !factory) throw new Error("no chain connection");
-      return refreshListing(
-        client,
-        {
-          firstBlock: factoryBlock(config),
-          list: (fromBlock, toBlock) => listCompetitions(client, factory, { fromBlock, toBlock }),
-          summarize: (listed, blockNumber) => readCompetitionSummaries(client, listed, { blockNumber, multicallAddress: config.multicall3 ?? undefined }),
-        },
-        queryClient.getQueryData<MarketplaceData>(queryKey),
-      );
+    initialData: initial,
+    initialDataUpdatedAt: 0,
+    queryFn: (): Promise<Listing<Listed, Summary>> => {
+      const scan = client ? source(client) : undefined;
+      if (!client || !scan) throw new Error("no chain connection");
+      return refreshListing(client, scan, queryClient.getQueryData<Listing<Listed, Summary>>(queryKey));
     },
   });
+}
+
+/** Every competition of the CompetitionFactory with its current state. */
+export function useMarketplace(initial?: CompetitionListing) {
+  const config = useAppConfig();
+  return useListing("marketplace", config.factory, (client) => competitionSource(client, config), initial);
 }
 
 /** Lower-case addresses of the competitions `account` committed a model to. */
@@ -67,7 +73,7 @@ export function useEnteredCompetitions(enabled: boolean) {
 export type MetadataStatus = { status: "loading" } | { status: "ready"; metadata: CompetitionMetadata } | { status: "missing"; reason: string };
 
 /** Metadata documents by CID (immutable: fetched once, cached for the session). */
-export function useMetadataMap(cids: readonly string[]): Map<string, MetadataStatus> {
+export function useMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, CompetitionMetadata>>): Map<string, MetadataStatus> {
   const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
   const combine = useCallback(
     (results: UseQueryResult<CompetitionMetadata>[]) => {
@@ -86,6 +92,7 @@ export function useMetadataMap(cids: readonly string[]): Map<string, MetadataSta
     queries: unique.map((cid) => ({
       queryKey: metadataQueryKey(cid),
       queryFn: ({ signal }: { signal: AbortSignal }) => loadCompetitionMetadata(cid, signal),
+      initialData: initial?.[cid],
       staleTime: Infinity,
       gcTime: Infinity,
       retry: 1,
@@ -94,35 +101,12 @@ export function useMetadataMap(cids: readonly string[]): Map<string, MetadataSta
   });
 }
 
-export type ProblemListingData = Listing<ListedProblem, ProblemSummary>;
+export type ProblemListingData = ProblemListing;
 
-/**
- * Every DaiMoN problem of the ProblemFactory with its current state, like {@link useMarketplace}: the
- * `ProblemCreated` events are scanned incrementally, the state is re-read in batched multicalls on each new block.
- */
-export function useProblemListing() {
+/** Every DaiMoN problem of the ProblemFactory with its current state, like {@link useMarketplace}. */
+export function useProblemListing(initial?: ProblemListing) {
   const config = useAppConfig();
-  const client = usePublicClient() as PublicClient | undefined;
-  const queryClient = useQueryClient();
-  const queryKey = [CHAIN_QUERY_PREFIX, "problems", config.chainId, config.problemFactory] as const;
-  return useQuery({
-    queryKey,
-    enabled: !!client && !!config.problemFactory,
-    placeholderData: keepPreviousData,
-    queryFn: (): Promise<ProblemListingData> => {
-      const factory = config.problemFactory;
-      if (!client || !factory) throw new Error("no chain connection");
-      return refreshListing(
-        client,
-        {
-          firstBlock: problemFactoryBlock(config),
-          list: (fromBlock, toBlock) => listProblems(client, factory, { fromBlock, toBlock }),
-          summarize: (listed, blockNumber) => readProblemSummaries(client, listed, { blockNumber, multicallAddress: config.multicall3 ?? undefined }),
-        },
-        queryClient.getQueryData<ProblemListingData>(queryKey),
-      );
-    },
-  });
+  return useListing("problems", config.problemFactory, (client) => problemSource(client, config), initial);
 }
 
 /** Lower-case addresses of the problems `account` submitted a proof to or voted on. */
@@ -145,7 +129,7 @@ export function useEnteredProblems(enabled: boolean, problems: readonly Address[
 export type ProblemMetadataStatus = { status: "loading" } | { status: "ready"; metadata: ProblemMetadata } | { status: "missing"; reason: string };
 
 /** Problem metadata documents by CID (immutable: fetched once, cached for the session). */
-export function useProblemMetadataMap(cids: readonly string[]): Map<string, ProblemMetadataStatus> {
+export function useProblemMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, ProblemMetadata>>): Map<string, ProblemMetadataStatus> {
   const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
   const combine = useCallback(
     (results: UseQueryResult<ProblemMetadata>[]) => {
@@ -164,6 +148,7 @@ export function useProblemMetadataMap(cids: readonly string[]): Map<string, Prob
     queries: unique.map((cid) => ({
       queryKey: problemMetadataQueryKey(cid),
       queryFn: ({ signal }: { signal: AbortSignal }) => loadProblemMetadata(cid, signal),
+      initialData: initial?.[cid],
       staleTime: Infinity,
       gcTime: Infinity,
       retry: 1,

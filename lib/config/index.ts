@@ -44,6 +44,11 @@ export function problemFactoryBlock(config: AppConfig): bigint {
 }
 
 /** The viem chain the wallet and the reads use, built from the runtime config. */
+/** How often the app polls the chain head: local chains mine on demand, so a transaction from elsewhere shows up quickly. */
+export function pollingIntervalMs(config: Pick<AppConfig, "localChain">): number {
+  return config.localChain ? 1_000 : 4_000;
+}
+
 export function chainFromConfig(config: AppConfig): Chain {
   return defineChain({
     id: config.chainId,

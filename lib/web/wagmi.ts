@@ -6,7 +6,7 @@
  */
 import { cookieStorage, createConfig, createStorage, http, type CreateConnectorFn } from "wagmi";
 import type { Chain } from "viem";
-import { chainFromConfig, type AppConfig } from "../config";
+import { chainFromConfig, pollingIntervalMs, type AppConfig } from "../config";
 
 export function createWagmiConfig(app: AppConfig, connectors: CreateConnectorFn[] = []) {
   const chain = chainFromConfig(app);
@@ -16,8 +16,7 @@ export function createWagmiConfig(app: AppConfig, connectors: CreateConnectorFn[
     transports: { [chain.id]: http(app.rpcUrl, { batch: true }) },
     ssr: true,
     storage: createStorage({ storage: cookieStorage, key: "modelbounty.wagmi" }),
-    // Local chains mine on demand: poll often so a transaction from elsewhere shows up quickly.
-    pollingInterval: app.localChain ? 1_000 : 4_000,
+    pollingInterval: pollingIntervalMs(app),
     // Aggregating reads needs a Multicall3 contract; without one, plain (JSON-RPC-batched) calls.
     batch: { multicall: app.multicall3 !== null },
   });

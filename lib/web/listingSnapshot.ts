@@ -1,0 +1,256 @@
+/**
+ * The server's copy of the marketplace listing (Node only), so the home page's HTML already holds the list.
+ *
+ * Why: reading 500 competitions takes the browser ~1 s of chain calls, and it can only start them after ~1 s of
+ * loading and hydrating the app's JavaScript. The server instead keeps the last listing in memory and follows the
+ * chain with the same incremental scan the browser uses (lib/web/listing.ts): while pages are being requested it
+ * polls the head at the wallet's polling interval and rescans only what changed. A page request then costs one
+ * head check (eth_getBlockByNumber) and no summary reads.
+ *
+ * Trust: the snapshot is a head start, not a source of truth. The browser resumes its own scan from it right after
+ * hydration and marks the list "Live" only once its own node has answered (components/marketplace).
+ *
+ * Consistency: a snapshot whose block the chain no longer holds (a reset node, a reverted snapshot, a reorg) is never
+ * served; a valid snapshot of an older block is served while a refresh runs. When the node does not answer within
+ * the page's budget, no snapshot is sent and the browser reads the chain itself, as before.
+ *
+ * `MODELBOUNTY_SERVER_LISTING=off` turns it off (the page then renders the loading state and the browser reads).
+ */
+import { createPublicClient, http, type Address, type PublicClient } from "viem";
+import { chainFromConfig, pollingIntervalMs, type AppConfig } from "../config";
+import { observeBlockTime } from "../chain/blockTime";
+import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
+import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
+import { getIpfsStore, type IpfsStore } from "../ipfs/store";
+import { isOnChain, readChainHead, refreshListing, type ChainHead, type Listing } from "./listing";
+import { competitionSource, problemSource, type CompetitionListing, type MarketplaceSnapshot, type ProblemListing } from "./marketplaceSources";
+
+/** How long a page waits for the chain before it renders without a snapshot. */
+export const SNAPSHOT_BUDGET_MS = 1_500;
+/** Polling stops this long after the last page request (an idle server does not keep reading the chain). */
+const ACTIVE_FOR_MS = 60_000;
+const BLOCK_TIME_TTL_MS = 5 * 60_000;
+/** A metadata document that could not be read is tried again after this long (IPFS may not have it yet). */
+const METADATA_RETRY_MS = 30_000;
+const METADATA_CONCURRENCY = 8;
+const METADATA_MAX_BYTES = 256 * 1024;
+
+interface Snapshot {
+  head: ChainHead;
+  competitions?: CompetitionListing;
+  problems?: ProblemListing;
+}
+
+type Loaded<T> = { value: T } | { failedAt: number };
+
+export interface ListingIndexerOptions {
+  pollingIntervalMs: number;
+  store?: () => IpfsStore;
+  now?: () => number;
+}
+
+/** Follows one configuration's factories (one per process and configuration; see {@link readMarketplaceSnapshot}). */
+export class ListingIndexer {
+  private current?: Snapshot;
+  private refreshing?: Promise<Snapshot>;
+  private metadataLoading?: Promise<void>;
+  private readonly competitionMetadata = new Map<string, Loaded<CompetitionMetadata>>();
+  private readonly problemMetadata = new Map<string, Loaded<ProblemMetadata>>();
+  private blockTime?: { seconds: number | null; at: number };
+  private lastRequestAt = 0;
+  private poller?: ReturnType<typeof setInterval>;
+  private readonly now: () => number;
+  private readonly store: () => IpfsStore;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly client: PublicClient,
+    private readonly options: ListingIndexerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.store = options.store ?? getIpfsStore;
+  }
+
+  /** The listing for a page, or undefined when the chain did not answer within `budgetMs`. */
+  async read(budgetMs: number = SNAPSHOT_BUDGET_MS): Promise<MarketplaceSnapshot | undefined> {
+    this.lastRequestAt = this.now();
+    this.startPolling();
+    const deadline = this.now() + budgetMs;
+    try {
+      const snapshot = await withTimeout(this.validSnapshot(), budgetMs);
+      if (!snapshot) return undefined;
+      // Documents the first scan found are read from the local IPFS store in a few milliseconds; a slow remote
+      // node must not hold the page back, so whatever is loaded by the deadline goes with it.
+      if (this.metadataLoading) await withTimeout(this.metadataLoading, Math.max(0, deadline - this.now())).catch(() => undefined);
+      return this.toMarketplaceSnapshot(snapshot);
+    } catch {
+      // Not reachable or too slow: the browser reads the chain itself and shows its own error state.
+      return undefined;
+    }
+  }
+
+  /** Stops polling (tests; a server simply exits). */
+  stop(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  private async validSnapshot(): Promise<Snapshot> {
+    const current = this.current;
+    if (current) {
+      const head = await readChainHead(this.client);
+      if (await isOnChain(this.client, current.head, head)) {
+        // Older but still on the chain: served now; the next page gets the refreshed one.
+        if (head.number !== current.head.number) void this.refresh(head).catch(() => undefined);
+        return current;
+      }
+      return this.refresh(head);
+    }
+    return this.refresh();
+  }
+
+  /** One scan at a time: callers during a scan share it. */
+  private refresh(knownHead?: ChainHead): Promise<Snapshot> {
+    this.refreshing ??= this.scan(knownHead).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async scan(knownHead?: ChainHead): Promise<Snapshot> {
+    const head = knownHead ?? (await readChainHead(this.client));
+    const previous = this.current;
+    const competitions = competitionSource(this.client, this.config);
+    const problems = problemSource(this.client, this.config);
+    const [competitionListing, problemListing] = await Promise.all([
+      competitions ? refreshListing(this.client, competitions, previous?.competitions, head) : undefined,
+      problems ? refreshListing(this.client, problems, previous?.problems, head) : undefined,
+    ]);
+    const snapshot: Snapshot = { head, competitions: competitionListing, problems: problemListing };
+    this.current = snapshot;
+    this.metadataLoading = this.loadMetadata(snapshot);
+    if (this.config.blockTimeSeconds === null && (!this.blockTime || this.now() - this.blockTime.at > BLOCK_TIME_TTL_MS)) {
+      const seconds = await observeBlockTime(this.client).catch(() => null);
+      this.blockTime = { seconds, at: this.now() };
+    }
+    return snapshot;
+  }
+
+  private async loadMetadata(snapshot: Snapshot): Promise<void> {
+    const due = <T>(map: Map<string, Loaded<T>>, cid: string) => {
+      if (cid.trim() === "") return false;
+      const entry = map.get(cid);
+      return !entry || ("failedAt" in entry && this.now() - entry.failedAt > METADATA_RETRY_MS);
+    };
+    const jobs: (() => Promise<void>)[] = [];
+    for (const cid of new Set(snapshot.competitions?.summaries.map((s) => s.metadataCid) ?? [])) {
+      if (due(this.competitionMetadata, cid)) jobs.push(() => this.loadOne(cid, this.competitionMetadata, parseCompetitionMetadata));
+    }
+    for (const cid of new Set(snapshot.problems?.summaries.map((p) => p.spec.metadataCid) ?? [])) {
+      if (due(this.problemMetadata, cid)) jobs.push(() => this.loadOne(cid, this.problemMetadata, (text) => parseProblemMetadata(text)));
+    }
+    const workers = Array.from({ length: Math.min(METADATA_CONCURRENCY, jobs.length) }, async () => {
+      for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+    });
+    await Promise.all(workers);
+  }
+
+  private async loadOne<T>(cid: string, map: Map<string, Loaded<T>>, parse: (text: string) => T): Promise<void> {
+    try {
+      // The store verifies the content against its CID; the size check mirrors the browser's for a card.
+      const bytes = await this.store().get(cid);
+      if (!bytes || bytes.byteLength > METADATA_MAX_BYTES) throw new Error("unavailable");
+      map.set(cid, { value: parse(new TextDecoder().decode(bytes)) });
+    } catch {
+      // The browser tries again and reports why; the server only retries later.
+      map.set(cid, { failedAt: this.now() });
+    }
+  }
+
+  private toMarketplaceSnapshot(snapshot: Snapshot): MarketplaceSnapshot {
+    const pick = <T>(map: Map<string, Loaded<T>>, cids: Iterable<string>) => {
+      const out: Record<string, T> = {};
+      for (const cid of cids) {
+        const entry = map.get(cid);
+        if (entry && "value" in entry) out[cid] = entry.value;
+      }
+      return out;
+    };
+    return {
+      competitions: shareListed(snapshot.competitions),
+      problems: shareListed(snapshot.problems),
+      competitionMetadata: pick(this.competitionMetadata, snapshot.competitions?.summaries.map((s) => s.metadataCid) ?? []),
+      problemMetadata: pick(this.problemMetadata, snapshot.problems?.summaries.map((p) => p.spec.metadataCid) ?? []),
+      observedBlockTime: this.blockTime?.seconds ?? null,
+    };
+  }
+
+  /** While pages are requested, follow the head so the next page gets a current listing without waiting. */
+  private startPolling(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => {
+      if (this.now() - this.lastRequestAt > ACTIVE_FOR_MS) return this.stop();
+      if (this.refreshing) return;
+      void this.validSnapshot().catch(() => undefined);
+    }, this.options.pollingIntervalMs);
+    // Never the reason a process stays alive.
+    this.poller.unref?.();
+  }
+}
+
+/**
+ * A summary extends its listed item, so the listed item is replaced by the summary itself: React's serialization
+ * writes an object referenced twice only once, which halves the snapshot in the page (the browser's next scan
+ * reads fresh summaries over it either way).
+ */
+function shareListed<Listed extends { address: Address }, Summary extends Listed>(listing?: Listing<Listed, Summary>): Listing<Listed, Summary> | undefined {
+  if (!listing) return undefined;
+  const byAddress = new Map(listing.summaries.map((s) => [s.address, s]));
+  return { ...listing, listed: listing.listed.map((l) => byAddress.get(l.address) ?? l) };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+const INDEXERS_KEY = Symbol.for("modelbounty.listingIndexers");
+type GlobalWithIndexers = typeof globalThis & { [INDEXERS_KEY]?: Map<string, ListingIndexer> };
+
+function indexerKey(config: AppConfig): string {
+  return [config.rpcUrl, config.chainId, config.factory, config.factoryBlock, config.problemFactory, config.problemFactoryBlock, config.multicall3].join("|");
+}
+
+/** Whether the server sends a snapshot with the page (MODELBOUNTY_SERVER_LISTING, on unless "off"). */
+export function serverListingEnabled(env: Record<string, string | undefined> = process.env): boolean {
+  return env.MODELBOUNTY_SERVER_LISTING?.trim().toLowerCase() !== "off";
+}
+
+/**
+ * The marketplace snapshot for a page request: one indexer per configuration, kept on `globalThis` so that Next's
+ * development reloads keep it. Undefined when disabled, when nothing is configured, or when the chain is too slow.
+ */
+export async function readMarketplaceSnapshot(config: AppConfig, budgetMs: number = SNAPSHOT_BUDGET_MS): Promise<MarketplaceSnapshot | undefined> {
+  if (!serverListingEnabled() || (!config.factory && !config.problemFactory)) return undefined;
+  const holder = globalThis as GlobalWithIndexers;
+  const indexers = (holder[INDEXERS_KEY] ??= new Map());
+  const key = indexerKey(config);
+  let indexer = indexers.get(key);
+  if (!indexer) {
+    const client = createPublicClient({ chain: chainFromConfig(config), transport: http(config.rpcUrl, { batch: true, retryCount: 0, timeout: 10_000 }) });
+    indexer = new ListingIndexer(config, client, { pollingIntervalMs: pollingIntervalMs(config) });
+    indexers.set(key, indexer);
+  }
+  return indexer.read(budgetMs);
+}
