@@ -14,6 +14,7 @@ import {
   type WalletClient,
 } from "viem";
 import { multicall } from "viem/actions";
+import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
 import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
 
@@ -327,20 +328,11 @@ export interface ListedCompetition {
 export async function listCompetitions(
   client: PublicClient,
   factory: Address,
-  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+  options: BlockRangeOptions = {},
 ): Promise<ListedCompetition[]> {
-  const latest = options.toBlock ?? (await client.getBlockNumber());
-  const range = options.blockRange ?? 10_000n;
   const found: ListedCompetition[] = [];
-  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
-    const to = from + range - 1n < latest ? from + range - 1n : latest;
-    const logs = await client.getContractEvents({
-      address: factory,
-      abi: competitionFactoryAbi,
-      eventName: "CompetitionCreated",
-      fromBlock: from,
-      toBlock: to,
-    });
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: factory, abi: competitionFactoryAbi, eventName: "CompetitionCreated", fromBlock, toBlock });
     for (const log of logs) {
       const a = log.args;
       if (!a.competition || !a.organizer || a.reward === undefined || !a.config) continue;
@@ -357,7 +349,7 @@ export async function listCompetitions(
         transactionHash: log.transactionHash,
       });
     }
-  }
+  });
   return found;
 }
 
@@ -476,18 +468,6 @@ export async function readCompetitionSummaries(
   return { summaries, failed, blockNumber };
 }
 
-async function scanBlockRanges(
-  client: PublicClient,
-  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint },
-  scan: (fromBlock: bigint, toBlock: bigint) => Promise<void>,
-): Promise<bigint> {
-  const latest = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
-  const range = options.blockRange ?? 10_000n;
-  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
-    await scan(from, from + range - 1n < latest ? from + range - 1n : latest);
-  }
-  return latest;
-}
 
 export interface Donation {
   donor: Address;
@@ -503,7 +483,7 @@ export interface Donation {
 export async function listDonations(
   client: PublicClient,
   competition: Address,
-  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+  options: BlockRangeOptions = {},
 ): Promise<Donation[]> {
   const found: Donation[] = [];
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
@@ -530,7 +510,7 @@ export async function listDonations(
 export async function listCompetitionsEnteredBy(
   client: PublicClient,
   submitter: Address,
-  options: { fromBlock?: bigint; toBlock?: bigint; blockRange?: bigint } = {},
+  options: BlockRangeOptions = {},
 ): Promise<Set<Address>> {
   const found = new Set<Address>();
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {

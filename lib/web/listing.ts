@@ -1,10 +1,11 @@
 /**
  * The marketplace's listings (DanKu competitions, DaiMoN problems) follow the chain the same way: creation events
- * scanned incrementally from the last scan, then every item's changing state re-read in batched calls at one block.
- * The browser (components/marketplace/useMarketplace.ts) and the server's listing snapshot
- * (lib/web/listingSnapshot.ts) both use this one scan.
+ * scanned incrementally from the last scan (lib/chain/follow.ts), then every item's changing state re-read in
+ * batched calls at one block. The browser (components/marketplace/useMarketplace.ts) and the server's listing
+ * snapshot (lib/web/listingSnapshot.ts) both use this one scan.
  */
 import type { Address, Hash, PublicClient } from "viem";
+import { followChain, type ChainHead } from "../chain/follow";
 
 export interface Listing<Listed, Summary> {
   listed: Listed[];
@@ -24,44 +25,19 @@ export interface ListingSource<Listed, Summary> {
   summarize(listed: Listed[], blockNumber: bigint): Promise<{ summaries: Summary[]; failed: Address[] }>;
 }
 
-export interface ChainHead {
-  number: bigint;
-  hash: Hash;
-}
-
-/** The latest block's number and hash (one eth_getBlockByNumber). */
-export async function readChainHead(client: PublicClient): Promise<ChainHead> {
-  const block = await client.getBlock({ blockTag: "latest" });
-  if (block.number === null || block.hash === null) throw new Error("The node returned a pending block for \"latest\".");
-  return { number: block.number, hash: block.hash };
-}
-
 /**
- * Whether `previous` is still part of the chain whose head is `head`: a node reset, a reverted snapshot or a reorg
- * replaces the block it was read at (same height, other hash) or leaves the chain shorter than it.
+ * The listing at the chain's latest block, resuming from `previous` unless the chain no longer holds its block;
+ * `previous` itself when the head has not moved (nothing can have changed).
  */
-export async function isOnChain(client: PublicClient, previous: ChainHead, head: ChainHead): Promise<boolean> {
-  if (previous.number > head.number) return false;
-  if (previous.number === head.number) return previous.hash === head.hash;
-  const block = await client.getBlock({ blockNumber: previous.number });
-  return block.hash === previous.hash;
-}
-
-/** The listing at the chain's latest block, resuming from `previous` unless the chain no longer holds its block. */
 export async function refreshListing<Listed, Summary>(
   client: PublicClient,
   source: ListingSource<Listed, Summary>,
   previous?: Listing<Listed, Summary>,
   knownHead?: ChainHead,
 ): Promise<Listing<Listed, Summary>> {
-  const head = knownHead ?? (await readChainHead(client));
-  // Rescanned from the start: a chain without the last scan's block (see isOnChain) could hold other creations.
-  const resume = previous && (await isOnChain(client, { number: previous.blockNumber, hash: previous.blockHash }, head)) ? previous : undefined;
-  // Same block, same chain: nothing can have changed.
-  if (resume && resume.blockNumber === head.number) return resume;
-  let listed = resume?.listed ?? [];
-  const fromBlock = resume ? resume.blockNumber + 1n : source.firstBlock;
-  if (fromBlock <= head.number) listed = [...listed, ...(await source.list(fromBlock, head.number))];
-  const { summaries, failed } = await source.summarize(listed, head.number);
-  return { listed, summaries, failed, blockNumber: head.number, blockHash: head.hash };
+  const before = previous ? { value: previous.listed, head: { number: previous.blockNumber, hash: previous.blockHash } } : undefined;
+  const followed = await followChain(client, { firstBlock: source.firstBlock, read: source.list, merge: (a, b) => [...a, ...b] }, before, knownHead);
+  if (previous && followed === before) return previous;
+  const { summaries, failed } = await source.summarize(followed.value, followed.head.number);
+  return { listed: followed.value, summaries, failed, blockNumber: followed.head.number, blockHash: followed.head.hash };
 }

@@ -22,7 +22,8 @@ import { observeBlockTime } from "../chain/blockTime";
 import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
 import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
 import { getIpfsStore, type IpfsStore } from "../ipfs/store";
-import { isOnChain, readChainHead, refreshListing, type ChainHead, type Listing } from "./listing";
+import { isOnChain, readChainHead, type ChainHead } from "../chain/follow";
+import { refreshListing, type Listing } from "./listing";
 import { competitionSource, problemSource, type CompetitionListing, type MarketplaceSnapshot, type ProblemListing } from "./marketplaceSources";
 
 /** How long a page waits for the chain before it renders without a snapshot. */
