@@ -1,11 +1,12 @@
 "use client";
 
-import { keepPreviousData, useQuery, type QueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { daimonProblemAbi } from "@/lib/generated/abis";
-import { listProblems, readChain, readProblem, readProofs, readTuples, readVotes, type ChainTuple, type ListedProblem } from "@/lib/chain/daimon";
-import { readTokenTransfers, readValidatorClaims } from "@/lib/chain/daimonReads";
+import { checkChain, listProblems, mergeProblemEvents, readProblem, readProblemEvents, type ChainTuple, type ListedProblem, type ProblemEvents } from "@/lib/chain/daimon";
+import { readTokenTransfers, type TokenTransfer } from "@/lib/chain/daimonReads";
+import { followChain, readChainHead, type Followed } from "@/lib/chain/follow";
 import { cidHash, registrationHash } from "@/lib/daimon/encoding";
 import { fetchFromIpfs } from "@/lib/ipfs/client";
 import { loadProblemMetadata, problemMetadataQueryKey } from "@/lib/web/metadata";
@@ -44,30 +45,51 @@ export function useProblemListing(address: Address, createdBlock: bigint | undef
   });
 }
 
+interface ProblemEventsScan {
+  events: Followed<ProblemEvents>;
+  transfers: Followed<TokenTransfer[]>;
+}
+
 /**
  * Everything the problem's events say: the chain of blocks rebuilt and checked link by link, tuples, proofs,
- * votes, validator claims and the token's transfers. Re-read on every block.
+ * votes, validator claims and the token's transfers. Followed block by block (lib/chain/follow.ts): each new block
+ * costs a head check and getLogs over the new blocks only; a chain that no longer holds the last scan's block is
+ * rescanned from the problem's creation.
  */
 export function useProblemEvents(address: Address, token: Address | undefined, fromBlock: bigint | undefined, listing: ListedProblem | null | undefined) {
   const { chainId } = useAppConfig();
   const client = useClient();
+  const queryClient = useQueryClient();
+  const queryKey = [CHAIN_QUERY_PREFIX, "problem-events", chainId, address, listing ? "checked" : "unchecked"] as const;
   return useQuery({
-    queryKey: [CHAIN_QUERY_PREFIX, "problem-events", chainId, address, listing ? "checked" : "unchecked"],
+    queryKey,
     enabled: !!client && !!token && fromBlock !== undefined && listing !== undefined,
     placeholderData: keepPreviousData,
     queryFn: async () => {
       const c = client as PublicClient;
-      const toBlock = await c.getBlockNumber({ cacheTime: 0 });
-      const range = { fromBlock, toBlock };
-      const [chain, tuples, proofs, votes, claims, transfers] = await Promise.all([
-        readChain(c, address, { ...range, ...(listing ? { listing } : {}) }),
-        readTuples(c, address, range),
-        readProofs(c, address, range),
-        readVotes(c, address, range),
-        readValidatorClaims(c, address, range),
-        readTokenTransfers(c, token as Address, range),
+      const firstBlock = fromBlock ?? 0n;
+      const previous = queryClient.getQueryData<{ scan: ProblemEventsScan }>(queryKey)?.scan;
+      const head = await readChainHead(c);
+      const [events, transfers] = await Promise.all([
+        followChain(c, { firstBlock, read: (from, to) => readProblemEvents(c, address, { fromBlock: from, toBlock: to }), merge: mergeProblemEvents }, previous?.events, head),
+        followChain(
+          c,
+          { firstBlock, read: (from, to) => readTokenTransfers(c, token as Address, { fromBlock: from, toBlock: to }), merge: (a, b) => [...a, ...b] },
+          previous?.transfers,
+          head,
+        ),
       ]);
-      return { chain, tuples, proofs, votes, claims, transfers, blockNumber: toBlock };
+      const all = events.value;
+      return {
+        chain: checkChain(address, all, listing ?? undefined),
+        tuples: all.tuples,
+        proofs: all.proofs,
+        votes: all.votes,
+        claims: all.claims,
+        transfers: transfers.value,
+        blockNumber: head.number,
+        scan: { events, transfers },
+      };
     },
   });
 }

@@ -5,7 +5,7 @@
  * custom error (lib/chain/transactions.ts). Event reading stays behind these functions so an indexer can replace
  * `getLogs` later.
  */
-import { bytesToHex, getAddress, parseEventLogs, zeroHash, type Address, type Hex, type PublicClient } from "viem";
+import { bytesToHex, getAddress, parseEventLogs, zeroHash, type Address, type ContractEventName, type GetContractEventsReturnType, type Hex, type PublicClient } from "viem";
 import { daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
 import {
   definitionHash,
@@ -21,6 +21,7 @@ import {
 import { packOutputs, type FixedVector } from "../daimon/fixedPoint";
 import type { DankuWallet } from "./danku";
 import { sendContractTransaction, type SentTransaction } from "./transactions";
+import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 
 /** Any wallet client with an account (the same type the DanKu helpers take). */
 export type DaimonWallet = DankuWallet;
@@ -336,19 +337,8 @@ export async function readValidatorReward(client: PublicClient, problem: Address
   return client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "validatorReward", args: [blockNumber, account] });
 }
 
-export interface ScanOptions {
-  fromBlock?: bigint;
-  toBlock?: bigint;
-  blockRange?: bigint;
-}
+export type ScanOptions = BlockRangeOptions;
 
-async function scan(client: PublicClient, options: ScanOptions, each: (fromBlock: bigint, toBlock: bigint) => Promise<void>): Promise<void> {
-  const latest = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
-  const range = options.blockRange ?? 10_000n;
-  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
-    await each(from, from + range - 1n < latest ? from + range - 1n : latest);
-  }
-}
 
 export interface ListedProblem {
   address: Address;
@@ -364,7 +354,7 @@ export interface ListedProblem {
 /** All problems a factory created, from its `ProblemCreated` events (the marketplace listing). */
 export async function listProblems(client: PublicClient, factory: Address, options: ScanOptions = {}): Promise<ListedProblem[]> {
   const found: ListedProblem[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: factory, abi: problemFactoryAbi, eventName: "ProblemCreated", fromBlock, toBlock, strict: true });
     for (const log of logs) {
       const a = log.args;
@@ -392,14 +382,11 @@ export interface ChainTuple extends TestTuple {
 /** The problem's tuples, from its `TupleAdded` events. */
 export async function readTuples(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainTuple[]> {
   const found: ChainTuple[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "TupleAdded", fromBlock, toBlock, strict: true });
-    for (const log of logs) {
-      const a = log.args;
-      found.push({ index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, target: a.target, tupleHash: a.tupleHash });
-    }
+    for (const log of logs) found.push(tupleFromLog(log));
   });
-  return found.sort((x, y) => x.index - y.index);
+  return sortTuples(found);
 }
 
 export interface ChainProof {
@@ -418,25 +405,11 @@ export interface ChainProof {
 /** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
 export async function readProofs(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainProof[]> {
   const found: ChainProof[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "ProofSubmitted", fromBlock, toBlock, strict: true });
-    for (const log of logs) {
-      const a = log.args;
-      found.push({
-        proofId: a.proofId,
-        round: a.round,
-        improver: a.improver,
-        cid: a.cid,
-        outputs: a.outputs,
-        distances: a.distances,
-        distance: a.distance,
-        proofHash: a.proofHash,
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash,
-      });
-    }
+    for (const log of logs) found.push(proofFromLog(log));
   });
-  return found.sort((x, y) => (x.proofId < y.proofId ? -1 : 1));
+  return sortProofs(found);
 }
 
 export interface ChainVote {
@@ -451,14 +424,19 @@ export interface ChainVote {
 /** Every vote, from `VoteCast` events, in position order per proof. */
 export async function readVotes(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainVote[]> {
   const found: ChainVote[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "VoteCast", fromBlock, toBlock, strict: true });
-    for (const log of logs) {
-      const a = log.args;
-      found.push({ proofId: a.proofId, round: a.round, validator: a.validator, position: a.position, votesDigest: a.votesDigest, blockNumber: log.blockNumber });
-    }
+    for (const log of logs) found.push(voteFromLog(log));
   });
-  return found.sort((x, y) => (x.proofId !== y.proofId ? (x.proofId < y.proofId ? -1 : 1) : x.position < y.position ? -1 : 1));
+  return sortVotes(found);
+}
+
+export interface ValidatorClaim {
+  /** The Improvement block the reward is for. */
+  blockNumber: bigint;
+  validator: Address;
+  position: bigint;
+  amount: bigint;
 }
 
 export interface ChainProblemBlock {
@@ -510,6 +488,100 @@ function improvementFromEvent(
   return { kind: "improvement", ...info, committer };
 }
 
+// One parser and one order per event kind, for the single-kind reads above and the all-events read below.
+type ProblemLog<Name extends ContractEventName<typeof daimonProblemAbi>> = GetContractEventsReturnType<typeof daimonProblemAbi, Name, true>[number];
+
+function tupleFromLog({ args: a }: ProblemLog<"TupleAdded">): ChainTuple {
+  return { index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, target: a.target, tupleHash: a.tupleHash };
+}
+
+function proofFromLog(log: ProblemLog<"ProofSubmitted">): ChainProof {
+  const a = log.args;
+  return {
+    proofId: a.proofId,
+    round: a.round,
+    improver: a.improver,
+    cid: a.cid,
+    outputs: a.outputs,
+    distances: a.distances,
+    distance: a.distance,
+    proofHash: a.proofHash,
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
+  };
+}
+
+function voteFromLog(log: ProblemLog<"VoteCast">): ChainVote {
+  const a = log.args;
+  return { proofId: a.proofId, round: a.round, validator: a.validator, position: a.position, votesDigest: a.votesDigest, blockNumber: log.blockNumber };
+}
+
+export function claimFromLog({ args: a }: ProblemLog<"ValidatorRewardClaimed">): ValidatorClaim {
+  return { blockNumber: a.blockNumber, validator: a.validator, position: a.position, amount: a.amount };
+}
+
+const sortTuples = (tuples: ChainTuple[]) => tuples.sort((x, y) => x.index - y.index);
+const sortProofs = (proofs: ChainProof[]) => proofs.sort((x, y) => (x.proofId < y.proofId ? -1 : 1));
+const sortVotes = (votes: ChainVote[]) =>
+  votes.sort((x, y) => (x.proofId !== y.proofId ? (x.proofId < y.proofId ? -1 : 1) : x.position < y.position ? -1 : 1));
+
+/** Everything a problem's own events say, each kind in its order ({@link readProblemEvents}). */
+export interface ProblemEvents {
+  /** Problem and Improvement blocks, in the order they were committed. */
+  blocks: ChainBlock[];
+  tuples: ChainTuple[];
+  proofs: ChainProof[];
+  votes: ChainVote[];
+  claims: ValidatorClaim[];
+}
+
+/** All of a problem's events in one `getLogs` per block range (instead of one per event kind). */
+export async function readProblemEvents(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ProblemEvents> {
+  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [] };
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
+    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
+    for (const log of logs) {
+      switch (log.eventName) {
+        case "ProblemBlockCommitted": {
+          const a = log.args;
+          events.blocks.push({ kind: "problem", blockNumber: 0n, blockHash: a.blockHash, definitionHash: a.definitionHash, tupleCount: Number(a.tupleCount), tuplesDigest: a.tuplesDigest, committer: a.committer });
+          break;
+        }
+        case "ImprovementBlockCommitted":
+          events.blocks.push(improvementFromEvent(log.args.info, log.args.committer));
+          break;
+        case "TupleAdded":
+          events.tuples.push(tupleFromLog(log));
+          break;
+        case "ProofSubmitted":
+          events.proofs.push(proofFromLog(log));
+          break;
+        case "VoteCast":
+          events.votes.push(voteFromLog(log));
+          break;
+        case "ValidatorRewardClaimed":
+          events.claims.push(claimFromLog(log));
+          break;
+      }
+    }
+  });
+  sortTuples(events.tuples);
+  sortProofs(events.proofs);
+  sortVotes(events.votes);
+  return events;
+}
+
+/** `previous` followed by the events of later blocks (an incremental scan's merge). */
+export function mergeProblemEvents(previous: ProblemEvents, added: ProblemEvents): ProblemEvents {
+  return {
+    blocks: [...previous.blocks, ...added.blocks],
+    tuples: sortTuples([...previous.tuples, ...added.tuples]),
+    proofs: sortProofs([...previous.proofs, ...added.proofs]),
+    votes: sortVotes([...previous.votes, ...added.votes]),
+    claims: [...previous.claims, ...added.claims],
+  };
+}
+
 export interface RebuiltChain {
   blocks: ChainBlock[];
   /** Every inconsistency found between the events and the hashes they should produce; empty when all links hold. */
@@ -521,34 +593,22 @@ export interface RebuiltChain {
  * definition (recomputed from `ProblemCreated` when `listing` is given) and the tuples, every Improvement block's
  * hash from its proof (recomputed from `ProofSubmitted`) and votes (recomputed from `VoteCast`), and each parent link.
  */
-export async function readChain(
-  client: PublicClient,
-  problem: Address,
-  options: ScanOptions & { listing?: ListedProblem } = {},
-): Promise<RebuiltChain> {
-  const blocks: ChainBlock[] = [];
-  const problems: string[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
-    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
-    for (const log of logs) {
-      if (log.eventName === "ProblemBlockCommitted") {
-        const a = log.args;
-        blocks.push({ kind: "problem", blockNumber: 0n, blockHash: a.blockHash, definitionHash: a.definitionHash, tupleCount: Number(a.tupleCount), tuplesDigest: a.tuplesDigest, committer: a.committer });
-      } else if (log.eventName === "ImprovementBlockCommitted") {
-        blocks.push(improvementFromEvent(log.args.info, log.args.committer));
-      }
-    }
-  });
-  const [tuples, proofs, votes] = await Promise.all([readTuples(client, problem, options), readProofs(client, problem, options), readVotes(client, problem, options)]);
+export async function readChain(client: PublicClient, problem: Address, options: ScanOptions & { listing?: ListedProblem } = {}): Promise<RebuiltChain> {
+  return checkChain(problem, await readProblemEvents(client, problem, options), options.listing);
+}
 
+/** {@link readChain}'s checks over events already read (e.g. by an incremental scan). */
+export function checkChain(problem: Address, events: Pick<ProblemEvents, "blocks" | "tuples" | "proofs" | "votes">, listing?: ListedProblem): RebuiltChain {
+  const { blocks, tuples, proofs, votes } = events;
+  const problems: string[] = [];
   const [first] = blocks;
   if (first) {
     if (first.kind !== "problem") problems.push("block 0 is not the Problem block");
     else {
       const digest = tuples.reduce<Hex>((d, t) => nextTuplesDigest(d, t.tupleHash), zeroHash);
       if (digest !== first.tuplesDigest || tuples.length !== first.tupleCount) problems.push("block 0: the tuples do not match the tuples digest");
-      if (options.listing) {
-        const l = options.listing;
+      if (listing) {
+        const l = listing;
         if (definitionHash(problem, l.token, l.creator, l.spec) !== first.definitionHash) problems.push("block 0: the definition does not match ProblemCreated");
       }
       if (problemBlockHash(first.definitionHash, first.tupleCount, first.tuplesDigest) !== first.blockHash) problems.push("block 0: wrong block hash");

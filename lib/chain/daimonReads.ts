@@ -8,7 +8,8 @@ import { getAddress, type Address, type PublicClient } from "viem";
 import { multicall } from "viem/actions";
 import { daimonProblemAbi, problemTokenAbi } from "../generated/abis";
 import type { ProblemConfig } from "../daimon/encoding";
-import { PHASES, type ListedProblem, type PendingRoundState, type PhaseName, type ScanOptions } from "./daimon";
+import { claimFromLog, PHASES, type ListedProblem, type PendingRoundState, type PhaseName, type ScanOptions, type ValidatorClaim } from "./daimon";
+import { scanBlockRanges } from "./follow";
 
 /** A listed problem with the state that changes (what a marketplace card shows), read at one block. */
 export interface ProblemSummary extends ListedProblem {
@@ -97,13 +98,6 @@ export async function readProblemSummaries(
   return { summaries, failed, blockNumber };
 }
 
-async function scan(client: PublicClient, options: ScanOptions, each: (fromBlock: bigint, toBlock: bigint) => Promise<void>): Promise<void> {
-  const latest = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
-  const range = options.blockRange ?? 10_000n;
-  for (let from = options.fromBlock ?? 0n; from <= latest; from += range) {
-    await each(from, from + range - 1n < latest ? from + range - 1n : latest);
-  }
-}
 
 export interface TokenTransfer {
   from: Address;
@@ -116,7 +110,7 @@ export interface TokenTransfer {
 /** Every `Transfer` of a problem token (mints come from the zero address), in chain order. */
 export async function readTokenTransfers(client: PublicClient, token: Address, options: ScanOptions = {}): Promise<TokenTransfer[]> {
   const found: TokenTransfer[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: token, abi: problemTokenAbi, eventName: "Transfer", fromBlock, toBlock, strict: true });
     for (const log of logs) {
       found.push({ from: log.args.from, to: log.args.to, value: log.args.value, blockNumber: log.blockNumber, logIndex: log.logIndex });
@@ -125,18 +119,12 @@ export async function readTokenTransfers(client: PublicClient, token: Address, o
   return found.sort((a, b) => (a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex));
 }
 
-export interface ValidatorClaim {
-  /** The Improvement block the reward is for. */
-  blockNumber: bigint;
-  validator: Address;
-  position: bigint;
-  amount: bigint;
-}
+export type { ValidatorClaim } from "./daimon";
 
 /** Validator rewards claimed on a problem (`ValidatorRewardClaimed`), optionally of one validator. */
 export async function readValidatorClaims(client: PublicClient, problem: Address, options: ScanOptions & { validator?: Address } = {}): Promise<ValidatorClaim[]> {
   const found: ValidatorClaim[] = [];
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({
       address: problem,
       abi: daimonProblemAbi,
@@ -146,7 +134,7 @@ export async function readValidatorClaims(client: PublicClient, problem: Address
       toBlock,
       strict: true,
     });
-    for (const log of logs) found.push({ blockNumber: log.args.blockNumber, validator: log.args.validator, position: log.args.position, amount: log.args.amount });
+    for (const log of logs) found.push(claimFromLog(log));
   });
   return found;
 }
@@ -156,7 +144,7 @@ export async function listProblemsEnteredBy(client: PublicClient, account: Addre
   const found = new Set<Address>();
   if (problems.length === 0) return found;
   const known = new Set(problems.map((p) => p.toLowerCase()));
-  await scan(client, options, async (fromBlock, toBlock) => {
+  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const [proofs, votes] = await Promise.all([
       client.getContractEvents({ address: [...problems], abi: daimonProblemAbi, eventName: "ProofSubmitted", args: { improver: account }, fromBlock, toBlock }),
       client.getContractEvents({ address: [...problems], abi: daimonProblemAbi, eventName: "VoteCast", args: { validator: account }, fromBlock, toBlock }),

@@ -26,6 +26,7 @@ import {
   votesDigest,
 } from "../../lib/daimon/encoding";
 import * as daimon from "../../lib/chain/daimon";
+import { readValidatorClaims } from "../../lib/chain/daimonReads";
 import { TransactionFailure } from "../../lib/chain/transactions";
 import {
   Phase,
@@ -235,6 +236,22 @@ describe("DaimonProblem lifecycle", function () {
     expect(chain.blocks.map((b) => b.blockHash)).to.deep.equal(
       await Promise.all([0n, 1n, 2n].map((n) => p.read.blockHashAt([n]))),
     );
+
+    // The problem page reads all kinds in one getLogs and follows the chain block by block: split anywhere and
+    // merged, that says exactly what the single-kind reads and readChain say.
+    const head = await client.getBlockNumber();
+    const all = await daimon.readProblemEvents(client, created.address, { toBlock: head });
+    expect(all.tuples).to.deep.equal(await daimon.readTuples(client, created.address));
+    expect(all.proofs).to.deep.equal(await daimon.readProofs(client, created.address));
+    expect(all.votes).to.deep.equal(await daimon.readVotes(client, created.address));
+    expect(all.claims).to.deep.equal(await readValidatorClaims(client, created.address));
+    expect(all.claims).to.have.length(3);
+    expect(daimon.checkChain(created.address, all, listing)).to.deep.equal(chain);
+    for (let split = listing?.createdBlock ?? 0n; split < head; split++) {
+      const before = await daimon.readProblemEvents(client, created.address, { toBlock: split });
+      const after = await daimon.readProblemEvents(client, created.address, { fromBlock: split + 1n, toBlock: head });
+      expect(daimon.mergeProblemEvents(before, after), `split after block ${split}`).to.deep.equal(all);
+    }
   });
 
   it("settles the previous round before checking a new proof, so a proof must beat the new d_c", async function () {
