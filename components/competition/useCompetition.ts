@@ -1,9 +1,10 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useAccount, usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
-import { listDonations, readCompetition, readSubmissions, readWithdrawable } from "@/lib/chain/danku";
+import { listDonations, readCompetition, readSubmissions, readWithdrawable, type Donation } from "@/lib/chain/danku";
+import { followChain, type Followed } from "@/lib/chain/follow";
 import { loadCompetitionMetadata, metadataQueryKey } from "@/lib/web/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
@@ -35,14 +36,22 @@ export function useSubmissions(address: Address, enabled: boolean) {
   });
 }
 
+/** The competition's donations, followed block by block (only the new blocks are scanned; lib/chain/follow.ts). */
 export function useDonations(address: Address, fromBlock: bigint | undefined) {
   const { chainId } = useAppConfig();
   const client = useClient();
+  const queryClient = useQueryClient();
+  const queryKey = [CHAIN_QUERY_PREFIX, "donations", chainId, address] as const;
   return useQuery({
-    queryKey: [CHAIN_QUERY_PREFIX, "donations", chainId, address],
+    queryKey,
     enabled: fromBlock !== undefined && !!client,
     placeholderData: keepPreviousData,
-    queryFn: () => listDonations(client as PublicClient, address, { fromBlock }),
+    queryFn: () => {
+      const c = client as PublicClient;
+      const source = { firstBlock: fromBlock ?? 0n, read: (from: bigint, to: bigint) => listDonations(c, address, { fromBlock: from, toBlock: to }), merge: (a: Donation[], b: Donation[]) => [...a, ...b] };
+      return followChain(c, source, queryClient.getQueryData<Followed<Donation[]>>(queryKey));
+    },
+    select: (followed) => followed.value,
   });
 }
 
