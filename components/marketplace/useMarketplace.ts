@@ -15,8 +15,6 @@ import type { ProblemMetadata } from "@/lib/daimon/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
 
-export type MarketplaceData = CompetitionListing;
-
 /**
  * A listing query: the creation events are scanned incrementally (only the blocks since the last scan); the changing
  * state of every item is re-read in batched multicalls on each new block (ChainSync invalidates the query).
@@ -70,14 +68,24 @@ export function useEnteredCompetitions(enabled: boolean) {
   });
 }
 
-export type MetadataStatus = { status: "loading" } | { status: "ready"; metadata: CompetitionMetadata } | { status: "missing"; reason: string };
+/** A metadata document's state for a card. */
+export type DocumentStatus<T> = { status: "loading" } | { status: "ready"; metadata: T } | { status: "missing"; reason: string };
+export type MetadataStatus = DocumentStatus<CompetitionMetadata>;
+export type ProblemMetadataStatus = DocumentStatus<ProblemMetadata>;
 
-/** Metadata documents by CID (immutable: fetched once, cached for the session). */
-export function useMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, CompetitionMetadata>>): Map<string, MetadataStatus> {
+/**
+ * Documents by CID (immutable: fetched once, cached for the session), seeded with those in `initial` (the server's
+ * snapshot holds the ones its IPFS store had).
+ */
+function useDocumentMap<T>(
+  cids: readonly string[],
+  document: { queryKey: (cid: string) => readonly unknown[]; load: (cid: string, signal: AbortSignal) => Promise<T> },
+  initial?: Readonly<Record<string, T>>,
+): Map<string, DocumentStatus<T>> {
   const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
   const combine = useCallback(
-    (results: UseQueryResult<CompetitionMetadata>[]) => {
-      const map = new Map<string, MetadataStatus>();
+    (results: UseQueryResult<T>[]) => {
+      const map = new Map<string, DocumentStatus<T>>();
       unique.forEach((cid, i) => {
         const r = results[i];
         if (!r || r.isPending) map.set(cid, { status: "loading" });
@@ -90,8 +98,8 @@ export function useMetadataMap(cids: readonly string[], initial?: Readonly<Recor
   );
   return useQueries({
     queries: unique.map((cid) => ({
-      queryKey: metadataQueryKey(cid),
-      queryFn: ({ signal }: { signal: AbortSignal }) => loadCompetitionMetadata(cid, signal),
+      queryKey: document.queryKey(cid),
+      queryFn: ({ signal }: { signal: AbortSignal }) => document.load(cid, signal),
       initialData: initial?.[cid],
       staleTime: Infinity,
       gcTime: Infinity,
@@ -101,7 +109,18 @@ export function useMetadataMap(cids: readonly string[], initial?: Readonly<Recor
   });
 }
 
-export type ProblemListingData = ProblemListing;
+const COMPETITION_METADATA = { queryKey: metadataQueryKey, load: (cid: string, signal: AbortSignal) => loadCompetitionMetadata(cid, signal) };
+const PROBLEM_METADATA = { queryKey: problemMetadataQueryKey, load: (cid: string, signal: AbortSignal) => loadProblemMetadata(cid, signal) };
+
+/** Competition metadata documents by CID. */
+export function useMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, CompetitionMetadata>>): Map<string, MetadataStatus> {
+  return useDocumentMap(cids, COMPETITION_METADATA, initial);
+}
+
+/** Problem metadata documents by CID. */
+export function useProblemMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, ProblemMetadata>>): Map<string, ProblemMetadataStatus> {
+  return useDocumentMap(cids, PROBLEM_METADATA, initial);
+}
 
 /** Every DaiMoN problem of the ProblemFactory with its current state, like {@link useMarketplace}. */
 export function useProblemListing(initial?: ProblemListing) {
@@ -123,36 +142,5 @@ export function useEnteredProblems(enabled: boolean, problems: readonly Address[
       const found = await listProblemsEnteredBy(client, address, problems, { fromBlock: problemFactoryBlock(config) });
       return new Set([...found].map((a) => a.toLowerCase()));
     },
-  });
-}
-
-export type ProblemMetadataStatus = { status: "loading" } | { status: "ready"; metadata: ProblemMetadata } | { status: "missing"; reason: string };
-
-/** Problem metadata documents by CID (immutable: fetched once, cached for the session). */
-export function useProblemMetadataMap(cids: readonly string[], initial?: Readonly<Record<string, ProblemMetadata>>): Map<string, ProblemMetadataStatus> {
-  const unique = useMemo(() => [...new Set(cids.filter((c) => c.trim() !== ""))], [cids]);
-  const combine = useCallback(
-    (results: UseQueryResult<ProblemMetadata>[]) => {
-      const map = new Map<string, ProblemMetadataStatus>();
-      unique.forEach((cid, i) => {
-        const r = results[i];
-        if (!r || r.isPending) map.set(cid, { status: "loading" });
-        else if (r.data) map.set(cid, { status: "ready", metadata: r.data });
-        else map.set(cid, { status: "missing", reason: r.error instanceof Error ? r.error.message : "unavailable" });
-      });
-      return map;
-    },
-    [unique],
-  );
-  return useQueries({
-    queries: unique.map((cid) => ({
-      queryKey: problemMetadataQueryKey(cid),
-      queryFn: ({ signal }: { signal: AbortSignal }) => loadProblemMetadata(cid, signal),
-      initialData: initial?.[cid],
-      staleTime: Infinity,
-      gcTime: Infinity,
-      retry: 1,
-    })),
-    combine,
   });
 }

@@ -381,12 +381,7 @@ export interface ChainTuple extends TestTuple {
 
 /** The problem's tuples, from its `TupleAdded` events. */
 export async function readTuples(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainTuple[]> {
-  const found: ChainTuple[] = [];
-  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
-    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "TupleAdded", fromBlock, toBlock, strict: true });
-    for (const log of logs) found.push(tupleFromLog(log));
-  });
-  return sortTuples(found);
+  return (await readProblemEvents(client, problem, options)).tuples;
 }
 
 export interface ChainProof {
@@ -404,12 +399,7 @@ export interface ChainProof {
 
 /** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
 export async function readProofs(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainProof[]> {
-  const found: ChainProof[] = [];
-  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
-    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "ProofSubmitted", fromBlock, toBlock, strict: true });
-    for (const log of logs) found.push(proofFromLog(log));
-  });
-  return sortProofs(found);
+  return (await readProblemEvents(client, problem, options)).proofs;
 }
 
 export interface ChainVote {
@@ -423,12 +413,7 @@ export interface ChainVote {
 
 /** Every vote, from `VoteCast` events, in position order per proof. */
 export async function readVotes(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainVote[]> {
-  const found: ChainVote[] = [];
-  await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
-    const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "VoteCast", fromBlock, toBlock, strict: true });
-    for (const log of logs) found.push(voteFromLog(log));
-  });
-  return sortVotes(found);
+  return (await readProblemEvents(client, problem, options)).votes;
 }
 
 export interface ValidatorClaim {
@@ -488,7 +473,7 @@ function improvementFromEvent(
   return { kind: "improvement", ...info, committer };
 }
 
-// One parser and one order per event kind, for the single-kind reads above and the all-events read below.
+// One parser and one order per event kind (the single-kind reads above are views of the all-events read below).
 type ProblemLog<Name extends ContractEventName<typeof daimonProblemAbi>> = GetContractEventsReturnType<typeof daimonProblemAbi, Name, true>[number];
 
 function tupleFromLog({ args: a }: ProblemLog<"TupleAdded">): ChainTuple {

@@ -18,11 +18,10 @@ import {
   listProblems,
   readChain,
   readProblem,
-  readProofs,
+  readProblemEvents,
   readTokenBalance,
   readTuples,
   readValidatorReward,
-  readVotes,
   registerModel,
   submitProof,
   voteForProof,
@@ -529,12 +528,13 @@ async function verifyProof(options: ProofOptions, output: Output): Promise<{ con
   const { context, problem, state } = await openProblem(options);
   const proofId = integer(options.proofId, "proof-id", 0, Number.MAX_SAFE_INTEGER);
   if (proofId >= state.proofCount) throw new CliError(`there is no proof ${proofId}: the problem has ${state.proofCount} proof(s)`);
-  const proof = (await readProofs(context.client, problem, { fromBlock: state.createdBlock })).find((p) => p.proofId === BigInt(proofId));
+  const events = await readProblemEvents(context.client, problem, { fromBlock: state.createdBlock });
+  const proof = events.proofs.find((p) => p.proofId === BigInt(proofId));
   if (!proof) throw new CliError(`the ProofSubmitted event of proof ${proofId} was not found`);
   const ipfs = openIpfs(options);
   output.progress(`downloading the model ${proof.cid} from ${ipfs.location}…`);
   const model = await ipfs.get(proof.cid, "the proof's model");
-  const tuples = await downloadTuples(ipfs, await readTuples(context.client, problem, { fromBlock: state.createdBlock }), output);
+  const tuples = await downloadTuples(ipfs, events.tuples, output);
   // d_c as the contract had it when it accepted the proof: nothing changes it later in the same block or round.
   let bestDistance = state.bestDistance;
   try {
@@ -687,11 +687,7 @@ export async function balancesCommand(options: DaimonOptions & { problem: string
     accounts = options.account.map((a) => parseAddress(a, "--account"));
   } else {
     // Everyone the chain names: the creator, contributors, improvers, validators, and the signer if there is one.
-    const [tuples, proofs, votes] = await Promise.all([
-      readTuples(context.client, problem, { fromBlock: state.createdBlock }),
-      readProofs(context.client, problem, { fromBlock: state.createdBlock }),
-      readVotes(context.client, problem, { fromBlock: state.createdBlock }),
-    ]);
+    const { tuples, proofs, votes } = await readProblemEvents(context.client, problem, { fromBlock: state.createdBlock });
     accounts = [state.creator, ...tuples.map((t) => t.contributor), ...proofs.map((p) => p.improver), ...votes.map((v) => v.validator)];
     if (process.env.MODELBOUNTY_PRIVATE_KEY) accounts.push(signer(context).account.address);
   }
@@ -713,7 +709,7 @@ export async function balancesCommand(options: DaimonOptions & { problem: string
 
 export async function problemStatusCommand(options: DaimonOptions & { problem: string }, output: Output): Promise<void> {
   const { context, problem, state } = await openProblem(options);
-  const [tuples, proofs] = await Promise.all([readTuples(context.client, problem, { fromBlock: state.createdBlock }), readProofs(context.client, problem, { fromBlock: state.createdBlock })]);
+  const { tuples, proofs } = await readProblemEvents(context.client, problem, { fromBlock: state.createdBlock });
   const c = state.config;
   const round = state.currentRound;
   const roundEnd = round === undefined ? undefined : state.definitionEnd + (round + 1n) * BigInt(c.competitionPeriod);
