@@ -6,7 +6,10 @@ import { getAddress } from "viem";
 import { buildCompetitionMetadata } from "../lib/danku/metadata";
 import { devPrivateKey } from "../lib/chain/devAccounts";
 import { e2eSettings } from "./fixtures/settings";
-import { expect, test } from "./fixtures";
+import { connectWallet, expect, test } from "./fixtures";
+import { commitSubmission } from "../lib/chain/flows";
+import { submissionCommitment } from "../lib/danku/encoding";
+import { randomBytes32 } from "../lib/danku/random";
 import { runDemoSeeder } from "./organizer-helpers";
 import { STAGE_TITLES } from "../lib/web/stages";
 import type { StageName } from "../lib/chain/danku";
@@ -176,6 +179,35 @@ test("a competition page whose chain is unreachable shows the designed error sta
   await page.unroute(e2eSettings.rpcUrl);
   await error.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Read after retry" })).toBeVisible();
+});
+
+test.describe("as account 1", () => {
+  test.use({ walletAccount: 1 });
+
+  test("'Mine only' keeps what the account organizes or entered, and follows a new entry without a reload", async ({ page, chain, wallet }) => {
+    expect(wallet.address).toBe(chain.wallet(1).account.address);
+    const me = chain.wallet(1);
+    const commit = (competition: `0x${string}`) =>
+      commitSubmission(me, chain.client, {
+        competition,
+        commitment: submissionCommitment({ competition, submitter: me.account.address, modelHash: randomBytes32(), salt: randomBytes32() }),
+      });
+    const organized = await chain.createCompetition({ title: "Organized by account 1", organizer: 1 });
+    const entered = await chain.createCompetition({ title: "Entered by account 1" });
+    const other = await chain.createCompetition({ title: "Not account 1's (yet)" });
+    await commit(entered.address);
+    await page.goto("/");
+    await expect(page.getByText(/Live · block #/)).toBeVisible();
+    await connectWallet(page);
+    await page.getByLabel("Mine only").check();
+    await expect(card(page, organized.address)).toBeVisible();
+    await expect(card(page, entered.address)).toBeVisible();
+    await expect(card(page, other.address)).toHaveCount(0);
+    // Committed from outside the page: the next block's scan (only the new blocks) adds it.
+    await commit(other.address);
+    await expect(card(page, other.address)).toBeVisible();
+    await expect(page.locator('[data-testid="competition-card"]')).toHaveCount(3);
+  });
 });
 
 test("browsing, connecting a wallet and opening a competition makes no request outside this machine", async ({ page, chain, wallet, networkGuard }) => {

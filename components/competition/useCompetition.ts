@@ -1,13 +1,13 @@
 "use client";
 
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useAccount, usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { listDonations, readCompetition, readSubmissions, readWithdrawable, type Donation } from "@/lib/chain/danku";
-import { followChain, type Followed } from "@/lib/chain/follow";
 import { loadCompetitionMetadata, metadataQueryKey } from "@/lib/web/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
+import { useFollowed } from "@/components/hooks/useFollowed";
 
 function useClient(): PublicClient | undefined {
   return usePublicClient() as PublicClient | undefined;
@@ -36,23 +36,19 @@ export function useSubmissions(address: Address, enabled: boolean) {
   });
 }
 
-/** The competition's donations, followed block by block (only the new blocks are scanned; lib/chain/follow.ts). */
+/** The competition's donations, followed block by block (only the new blocks are scanned). */
 export function useDonations(address: Address, fromBlock: bigint | undefined) {
   const { chainId } = useAppConfig();
-  const client = useClient();
-  const queryClient = useQueryClient();
-  const queryKey = [CHAIN_QUERY_PREFIX, "donations", chainId, address] as const;
-  return useQuery({
-    queryKey,
-    enabled: fromBlock !== undefined && !!client,
-    placeholderData: keepPreviousData,
-    queryFn: () => {
-      const c = client as PublicClient;
-      const source = { firstBlock: fromBlock ?? 0n, read: (from: bigint, to: bigint) => listDonations(c, address, { fromBlock: from, toBlock: to }), merge: (a: Donation[], b: Donation[]) => [...a, ...b] };
-      return followChain(c, source, queryClient.getQueryData<Followed<Donation[]>>(queryKey));
-    },
-    select: (followed) => followed.value,
+  return useFollowed(["donations", chainId, address], {
+    enabled: true,
+    firstBlock: fromBlock,
+    read: (client, from, to) => listDonations(client, address, { fromBlock: from, toBlock: to }),
+    merge: concatDonations,
   });
+}
+
+function concatDonations(previous: Donation[], added: Donation[]): Donation[] {
+  return [...previous, ...added];
 }
 
 export function useWithdrawable(address: Address) {

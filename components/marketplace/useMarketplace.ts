@@ -14,6 +14,7 @@ import type { CompetitionMetadata } from "@/lib/danku/metadata";
 import type { ProblemMetadata } from "@/lib/daimon/metadata";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
+import { useFollowed } from "@/components/hooks/useFollowed";
 
 /**
  * A listing query: the creation events are scanned incrementally (only the blocks since the last scan); the changing
@@ -51,20 +52,23 @@ export function useMarketplace(initial?: CompetitionListing) {
   return useListing("marketplace", config.factory, (client) => competitionSource(client, config), initial);
 }
 
-/** Lower-case addresses of the competitions `account` committed a model to. */
+function lowerCaseUnion(previous: Set<string>, added: Set<string>): Set<string> {
+  return new Set([...previous, ...added]);
+}
+
+function lowerCased(addresses: Iterable<Address>): Set<string> {
+  return new Set([...addresses].map((a) => a.toLowerCase()));
+}
+
+/** Lower-case addresses of the competitions `account` committed a model to (followed block by block). */
 export function useEnteredCompetitions(enabled: boolean) {
   const config = useAppConfig();
-  const client = usePublicClient() as PublicClient | undefined;
   const { address } = useAccount();
-  return useQuery({
-    queryKey: [CHAIN_QUERY_PREFIX, "entered", config.chainId, address],
-    enabled: enabled && !!client && !!address,
-    placeholderData: keepPreviousData,
-    queryFn: async () => {
-      if (!client || !address) return new Set<string>();
-      const found = await listCompetitionsEnteredBy(client, address, { fromBlock: factoryBlock(config) });
-      return new Set([...found].map((a) => a.toLowerCase()));
-    },
+  return useFollowed(["entered", config.chainId, address], {
+    enabled: enabled && !!address,
+    firstBlock: factoryBlock(config),
+    read: async (client, fromBlock, toBlock) => lowerCased(await listCompetitionsEnteredBy(client, address as Address, { fromBlock, toBlock })),
+    merge: lowerCaseUnion,
   });
 }
 
@@ -128,19 +132,14 @@ export function useProblemListing(initial?: ProblemListing) {
   return useListing("problems", config.problemFactory, (client) => problemSource(client, config), initial);
 }
 
-/** Lower-case addresses of the problems `account` submitted a proof to or voted on. */
+/** Lower-case addresses of the problems `account` submitted a proof to or voted on (followed block by block). */
 export function useEnteredProblems(enabled: boolean, problems: readonly Address[]) {
   const config = useAppConfig();
-  const client = usePublicClient() as PublicClient | undefined;
   const { address } = useAccount();
-  return useQuery({
-    queryKey: [CHAIN_QUERY_PREFIX, "entered-problems", config.chainId, address, problems.length],
-    enabled: enabled && !!client && !!address && problems.length > 0,
-    placeholderData: keepPreviousData,
-    queryFn: async () => {
-      if (!client || !address) return new Set<string>();
-      const found = await listProblemsEnteredBy(client, address, problems, { fromBlock: problemFactoryBlock(config) });
-      return new Set([...found].map((a) => a.toLowerCase()));
-    },
+  return useFollowed(["entered-problems", config.chainId, address, problems.length], {
+    enabled: enabled && !!address && problems.length > 0,
+    firstBlock: problemFactoryBlock(config),
+    read: async (client, fromBlock, toBlock) => lowerCased(await listProblemsEnteredBy(client, address as Address, problems, { fromBlock, toBlock })),
+    merge: lowerCaseUnion,
   });
 }

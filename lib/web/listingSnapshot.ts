@@ -11,8 +11,9 @@
  * hydration and marks the list "Live" only once its own node has answered (components/marketplace).
  *
  * Consistency: a snapshot whose block the chain no longer holds (a reset node, a reverted snapshot, a reorg) is never
- * served; a valid snapshot of an older block is served while a refresh runs. When the node does not answer within
- * the page's budget, no snapshot is sent and the browser reads the chain itself, as before.
+ * served. When the chain moved on, the page waits for the rescan within its budget, and only past it gets the
+ * older snapshot (still on the chain). When the node does not answer within the budget, no snapshot is sent and the
+ * browser reads the chain itself, as before.
  *
  * `MODELBOUNTY_SERVER_LISTING=off` turns it off (the page then renders the loading state and the browser reads).
  */
@@ -77,12 +78,12 @@ export class ListingIndexer {
     this.lastRequestAt = this.now();
     this.startPolling();
     const deadline = this.now() + budgetMs;
+    const left = () => Math.max(0, deadline - this.now());
     try {
-      const snapshot = await withTimeout(this.validSnapshot(), budgetMs);
-      if (!snapshot) return undefined;
+      const snapshot = await this.currentSnapshot(left);
       // Documents the first scan found are read from the local IPFS store in a few milliseconds; a slow remote
       // node must not hold the page back, so whatever is loaded by the deadline goes with it.
-      if (this.metadataLoading) await withTimeout(this.metadataLoading, Math.max(0, deadline - this.now())).catch(() => undefined);
+      if (this.metadataLoading) await withTimeout(this.metadataLoading, left()).catch(() => undefined);
       return this.toMarketplaceSnapshot(snapshot);
     } catch {
       // Not reachable or too slow: the browser reads the chain itself and shows its own error state.
@@ -96,18 +97,18 @@ export class ListingIndexer {
     this.poller = undefined;
   }
 
-  private async validSnapshot(): Promise<Snapshot> {
+  /**
+   * The listing at the head, scanned within the time `left`; when the chain moved on and the scan takes longer, the
+   * last listing if the chain still holds its block (older, never wrong). Throws when there is nothing to serve.
+   */
+  private async currentSnapshot(left: () => number): Promise<Snapshot> {
     const current = this.current;
-    if (current) {
-      const head = await readChainHead(this.client);
-      if (await isOnChain(this.client, current.head, head)) {
-        // Older but still on the chain: served now; the next page gets the refreshed one.
-        if (head.number !== current.head.number) void this.refresh(head).catch(() => undefined);
-        return current;
-      }
-      return this.refresh(head);
-    }
-    return this.refresh();
+    if (!current) return withTimeout(this.refresh(), left());
+    const head = await withTimeout(readChainHead(this.client), left());
+    const valid = await withTimeout(isOnChain(this.client, current.head, head), left());
+    if (valid && head.number === current.head.number) return current;
+    const refreshed = withTimeout(this.refresh(head), left());
+    return valid ? refreshed.catch(() => current) : refreshed;
   }
 
   /** One scan at a time: callers during a scan share it. */
@@ -192,7 +193,9 @@ export class ListingIndexer {
     this.poller = setInterval(() => {
       if (this.now() - this.lastRequestAt > ACTIVE_FOR_MS) return this.stop();
       if (this.refreshing) return;
-      void this.validSnapshot().catch(() => undefined);
+      void readChainHead(this.client)
+        .then((head) => (this.current && head.hash === this.current.head.hash ? undefined : this.refresh(head)))
+        .catch(() => undefined);
     }, this.options.pollingIntervalMs);
     // Never the reason a process stays alive.
     this.poller.unref?.();

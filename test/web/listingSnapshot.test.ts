@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createPublicClient, http, parseEther, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, custom, http, parseEther, type Address, type Hex, type PublicClient } from "viem";
 import { deployFactory } from "../../lib/chain/deploy";
 import { type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition } from "../../lib/chain/flows";
@@ -102,18 +102,37 @@ describe("lib/web/listingSnapshot (the server's listing snapshot)", function () 
     expect(snapshot?.observedBlockTime).to.be.a("number");
   });
 
-  it("serves a valid older snapshot at once and catches up with new competitions", async function () {
-    const follower = indexer(appConfig(factory));
+  it("waits for the rescan when the chain moved on, and serves the older snapshot only when the rescan is too slow", async function () {
+    let slowCalls = false;
+    // The in-process node, with eth_call (the summary reads) held back on demand.
+    const slowable = createPublicClient({
+      transport: custom({
+        request: async (args: { method: string; params?: unknown }) => {
+          if (slowCalls && args.method === "eth_call") await new Promise((resolve) => setTimeout(resolve, 1_000));
+          return hre.network.provider.request(args as { method: string; params?: unknown[] });
+        },
+      }),
+    }) as PublicClient;
+    const follower = indexer(appConfig(factory), slowable);
     const first = await follower.read(5_000);
     const added = await create("");
-    const stale = await follower.read(5_000);
-    // Same block as before: the chain still holds it, so it is served while the refresh runs.
-    expect(stale?.competitions?.blockNumber).to.equal(first?.competitions?.blockNumber);
+    const fresh = await follower.read(5_000);
+    expect(fresh?.competitions?.summaries.map((c) => c.address)).to.include(added);
+    expect(fresh?.competitions?.blockNumber).to.equal(await client.getBlockNumber());
+    expect((first?.competitions?.blockNumber ?? 0n) < (fresh?.competitions?.blockNumber ?? 0n)).to.equal(true);
+
+    slowCalls = true;
+    const late = await create("");
+    const started = Date.now();
+    const older = await follower.read(300);
+    expect(Date.now() - started).to.be.lessThan(900);
+    expect(older?.competitions?.blockNumber).to.equal(fresh?.competitions?.blockNumber);
+    expect(older?.competitions?.summaries.map((c) => c.address)).not.to.include(late);
+    slowCalls = false;
     const caughtUp = await eventually(
       () => follower.read(5_000),
-      (s) => !!s?.competitions?.summaries.some((c) => c.address === added),
+      (s) => !!s?.competitions?.summaries.some((c) => c.address === late),
     );
-    expect(caughtUp?.competitions?.summaries.map((c) => c.address)).to.include(added);
     expect(caughtUp?.competitions?.blockNumber).to.equal(await client.getBlockNumber());
   });
 
