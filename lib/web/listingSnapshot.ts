@@ -107,8 +107,16 @@ export class ListingIndexer {
     const head = await withTimeout(readChainHead(this.client), left());
     const valid = await withTimeout(isOnChain(this.client, current.head, head), left());
     if (valid && head.number === current.head.number) return current;
-    const refreshed = withTimeout(this.refresh(head), left());
+    const refreshed = withTimeout(this.scanFor(head), left());
     return valid ? refreshed.catch(() => current) : refreshed;
+  }
+
+  /** A scan at `head` or later on the same chain (a scan already running may have started before a revert). */
+  private async scanFor(head: ChainHead): Promise<Snapshot> {
+    const scanned = await this.refresh(head);
+    // Past `head` it was read after it; otherwise it must be on the chain `head` ends (same block, or an ancestor).
+    if (scanned.head.number > head.number || (await isOnChain(this.client, scanned.head, head))) return scanned;
+    return this.refresh(head);
   }
 
   /** One scan at a time: callers during a scan share it. */
