@@ -15,7 +15,7 @@ import { MarketplaceFilters, type RewardInputs } from "./MarketplaceFilters";
 import { ProblemCard } from "./ProblemCard";
 import { useEnteredCompetitions, useEnteredProblems, useMarketplace, useMetadataMap, useProblemListing, useProblemMetadataMap } from "./useMarketplace";
 import { describeReadError } from "@/lib/web/readErrors";
-import type { MarketplaceSnapshot } from "@/lib/web/marketplaceSources";
+import type { MarketplaceSnapshot } from "@/lib/web/listingSnapshot";
 
 const PAGE_SIZE = 24;
 

@@ -25,7 +25,21 @@ import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
 import { getIpfsStore, type IpfsStore } from "../ipfs/store";
 import { isOnChain, readChainHead, type ChainHead } from "../chain/follow";
 import { refreshListing, type Listing } from "./listing";
-import { competitionSource, problemSource, type CompetitionListing, type MarketplaceSnapshot, type ProblemListing } from "./marketplaceSources";
+import { competitionSource, problemSource, type CompetitionListing, type ProblemListing } from "./marketplaceSources";
+
+/**
+ * The listing as the server last read it, sent with the page's HTML so the list is on screen before the browser's
+ * JavaScript has loaded; the browser then resumes the scan from it (and replaces it where the chain moved on).
+ */
+export interface MarketplaceSnapshot {
+  competitions?: CompetitionListing;
+  problems?: ProblemListing;
+  /** Metadata documents the server already holds, by CID (verified against it). */
+  competitionMetadata: Record<string, CompetitionMetadata>;
+  problemMetadata: Record<string, ProblemMetadata>;
+  /** Seconds per block observed over recent blocks (null: too few blocks). */
+  observedBlockTime: number | null;
+}
 
 /** How long a page waits for the chain before it renders without a snapshot. */
 export const SNAPSHOT_BUDGET_MS = 1_500;
@@ -48,7 +62,6 @@ type Loaded<T> = { value: T } | { failedAt: number };
 export interface ListingIndexerOptions {
   pollingIntervalMs: number;
   store?: () => IpfsStore;
-  now?: () => number;
 }
 
 /** Follows one configuration's factories (one per process and configuration; see {@link readMarketplaceSnapshot}). */
@@ -61,7 +74,6 @@ export class ListingIndexer {
   private blockTime?: { seconds: number | null; at: number };
   private lastRequestAt = 0;
   private poller?: ReturnType<typeof setInterval>;
-  private readonly now: () => number;
   private readonly store: () => IpfsStore;
 
   constructor(
@@ -69,16 +81,15 @@ export class ListingIndexer {
     private readonly client: PublicClient,
     private readonly options: ListingIndexerOptions,
   ) {
-    this.now = options.now ?? Date.now;
     this.store = options.store ?? getIpfsStore;
   }
 
   /** The listing for a page, or undefined when the chain did not answer within `budgetMs`. */
   async read(budgetMs: number = SNAPSHOT_BUDGET_MS): Promise<MarketplaceSnapshot | undefined> {
-    this.lastRequestAt = this.now();
+    this.lastRequestAt = Date.now();
     this.startPolling();
-    const deadline = this.now() + budgetMs;
-    const left = () => Math.max(0, deadline - this.now());
+    const deadline = Date.now() + budgetMs;
+    const left = () => Math.max(0, deadline - Date.now());
     try {
       const snapshot = await this.currentSnapshot(left);
       // Documents the first scan found are read from the local IPFS store in a few milliseconds; a slow remote
@@ -139,9 +150,9 @@ export class ListingIndexer {
     const snapshot: Snapshot = { head, competitions: competitionListing, problems: problemListing };
     this.current = snapshot;
     this.metadataLoading = this.loadMetadata(snapshot);
-    if (this.config.blockTimeSeconds === null && (!this.blockTime || this.now() - this.blockTime.at > BLOCK_TIME_TTL_MS)) {
+    if (this.config.blockTimeSeconds === null && (!this.blockTime || Date.now() - this.blockTime.at > BLOCK_TIME_TTL_MS)) {
       const seconds = await observeBlockTime(this.client).catch(() => null);
-      this.blockTime = { seconds, at: this.now() };
+      this.blockTime = { seconds, at: Date.now() };
     }
     return snapshot;
   }
@@ -150,7 +161,7 @@ export class ListingIndexer {
     const due = <T>(map: Map<string, Loaded<T>>, cid: string) => {
       if (cid.trim() === "") return false;
       const entry = map.get(cid);
-      return !entry || ("failedAt" in entry && this.now() - entry.failedAt > METADATA_RETRY_MS);
+      return !entry || ("failedAt" in entry && Date.now() - entry.failedAt > METADATA_RETRY_MS);
     };
     const jobs: (() => Promise<void>)[] = [];
     for (const cid of new Set(snapshot.competitions?.summaries.map((s) => s.metadataCid) ?? [])) {
@@ -173,7 +184,7 @@ export class ListingIndexer {
       map.set(cid, { value: parse(new TextDecoder().decode(bytes)) });
     } catch {
       // The browser tries again and reports why; the server only retries later.
-      map.set(cid, { failedAt: this.now() });
+      map.set(cid, { failedAt: Date.now() });
     }
   }
 
@@ -199,7 +210,7 @@ export class ListingIndexer {
   private startPolling(): void {
     if (this.poller) return;
     this.poller = setInterval(() => {
-      if (this.now() - this.lastRequestAt > ACTIVE_FOR_MS) return this.stop();
+      if (Date.now() - this.lastRequestAt > ACTIVE_FOR_MS) return this.stop();
       if (this.refreshing) return;
       void readChainHead(this.client)
         .then((head) => (this.current && head.hash === this.current.head.hash ? undefined : this.refresh(head)))

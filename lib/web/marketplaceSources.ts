@@ -8,8 +8,6 @@ import { listCompetitions, readCompetitionSummaries, type CompetitionSummary, ty
 import { listProblems, type ListedProblem } from "../chain/daimon";
 import { readProblemSummaries, type ProblemSummary } from "../chain/daimonReads";
 import { factoryBlock, problemFactoryBlock, type AppConfig } from "../config";
-import type { CompetitionMetadata } from "../danku/metadata";
-import type { ProblemMetadata } from "../daimon/metadata";
 import type { Listing, ListingSource } from "./listing";
 
 export type CompetitionListing = Listing<ListedCompetition, CompetitionSummary>;
@@ -35,18 +33,4 @@ export function problemSource(client: PublicClient, config: AppConfig): ListingS
     list: (fromBlock, toBlock) => listProblems(client, factory, { fromBlock, toBlock }),
     summarize: (listed, blockNumber) => readProblemSummaries(client, listed, { blockNumber, multicallAddress: config.multicall3 ?? undefined }),
   };
-}
-
-/**
- * The listing as the server last read it, sent with the page's HTML so the list is on screen before the browser's
- * JavaScript has loaded; the browser then resumes the scan from it (and replaces it where the chain moved on).
- */
-export interface MarketplaceSnapshot {
-  competitions?: CompetitionListing;
-  problems?: ProblemListing;
-  /** Metadata documents the server already holds, by CID (verified against it). */
-  competitionMetadata: Record<string, CompetitionMetadata>;
-  problemMetadata: Record<string, ProblemMetadata>;
-  /** Seconds per block observed over recent blocks (null: too few blocks). */
-  observedBlockTime: number | null;
 }

@@ -20,17 +20,7 @@ import { parseCsvDataset } from "../../lib/danku/dataset";
 import { buildDataGroups } from "../../lib/danku/groups";
 import { submissionCommitment } from "../../lib/danku/encoding";
 import { randomBytes32 } from "../../lib/danku/random";
-
-const CONFIG = {
-  trainingBps: 5000,
-  minAccuracyBps: 5000,
-  init2Window: 5,
-  trainingRevealPeriod: 1000,
-  submissionPeriod: 1000,
-  modelRevealPeriod: 10,
-  testRevealPeriod: 10,
-  evaluationPeriod: 10,
-};
+import { OPEN_COMPETITION_CONFIG } from "./fixtures";
 
 describe("lib/chain/danku marketplace reads", function () {
   let client: PublicClient;
@@ -50,7 +40,7 @@ describe("lib/chain/danku marketplace reads", function () {
       const groups = buildDataGroups(dataset.points, { groupCount: 4, featureCount: 2, classCount: 2 });
       const launched = await launchCompetition(organizer, client, {
         factory,
-        config: { ...CONFIG, featureCount: 2, classCount: 2 },
+        config: OPEN_COMPETITION_CONFIG,
         groupHashes: groups.map((g) => g.hash),
         metadataCid: `cid-${n}`,
         reward: parseEther(String(n + 1)),

@@ -17,19 +17,8 @@ import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 import type { AppConfig } from "../../lib/config";
 import { ListingIndexer } from "../../lib/web/listingSnapshot";
+import { OPEN_COMPETITION_CONFIG } from "./fixtures";
 
-const CONFIG = {
-  featureCount: 2,
-  classCount: 2,
-  trainingBps: 5000,
-  minAccuracyBps: 5000,
-  init2Window: 5,
-  trainingRevealPeriod: 1000,
-  submissionPeriod: 1000,
-  modelRevealPeriod: 10,
-  testRevealPeriod: 10,
-  evaluationPeriod: 10,
-};
 const HASHES = [`0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`] as Hex[];
 
 function appConfig(factory: Address, rpcUrl = "http://127.0.0.1:8545"): AppConfig {
@@ -67,7 +56,7 @@ describe("lib/web/listingSnapshot (the server's listing snapshot)", function () 
   const indexers: ListingIndexer[] = [];
 
   const create = async (cid: string) =>
-    (await launchCompetition(organizer, client, { factory, config: CONFIG, groupHashes: HASHES, metadataCid: cid, reward: parseEther("1") })).address;
+    (await launchCompetition(organizer, client, { factory, config: OPEN_COMPETITION_CONFIG, groupHashes: HASHES, metadataCid: cid, reward: parseEther("1") })).address;
   const indexer = (config: AppConfig, over = client) => {
     const made = new ListingIndexer(config, over, { pollingIntervalMs: 60_000, store: () => store });
     indexers.push(made);
