@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {CompetitionConfig, IDankuCompetition} from "./IDankuCompetition.sol";
-import {DankuConfig} from "./DankuConfig.sol";
 import {DankuCompetition} from "./DankuCompetition.sol";
 import {DankuEvaluatorEngine} from "./DankuEvaluatorEngine.sol";
 
@@ -23,6 +22,7 @@ contract CompetitionFactory {
         uint256 reward,
         uint256 groupCount,
         uint256 trainingGroupCount,
+        uint256 totalPoints,
         uint256 init1Block,
         CompetitionConfig config,
         string metadataCid
@@ -39,20 +39,34 @@ contract CompetitionFactory {
     /// @notice Creates a competition with reward `msg.value` (> 0): init1 of docs/protocol.md.
     /// @param config Dataset shape, split share, accuracy threshold and stage periods (bounds: docs §1).
     /// @param groupHashes keccak256(points ‖ nonce) per data group, 2 … 1024 of them.
+    /// @param groupPointCounts The number of points of each group (committed: a reveal of another size reverts).
     /// @param metadataCid Content identifier of the competition's metadata.
     /// @return competition The new competition's address.
     function createCompetition(
         CompetitionConfig calldata config,
         bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
         string calldata metadataCid
     ) external payable returns (address competition) {
         if (msg.value == 0) revert IDankuCompetition.ZeroReward();
-        uint256 nTrain = DankuConfig.validate(config, groupHashes.length);
         competition = Clones.clone(implementation);
-        DankuCompetition(payable(competition)).initialize{value: msg.value}(msg.sender, config, groupHashes, metadataCid);
+        (uint256 nTrain, uint256 totalPoints) = DankuCompetition(payable(competition)).initialize{value: msg.value}(
+            msg.sender, config, groupHashes, groupPointCounts, metadataCid
+        );
         _competitions.push(competition);
+        _announce(competition, groupHashes.length, nTrain, totalPoints, config, metadataCid);
+    }
+
+    function _announce(
+        address competition,
+        uint256 groupCount,
+        uint256 nTrain,
+        uint256 totalPoints,
+        CompetitionConfig calldata config,
+        string calldata metadataCid
+    ) private {
         emit CompetitionCreated(
-            competition, msg.sender, msg.value, groupHashes.length, nTrain, block.number, config, metadataCid
+            competition, msg.sender, msg.value, groupCount, nTrain, totalPoints, block.number, config, metadataCid
         );
     }
 

@@ -23,8 +23,10 @@ import {BlobStore} from "./BlobStore.sol";
 contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTransient {
     using SafeCast for uint256;
 
-    /// @notice Group hashes per data contract (767 · 32 bytes ≤ BlobStore.MAX_CHUNK).
-    uint256 internal constant HASHES_PER_CHUNK = 767;
+    /// @notice A committed group record: its hash (32 bytes) and its point count (uint32, big-endian).
+    uint256 internal constant GROUP_RECORD_SIZE = 36;
+    /// @notice Group records per data contract (682 · 36 bytes ≤ BlobStore.MAX_CHUNK).
+    uint256 internal constant RECORDS_PER_CHUNK = 682;
 
     /// @dev One data contract of revealed points: whole points only.
     struct DataChunk {
@@ -65,6 +67,17 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         bool payoutClaimed;
     }
 
+    /// @dev What the creation committed to beyond the hashes, and the outcomes that take the organizer's choice away.
+    struct Commitments {
+        uint32 totalPoints;
+        uint32 trainingPoints;
+        uint32 testPoints;
+        uint32 revealedSubmissions;
+        address firstRevealer;
+        bool rewardForfeited;
+        bool testWithheld;
+    }
+
     /// @dev The best evaluated submission so far.
     struct Best {
         bool exists;
@@ -98,6 +111,9 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     mapping(address donor => uint256 amount) private _donations;
     mapping(address donor => bool refunded) private _donationRefunded;
     string private _metadataCid;
+    Commitments private _committed;
+    mapping(address submitter => uint256 count) private _revealedBy;
+    mapping(address submitter => bool claimed) private _shareClaimed;
 
     /// @param evaluator_ The forward-pass engine (deployed by the factory).
     constructor(DankuEvaluatorEngine evaluator_) {
@@ -112,17 +128,22 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     /// @param organizer_ The account that created the competition.
     /// @param config_ Periods and dataset shape; validated against docs/protocol.md §1.
     /// @param groupHashes keccak256(points ‖ nonce) of every data group, in order.
+    /// @param groupPointCounts The number of points of every group, in order: a reveal of another size reverts.
     /// @param metadataCid_ Content identifier of the off-chain metadata (feature mappings, class names…).
     /// @return nTrain The number of training groups.
+    /// @return totalPoints The number of points of all groups.
     function initialize(
         address organizer_,
         CompetitionConfig calldata config_,
         bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
         string calldata metadataCid_
-    ) external payable initializer returns (uint256 nTrain) {
+    ) external payable initializer returns (uint256 nTrain, uint256 totalPoints) {
         if (msg.sender != factory) revert NotFactory(msg.sender, factory);
         if (msg.value == 0) revert ZeroReward();
         nTrain = DankuConfig.validate(config_, groupHashes.length);
+        totalPoints = DankuConfig.validateGroupSizes(config_, groupHashes.length, groupPointCounts);
+        _committed.totalPoints = uint32(totalPoints);
         _organizer = organizer_;
         _init1Block = uint64(block.number);
         _config = config_;
@@ -131,31 +152,53 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         _state.trainingGroupCount = uint16(nTrain);
         _metadataCid = metadataCid_;
 
-        uint256 bytesTotal = groupHashes.length * 32;
-        uint256 buf = _alloc(32 + bytesTotal);
+        _storeGroupRecords(groupHashes, groupPointCounts);
+    }
+
+    /// @dev Stores the group records (hash ‖ uint32 count) as data contracts and the digest of the hashes.
+    function _storeGroupRecords(bytes32[] calldata groupHashes, uint32[] calldata groupPointCounts) private {
+        uint256 groups = groupHashes.length;
         bytes32 digest;
         assembly ("memory-safe") {
-            calldatacopy(add(buf, 32), groupHashes.offset, bytesTotal)
-            digest := keccak256(add(buf, 32), bytesTotal)
+            let scratch := mload(0x40)
+            calldatacopy(scratch, groupHashes.offset, shl(5, groups))
+            digest := keccak256(scratch, shl(5, groups))
         }
         _groupHashesDigest = digest;
-        for (uint256 at; at < bytesTotal; at += HASHES_PER_CHUNK * 32) {
-            uint256 len = bytesTotal - at < HASHES_PER_CHUNK * 32 ? bytesTotal - at : HASHES_PER_CHUNK * 32;
-            _hashChunks.push(BlobStore.writeMemory(buf + 32 + at, len));
+        // Records (hash ‖ uint32 count), written front to back: each count's word is overwritten by the next hash.
+        uint256 bytesTotal = groups * GROUP_RECORD_SIZE;
+        uint256 buf = _alloc(64 + bytesTotal) + 32;
+        for (uint256 g; g < groups; ++g) {
+            bytes32 h = groupHashes[g];
+            uint256 n = groupPointCounts[g];
+            assembly ("memory-safe") {
+                let at := add(buf, mul(g, GROUP_RECORD_SIZE))
+                mstore(at, h)
+                mstore(add(at, 32), shl(224, n))
+            }
+        }
+        for (uint256 at; at < bytesTotal; at += RECORDS_PER_CHUNK * GROUP_RECORD_SIZE) {
+            uint256 len = bytesTotal - at < RECORDS_PER_CHUNK * GROUP_RECORD_SIZE
+                ? bytesTotal - at
+                : RECORDS_PER_CHUNK * GROUP_RECORD_SIZE;
+            _hashChunks.push(BlobStore.writeMemory(buf + at, len));
         }
     }
 
     // =================================================================== init2
 
-    /// @notice init2: fixes the train/test split from blockhash(init1Block) (docs/protocol.md §3). Anyone may call
-    /// it in blocks init1Block+1 … init1Block+init2Window; the caller cannot influence the result.
+    /// @notice init2: fixes the train/test split from the hash of the seed block init1Block + splitDelay
+    /// (docs/protocol.md §3). Anyone may call it in blocks seedBlock+1 … seedBlock+init2Window; the caller cannot
+    /// influence the result. From the seed block on, backing out forfeits the reward (see {cancel}).
     function selectTrainingGroups() external {
         _requireStage(Stage.AwaitingSplit);
-        uint256 b0 = _init1Block;
-        if (block.number <= b0) revert SplitTooEarly(block.number, b0 + 1);
+        uint256 seedBlock = _seedBlock();
+        if (block.number <= seedBlock) revert SplitTooEarly(block.number, seedBlock + 1);
         uint256 groups = _state.groupCount;
         uint256 nTrain = _state.trainingGroupCount;
-        bytes32 seed = keccak256(abi.encode(blockhash(b0), address(this), _groupHashesDigest));
+        bytes32 seed = keccak256(abi.encode(blockhash(seedBlock), address(this), _groupHashesDigest));
+        address[] memory hashChunks = _hashChunks;
+        uint256 trainingPoints;
         uint256[] memory order = new uint256[](groups);
         for (uint256 g; g < groups; ++g) order[g] = g;
         uint256[4] memory bitmap;
@@ -165,7 +208,10 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
             order[j] = order[t];
             order[t] = chosen;
             bitmap[chosen >> 8] |= 1 << (chosen & 255);
+            trainingPoints += _groupPointCount(hashChunks, chosen);
         }
+        _committed.trainingPoints = uint32(trainingPoints);
+        _committed.testPoints = uint32(_committed.totalPoints - trainingPoints);
         for (uint256 w; w < 4; ++w) {
             if (bitmap[w] != 0) _trainingBitmap[w] = bitmap[w];
         }
@@ -214,13 +260,16 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     uint256 private constant CTX_TRAINING_BITS = 0x160;
     uint256 private constant CTX_ERROR = 0x1e0;
     uint256 private constant CTX_LABEL_MASKS = 0x260;
-    uint256 private constant CTX_SIZE = 0x280;
+    uint256 private constant CTX_NEXT_FREE = 0x280;
+    uint256 private constant CTX_SIZE = 0x2a0;
     uint256 private constant ERR_RANGE = 1;
     uint256 private constant ERR_KIND = 2;
     uint256 private constant ERR_REPEAT = 3;
     uint256 private constant ERR_LENGTH = 4;
     uint256 private constant ERR_HASH = 5;
     uint256 private constant ERR_LABEL = 6;
+    uint256 private constant ERR_SIZE = 7;
+    uint256 private constant ERR_MALFORMED = 8;
 
     function _reveal(
         bool training,
@@ -352,13 +401,14 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
                 mstore(at, or(mload(at), bit))
                 ok := 1
             }
-            /// The committed hash of group g, read from the group-hash data contracts.
+            /// The committed hash of group g, read from the group-record data contracts together with its point
+            /// count (36 bytes into scratch memory 0x00–0x23: the count stays readable at 0x20 until the next call).
             function committed(c, g) -> h {
                 extcodecopy(
-                    mload(add(c, add(CTX_HASH_CHUNKS, shl(5, div(g, HASHES_PER_CHUNK))))),
+                    mload(add(c, add(CTX_HASH_CHUNKS, shl(5, div(g, RECORDS_PER_CHUNK))))),
                     0,
-                    add(1, shl(5, mod(g, HASHES_PER_CHUNK))),
-                    32
+                    add(1, mul(mod(g, RECORDS_PER_CHUNK), GROUP_RECORD_SIZE)),
+                    GROUP_RECORD_SIZE
                 )
                 h := mload(0)
             }
@@ -398,10 +448,13 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
                 ok := 1
             }
 
-            // Reserve memory for the points before writing them: they all come from calldata, so calldatasize
-            // (plus the nonce written after the last group) bounds them. Reserving costs nothing; only memory
-            // actually written is paid for.
+            // Reserve memory for the points before writing them. Every element must lie after the previous one
+            // in calldata (no overlap, no reuse), so the bytes copied add up to less than calldatasize, and the
+            // reservation (plus the nonce written after the last group) bounds everything written. Reserving costs
+            // nothing; only memory actually written is paid for.
             mstore(0x40, and(add(add(pos, calldatasize()), 95), not(31)))
+            // The first element may start right after the array's offset table.
+            mstore(add(ctx, CTX_NEXT_FREE), add(pointsAt, shl(5, count)))
             for { let i := 0 } lt(i, count) { i := add(i, 1) } {
                 let g := calldataload(add(indexAt, shl(5, i)))
                 if iszero(claim(ctx, g)) { break }
@@ -409,11 +462,22 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
                 {
                     // Element i of the bytes[]: its offset counts from the start of the array's offset table.
                     let start := calldataload(add(pointsAt, shl(5, i)))
-                    if gt(start, calldatasize()) { revert(0, 0) }
+                    if gt(start, calldatasize()) {
+                        fail(ctx, ERR_MALFORMED, i, 0, 0)
+                        break
+                    }
                     start := add(pointsAt, start)
+                    if or(lt(start, mload(add(ctx, CTX_NEXT_FREE))), gt(add(start, 32), calldatasize())) {
+                        fail(ctx, ERR_MALFORMED, i, 0, 0)
+                        break
+                    }
                     len := calldataload(start)
                     start := add(start, 32)
-                    if or(gt(len, calldatasize()), gt(add(start, len), calldatasize())) { revert(0, 0) }
+                    if or(gt(len, calldatasize()), gt(add(start, len), calldatasize())) {
+                        fail(ctx, ERR_MALFORMED, i, 0, 0)
+                        break
+                    }
+                    mstore(add(ctx, CTX_NEXT_FREE), add(start, len))
                     if or(iszero(len), mod(len, mload(add(ctx, CTX_POINT_SIZE)))) {
                         fail(ctx, ERR_LENGTH, g, len, mload(add(ctx, CTX_POINT_SIZE)))
                         break
@@ -421,13 +485,20 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
                     calldatacopy(pos, start, len)
                 }
                 mstore(add(pos, len), calldataload(add(noncesAt, shl(5, i))))
-                if iszero(eq(keccak256(pos, add(len, 32)), committed(ctx, g))) {
+                let h := committed(ctx, g)
+                if iszero(eq(mul(shr(224, mload(32)), mload(add(ctx, CTX_POINT_SIZE))), len)) {
+                    fail(ctx, ERR_SIZE, g, div(len, mload(add(ctx, CTX_POINT_SIZE))), shr(224, mload(32)))
+                    break
+                }
+                if iszero(eq(keccak256(pos, add(len, 32)), h)) {
                     fail(ctx, ERR_HASH, g, 0, 0)
                     break
                 }
                 if iszero(labelsOk(ctx, g, pos, len)) { break }
                 pos := add(pos, len)
             }
+            // Free memory starts right after what was written (the points and the nonce word after them).
+            mstore(0x40, and(add(pos, 63), not(31)))
         }
         return pos;
     }
@@ -452,6 +523,8 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         if (code == ERR_REPEAT) revert GroupAlreadyRevealed(a);
         if (code == ERR_LENGTH) revert BadGroupLength(a, b, c);
         if (code == ERR_HASH) revert GroupHashMismatch(a);
+        if (code == ERR_SIZE) revert GroupSizeMismatch(a, b, c);
+        if (code == ERR_MALFORMED) revert MalformedReveal(a);
         revert LabelOutOfRange(a, b, c, classCount);
     }
 
@@ -496,10 +569,18 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     }
 
     function _groupHash(address[] memory hashChunks, uint256 g) private view returns (bytes32 h) {
-        address pointer = hashChunks[g / HASHES_PER_CHUNK];
+        address pointer = hashChunks[g / RECORDS_PER_CHUNK];
         assembly ("memory-safe") {
-            extcodecopy(pointer, 0, add(1, shl(5, mod(g, HASHES_PER_CHUNK))), 32)
+            extcodecopy(pointer, 0, add(1, mul(mod(g, RECORDS_PER_CHUNK), GROUP_RECORD_SIZE)), 32)
             h := mload(0)
+        }
+    }
+
+    function _groupPointCount(address[] memory hashChunks, uint256 g) private view returns (uint256 n) {
+        address pointer = hashChunks[g / RECORDS_PER_CHUNK];
+        assembly ("memory-safe") {
+            extcodecopy(pointer, 0, add(33, mul(mod(g, RECORDS_PER_CHUNK), GROUP_RECORD_SIZE)), 4)
+            n := shr(224, mload(0))
         }
     }
 
@@ -557,13 +638,17 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         }
         s.revealed = true;
         s.modelHash = modelHash;
+        ++_revealedBy[msg.sender];
+        Commitments memory cm = _committed;
+        if (cm.revealedSubmissions == 0) _committed.firstRevealer = msg.sender;
+        _committed.revealedSubmissions = cm.revealedSubmissions + 1;
         emit ModelRevealed(submissionId, msg.sender, modelHash);
     }
 
     // =================================================================== evaluation
 
-    /// @notice Evaluates up to `maxPoints` more points of a revealed submission (Evaluation stage; anyone may call).
-    /// The evaluation data is the test data if every test group was revealed, otherwise the training data.
+    /// @notice Evaluates up to `maxPoints` more points of a revealed submission on the test data (Evaluation stage;
+    /// anyone may call). Without a complete test reveal there is no evaluation (`TestDataWithheld`, §7.1).
     /// Deterministic: the work done depends only on `maxPoints` and state, never on the gas left.
     /// @param submissionId The submission to advance.
     /// @param maxPoints Upper bound on points processed in this call (> 0).
@@ -573,11 +658,11 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         SubmissionRecord storage s = _submission(submissionId);
         if (!s.revealed) revert NotRevealed(submissionId);
         if (s.evaluated) revert AlreadyEvaluated(submissionId);
+        if (!_state.testCompleted) revert TestDataWithheld();
 
-        bool useTest = _state.testCompleted;
-        uint256 total = useTest ? _state.testPoints : _state.trainingPoints;
+        uint256 total = _state.testPoints;
         (uint256 cursor, uint256 correct, uint256 chunkIndex) =
-            _run(submissionId, useTest ? _testChunks : _trainingChunks, s.cursor, s.correct, s.chunkIndex, total, maxPoints);
+            _run(submissionId, _testChunks, s.cursor, s.correct, s.chunkIndex, total, maxPoints);
         s.cursor = uint32(cursor);
         s.correct = uint32(correct);
         s.chunkIndex = uint32(chunkIndex);
@@ -652,6 +737,14 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
             _state.hasWinner = true;
             emit Finalized(true, b.id, winner_, _reward + _totalDonations);
         } else {
+            uint256 revealed = _committed.revealedSubmissions;
+            if (!_state.testCompleted && revealed != 0) {
+                // The organizer withheld test data: the pool goes to the revealed submissions in equal shares,
+                // so withholding can neither pick a winner nor bring the reward back (docs/protocol.md §7.1).
+                _committed.testWithheld = true;
+                uint256 pool = _reward + _totalDonations;
+                emit TestWithheldPayout(revealed, pool / revealed, pool);
+            }
             emit Finalized(false, 0, address(0), 0);
         }
     }
@@ -667,6 +760,11 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         }
         _state.cancelled = true;
         emit Cancelled(msg.sender);
+        if (block.number >= _seedBlock()) {
+            // The seed block exists: the organizer could see the split, so backing out must cost the reward.
+            _committed.rewardForfeited = true;
+            emit RewardForfeited(_reward);
+        }
     }
 
     /// @notice Pays everything owed to the caller to the caller.
@@ -686,6 +784,8 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         if (amount == 0) revert NothingToWithdraw(msg.sender);
         if (_state.hasWinner) {
             _state.payoutClaimed = true;
+        } else if (_committed.testWithheld) {
+            _shareClaimed[msg.sender] = true;
         } else {
             if (msg.sender == _organizer) _state.payoutClaimed = true;
             _donationRefunded[msg.sender] = true;
@@ -695,15 +795,24 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     }
 
     /// @notice What `account` may withdraw now: the winner `reward + totalDonations` after a finalization with a
-    /// winner; in refund mode (cancelled, or finalized without winner) the organizer the reward and every donor
+    /// winner; after a withheld test reveal each revealed submission's share of the pool; in refund mode
+    /// (cancelled, or finalized without winner) the organizer the reward (unless forfeited) and every donor
     /// their donations.
     function withdrawable(address account) public view returns (uint256 amount) {
         State memory st = _state;
         if (st.hasWinner) {
             return account == _winner && !st.payoutClaimed ? _reward + _totalDonations : 0;
         }
+        Commitments memory cm = _committed;
+        if (cm.testWithheld) {
+            if (_shareClaimed[account]) return 0;
+            uint256 pool = _reward + _totalDonations;
+            amount = (pool / cm.revealedSubmissions) * _revealedBy[account];
+            if (account == cm.firstRevealer) amount += pool % cm.revealedSubmissions;
+            return amount;
+        }
         if (!st.cancelled && !st.finalized) return 0;
-        if (account == _organizer && !st.payoutClaimed) amount = _reward;
+        if (account == _organizer && !st.payoutClaimed && !cm.rewardForfeited) amount = _reward;
         if (!_donationRefunded[account]) amount += _donations[account];
     }
 
@@ -765,6 +874,17 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         return _groupHash(_hashChunks, g);
     }
 
+    /// @notice The committed number of points of group `g`.
+    function groupPointCountAt(uint256 g) external view returns (uint256) {
+        if (g >= _state.groupCount) revert GroupOutOfRange(g, _state.groupCount);
+        return _groupPointCount(_hashChunks, g);
+    }
+
+    /// @notice The block whose hash seeds the split: init1Block + splitDelay.
+    function splitSeedBlock() external view returns (uint256) {
+        return _seedBlock();
+    }
+
     /// @notice Whether group `g` is a training group (false before the split).
     function isTrainingGroup(uint256 g) external view returns (bool) {
         if (g >= _state.groupCount) revert GroupOutOfRange(g, _state.groupCount);
@@ -821,12 +941,18 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         s.usesTestData = _state.testCompleted;
         s.trainingPoints = _state.trainingPoints;
         s.testPoints = _state.testPoints;
+        Commitments memory cm = _committed;
+        s.totalCommittedPoints = cm.totalPoints;
+        s.committedTrainingPoints = cm.trainingPoints;
+        s.committedTestPoints = cm.testPoints;
+        s.rewardForfeited = cm.rewardForfeited;
+        s.testWithheld = cm.testWithheld;
     }
 
     function _deadlines() private view returns (Deadlines memory d) {
         CompetitionConfig memory c = _config;
-        uint64 b0 = _init1Block;
-        d.init2Deadline = b0 + c.init2Window;
+        d.splitSeedBlock = _init1Block + c.splitDelay;
+        d.init2Deadline = d.splitSeedBlock + c.init2Window;
         d.trainingRevealDeadline = d.init2Deadline + c.trainingRevealPeriod;
         uint64 t = _state.trainingCompletedBlock;
         if (t != 0) {
@@ -905,6 +1031,16 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         return _state.finalized;
     }
 
+    /// @notice Whether the organizer forfeited the reward by backing out after the seed block (§3).
+    function rewardForfeited() external view returns (bool) {
+        return _committed.rewardForfeited;
+    }
+
+    /// @notice Whether the competition ended with a withheld test reveal and the pool is shared (§7.1).
+    function testWithheld() external view returns (bool) {
+        return _committed.testWithheld;
+    }
+
     /// @notice Whether `cancel()` has run.
     function cancelled() external view returns (bool) {
         return _state.cancelled;
@@ -918,7 +1054,7 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         if (st.finalized) return Stage.Finalized;
         CompetitionConfig memory c = _config;
         uint256 b = block.number;
-        uint256 init2Deadline = uint256(_init1Block) + c.init2Window;
+        uint256 init2Deadline = uint256(_init1Block) + c.splitDelay + c.init2Window;
         if (!st.splitDone) return b <= init2Deadline ? Stage.AwaitingSplit : Stage.SetupExpired;
         if (st.trainingCompletedBlock == 0) {
             return b <= init2Deadline + c.trainingRevealPeriod ? Stage.TrainingReveal : Stage.SetupExpired;
@@ -931,6 +1067,10 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         if (b < testRevealEnd && !st.testCompleted) return Stage.TestReveal;
         if (b < testRevealEnd + c.evaluationPeriod) return Stage.Evaluation;
         return Stage.AwaitingFinalization;
+    }
+
+    function _seedBlock() private view returns (uint256) {
+        return uint256(_init1Block) + _config.splitDelay;
     }
 
     function _requireStage(Stage required) private view {

@@ -20,6 +20,7 @@ library DankuConfig {
         _check(ConfigField.TrainingBps, c.trainingBps, DankuLimits.MIN_TRAINING_BPS, DankuLimits.MAX_TRAINING_BPS);
         _check(ConfigField.MinAccuracyBps, c.minAccuracyBps, 0, DankuLimits.BPS);
         _check(ConfigField.Init2Window, c.init2Window, DankuLimits.MIN_INIT2_WINDOW, DankuLimits.MAX_INIT2_WINDOW);
+        _check(ConfigField.SplitDelay, c.splitDelay, DankuLimits.MIN_SPLIT_DELAY, DankuLimits.MAX_SPLIT_DELAY);
         _check(ConfigField.TrainingRevealPeriod, c.trainingRevealPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
         _check(ConfigField.SubmissionPeriod, c.submissionPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
         _check(ConfigField.ModelRevealPeriod, c.modelRevealPeriod, DankuLimits.MIN_PERIOD, DankuLimits.MAX_PERIOD);
@@ -28,6 +29,38 @@ library DankuConfig {
         _check(ConfigField.GroupCount, groupCount, DankuLimits.MIN_GROUPS, DankuLimits.MAX_GROUPS);
         nTrain = trainingGroupCount(groupCount, c.trainingBps);
         _check(ConfigField.TrainingGroupCount, nTrain, 1, groupCount - 1);
+    }
+
+    /// @notice Checks the committed group sizes and that the evaluation period holds the worst-case evaluation of
+    /// one submission on all committed points (docs/protocol.md §7.2).
+    /// @return totalPoints The sum of the group sizes.
+    function validateGroupSizes(CompetitionConfig memory c, uint256 groupCount, uint32[] calldata groupPointCounts)
+        internal
+        pure
+        returns (uint256 totalPoints)
+    {
+        if (groupPointCounts.length != groupCount) {
+            revert IDankuCompetition.GroupSizesLength(groupCount, groupPointCounts.length);
+        }
+        for (uint256 g; g < groupCount; ++g) {
+            uint256 n = groupPointCounts[g];
+            if (n == 0) revert IDankuCompetition.EmptyGroup(g);
+            totalPoints += n;
+        }
+        _check(ConfigField.TotalPoints, totalPoints, groupCount, DankuLimits.MAX_TOTAL_POINTS);
+        uint256 required = requiredEvaluationBlocks(totalPoints);
+        if (c.evaluationPeriod < required) {
+            revert IDankuCompetition.EvaluationPeriodTooShort(c.evaluationPeriod, required, totalPoints);
+        }
+    }
+
+    /// @notice Blocks the evaluation period needs so that a worst-case model can be evaluated on `points` points
+    /// at one {DankuLimits.EVALUATION_TX_GAS} transaction per block, using at most 1 / EVALUATION_PERIOD_FACTOR
+    /// of the period's blocks.
+    function requiredEvaluationBlocks(uint256 points) internal pure returns (uint256) {
+        uint256 perTransaction = (DankuLimits.EVALUATION_TX_GAS - DankuLimits.MAX_EVALUATION_SETUP_GAS)
+            / DankuLimits.MAX_EVALUATION_GAS_PER_POINT;
+        return DankuLimits.EVALUATION_PERIOD_FACTOR * ((points + perTransaction - 1) / perTransaction);
     }
 
     function _check(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {

@@ -27,6 +27,24 @@ library DankuLimits {
     uint256 internal constant MIN_INIT2_WINDOW = 1;
     /// @notice `blockhash` reaches 256 blocks back, so the init1 block's hash is readable for the whole window.
     uint256 internal constant MAX_INIT2_WINDOW = 255;
+    /// @notice The split seed is the hash of block init1 + splitDelay (1 ≤ splitDelay ≤ MAX_SPLIT_DELAY).
+    uint256 internal constant MIN_SPLIT_DELAY = 1;
+    /// @notice init1 + splitDelay + init2Window must stay within blockhash's 256-block reach of the seed block:
+    /// the window counts from the seed block, so only the window is bounded by 255; the delay by this.
+    uint256 internal constant MAX_SPLIT_DELAY = 1024;
+    /// @notice Points of all groups together (counters are uint32).
+    uint256 internal constant MAX_TOTAL_POINTS = 4_000_000;
+    /// @notice Gas one evaluation transaction is assumed to get (under EIP-7825's 16,777,216 cap, with room for
+    /// the intrinsic cost and calldata): the unit of the evaluation-fits rule (docs/protocol.md §7.2).
+    uint256 internal constant EVALUATION_TX_GAS = 15_000_000;
+    /// @notice Upper bound of one `evaluate` transaction's fixed cost (model copy and expansion, storage, event)
+    /// for any model the limits allow; test/danku/evaluationFits.test.ts measures the largest models against it.
+    uint256 internal constant MAX_EVALUATION_SETUP_GAS = 1_500_000;
+    /// @notice Upper bound of the evaluation gas of one point for any model the limits allow (measured likewise).
+    uint256 internal constant MAX_EVALUATION_GAS_PER_POINT = 400_000;
+    /// @notice The evaluation period must hold this many times the transactions one worst-case evaluation needs,
+    /// one transaction per block: the other half of the blocks is slack for congestion and other submissions.
+    uint256 internal constant EVALUATION_PERIOD_FACTOR = 2;
     uint256 internal constant MIN_TRAINING_BPS = 1000;
     uint256 internal constant MAX_TRAINING_BPS = 9000;
     uint256 internal constant BPS = 10_000;

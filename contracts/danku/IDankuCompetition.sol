@@ -22,6 +22,7 @@ struct CompetitionConfig {
     uint16 trainingBps;
     uint16 minAccuracyBps;
     uint16 init2Window;
+    uint16 splitDelay;
     uint32 trainingRevealPeriod;
     uint32 submissionPeriod;
     uint32 modelRevealPeriod;
@@ -36,13 +37,15 @@ enum ConfigField {
     TrainingBps,
     MinAccuracyBps,
     Init2Window,
+    SplitDelay,
     TrainingRevealPeriod,
     SubmissionPeriod,
     ModelRevealPeriod,
     TestRevealPeriod,
     EvaluationPeriod,
     GroupCount,
-    TrainingGroupCount
+    TrainingGroupCount,
+    TotalPoints
 }
 
 /// @notice Why `revealModel` rejected a model (docs/protocol.md §4.1).
@@ -64,6 +67,7 @@ enum ModelDefect {
 
 /// @notice Block heights that end each stage; 0 where not yet known.
 struct Deadlines {
+    uint64 splitSeedBlock;
     uint64 init2Deadline;
     uint64 trainingRevealDeadline;
     uint64 submissionEnd;
@@ -85,6 +89,11 @@ struct CompetitionSummary {
     bool usesTestData;
     uint256 trainingPoints;
     uint256 testPoints;
+    uint256 totalCommittedPoints;
+    uint256 committedTrainingPoints;
+    uint256 committedTestPoints;
+    bool rewardForfeited;
+    bool testWithheld;
 }
 
 /// @notice Public view of one submission.
@@ -128,6 +137,12 @@ interface IDankuCompetition {
     event Finalized(bool hasWinner, uint256 winningSubmissionId, address winner, uint256 payout);
     /// @notice The competition was cancelled; refunds are open.
     event Cancelled(address by);
+    /// @notice The organizer backed out after the split seed existed (cancel or lapsed setup): the reward stays
+    /// locked in the contract for ever (burned), so a redrawn split costs the reward (docs/protocol.md §3).
+    event RewardForfeited(uint256 amount);
+    /// @notice The test data was not revealed in full: `pool` wei is shared equally by the `revealedSubmissions`
+    /// revealed submissions (`share` each, the first revealer also gets the remainder) (docs/protocol.md §7.1).
+    event TestWithheldPayout(uint256 revealedSubmissions, uint256 share, uint256 pool);
     /// @notice `amount` owed to `account` was paid to `recipient`.
     event Withdrawn(address indexed account, address indexed recipient, uint256 amount);
 
@@ -155,6 +170,19 @@ interface IDankuCompetition {
     error GroupAlreadyRevealed(uint256 group);
     /// @notice A group's byte length is not a non-zero multiple of the point size.
     error BadGroupLength(uint256 group, uint256 length, uint256 pointSize);
+    /// @notice A revealed group holds `points` points, but `committedPoints` were committed at creation.
+    error GroupSizeMismatch(uint256 group, uint256 points, uint256 committedPoints);
+    /// @notice Creation needs one point count per group hash.
+    error GroupSizesLength(uint256 groupHashes, uint256 groupPointCounts);
+    /// @notice A committed group must hold at least one point.
+    error EmptyGroup(uint256 group);
+    /// @notice The evaluation period cannot hold the worst-case evaluation of one submission on this much data
+    /// (docs/protocol.md §7.2): at least `requiredBlocks` blocks are needed.
+    error EvaluationPeriodTooShort(uint256 evaluationPeriod, uint256 requiredBlocks, uint256 totalPoints);
+    /// @notice Element `element` of the reveal's `bytes[]` is not a canonical, non-overlapping ABI encoding.
+    error MalformedReveal(uint256 element);
+    /// @notice The test data was not revealed in full: there is no evaluation; the pool is shared (§7.1).
+    error TestDataWithheld();
     /// @notice A point's label is not a class index.
     error LabelOutOfRange(uint256 group, uint256 point, uint256 label, uint256 classCount);
     /// @notice keccak256(points ‖ nonce) differs from the committed hash of the group.

@@ -4,7 +4,12 @@ pragma solidity 0.8.28;
 import {CompetitionConfig} from "../danku/IDankuCompetition.sol";
 
 interface ICompetitionFactoryLike {
-    function createCompetition(CompetitionConfig calldata config, bytes32[] calldata groupHashes, string calldata metadataCid)
+    function createCompetition(
+        CompetitionConfig calldata config,
+        bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
+        string calldata metadataCid
+    )
         external
         payable
         returns (address);
@@ -59,9 +64,12 @@ contract TestActor {
         address factory,
         CompetitionConfig calldata config,
         bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
         string calldata metadataCid
     ) external payable {
-        address competition = ICompetitionFactoryLike(factory).createCompetition{value: msg.value}(config, groupHashes, metadataCid);
+        address competition = ICompetitionFactoryLike(factory).createCompetition{value: msg.value}(
+            config, groupHashes, groupPointCounts, metadataCid
+        );
         IDankuCompetitionLike(competition).selectTrainingGroups();
     }
 

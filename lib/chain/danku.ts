@@ -54,6 +54,8 @@ export interface CompetitionConfig {
   trainingBps: number;
   minAccuracyBps: number;
   init2Window: number;
+  /** Blocks after init1 whose hash seeds the split (docs/protocol.md §3). */
+  splitDelay: number;
   trainingRevealPeriod: number;
   submissionPeriod: number;
   modelRevealPeriod: number;
@@ -86,6 +88,7 @@ export interface CompetitionState {
   init1Block: bigint;
   splitDone: boolean;
   deadlines: {
+    splitSeedBlock: bigint;
     init2Deadline: bigint;
     trainingRevealDeadline: bigint;
     submissionEnd: bigint;
@@ -99,6 +102,15 @@ export interface CompetitionState {
   submissionCount: number;
   best: { exists: boolean; id: number; correct: number };
   blockNumber: bigint;
+  /** Points of all groups, committed at creation. */
+  totalCommittedPoints: number;
+  /** Committed points of the training and test groups (0 before the split). */
+  committedTrainingPoints: number;
+  committedTestPoints: number;
+  /** The organizer backed out after the seed block: the reward is burned (docs/protocol.md §3). */
+  rewardForfeited: boolean;
+  /** Finalized without a complete test reveal: the pool is shared by the revealed submissions (§7.1). */
+  testWithheld: boolean;
 }
 
 function configFromChain(raw: {
@@ -107,6 +119,7 @@ function configFromChain(raw: {
   trainingBps: number;
   minAccuracyBps: number;
   init2Window: number;
+  splitDelay: number;
   trainingRevealPeriod: number;
   submissionPeriod: number;
   modelRevealPeriod: number;
@@ -136,6 +149,7 @@ export async function readCompetition(client: PublicClient, address: Address): P
     submissionCount,
     best,
     blockNumber,
+    summary,
   ] = await Promise.all([
     client.readContract({ ...contract, functionName: "stage" }),
     client.readContract({ ...contract, functionName: "organizer" }),
@@ -154,6 +168,7 @@ export async function readCompetition(client: PublicClient, address: Address): P
     client.readContract({ ...contract, functionName: "submissionCount" }),
     client.readContract({ ...contract, functionName: "best" }),
     client.getBlockNumber(),
+    client.readContract({ ...contract, functionName: "summary" }),
   ]);
   return {
     address: getAddress(address),
@@ -174,6 +189,11 @@ export async function readCompetition(client: PublicClient, address: Address): P
     submissionCount: Number(submissionCount),
     best: { exists: best[0], id: Number(best[1]), correct: Number(best[2]) },
     blockNumber,
+    totalCommittedPoints: Number(summary.totalCommittedPoints),
+    committedTrainingPoints: Number(summary.committedTrainingPoints),
+    committedTestPoints: Number(summary.committedTestPoints),
+    rewardForfeited: summary.rewardForfeited,
+    testWithheld: summary.testWithheld,
   };
 }
 
@@ -289,10 +309,20 @@ export interface CreatedCompetition {
   transactionHash: Hex;
 }
 
+export interface CreateCompetitionArgs {
+  factory: Address;
+  config: CompetitionConfig;
+  groupHashes: Hex[];
+  /** Points per group, committed with the hashes (lib/danku/groups `groupPointCounts`). */
+  groupPointCounts: number[];
+  metadataCid: string;
+  reward: bigint;
+}
+
 export async function createCompetition(
   wallet: DankuWallet,
   client: PublicClient,
-  args: { factory: Address; config: CompetitionConfig; groupHashes: Hex[]; metadataCid: string; reward: bigint },
+  args: CreateCompetitionArgs,
 ): Promise<CreatedCompetition> {
   const { request } = await client.simulateContract({
     account: wallet.account,
@@ -300,7 +330,7 @@ export async function createCompetition(
     address: args.factory,
     abi: competitionFactoryAbi,
     functionName: "createCompetition",
-    args: [args.config, args.groupHashes, args.metadataCid],
+    args: [args.config, args.groupHashes, args.groupPointCounts, args.metadataCid],
     value: args.reward,
   });
   const hash = await wallet.writeContract(request);
@@ -317,6 +347,8 @@ export interface ListedCompetition {
   reward: bigint;
   groupCount: number;
   trainingGroupCount: number;
+  /** Points of all groups, committed at creation. */
+  totalPoints: number;
   init1Block: bigint;
   config: CompetitionConfig;
   metadataCid: string;
@@ -342,6 +374,7 @@ export async function listCompetitions(
         reward: a.reward,
         groupCount: Number(a.groupCount),
         trainingGroupCount: Number(a.trainingGroupCount),
+        totalPoints: Number(a.totalPoints ?? 0n),
         init1Block: a.init1Block ?? 0n,
         config: configFromChain(a.config),
         metadataCid: a.metadataCid ?? "",
@@ -367,6 +400,10 @@ export interface CompetitionSummary extends ListedCompetition {
   usesTestData: boolean;
   trainingPoints: number;
   testPoints: number;
+  committedTrainingPoints: number;
+  committedTestPoints: number;
+  rewardForfeited: boolean;
+  testWithheld: boolean;
 }
 
 type MulticallResult = { status: "success"; result: unknown } | { status: "failure"; error: Error };
@@ -426,7 +463,7 @@ export async function readCompetitionSummaries(
 ): Promise<{ summaries: CompetitionSummary[]; failed: Address[]; blockNumber: bigint }> {
   const blockNumber = options.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   if (listed.length === 0) return { summaries: [], failed: [], blockNumber };
-  // A summary is 16 words, ≈ 0.65 kB of multicall result with its framing: 32 stay well under EIP-170's 24,576 bytes.
+  // A summary is 21 words, ≈ 0.65 kB of multicall result with its framing: 32 stay well under EIP-170's 24,576 bytes.
   const perCall = options.competitionsPerCall ?? 32;
   const results = await multicallGroups(
     client,
@@ -452,6 +489,10 @@ export async function readCompetitionSummaries(
       usesTestData: boolean;
       trainingPoints: bigint;
       testPoints: bigint;
+      committedTrainingPoints: bigint;
+      committedTestPoints: bigint;
+      rewardForfeited: boolean;
+      testWithheld: boolean;
     };
     summaries.push({
       ...competition,
@@ -463,6 +504,10 @@ export async function readCompetitionSummaries(
       usesTestData: s.usesTestData,
       trainingPoints: Number(s.trainingPoints),
       testPoints: Number(s.testPoints),
+      committedTrainingPoints: Number(s.committedTrainingPoints),
+      committedTestPoints: Number(s.committedTestPoints),
+      rewardForfeited: s.rewardForfeited,
+      testWithheld: s.testWithheld,
     });
   });
   return { summaries, failed, blockNumber };

@@ -5,7 +5,14 @@
  */
 import type { Address, Hex, PublicClient } from "viem";
 import { dankuCompetitionAbi } from "../generated/abis";
-import { createCompetition, readCompetition, readGroupFlags, readSubmission, type CompetitionConfig, type DankuWallet } from "./danku";
+import {
+  createCompetition,
+  readCompetition,
+  readGroupFlags,
+  readSubmission,
+  type CreateCompetitionArgs,
+  type DankuWallet,
+} from "./danku";
 import { planEvaluationChunk, planRevealBatches } from "./gas";
 import { sendContractTransaction } from "./transactions";
 import { selectTrainingGroups, type SplitResult } from "../danku/split";
@@ -18,22 +25,62 @@ export interface LaunchedCompetition {
   transactions: Hex[];
 }
 
-/** init1 (create with reward and group hashes) then init2 (draw the split) in the next block. */
+export interface LaunchOptions {
+  /** Told the competition's address once init1 is mined (before waiting for the seed block). */
+  onCreated?: (address: Address, init1Block: bigint) => void;
+  /** Told while waiting for the seed block: the current block and the first block init2 may be in. */
+  onWaiting?: (blockNumber: bigint, firstSplitBlock: bigint) => void;
+  /**
+   * How to get past the seed block. Default: wait for the chain (polling). A local development chain that mines
+   * only on transactions passes `mineLocalBlocks` so the flow mines the missing blocks itself.
+   */
+  advance?: (blocks: number) => Promise<void>;
+}
+
+/** Mines `blocks` empty blocks on a Hardhat/Anvil development node (hardhat_mine). */
+export function mineLocalBlocks(client: PublicClient): (blocks: number) => Promise<void> {
+  return async (blocks) => {
+    await client.request({ method: "hardhat_mine" as never, params: [`0x${blocks.toString(16)}`] as never });
+  };
+}
+
+/** Waits until the chain's head is at least `target`, or advances it with `advance`. */
+export async function waitForBlock(
+  client: PublicClient,
+  target: bigint,
+  options: { advance?: (blocks: number) => Promise<void>; onWaiting?: (blockNumber: bigint, target: bigint) => void } = {},
+): Promise<void> {
+  for (;;) {
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    if (head >= target) return;
+    options.onWaiting?.(head, target);
+    if (options.advance) await options.advance(Number(target - head));
+    else await new Promise((resolve) => setTimeout(resolve, Math.max(250, client.pollingInterval)));
+  }
+}
+
+/**
+ * init1 (create with reward, group hashes and group sizes), then, once the seed block init1 + splitDelay is mined,
+ * init2 (draw the split) in the block after it (docs/protocol.md §3).
+ */
 export async function launchCompetition(
   wallet: DankuWallet,
   client: PublicClient,
-  args: { factory: Address; config: CompetitionConfig; groupHashes: Hex[]; metadataCid: string; reward: bigint },
-  onCreated?: (address: Address, init1Block: bigint) => void,
+  args: CreateCompetitionArgs,
+  options: LaunchOptions = {},
 ): Promise<LaunchedCompetition> {
   const created = await createCompetition(wallet, client, args);
-  onCreated?.(created.address, created.init1Block);
+  options.onCreated?.(created.address, created.init1Block);
+  const seedBlock = created.init1Block + BigInt(args.config.splitDelay);
+  // init2 must be mined after the seed block: with the head at the seed block, the next transaction is.
+  await waitForBlock(client, seedBlock, { advance: options.advance, onWaiting: options.onWaiting });
   const init2 = await sendContractTransaction(wallet, client, {
     address: created.address,
     abi: dankuCompetitionAbi,
     functionName: "selectTrainingGroups",
     args: [],
   });
-  const block = await client.getBlock({ blockNumber: created.init1Block });
+  const block = await client.getBlock({ blockNumber: seedBlock });
   const split = selectTrainingGroups({
     blockHash: block.hash,
     competition: created.address,

@@ -4,7 +4,18 @@
  * what keeps an unrevealed group from being brute-forced out of its hash.
  */
 import type { Hex } from "viem";
-import { BPS, MAX_GROUPS, MAX_TRAINING_BPS, MIN_GROUPS, MIN_TRAINING_BPS } from "./constants";
+import {
+  BPS,
+  EVALUATION_PERIOD_FACTOR,
+  EVALUATION_TX_GAS,
+  MAX_EVALUATION_GAS_PER_POINT,
+  MAX_EVALUATION_SETUP_GAS,
+  MAX_GROUPS,
+  MAX_TRAINING_BPS,
+  MIN_GROUPS,
+  MIN_PERIOD,
+  MIN_TRAINING_BPS,
+} from "./constants";
 import { encodePoints, groupHash, type DataPoint } from "./encoding";
 import { randomBytes32, shuffleInPlace, UniformIntSource, type RandomBytes } from "./random";
 
@@ -91,4 +102,28 @@ export function trainingGroupCount(groupCount: number, trainingBps: number): num
     );
   }
   return nTrain;
+}
+
+/** The point counts committed at creation next to the hashes (docs/protocol.md §2): a reveal of another size reverts. */
+export function groupPointCounts(groups: readonly Pick<DataGroup, "points">[]): number[] {
+  return groups.map((g) => g.points.length);
+}
+
+/** Worst-case points one evaluate transaction covers, for any model the limits allow (the contract's rule). */
+export const WORST_CASE_POINTS_PER_EVALUATION_TX = Math.floor(
+  (EVALUATION_TX_GAS - MAX_EVALUATION_SETUP_GAS) / MAX_EVALUATION_GAS_PER_POINT,
+);
+
+/**
+ * The shortest evaluation period (blocks) the contract accepts for `totalPoints` committed points (docs/protocol.md
+ * §7.2): EVALUATION_PERIOD_FACTOR × the transactions a worst-case model needs, one per block; never below MIN_PERIOD.
+ */
+export function requiredEvaluationBlocks(totalPoints: number): number {
+  const transactions = Math.ceil(totalPoints / WORST_CASE_POINTS_PER_EVALUATION_TX);
+  return EVALUATION_PERIOD_FACTOR * transactions;
+}
+
+/** The evaluation period to propose: the contract's minimum for this data, and never below MIN_PERIOD. */
+export function minimumEvaluationPeriod(totalPoints: number): number {
+  return Math.max(MIN_PERIOD, requiredEvaluationBlocks(totalPoints));
 }

@@ -7,7 +7,7 @@ import { groupHashesDigest } from "./encoding";
 import { trainingGroupCount } from "./groups";
 
 export interface SplitSeedInput {
-  /** blockhash(init1Block): the hash of the block that created the competition. */
+  /** blockhash(init1Block + splitDelay): the hash of the split's seed block (docs/protocol.md §3). */
   readonly blockHash: Hex;
   readonly competition: Address;
   /** The committed group hashes, in order. */

@@ -19,7 +19,7 @@ import {
   type TransactionReceipt,
 } from "viem";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
-import { buildDataGroups, type DataGroup } from "../../lib/danku/groups";
+import { buildDataGroups, groupPointCounts, type DataGroup } from "../../lib/danku/groups";
 import {
   encodeModel,
   modelHash,
@@ -55,6 +55,7 @@ export interface Config {
   trainingBps: number;
   minAccuracyBps: number;
   init2Window: number;
+  splitDelay: number;
   trainingRevealPeriod: number;
   submissionPeriod: number;
   modelRevealPeriod: number;
@@ -68,6 +69,7 @@ export const DEFAULT_CONFIG: Config = {
   trainingBps: 5000,
   minAccuracyBps: 0,
   init2Window: 10,
+  splitDelay: 1,
   trainingRevealPeriod: 40,
   submissionPeriod: 20,
   modelRevealPeriod: 20,
@@ -145,7 +147,7 @@ export const evaluatorHarnessAbi = parseAbi([
 export const testActorAbi = parseAbi([
   "function setMode(uint8 mode, address target)",
   "function forward(address to, bytes data) payable returns (bytes)",
-  "function createAndSplit(address factory, (uint16 featureCount, uint16 classCount, uint16 trainingBps, uint16 minAccuracyBps, uint16 init2Window, uint32 trainingRevealPeriod, uint32 submissionPeriod, uint32 modelRevealPeriod, uint32 testRevealPeriod, uint32 evaluationPeriod) config, bytes32[] groupHashes, string metadataCid) payable",
+  "function createAndSplit(address factory, (uint16 featureCount, uint16 classCount, uint16 trainingBps, uint16 minAccuracyBps, uint16 init2Window, uint16 splitDelay, uint32 trainingRevealPeriod, uint32 submissionPeriod, uint32 modelRevealPeriod, uint32 testRevealPeriod, uint32 evaluationPeriod) config, bytes32[] groupHashes, uint32[] groupPointCounts, string metadataCid) payable",
   "function received() view returns (uint256)",
   "function reentryAttempts() view returns (uint256)",
   "function reentrySucceeded() view returns (bool)",
@@ -219,6 +221,8 @@ export async function createCompetition(
     organizer?: WalletClient;
     metadataCid?: string;
     seed?: number;
+    /** Point counts to commit instead of the groups' real sizes (a hostile organizer's lie). */
+    groupPointCounts?: number[];
   } = {},
 ): Promise<Created> {
   const config: Config = { ...DEFAULT_CONFIG, ...options.config };
@@ -234,7 +238,7 @@ export async function createCompetition(
   const organizer = options.organizer ?? (env.wallets[0] as WalletClient);
   const factory = factoryAs(env, organizer);
   const hash = await factory.write.createCompetition(
-    [config, groups.map((g) => g.hash), options.metadataCid ?? "bafy-test"],
+    [config, groups.map((g) => g.hash), options.groupPointCounts ?? groupPointCounts(groups), options.metadataCid ?? "bafy-test"],
     { value: options.reward ?? REWARD },
   );
   const r = await receipt(env, hash);
@@ -271,9 +275,14 @@ export async function mineUntilNextTxIn(env: Env, target: bigint): Promise<void>
   if (target - 1n > current) await env.testClient.mine({ blocks: Number(target - 1n - current) });
 }
 
-/** The lib split for this competition, from the init1 block's hash. */
+/** The split's seed block: init1 + splitDelay (docs/protocol.md §3). */
+export function seedBlockOf(created: Created): bigint {
+  return created.init1Block + BigInt(created.config.splitDelay);
+}
+
+/** The lib split for this competition, from the seed block's hash. */
 export async function expectedSplit(env: Env, created: Created) {
-  const block = await env.publicClient.getBlock({ blockNumber: created.init1Block });
+  const block = await env.publicClient.getBlock({ blockNumber: seedBlockOf(created) });
   return selectTrainingGroups({
     blockHash: block.hash,
     competition: created.address,
@@ -282,7 +291,9 @@ export async function expectedSplit(env: Env, created: Created) {
   });
 }
 
+/** Draws the split in the first block it may be in (after the seed block). */
 export async function doSplit(env: Env, created: Created) {
+  await mineUntilNextTxIn(env, seedBlockOf(created) + 1n);
   await receipt(env, created.organizer.write.selectTrainingGroups());
   return expectedSplit(env, created);
 }
