@@ -53,6 +53,34 @@ function readNumbers(value: unknown, where: string, expectedLength: number | und
 }
 
 /**
+ * The first bare NaN / Infinity / -Infinity token outside string literals (what Python's json.dump writes for
+ * non-finite floats), with its 1-based line and column; undefined when there is none.
+ */
+export function findNonFiniteLiteral(text: string): { token: string; line: number; column: number } | undefined {
+  let line = 1;
+  let lineStart = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "\n") {
+      line++;
+      lineStart = i + 1;
+    } else if (ch === "N" || ch === "I" || ch === "-") {
+      const match = /^(?:NaN|-?Infinity)/.exec(text.slice(i, i + 9));
+      const before = i === 0 ? "" : (text[i - 1] as string);
+      if (match && !/[A-Za-z0-9_]/.test(before)) return { token: match[0], line, column: i - lineStart + 1 };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Validates and copies a float model from JSON text or an already-parsed value. Checks: an object with a non-empty
  * `layers` array (≤ MAX_LAYERS), each layer's `weights` a rectangular non-empty matrix whose column count equals the
  * previous layer's row count, `biases` one per row, every width ≤ MAX_LAYER_WIDTH, every entry a finite number.
@@ -64,6 +92,14 @@ export function parseFloatModelJson(input: unknown): FloatModel {
     try {
       value = JSON.parse(input) as unknown;
     } catch (error) {
+      const nonFinite = findNonFiniteLiteral(input);
+      if (nonFinite) {
+        throw new FloatModelError(
+          `the model file contains ${nonFinite.token} at line ${nonFinite.line}, column ${nonFinite.column}: a weight or bias ` +
+            "is not a finite number (Python's json.dump writes NaN/Infinity for them, JSON has no such values). " +
+            "The training diverged or a layer was never initialized: retrain (e.g. a lower learning rate) and export again.",
+        );
+      }
       throw new FloatModelError(`the model file is not valid JSON: ${(error as Error).message}`);
     }
   }
