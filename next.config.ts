@@ -33,6 +33,9 @@ const nextConfig: NextConfig = {
   distDir: process.env.MODELBOUNTY_NEXT_DIST_DIR || ".next",
   // Hardhat's ts-node reads tsconfig.json; Next reads it too. Keep the build free of remote assets.
   images: { unoptimized: true },
+  // `next build` type-checks only what it bundles (tsconfig.app.json): tests, e2e, benches and scripts are checked by
+  // `npm run typecheck` (tsconfig.json), so the build does not spend minutes on them.
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   turbopack: {
     resolveAlias: Object.fromEntries(OPTIONAL_WALLET_MODULES.map((name) => [name, EMPTY_MODULE])),
   },
