@@ -1,0 +1,44 @@
+/** lib/danku/risk: the odds of one group's placement over repeated draws, and what the redraws cost. */
+import { expect } from "chai";
+import { expectedBurnedRewards, oddsOverDraws, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
+
+describe("lib/danku/risk (one group's placement over repeated draws)", () => {
+  it("places one group in the training set with nTrain / G per draw", () => {
+    expect(oneGroupTrainingOdds(20, 16)).to.equal(0.8);
+    expect(oneGroupTrainingOdds(16, 1)).to.equal(1 / 16);
+    expect(() => oneGroupTrainingOdds(0, 0)).to.throw(RangeError);
+    expect(() => oneGroupTrainingOdds(10, 11)).to.throw(RangeError);
+  });
+
+  it("compounds over k draws as 1 − (1 − p)^k", () => {
+    for (const [p, k] of [
+      [0.1, 1],
+      [0.1, 6],
+      [0.8, 3],
+      [0.5, 10],
+    ] as const) {
+      expect(oddsOverDraws(p, k)).to.be.closeTo(1 - (1 - p) ** k, 1e-15);
+    }
+    // The attack: 16 groups at 10 % training is one training group, 1/16 per draw.
+    expect(oddsOverDraws(1 / 16, 6)).to.be.closeTo(0.3211, 1e-4);
+    expect(oddsOverDraws(1, 1)).to.equal(1);
+    expect(oddsOverDraws(1, 0)).to.equal(0);
+    expect(oddsOverDraws(0.3, 0)).to.equal(0);
+    // Tiny probabilities do not cancel to 0.
+    expect(oddsOverDraws(1e-18, 2)).to.be.closeTo(2e-18, 1e-30);
+    expect(() => oddsOverDraws(1.5, 1)).to.throw(RangeError);
+    expect(() => oddsOverDraws(0.5, -1)).to.throw(RangeError);
+  });
+
+  it("counts the rewards burned by redraws", () => {
+    expect(expectedBurnedRewards(0.8)).to.be.closeTo(0.25, 1e-15);
+    expect(expectedBurnedRewards(1 / 16)).to.be.closeTo(15, 1e-12);
+    expect(expectedBurnedRewards(0)).to.equal(Infinity);
+    const table = oneGroupOddsTable(20, 8000);
+    expect(table.map((r) => r.draws)).to.deep.equal([1, 2, 3, 5, 10]);
+    expect(table[0]).to.deep.equal({ draws: 1, odds: 0.8, rewardsBurned: 0 });
+    expect(table[1]!.odds).to.be.closeTo(0.96, 1e-12);
+    expect(table[4]!.rewardsBurned).to.equal(9);
+    expect(oneGroupOddsTable(16, 1000, [6])[0]!.odds).to.be.closeTo(1 - (15 / 16) ** 6, 1e-12);
+  });
+});
