@@ -11,7 +11,7 @@ import { factoryBlock } from "@/lib/config";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
 import { competitionFactoryAbi } from "@/lib/generated/abis";
 import { buildCompetitionMetadata } from "@/lib/danku/metadata";
-import { trainingGroupCount } from "@/lib/danku/groups";
+import { groupSizes, trainingGroupCount } from "@/lib/danku/groups";
 import { parseSecrets, serializeSecrets, withCompetition, type DankuSecrets } from "@/lib/danku/secrets";
 import { uploadToIpfs, IpfsUploadError } from "@/lib/ipfs/client";
 import { DatasetWorkerClient } from "@/lib/browser/datasetWorker";
@@ -20,7 +20,7 @@ import { loadDraftSecrets, requestPersistentStorage, saveCompetitionSecrets, sav
 import { sameAddress } from "@/lib/web/format";
 import { WizardStepper } from "./WizardStepper";
 import { createDraft, discardDraft, listOpenDrafts, loadDraft, saveDraft, stepIndex, WIZARD_STEPS, type WizardDraft, type WizardStep } from "./draftStore";
-import { competitionConfig, validateSettings, type SettingsForm } from "./settings";
+import { competitionConfig, validateSettings, withSettingDefaults, type SettingsForm } from "./settings";
 import { CreateStep } from "./steps/CreateStep";
 import { DatasetStep, type AnalysisState } from "./steps/DatasetStep";
 import { PublishStep, type UploadState } from "./steps/PublishStep";
@@ -132,9 +132,11 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
         .catch(fail);
     } else {
       (async () => {
-        const loaded = await loadDraft(draftParam);
+        const found = await loadDraft(draftParam);
         if (cancelled) return;
-        if (!loaded) return setLoadState("missing");
+        if (!found) return setLoadState("missing");
+        // A draft saved before a setting existed (the split delay) gets its default; a sent one keeps what it sent.
+        const loaded: WizardDraft = { ...found, settings: withSettingDefaults(found.settings, app.localChain) };
         draftRef.current = loaded;
         setDraft(loaded);
         setLoadState("ready");
@@ -148,7 +150,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
     return () => {
       cancelled = true;
     };
-  }, [draftParam, analyze]);
+  }, [draftParam, analyze, app.localChain]);
 
   // ----------------------------------------------------------------------------------------------------------
   // Derived state
@@ -223,7 +225,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
     if (current?.prepared && !window.confirm("The groups are already hashed from the current file. Choose another file and discard them?")) return;
     if (!current) {
       // A new draft is saved with its file first; the URL then names it and the wizard continues from storage.
-      const fresh: WizardDraft = { ...createDraft(), file: { name: file.name, size: file.size, blob: file } };
+      const fresh: WizardDraft = { ...createDraft(app.localChain), file: { name: file.name, size: file.size, blob: file } };
       void requestPersistentStorage();
       try {
         await saveDraft(fresh);
@@ -363,7 +365,8 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
           address: factory,
           abi: competitionFactoryAbi,
           functionName: "createCompetition",
-          args: [config, prepared.groupHashes, metadataCid],
+          // The committed sizes: buildDataGroups (in the worker) fills the groups in exactly these sizes, in order.
+          args: [config, prepared.groupHashes, groupSizes(prepared.pointCount, prepared.groupCount), metadataCid],
           value: valid.reward,
           blockTag: "pending",
         });

@@ -7,7 +7,7 @@ import type { Address, Hex } from "viem";
 import type { CompetitionConfig } from "../../lib/chain/danku";
 import { idbDelete, idbGet, idbGetAll, idbPut } from "../../lib/browser/idb";
 import { deleteDraftSecrets } from "../../lib/browser/secretsStore";
-import { DEFAULT_SETTINGS, type SettingsForm } from "./settings";
+import { defaultSettings, type SettingsForm } from "./settings";
 
 export const WIZARD_STEPS = [
   { id: "dataset", title: "Dataset" },
@@ -83,9 +83,10 @@ function newDraftId(): string {
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function createDraft(): WizardDraft {
+/** A new draft with the settings' defaults for this chain (a local chain gets a short split delay). */
+export function createDraft(localChain = false): WizardDraft {
   const now = Date.now();
-  return { id: newDraftId(), createdAt: now, updatedAt: now, step: "dataset", settings: structuredClone(DEFAULT_SETTINGS) };
+  return { id: newDraftId(), createdAt: now, updatedAt: now, step: "dataset", settings: defaultSettings(localChain) };
 }
 
 export async function saveDraft(draft: WizardDraft): Promise<WizardDraft> {

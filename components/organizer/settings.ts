@@ -11,11 +11,13 @@ import {
   MAX_PERIOD,
   MAX_TRAINING_BPS,
   MIN_GROUPS,
+  MAX_SPLIT_DELAY,
   MIN_INIT2_WINDOW,
   MIN_PERIOD,
+  MIN_SPLIT_DELAY,
   MIN_TRAINING_BPS,
 } from "../../lib/danku/constants";
-import { trainingGroupCount } from "../../lib/danku/groups";
+import { minimumEvaluationPeriod, trainingGroupCount } from "../../lib/danku/groups";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
 import type { CompetitionConfig } from "../../lib/chain/danku";
 
@@ -40,8 +42,18 @@ export interface SettingsForm {
   minAccuracyPercent: string;
   reward: string;
   init2Window: string;
+  /** Blocks after creation whose hash seeds the split (docs/protocol.md §3). */
+  splitDelay: string;
   periods: Record<PeriodKey, string>;
 }
+
+/**
+ * The split seed is the hash of block init1 + splitDelay, unknown when the organizer commits. On a proof-of-stake
+ * chain 64 blocks (two epochs) is beyond the proposer lookahead, so nobody can know who will produce the seed block.
+ */
+export const PUBLIC_CHAIN_SPLIT_DELAY = 64;
+/** A local development chain mines only when transactions arrive: a short delay, the wizard mines the blocks itself. */
+export const LOCAL_CHAIN_SPLIT_DELAY = 2;
 
 export const DEFAULT_SETTINGS: SettingsForm = {
   title: "",
@@ -53,6 +65,7 @@ export const DEFAULT_SETTINGS: SettingsForm = {
   minAccuracyPercent: "50",
   reward: "1",
   init2Window: "5",
+  splitDelay: String(PUBLIC_CHAIN_SPLIT_DELAY),
   periods: {
     trainingRevealPeriod: "100",
     submissionPeriod: "7200",
@@ -61,6 +74,17 @@ export const DEFAULT_SETTINGS: SettingsForm = {
     evaluationPeriod: "7200",
   },
 };
+
+/** The settings a new draft starts with on this chain. */
+export function defaultSettings(localChain: boolean): SettingsForm {
+  return { ...structuredClone(DEFAULT_SETTINGS), splitDelay: String(localChain ? LOCAL_CHAIN_SPLIT_DELAY : PUBLIC_CHAIN_SPLIT_DELAY) };
+}
+
+/** A draft saved before a setting existed gets that setting's default. */
+export function withSettingDefaults(form: Partial<SettingsForm> & Pick<SettingsForm, "periods">, localChain: boolean): SettingsForm {
+  const defaults = defaultSettings(localChain);
+  return { ...defaults, ...form, periods: { ...defaults.periods, ...form.periods } };
+}
 
 export type SettingsField = Exclude<keyof SettingsForm, "periods" | "groupMode"> | PeriodKey;
 
@@ -73,6 +97,7 @@ export interface ValidSettings {
   readonly minAccuracyBps: number;
   readonly reward: bigint;
   readonly init2Window: number;
+  readonly splitDelay: number;
   readonly periods: Record<PeriodKey, number>;
 }
 
@@ -159,11 +184,21 @@ export function validateSettings(form: SettingsForm, pointCount: number): Settin
   const init2Window = integerIn(form.init2Window, MIN_INIT2_WINDOW, MAX_INIT2_WINDOW);
   if (init2Window === undefined) errors.init2Window = `Enter a whole number of blocks between ${MIN_INIT2_WINDOW} and ${MAX_INIT2_WINDOW}.`;
 
+  const splitDelay = integerIn(form.splitDelay, MIN_SPLIT_DELAY, MAX_SPLIT_DELAY);
+  if (splitDelay === undefined) errors.splitDelay = `Enter a whole number of blocks between ${MIN_SPLIT_DELAY} and ${MAX_SPLIT_DELAY}.`;
+
   const periods = {} as Record<PeriodKey, number>;
   for (const { key } of PERIOD_FIELDS) {
     const value = integerIn(form.periods[key], MIN_PERIOD, MAX_PERIOD);
     if (value === undefined) errors[key] = `Enter a whole number of blocks between ${MIN_PERIOD} and ${MAX_PERIOD.toLocaleString("en-US")}.`;
     else periods[key] = value;
+  }
+  // The contract refuses a period that cannot hold a worst-case evaluation of all committed points (§7.2).
+  const minimumEvaluation = minimumEvaluationPeriod(pointCount);
+  if (periods.evaluationPeriod !== undefined && periods.evaluationPeriod < minimumEvaluation) {
+    errors.evaluationPeriod =
+      `At least ${minimumEvaluation.toLocaleString("en-US")} blocks for ${pointCount.toLocaleString("en-US")} points: ` +
+      `the contract refuses a period too short for a worst-case evaluation (EvaluationPeriodTooShort).`;
   }
 
   if (
@@ -173,14 +208,15 @@ export function validateSettings(form: SettingsForm, pointCount: number): Settin
     trainingBps === undefined ||
     minAccuracyBps === undefined ||
     reward === undefined ||
-    init2Window === undefined
+    init2Window === undefined ||
+    splitDelay === undefined
   ) {
     return { ok: false, errors };
   }
   return {
     ok: true,
     errors,
-    settings: { title, description, groupCount, trainingGroups, trainingBps, minAccuracyBps, reward, init2Window, periods },
+    settings: { title, description, groupCount, trainingGroups, trainingBps, minAccuracyBps, reward, init2Window, splitDelay, periods },
   };
 }
 
@@ -192,6 +228,7 @@ export function competitionConfig(settings: ValidSettings, featureCount: number,
     trainingBps: settings.trainingBps,
     minAccuracyBps: settings.minAccuracyBps,
     init2Window: settings.init2Window,
+    splitDelay: settings.splitDelay,
     ...settings.periods,
   };
 }
