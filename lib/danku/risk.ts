@@ -5,7 +5,7 @@
  * cancel, create again) succeed with 1 − (1 − nTrain/G)^k. Since the seed block is after the commit and cancelling
  * after it forfeits the reward, each redraw burns one reward: that is the price these odds are paid with.
  */
-import { trainingGroupCount } from "./groups";
+import { minimumEvaluationPeriod, trainingGroupCount, WORST_CASE_POINTS_PER_EVALUATION_TX } from "./groups";
 
 /** Probability that one draw places one chosen group in the training set: nTrain / G. */
 export function oneGroupTrainingOdds(groupCount: number, trainingGroups: number): number {
@@ -44,4 +44,57 @@ export interface OneGroupOddsRow {
 export function oneGroupOddsTable(groupCount: number, trainingBps: number, draws: readonly number[] = [1, 2, 3, 5, 10]): OneGroupOddsRow[] {
   const perDraw = oneGroupTrainingOdds(groupCount, trainingGroupCount(groupCount, trainingBps));
   return draws.map((k) => ({ draws: k, odds: oddsOverDraws(perDraw, k), rewardsBurned: Math.max(0, k - 1) }));
+}
+
+export interface EvaluationFit {
+  /** Transactions of EVALUATION_TX_GAS one evaluation of a worst-case model over all points needs. */
+  readonly transactions: number;
+  /** The contract's minimum evaluation period for these points (blocks). */
+  readonly minimumPeriod: number;
+  /** How many worst-case evaluations the period holds at one transaction per block (period / transactions). */
+  readonly holds: number;
+  readonly fits: boolean;
+}
+
+/**
+ * Whether `periodBlocks` holds a worst-case evaluation of `totalPoints` points (docs/protocol.md §7.2): one
+ * transaction per block, WORST_CASE_POINTS_PER_EVALUATION_TX points each, the contract's minimum as the bar.
+ */
+export function evaluationFit(totalPoints: number, periodBlocks: number): EvaluationFit {
+  const transactions = Math.max(1, Math.ceil(totalPoints / WORST_CASE_POINTS_PER_EVALUATION_TX));
+  const minimumPeriod = minimumEvaluationPeriod(totalPoints);
+  return { transactions, minimumPeriod, holds: periodBlocks / transactions, fits: periodBlocks >= minimumPeriod };
+}
+
+export interface GroupSizeSummary {
+  readonly groups: number;
+  readonly min: number;
+  readonly max: number;
+  readonly total: number;
+  /** Fewest and most points the test groups can hold, whichever groups the split draws. */
+  readonly testPointsMin: number;
+  readonly testPointsMax: number;
+  /** The test points on average over all splits: total · nTest / G. */
+  readonly testPointsExpected: number;
+}
+
+/** What committed group sizes tell before the split: the size range, and the test set's size range. */
+export function groupSizeSummary(sizes: readonly number[], trainingGroups: number): GroupSizeSummary {
+  if (sizes.length === 0) throw new RangeError("no groups");
+  const testGroups = sizes.length - trainingGroups;
+  if (!Number.isInteger(trainingGroups) || testGroups < 0 || trainingGroups < 0) {
+    throw new RangeError(`the training group count must be an integer in 0..${sizes.length}, got ${trainingGroups}`);
+  }
+  const ascending = [...sizes].sort((a, b) => a - b);
+  const total = ascending.reduce((sum, n) => sum + n, 0);
+  const sum = (list: number[]) => list.reduce((s, n) => s + n, 0);
+  return {
+    groups: sizes.length,
+    min: ascending[0] ?? 0,
+    max: ascending[ascending.length - 1] ?? 0,
+    total,
+    testPointsMin: sum(ascending.slice(0, testGroups)),
+    testPointsMax: sum(ascending.slice(ascending.length - testGroups)),
+    testPointsExpected: (total * testGroups) / sizes.length,
+  };
 }

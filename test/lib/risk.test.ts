@@ -1,6 +1,6 @@
 /** lib/danku/risk: the odds of one group's placement over repeated draws, and what the redraws cost. */
 import { expect } from "chai";
-import { expectedBurnedRewards, oddsOverDraws, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
+import { evaluationFit, expectedBurnedRewards, groupSizeSummary, oddsOverDraws, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
 
 describe("lib/danku/risk (one group's placement over repeated draws)", () => {
   it("places one group in the training set with nTrain / G per draw", () => {
@@ -40,5 +40,25 @@ describe("lib/danku/risk (one group's placement over repeated draws)", () => {
     expect(table[1]!.odds).to.be.closeTo(0.96, 1e-12);
     expect(table[4]!.rewardsBurned).to.equal(9);
     expect(oneGroupOddsTable(16, 1000, [6])[0]!.odds).to.be.closeTo(1 - (15 / 16) ** 6, 1e-12);
+  });
+
+  it("says whether the evaluation period holds a worst-case evaluation (the contract's rule)", () => {
+    // 33 worst-case points per 15 M gas transaction; the minimum is twice the transactions, never below 10 blocks.
+    expect(evaluationFit(40, 10)).to.deep.equal({ transactions: 2, minimumPeriod: 10, holds: 5, fits: true });
+    expect(evaluationFit(1_000, 62)).to.include({ transactions: 31, minimumPeriod: 62, fits: true });
+    expect(evaluationFit(1_000, 61).fits).to.equal(false);
+    expect(evaluationFit(216_090, 10)).to.include({ transactions: 6_549, minimumPeriod: 13_098, fits: false });
+    expect(evaluationFit(0, 10).transactions).to.equal(1);
+  });
+
+  it("summarises committed group sizes and the range of the test set", () => {
+    // The attack shape: four groups of 30 and twelve of 18,000, one training group.
+    const sizes = [30, 30, 30, 30, ...Array.from({ length: 12 }, () => 18_000)];
+    const s = groupSizeSummary(sizes, 1);
+    expect(s).to.include({ groups: 16, min: 30, max: 18_000, total: 216_120, testPointsMin: 198_120, testPointsMax: 216_090 });
+    expect(s.testPointsExpected).to.equal((216_120 * 15) / 16);
+    expect(groupSizeSummary([5, 5, 4], 2)).to.include({ min: 4, max: 5, total: 14, testPointsMin: 4, testPointsMax: 5 });
+    expect(() => groupSizeSummary([], 0)).to.throw(RangeError);
+    expect(() => groupSizeSummary([1, 2], 3)).to.throw(RangeError);
   });
 });
