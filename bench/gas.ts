@@ -3,18 +3,25 @@
  * chain (hardfork osaka, 16,777,216 gas per transaction). Every step goes through the same library flows as the CLI
  * and the web app. Writes bench/results/gas.json and prints a table; also checks lib/danku/gasModel.ts against the
  * measured evaluation transactions and prints the fitted coefficients.
+ *
+ * What issue 9's checks cost (committed group sizes, the evaluation-fits rule, the seeded split, the reveal decoder's
+ * bounds): every case also records its creation, init2 and reveal gas before them (the figures of bench/results/gas.json
+ * at BASELINE_COMMIT) next to today's, as creationGas / creationGasBefore and so on.
+ *
+ * BENCH_CASES="2-16-16-2:10000,784-32-10:100" runs a subset (and writes only that subset).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { parseEther, toHex, type Hex, type PublicClient } from "viem";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { dankuCompetitionAbi } from "../lib/generated/abis";
 import { readCompetition, type DankuWallet } from "../lib/chain/danku";
-import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, revealPendingGroups } from "../lib/chain/flows";
+import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocalBlocks, revealPendingGroups } from "../lib/chain/flows";
 import { sendContractTransaction } from "../lib/chain/transactions";
 import { deployFactory } from "../lib/chain/deploy";
-import { buildDataGroups } from "../lib/danku/groups";
+import { buildDataGroups, groupPointCounts } from "../lib/danku/groups";
 import { encodeModel, macsPerPoint, modelHash, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
 import { evaluateAccuracy } from "../lib/danku/forward";
 import { estimateEvaluationGas } from "../lib/danku/gasModel";
@@ -40,6 +47,75 @@ const CASES: BenchCase[] = [
 
 const TRAINING_BPS = 1000;
 const PERIOD = 10;
+/** The production default (beyond a proof-of-stake proposer lookahead); the bench mines the blocks itself. */
+const SPLIT_DELAY = 64;
+/** The last commit before issue 9's checks (committed sizes, evaluation fits, seeded split, decoder bounds). */
+const BASELINE_COMMIT = "e47965db6b7c02c72bb6dc0f891f532c945c405e";
+
+interface BaselineCase {
+  creationGas: number;
+  init2Gas: number;
+  revealGasPerPoint: number;
+  trainingRevealGasPerPoint: number;
+  revealModelGas: number;
+}
+
+interface StoredCase {
+  network: string;
+  points: number;
+  groups: number;
+  steps: { create: number; init2: number; trainingReveal: number[]; testReveal: number[]; revealModel: number };
+  creationGasBefore?: number;
+  init2GasBefore?: number;
+  revealGasPerPointBefore?: number;
+  trainingRevealGasPerPointBefore?: number;
+  revealModelGasBefore?: number;
+}
+
+/** Every case's gas before issue 9: from git at BASELINE_COMMIT, else the `…Before` keys of the last results. */
+function readBaseline(outFile: string): Map<string, BaselineCase> {
+  const baseline = new Map<string, BaselineCase>();
+  let text: string | undefined;
+  try {
+    text = execFileSync("git", ["show", `${BASELINE_COMMIT}:bench/results/gas.json`], { cwd: path.join(__dirname, ".."), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    for (const c of (JSON.parse(text) as { cases: StoredCase[] }).cases) {
+      const trainingPoints = trainingPointsOf(c);
+      baseline.set(`${c.network}:${c.points}`, {
+        creationGas: c.steps.create,
+        init2Gas: c.steps.init2,
+        revealGasPerPoint: c.steps.testReveal.reduce((a, b) => a + b, 0) / c.points,
+        trainingRevealGasPerPoint: c.steps.trainingReveal.reduce((a, b) => a + b, 0) / trainingPoints,
+        revealModelGas: c.steps.revealModel,
+      });
+    }
+    return baseline;
+  }
+  if (!existsSync(outFile)) return baseline;
+  for (const c of (JSON.parse(readFileSync(outFile, "utf8")) as { cases: StoredCase[] }).cases) {
+    if (c.creationGasBefore === undefined || c.init2GasBefore === undefined) continue;
+    if (c.revealGasPerPointBefore === undefined || c.trainingRevealGasPerPointBefore === undefined) continue;
+    if (c.revealModelGasBefore === undefined) continue;
+    baseline.set(`${c.network}:${c.points}`, {
+      creationGas: c.creationGasBefore,
+      init2Gas: c.init2GasBefore,
+      revealGasPerPoint: c.revealGasPerPointBefore,
+      trainingRevealGasPerPoint: c.trainingRevealGasPerPointBefore,
+      revealModelGas: c.revealModelGasBefore,
+    });
+  }
+  return baseline;
+}
+
+/** Training points of a stored case: every group of the case holds pointsPerGroup points, the test groups `points`. */
+function trainingPointsOf(c: { network: string; points: number; groups: number }): number {
+  const benchCase = CASES.find((x) => `${x.widths.join("-")}:${x.testPoints}` === `${c.network}:${c.points}`);
+  if (!benchCase) throw new Error(`baseline case ${c.network}:${c.points} is not a bench case`);
+  return c.groups * benchCase.pointsPerGroup - c.points;
+}
 
 function randomModel(widths: number[], rand: () => number): QuantizedModel {
   const layers = widths.slice(1).map((fanOut, l) => {
@@ -100,6 +176,7 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
       trainingBps: TRAINING_BPS,
       minAccuracyBps: 0,
       init2Window: 5,
+      splitDelay: SPLIT_DELAY,
       trainingRevealPeriod: 1_000,
       submissionPeriod: PERIOD,
       modelRevealPeriod: PERIOD,
@@ -107,9 +184,10 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
       evaluationPeriod: 100_000,
     },
     groupHashes: groups.map((g) => g.hash),
+    groupPointCounts: groupPointCounts(groups),
     metadataCid: "",
     reward: parseEther("1"),
-  });
+  }, { advance: mineLocalBlocks(client) });
   const [createGas, init2Gas] = await gasOf(client, launched.transactions);
   const secretGroups = groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce }));
   const log = (m: string) => { if (process.env.BENCH_DEBUG) process.stderr.write(`  ${m}\n`); };
@@ -168,6 +246,7 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
   const weights = c.widths.slice(1).reduce((n, w, l) => n + w * c.widths[l]!, 0);
   const all = [createGas!, init2Gas!, ...trainingRevealGas, commitGas!, revealedModel.receipt.gasUsed, ...testRevealGas, ...evaluationGas, finalized.receipt.gasUsed];
   const totalEvaluation = sum(evaluationGas);
+  const trainingPoints = points.length - c.testPoints;
   return {
     network: c.widths.join("-"),
     points: c.testPoints,
@@ -189,6 +268,10 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
       evaluationTotal: Number(totalEvaluation),
       finalize: Number(finalized.receipt.gasUsed),
     },
+    creationGas: Number(createGas),
+    init2Gas: Number(init2Gas),
+    revealGasPerPoint: Number(sum(testRevealGas)) / c.testPoints,
+    trainingRevealGasPerPoint: Number(sum(trainingRevealGas)) / trainingPoints,
     macsPerPoint: macs,
     storedWeights: weights,
     evaluationTransactions: evaluation.transactions.length,
@@ -227,6 +310,28 @@ async function main(): Promise<void> {
     process.stdout.write(`${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
 
+  // What issue 9's checks cost, case by case: the baseline's figures next to this run's.
+  const outFile = path.join(__dirname, "results", "gas.json");
+  const baseline = readBaseline(outFile);
+  const cases = results.map((r) => {
+    const before = baseline.get(`${r.network}:${r.points}`);
+    if (!before) return r;
+    return {
+      ...r,
+      creationGasBefore: before.creationGas,
+      creationGasDelta: r.creationGas - before.creationGas,
+      init2GasBefore: before.init2Gas,
+      init2GasDelta: r.init2Gas - before.init2Gas,
+      revealGasPerPointBefore: before.revealGasPerPoint,
+      revealGasPerPointDelta: r.revealGasPerPoint - before.revealGasPerPoint,
+      trainingRevealGasPerPointBefore: before.trainingRevealGasPerPoint,
+      trainingRevealGasPerPointDelta: r.trainingRevealGasPerPoint - before.trainingRevealGasPerPoint,
+      // revealModel also records who revealed (the equal shares of a withheld test reveal, docs/protocol.md §7.1).
+      revealModelGasBefore: before.revealModelGas,
+      revealModelGasDelta: r.steps.revealModel - before.revealModelGas,
+    };
+  });
+
   const rows = results.map((r) => [
     r.network.padEnd(10),
     String(r.points).padStart(6),
@@ -243,6 +348,32 @@ async function main(): Promise<void> {
       "",
       "network     points     totalGas    maxTxGas  evTx  gas/pt gas/MAC gas/wgt gas/revPt",
       ...rows.map((r) => r.join(" ")),
+      "",
+    ].join("\n"),
+  );
+
+  const fmt = (n: number | undefined, digits = 0) => (n === undefined ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits }));
+  process.stdout.write(
+    [
+      `issue 9's checks (before = ${BASELINE_COMMIT.slice(0, 7)}):`,
+      "network     points   create before →     after   init2 before → after  revealGas/pt before → after  trainingReveal/pt before → after  revealModel before → after",
+      ...cases.map((r) => {
+        const b = baseline.get(`${r.network}:${r.points}`);
+        return [
+          r.network.padEnd(10),
+          String(r.points).padStart(6),
+          fmt(b?.creationGas).padStart(15),
+          fmt(r.creationGas).padStart(9),
+          fmt(b?.init2Gas).padStart(13),
+          fmt(r.init2Gas).padStart(7),
+          fmt(b?.revealGasPerPoint, 1).padStart(19),
+          fmt(r.revealGasPerPoint, 1).padStart(8),
+          fmt(b?.trainingRevealGasPerPoint, 1).padStart(24),
+          fmt(r.trainingRevealGasPerPoint, 1).padStart(8),
+          fmt(b?.revealModelGas).padStart(18),
+          fmt(r.steps.revealModel).padStart(8),
+        ].join(" ");
+      }),
       "",
     ].join("\n"),
   );
@@ -269,13 +400,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const outDir = path.join(__dirname, "results");
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(
-    path.join(outDir, "gas.json"),
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), hardfork: hre.config.networks.hardhat.hardfork, txGasCap: TX_GAS_CAP, cases: results, gasModel, evaluationSamples: samples }, null, 2)}\n`,
+    outFile,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), hardfork: hre.config.networks.hardhat.hardfork, txGasCap: TX_GAS_CAP, splitDelay: SPLIT_DELAY, baselineCommit: BASELINE_COMMIT, cases, gasModel, evaluationSamples: samples }, null, 2)}\n`,
   );
-  process.stdout.write(`wrote ${path.join(outDir, "gas.json")}\n`);
+  process.stdout.write(`wrote ${outFile}\n`);
   finished = true;
 }
 
