@@ -19,15 +19,17 @@ import type { Request } from "@playwright/test";
 import { expect, test } from "../e2e/fixtures";
 
 const COUNT = Number(process.env.BENCH_COMPETITIONS ?? 500);
-const CONFIG = { featureCount: 2, classCount: 2, trainingBps: 5000, minAccuracyBps: 5000, init2Window: 200, trainingRevealPeriod: 100_000, submissionPeriod: 1000, modelRevealPeriod: 1000, testRevealPeriod: 1000, evaluationPeriod: 1000 };
+const CONFIG = { featureCount: 2, classCount: 2, trainingBps: 5000, minAccuracyBps: 5000, init2Window: 200, splitDelay: 1, trainingRevealPeriod: 100_000, submissionPeriod: 1000, modelRevealPeriod: 1000, testRevealPeriod: 1000, evaluationPeriod: 1000 };
 const HASHES = [`0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`] as const;
+/** One point per group: what the creation commits to next to the hashes. */
+const POINT_COUNTS = [1, 1];
 
 test("listing benchmark", async ({ browser, chain }) => {
   const wallet = chain.wallet(9);
   const existing = Number(await chain.client.readContract({ address: chain.factory, abi: competitionFactoryAbi, functionName: "competitionCount" }));
   let nonce = await chain.client.getTransactionCount({ address: wallet.account.address, blockTag: "pending" });
   const create = (title: string) =>
-    wallet.writeContract({ address: chain.factory, abi: competitionFactoryAbi, functionName: "createCompetition", args: [CONFIG, [...HASHES], title], value: 10n ** 15n, nonce: nonce++, gas: 3_000_000n, chain: wallet.chain, account: wallet.account });
+    wallet.writeContract({ address: chain.factory, abi: competitionFactoryAbi, functionName: "createCompetition", args: [CONFIG, [...HASHES], POINT_COUNTS, title], value: 10n ** 15n, nonce: nonce++, gas: 3_000_000n, chain: wallet.chain, account: wallet.account });
   process.stdout.write(`creating ${COUNT} competitions…\n`);
   let last: `0x${string}` | undefined;
   for (let i = 0; i < COUNT; i++) last = await create("");
