@@ -1,6 +1,7 @@
 import { MAX_GROUPS, MIN_GROUPS } from "../../lib/danku/constants";
 import { manipulationOddsTable, type ManipulationOddsRow } from "../../lib/danku/odds";
 import { trainingGroupCount } from "../../lib/danku/groups";
+import { expectedBurnedRewards, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
 
 /** The paper's block limit L (§5.2): the original contract let the organizer try this many blocks for init2. */
 export const PAPER_ATTEMPTS = 5;
@@ -34,7 +35,10 @@ export function formatProbability(p: number): string {
   const percent = p * 100;
   const text = percent >= 0.001 ? `${Number(percent.toPrecision(3))} %` : `${scientific(percent, 1)} %`;
   const oneIn = 1 / p;
-  return `${text} (1 in ${oneIn < 1e6 ? Math.round(oneIn).toLocaleString("en-US") : scientific(oneIn, 1)})`;
+  // Likely events read better without "1 in 1"; "1 in 1.3" keeps two digits where rounding to an integer would lie.
+  if (oneIn < 1.05) return text;
+  const count = oneIn < 10 ? String(Number(oneIn.toPrecision(2))) : oneIn < 1e6 ? Math.round(oneIn).toLocaleString("en-US") : scientific(oneIn, 1);
+  return `${text} (1 in ${count})`;
 }
 
 function formatCombinations(c: bigint): string {
@@ -58,12 +62,12 @@ export function OddsTable({ groupCount, trainingBps, maxGroups }: { groupCount: 
   return (
     <section aria-labelledby="odds-heading" className="space-y-2">
       <h3 id="odds-heading" className="font-semibold">
-        How hard is it to rig the split?
+        Odds of the exact split
       </h3>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        The chain draws which groups become training data. An organizer who wanted a particular training set would have to
-        get lucky: the paper&apos;s §5.2 bound is P = L / C(G, training groups). The original DanKu let the organizer try L ={" "}
-        {PAPER_ATTEMPTS} blocks; this contract fixes the seed at creation, so each creation is a single draw.
+        The odds of one exact training set (the paper&apos;s §5.2 bound P = L / C(G, training groups)). The original DanKu let the
+        organizer try L = {PAPER_ATTEMPTS} blocks; here the seed is the hash of a block after creation, so each creation is a single
+        draw, and each redraw burns the reward. The attack above, one group&apos;s placement, is far more likely than this.
       </p>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="odds-table">
@@ -106,6 +110,67 @@ export function OddsTable({ groupCount, trainingBps, maxGroups }: { groupCount: 
                 </tr>
               );
             })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The attack that matters (issue 9 §3): not one exact split but one group's placement — a small group drawn as
+ * training, a hard group kept for the test — which succeeds with nTrain/G per draw and 1 − (1 − nTrain/G)^k over
+ * k draws. Each redraw means cancelling after the seed block, which forfeits the reward.
+ */
+export function OneGroupOdds({ groupCount, trainingBps }: { groupCount: number; trainingBps: number }) {
+  let trainingGroups: number;
+  try {
+    trainingGroups = trainingGroupCount(groupCount, trainingBps);
+  } catch {
+    return null;
+  }
+  const perDraw = oneGroupTrainingOdds(groupCount, trainingGroups);
+  const rows = oneGroupOddsTable(groupCount, trainingBps);
+  const exact = manipulationOddsTable({ trainingBps, attempts: 1, groupCounts: [groupCount] })[0];
+  const burned = expectedBurnedRewards(perDraw);
+  return (
+    <section aria-labelledby="one-group-odds-heading" className="space-y-2" data-testid="one-group-odds">
+      <h3 id="one-group-odds-heading" className="font-semibold">
+        How hard is it to rig the split?
+      </h3>
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        An organizer rarely needs one exact split; one group&apos;s placement is usually enough (a small group drawn as training, a
+        hard one kept for the test). With {trainingGroups} of {groupCount} groups training, one chosen group is training with{" "}
+        <strong>{formatProbability(perDraw)}</strong> per draw, and with 1 − (1 − {trainingGroups}/{groupCount})<sup>k</sup> over k draws
+        — against {exact ? formatProbability(exact.singleDrawOdds) : "—"} for the exact split in one draw. Every redraw means cancelling
+        after the seed block, which <strong>burns the reward</strong>: on average{" "}
+        {Number.isFinite(burned) ? `${burned.toFixed(burned < 10 ? 2 : 0)} rewards` : "every reward"} are lost before a wanted placement.
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="one-group-odds-table">
+          <thead className="bg-slate-100 dark:bg-slate-900">
+            <tr>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Draws k
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                P(one chosen group is training)
+              </th>
+              <th scope="col" className="px-3 py-1.5 font-medium">
+                Rewards burned
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.draws} className="border-t border-slate-100 dark:border-slate-800">
+                <th scope="row" className="px-3 py-1 text-left tabular-nums">
+                  {row.draws}
+                </th>
+                <td className="px-3 py-1 tabular-nums">{formatProbability(row.odds)}</td>
+                <td className="px-3 py-1 tabular-nums">{row.rewardsBurned}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>

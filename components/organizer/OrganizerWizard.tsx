@@ -458,6 +458,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
   const step: WizardStep = draft?.step ?? "dataset";
   const createConfig = launch?.config ?? (valid && prepared ? competitionConfig(valid, prepared.featureCount, prepared.classCount) : undefined);
   const createGroups = launch ? draft?.prepared?.groupCount : prepared?.groupCount;
+  const createPoints = (launch ? draft?.prepared?.pointCount : prepared?.pointCount) ?? 0;
   const heading = STEP_HEADINGS[step];
 
   return (
@@ -564,6 +565,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
                 reward={launch ? BigInt(launch.reward) : (valid?.reward ?? 0n)}
                 groupCount={createGroups}
                 trainingGroups={trainingGroupCount(createGroups, createConfig.trainingBps)}
+                pointCount={createPoints}
                 metadataCid={metadataCid ?? ""}
                 factory={app.factory}
                 blocked={!app.factory ? `No CompetitionFactory is configured for ${app.chainName}.` : walletBlocked}

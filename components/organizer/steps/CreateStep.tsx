@@ -6,6 +6,9 @@ import { AddressText } from "@/components/ui/Address";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import type { TransactionState } from "@/components/tx/useTransactor";
 import type { CompetitionConfig } from "@/lib/chain/danku";
+import { groupSizes } from "@/lib/danku/groups";
+import { evaluationFit, groupSizeSummary } from "@/lib/danku/risk";
+import { formatNumber } from "@/lib/web/format";
 import { PERIOD_FIELDS } from "../settings";
 import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 
@@ -18,6 +21,7 @@ export function CreateStep({
   reward,
   groupCount,
   trainingGroups,
+  pointCount,
   metadataCid,
   factory,
   blocked,
@@ -31,6 +35,8 @@ export function CreateStep({
   reward: bigint;
   groupCount: number;
   trainingGroups: number;
+  /** Points of all groups: their sizes are committed with the hashes. */
+  pointCount: number;
   metadataCid: string;
   factory: string | null;
   /** Why the transaction cannot be sent now (no wallet, wrong chain…), or undefined. */
@@ -43,25 +49,43 @@ export function CreateStep({
   onCreate: () => void;
   onBack: () => void;
 }) {
+  const sizes = groupSizeSummary(groupSizes(pointCount, groupCount), trainingGroups);
+  const fit = evaluationFit(pointCount, config.evaluationPeriod);
   const busy = transaction.phase === "simulating" || transaction.phase === "signing" || transaction.phase === "pending" || recovering;
   return (
     <div className="space-y-6">
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        Creating the competition commits the {groupCount} group hashes and escrows the reward. Right after it, the split must be drawn within{" "}
-        {formatBlocks(config.init2Window)}.
+        Creating the competition commits the {groupCount} group hashes and their sizes, and escrows the reward. The split is seeded by the block{" "}
+        {formatBlocks(config.splitDelay)} after creation and must be drawn within {formatBlocks(config.init2Window)} after that block.
       </p>
       <dl className="grid gap-x-8 gap-y-2 text-sm sm:grid-cols-2" data-testid="create-summary">
         <Row label="Reward (escrowed now)" value={formatEth(reward, { decimals: 18 })} />
         <Row label="Data" value={`${config.featureCount} features, ${config.classCount} classes`} />
         <Row label="Groups" value={`${groupCount} (${trainingGroups} training, ${groupCount - trainingGroups} test)`} />
+        <Row
+          label="Group sizes (committed)"
+          value={`${formatNumber(sizes.min)}–${formatNumber(sizes.max)} points, ${formatNumber(sizes.total)} in total`}
+        />
+        <Row
+          label="Test points expected"
+          value={sizes.testPointsMin === sizes.testPointsMax ? formatNumber(sizes.testPointsMin) : `${formatNumber(sizes.testPointsMin)}–${formatNumber(sizes.testPointsMax)}`}
+        />
         <Row label="Minimum accuracy" value={formatBps(config.minAccuracyBps)} />
+        <Row label="Split delay (seed block)" value={formatBlocks(config.splitDelay)} />
         <Row label="Split window" value={formatBlocks(config.init2Window)} />
+        <Row label="Evaluation fits" value={`worst case ${formatBlocks(fit.minimumPeriod)} needed, period ${formatBlocks(config.evaluationPeriod)}`} />
         {PERIOD_FIELDS.map(({ key, label }) => (
           <Row key={key} label={`${label} period`} value={formatBlocks(config[key])} />
         ))}
         <Row label="Metadata CID" value={<code className="break-all text-xs">{metadataCid}</code>} />
         <Row label="Factory" value={factory ? <AddressText address={factory} /> : "not configured"} />
       </dl>
+      <Notice tone="warning" title="Before you sign">
+        <p>
+          Once the seed block (creation + {formatBlocks(config.splitDelay)}) is mined, cancelling or not revealing the training data in time burns your
+          reward. Not revealing the test data in full shares the pool among all revealed submissions.
+        </p>
+      </Notice>
       {recovering && (
         <Notice tone="info" title="Looking for your creation transaction">
           A creation transaction was sent on an earlier visit; waiting for it to be found on chain…

@@ -1,8 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { useBlockNumber } from "wagmi";
-import type { Address, Hex } from "viem";
+import { useBlockNumber, usePublicClient } from "wagmi";
+import type { Address, Hex, PublicClient } from "viem";
+import { mineLocalBlocks, waitForBlock } from "@/lib/chain/flows";
+import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useCompetitionState } from "@/components/competition/useCompetition";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
@@ -40,6 +42,18 @@ export function LaunchedSteps({
   const blockTime = useBlockTime();
   const splitTx = useTransactor();
   const [trainingRevealed, setTrainingRevealed] = useState(false);
+  const app = useAppConfig();
+  const client = usePublicClient() as PublicClient | undefined;
+
+  // The Hardhat development chain (31337) mines only on transactions: mine up to the seed block, as the CLI does.
+  // Elsewhere the block number from the watch above moves the step along.
+  const localMining = step === "split" && app.chainId === 31337 && !!client && !!state && !state.splitDone && state.stage === "AwaitingSplit";
+  const seedBlock = state?.deadlines.splitSeedBlock;
+  useEffect(() => {
+    if (!localMining || !client || seedBlock === undefined) return;
+    // A failure leaves the progress bar waiting; reopening the step tries again.
+    void waitForBlock(client, seedBlock, { advance: mineLocalBlocks(client) }).catch(() => undefined);
+  }, [localMining, client, seedBlock]);
 
   const splitDoneElsewhere = step === "split" && !!state?.splitDone && splitTx.state.phase === "idle";
   useEffect(() => {
@@ -62,6 +76,7 @@ export function LaunchedSteps({
           blocked={walletBlocked}
           transaction={splitTx.state}
           onSplit={() => void split()}
+          mining={localMining}
         />
       </>
     );

@@ -1,13 +1,26 @@
 "use client";
 
-import { useId, type ReactNode } from "react";
-import { MAX_GROUPS, MAX_INIT2_WINDOW, MAX_PERIOD, MAX_TRAINING_BPS, MIN_GROUPS, MIN_INIT2_WINDOW, MIN_PERIOD, MIN_TRAINING_BPS } from "../../../lib/danku/constants";
+import { useEffect, useId, useRef, type ReactNode } from "react";
+import {
+  EVALUATION_TX_GAS,
+  MAX_GROUPS,
+  MAX_INIT2_WINDOW,
+  MAX_PERIOD,
+  MAX_SPLIT_DELAY,
+  MAX_TRAINING_BPS,
+  MIN_GROUPS,
+  MIN_INIT2_WINDOW,
+  MIN_PERIOD,
+  MIN_SPLIT_DELAY,
+  MIN_TRAINING_BPS,
+} from "../../../lib/danku/constants";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../../lib/danku/metadata";
-import { groupSizes } from "../../../lib/danku/groups";
-import { formatDuration } from "../../../lib/web/format";
-import { OddsTable } from "../OddsTable";
+import { groupSizes, minimumEvaluationPeriod, trainingGroupCount } from "../../../lib/danku/groups";
+import { evaluationFit, groupSizeSummary } from "../../../lib/danku/risk";
+import { formatDuration, formatNumber } from "../../../lib/web/format";
+import { OddsTable, OneGroupOdds } from "../OddsTable";
 import { PERIOD_FIELDS, requestedGroupCount, validateSettings, type SettingsField, type SettingsForm } from "../settings";
-import { PrimaryButton, SecondaryButton, StepActions } from "../ui";
+import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 
 const inputClass =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
@@ -75,6 +88,32 @@ export function SettingsStep({
   const groupCount = requestedGroupCount(form, pointCount);
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => onChange({ ...form, [key]: value });
   const sizes = groupCount !== undefined && groupCount >= MIN_GROUPS && groupCount <= Math.min(pointCount, MAX_GROUPS) ? groupSizes(pointCount, groupCount) : undefined;
+  const minimumEvaluation = minimumEvaluationPeriod(pointCount);
+  const evaluationBlocks = Number(form.periods.evaluationPeriod);
+  const fit = Number.isSafeInteger(evaluationBlocks) && evaluationBlocks > 0 ? evaluationFit(pointCount, evaluationBlocks) : undefined;
+  const trainingGroups = (() => {
+    if (!sizes || groupCount === undefined) return undefined;
+    const bps = Math.round(Number(form.trainingPercent) * 100);
+    try {
+      return trainingGroupCount(groupCount, bps);
+    } catch {
+      return undefined;
+    }
+  })();
+  const sizeSummary = sizes && trainingGroups !== undefined ? groupSizeSummary(sizes, trainingGroups) : undefined;
+
+  // Raise a period below the contract's minimum once, when the step opens (a larger dataset than the default fits);
+  // later edits are the organizer's, checked with a message instead of being overwritten while typed.
+  const raised = useRef(false);
+  useEffect(() => {
+    if (raised.current || readOnly) return;
+    raised.current = true;
+    const current = Number(form.periods.evaluationPeriod);
+    if (Number.isSafeInteger(current) && current < minimumEvaluation) {
+      onChange({ ...form, periods: { ...form.periods, evaluationPeriod: String(minimumEvaluation) } });
+    }
+  }, [form, minimumEvaluation, onChange, readOnly]);
+
   const duration = (text: string) => {
     const blocks = Number(text);
     if (!Number.isFinite(blocks) || blocks <= 0) return "";
@@ -133,11 +172,23 @@ export function SettingsStep({
             </Field>
           )}
           {sizes && (
-            <p className="text-sm" data-testid="group-summary">
-              {groupCount} groups of {sizes[sizes.length - 1] === sizes[0] ? sizes[0] : `${sizes[sizes.length - 1]}–${sizes[0]}`}{" "}
-              {sizes[0] === 1 ? "point" : "points"}
-              {validation.ok && ` · ${validation.settings.trainingGroups} training, ${validation.settings.groupCount - validation.settings.trainingGroups} test`}
-            </p>
+            <div className="text-sm" data-testid="group-summary">
+              <p>
+                {groupCount} groups of {sizes[sizes.length - 1] === sizes[0] ? sizes[0] : `${sizes[sizes.length - 1]}–${sizes[0]}`}{" "}
+                {sizes[0] === 1 ? "point" : "points"}
+                {validation.ok && ` · ${validation.settings.trainingGroups} training, ${validation.settings.groupCount - validation.settings.trainingGroups} test`}
+              </p>
+              {sizeSummary && (
+                <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="group-sizes">
+                  Committed with the hashes: {formatNumber(sizeSummary.min)}–{formatNumber(sizeSummary.max)} points per group,{" "}
+                  {formatNumber(sizeSummary.total)} in total; test points expected{" "}
+                  {sizeSummary.testPointsMin === sizeSummary.testPointsMax
+                    ? formatNumber(sizeSummary.testPointsMin)
+                    : `${formatNumber(sizeSummary.testPointsMin)}–${formatNumber(sizeSummary.testPointsMax)}`}
+                  , whichever groups the split draws. Everyone sees these sizes before submitting, and a reveal of another size is refused.
+                </p>
+              )}
+            </div>
           )}
           <Field label="Training share (%)" error={errors.trainingPercent} hint={`${MIN_TRAINING_BPS / 100}–${MAX_TRAINING_BPS / 100} % of the groups are revealed for training; the rest are the hidden test set.`}>
             {({ id, describedBy, invalid }) => (
@@ -167,16 +218,46 @@ export function SettingsStep({
             {localChain ? "; a local development chain mines blocks only when transactions arrive, so there they pass as fast as blocks are mined" : ""}.
           </p>
           <Field
+            label="Split delay"
+            error={errors.splitDelay}
+            hint={`${MIN_SPLIT_DELAY}–${MAX_SPLIT_DELAY} blocks after creation; the hash of that block seeds the split, so it is unknown when you commit. ${
+              localChain
+                ? "This local chain mines only on transactions, so 2 blocks are enough; the wizard mines them."
+                : "At least 64 on proof-of-stake: beyond the proposer lookahead, nobody knows who will produce the seed block."
+            } (${duration(form.splitDelay)})`}
+          >
+            {({ id, describedBy, invalid }) => (
+              <input id={id} inputMode="numeric" className={inputClass} value={form.splitDelay} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => set("splitDelay", e.target.value)} />
+            )}
+          </Field>
+          <Field
             label="Split window (init2)"
             error={errors.init2Window}
-            hint={`${MIN_INIT2_WINDOW}–${MAX_INIT2_WINDOW} blocks after creation in which the split must be drawn (${duration(form.init2Window)}).`}
+            hint={`${MIN_INIT2_WINDOW}–${MAX_INIT2_WINDOW} blocks after the seed block in which the split must be drawn (${duration(form.init2Window)}).`}
           >
             {({ id, describedBy, invalid }) => (
               <input id={id} inputMode="numeric" className={inputClass} value={form.init2Window} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => set("init2Window", e.target.value)} />
             )}
           </Field>
           {PERIOD_FIELDS.map(({ key, label, help }) => (
-            <Field key={key} label={`${label} period`} error={errors[key]} hint={`${duration(form.periods[key])}: ${help} (${MIN_PERIOD}–${MAX_PERIOD.toLocaleString("en-US")}).`}>
+            <Field
+              key={key}
+              label={`${label} period`}
+              error={errors[key]}
+              hint={
+                key === "evaluationPeriod" ? (
+                  <span data-testid="evaluation-fit">
+                    {duration(form.periods[key])}: {help}; at least {formatNumber(minimumEvaluation)} blocks for {formatNumber(pointCount)} points.
+                    {fit &&
+                      ` Worst-case evaluation: ${formatNumber(fit.transactions)} ${fit.transactions === 1 ? "transaction" : "transactions"} of ${EVALUATION_TX_GAS / 1_000_000} M gas for any allowed model; your period holds ${
+                        fit.holds >= 10 ? Math.floor(fit.holds).toLocaleString("en-US") : fit.holds.toFixed(1)
+                      }×.`}
+                  </span>
+                ) : (
+                  `${duration(form.periods[key])}: ${help} (${MIN_PERIOD}–${MAX_PERIOD.toLocaleString("en-US")}).`
+                )
+              }
+            >
               {({ id, describedBy, invalid }) => (
                 <input
                   id={id}
@@ -193,7 +274,31 @@ export function SettingsStep({
         </fieldset>
       </fieldset>
 
-      {validation.ok && <OddsTable groupCount={validation.settings.groupCount} trainingBps={validation.settings.trainingBps} maxGroups={pointCount} />}
+      {errors.evaluationPeriod && !readOnly && (
+        <p>
+          <SecondaryButton onClick={() => set("periods", { ...form.periods, evaluationPeriod: String(minimumEvaluation) })}>
+            Use the minimum: {formatNumber(minimumEvaluation)} blocks
+          </SecondaryButton>
+        </p>
+      )}
+
+      {validation.ok && (
+        <>
+          <OneGroupOdds groupCount={validation.settings.groupCount} trainingBps={validation.settings.trainingBps} />
+          <OddsTable groupCount={validation.settings.groupCount} trainingBps={validation.settings.trainingBps} maxGroups={pointCount} />
+        </>
+      )}
+
+      <Notice tone="warning" title="What you commit to when you create the competition" testId="commitment-warning">
+        <p>
+          Once block creation + {validation.ok ? validation.settings.splitDelay : "split delay"} (the seed block) is mined, the split is known: cancelling
+          then, or not revealing the training data in time, burns your reward — it stays locked in the contract for ever (donors are refunded).
+        </p>
+        <p>
+          Not revealing the test data in full shares the whole pool (reward and donations) equally among all revealed submissions; there is no
+          evaluation then, and nothing comes back to you.
+        </p>
+      </Notice>
 
       <StepActions>
         <SecondaryButton onClick={onBack}>Back</SecondaryButton>
