@@ -1,7 +1,7 @@
 /**
  * Commands for everyone: finalize, withdraw, donate, status, list, odds, deploy.
  */
-import { parseEther } from "viem";
+import { parseEther, type Address, type PublicClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { deployFactories } from "../../lib/chain/deploy";
 import { writeDeployment } from "../shared/deployments";
@@ -9,7 +9,18 @@ import { listCompetitions, readCompetition, readSubmissions, STAGE_DESCRIPTIONS 
 import { sendContractTransaction } from "../../lib/chain/transactions";
 import { manipulationOdds } from "../../lib/danku/odds";
 import { BPS } from "../../lib/danku/constants";
+import { trainingGroupCount } from "../../lib/danku/groups";
 import { CliError, connect, eth, Output, parseAddress, resolveFactory, signer, type GlobalOptions } from "./context";
+import {
+  evaluationFit,
+  formatEvaluationFit,
+  formatForfeitRule,
+  formatGroupSizes,
+  groupSizeSummary,
+  percent,
+  placementOdds,
+  withheldShares,
+} from "./commitments";
 
 type CompetitionOptions = GlobalOptions & { competition: string };
 
@@ -23,12 +34,28 @@ export async function finalizeCommand(options: CompetitionOptions, output: Outpu
     args: [],
   });
   const state = await readCompetition(context.client, competition);
-  output.result(
-    state.best.exists
-      ? `finalized: submission ${state.best.id} wins ${eth(state.reward + state.totalDonations)} (withdraw with modelbounty withdraw)`
-      : "finalized without a qualified submission: the organizer and donors can withdraw what they put in",
-    { competition, transaction: sent.hash, hasWinner: state.best.exists, winningSubmission: state.best.exists ? state.best.id : null },
-  );
+  const pool = state.reward + state.totalDonations;
+  let human: string;
+  let shares: { revealedSubmissions: number; share: bigint; remainder: bigint } | null = null;
+  if (state.best.exists) {
+    human = `finalized: submission ${state.best.id} wins ${eth(pool)} (withdraw with modelbounty withdraw)`;
+  } else if (state.testWithheld) {
+    const revealed = (await readSubmissions(context.client, competition)).filter((s) => s.revealed).length;
+    shares = { revealedSubmissions: revealed, ...withheldShares(pool, revealed) };
+    human =
+      `finalized with the test data withheld: the pool of ${eth(pool)} is shared by the ${revealed} revealed submission(s), ` +
+      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the organizer and donors get nothing back (withdraw with modelbounty withdraw)`;
+  } else {
+    human = "finalized without a qualified submission: the organizer and donors can withdraw what they put in";
+  }
+  output.result(human, {
+    competition,
+    transaction: sent.hash,
+    hasWinner: state.best.exists,
+    winningSubmission: state.best.exists ? state.best.id : null,
+    testWithheld: state.testWithheld,
+    withheldShares: shares,
+  });
 }
 
 export async function withdrawCommand(options: CompetitionOptions & { to?: string }, output: Output): Promise<void> {
@@ -78,28 +105,83 @@ export async function donateCommand(options: CompetitionOptions & { amount: stri
   output.result(`donated ${eth(value)} to ${competition}`, { competition, amount: value, transaction: hash });
 }
 
+/** The committed point count of every group (groupPointCountAt), a few calls at a time. */
+async function readGroupPointCounts(client: PublicClient, competition: Address, groupCount: number): Promise<number[]> {
+  const counts: number[] = [];
+  const batch = 64;
+  for (let at = 0; at < groupCount; at += batch) {
+    const ids = Array.from({ length: Math.min(batch, groupCount - at) }, (_, i) => at + i);
+    const read = await Promise.all(
+      ids.map((g) =>
+        client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "groupPointCountAt", args: [BigInt(g)] }),
+      ),
+    );
+    counts.push(...read.map(Number));
+  }
+  return counts;
+}
+
 export async function statusCommand(options: CompetitionOptions, output: Output): Promise<void> {
   const context = await connect(options);
   const competition = parseAddress(options.competition, "--competition");
   const state = await readCompetition(context.client, competition);
   const submissions = await readSubmissions(context.client, competition);
-  const total = state.usesTestData ? state.testPoints : state.trainingPoints;
+  const pointCounts = await readGroupPointCounts(context.client, competition, state.groupCount);
+  const sizes = groupSizeSummary(pointCounts);
+  const fit = evaluationFit(state.totalCommittedPoints, state.config.evaluationPeriod);
+  const placement = placementOdds(state.groupCount, state.trainingGroupCount);
+  const seedBlock = state.deadlines.splitSeedBlock;
+  const pool = state.reward + state.totalDonations;
+  const revealedSubmissions = submissions.filter((s) => s.revealed).length;
+  const shares = withheldShares(pool, revealedSubmissions);
+  const total = state.testPoints;
+  const split = state.splitDone
+    ? `committed split: ${state.committedTrainingPoints} training points, ${state.committedTestPoints} test points`
+    : "committed split: not drawn yet";
+  let money: string;
+  if (state.rewardForfeited) {
+    money = `reward forfeited: the organizer backed out after the seed block ${seedBlock}; the ${eth(state.reward)} reward is locked for ever, donors are refunded`;
+  } else if (state.testWithheld) {
+    money =
+      `test data withheld: the pool of ${eth(pool)} is shared by ${revealedSubmissions} revealed submission(s), ` +
+      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the organizer and donors get nothing back`;
+  } else {
+    money =
+      `if the test data is not revealed in full, the pool is shared equally by the revealed submissions: ` +
+      (revealedSubmissions > 0 ? `${eth(shares.share)} each for ${revealedSubmissions} now` : "none revealed yet");
+  }
   const lines = [
     `competition ${competition} on chain ${context.chain.id}, block ${state.blockNumber}`,
     `stage: ${state.stage} — ${STAGE_DESCRIPTIONS[state.stage]}`,
     `organizer: ${state.organizer}`,
     `reward: ${eth(state.reward)} + donations ${eth(state.totalDonations)}`,
     `data: ${state.config.featureCount} features, ${state.config.classCount} classes, ${state.groupCount} groups (${state.trainingGroupCount} training)`,
-    `revealed points: ${state.trainingPoints} training, ${state.testPoints} test; evaluation uses ${state.usesTestData ? "test" : "training"} data`,
+    `group sizes: ${formatGroupSizes(sizes)}`,
+    split,
+    `revealed points: ${state.trainingPoints} training, ${state.testPoints} test` +
+      (state.usesTestData ? "; evaluation uses the test data" : "; evaluation needs the full test reveal (there is no training-data fallback)"),
+    formatEvaluationFit(fit),
+    `split seed: the hash of block ${seedBlock} (split delay ${state.config.splitDelay}); one chosen group lands in training with ${percent(placement.perDraw)} per draw`,
+    formatForfeitRule(seedBlock, state.reward),
+    money,
     `minimum accuracy: ${(state.config.minAccuracyBps / 100).toFixed(2)} %`,
-    `deadlines: submission ends ${state.deadlines.submissionEnd || "—"}, model reveal ends ${state.deadlines.modelRevealEnd || "—"}, test reveal ends ${state.deadlines.testRevealEnd || "—"}, evaluation ends ${state.deadlines.evaluationEnd || "—"}`,
+    `deadlines: split seed ${seedBlock}, split by ${state.deadlines.init2Deadline}, submission ends ${state.deadlines.submissionEnd || "—"}, model reveal ends ${state.deadlines.modelRevealEnd || "—"}, test reveal ends ${state.deadlines.testRevealEnd || "—"}, evaluation ends ${state.deadlines.evaluationEnd || "—"}`,
     `submissions: ${submissions.length}`,
     ...submissions.map(
       (s) =>
         `  #${s.id} ${s.submitter} ${s.revealed ? "revealed" : "committed"}${s.evaluated ? `, ${s.correct}/${total} correct` : s.cursor > 0 ? `, evaluating ${s.cursor}/${total}` : ""}${state.best.exists && state.best.id === s.id ? " ★ best" : ""}`,
     ),
   ];
-  output.result(lines.join("\n"), { ...state, submissions });
+  output.result(lines.join("\n"), {
+    ...state,
+    submissions,
+    groupPointCounts: pointCounts,
+    groupSizes: sizes,
+    worstCaseEvaluation: fit,
+    groupPlacementOdds: placement,
+    revealedSubmissions,
+    withheldShares: { pool, ...shares },
+  });
 }
 
 export async function listCommand(options: GlobalOptions, output: Output): Promise<void> {
@@ -110,7 +192,15 @@ export async function listCommand(options: GlobalOptions, output: Output): Promi
   output.result(
     listed.length === 0
       ? `no competitions on factory ${factory} yet`
-      : states.map((s) => `${s.address}  ${s.stage.padEnd(20)} ${eth(s.reward + s.totalDonations).padStart(14)}  ${s.submissionCount} submissions`).join("\n"),
+      : states
+          .map(
+            (s) =>
+              `${s.address}  ${s.stage.padEnd(20)} ${eth(s.reward + s.totalDonations).padStart(14)}  ${s.submissionCount} submissions, ` +
+              `${s.totalCommittedPoints} points in ${s.groupCount} groups` +
+              (s.rewardForfeited ? ", reward forfeited" : "") +
+              (s.testWithheld ? ", test withheld (pool shared)" : ""),
+          )
+          .join("\n"),
     {
       factory,
       competitions: states.map((s, i) => ({
@@ -121,6 +211,9 @@ export async function listCommand(options: GlobalOptions, output: Output): Promi
         totalDonations: s.totalDonations,
         submissions: s.submissionCount,
         metadataCid: s.metadataCid,
+        totalCommittedPoints: s.totalCommittedPoints,
+        rewardForfeited: s.rewardForfeited,
+        testWithheld: s.testWithheld,
         createdInBlock: listed[i]?.blockNumber,
       })),
     },
@@ -135,9 +228,16 @@ export function oddsCommand(options: { groups: string; trainingRatio: string; at
   if (!Number.isInteger(attempts) || attempts < 1) throw new CliError(`--attempts must be a positive integer, got ${options.attempts}`);
   if (!(trainingBps > 0 && trainingBps < BPS)) throw new CliError(`--training-ratio must be between 0 and 1, got ${options.trainingRatio}`);
   const odds = manipulationOdds({ groupCount, trainingBps, attempts });
+  const nTrain = trainingGroupCount(groupCount, trainingBps);
+  const placement = placementOdds(groupCount, nTrain, [attempts]);
+  const placed = placement.overDraws[0]?.probability ?? placement.perDraw;
   output.result(
-    `P(an organizer obtains one chosen training set) with G=${groupCount}, TP=${options.trainingRatio}, ${attempts} attempt(s): ${(odds * 100).toPrecision(6)} %`,
-    { groupCount, trainingBps, attempts, probability: odds },
+    [
+      `P(one chosen group lands in the training set) with G=${groupCount}, ${nTrain} training groups: ${percent(placement.perDraw)} per draw, ` +
+        `${percent(placed)} over ${attempts} draw(s) — the attack that matters; each redraw costs the reward (docs/protocol.md §3)`,
+      `P(an organizer obtains one chosen training set) with G=${groupCount}, TP=${options.trainingRatio}, ${attempts} attempt(s): ${(odds * 100).toPrecision(6)} %`,
+    ].join("\n"),
+    { groupCount, trainingBps, attempts, probability: odds, trainingGroups: nTrain, groupPlacementPerDraw: placement.perDraw, groupPlacementProbability: placed },
   );
 }
 

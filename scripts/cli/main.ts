@@ -58,12 +58,16 @@ command(
       .option("--group-size <n>", "points per data group when --groups is not given", "5")
       .option("--training-ratio <r>", "share of groups revealed for training", "0.8")
       .option("--min-accuracy <r>", "minimum accuracy a model needs to win", "0.5")
-      .option("--init2-window <blocks>", "blocks after creation in which the split must be drawn", "5")
+      .option("--split-delay <blocks>", "the split is seeded by the hash of block creation + this (1–1024; default 64, 2 on the local chain 31337); cancelling from that block on burns the reward")
+      .option("--init2-window <blocks>", "blocks after the seed block in which the split must be drawn", "5")
       .option("--training-reveal-period <blocks>", "blocks to reveal the training data", "100")
       .option("--submission-period <blocks>", "blocks in which models can be committed", "100")
       .option("--model-reveal-period <blocks>", "blocks in which committed models are revealed", "50")
       .option("--test-reveal-period <blocks>", "blocks in which the organizer reveals the test data", "50")
-      .option("--evaluation-period <blocks>", "blocks in which models are evaluated", "100")
+      .option(
+        "--evaluation-period <blocks>",
+        "blocks in which models are evaluated (default 100, or the contract's minimum for the data if longer: 2 × ⌈points / 33⌉)",
+      )
       .option("--metadata-cid <cid>", "IPFS CID of the competition's metadata JSON", "")
       .option("--force", "overwrite an existing secrets file"),
   createCommand,
@@ -80,7 +84,15 @@ command(
   (c) => c.requiredOption("--competition <address>").requiredOption("--secrets <file>"),
   revealTestCommand,
 );
-command("cancel", "cancel before the training data is revealed (organizer), or after setup lapsed (anyone)", (c) => c.requiredOption("--competition <address>"), cancelCommand);
+command(
+  "cancel",
+  "cancel before the training data is revealed (organizer), or after setup lapsed (anyone); from the split's seed block on this burns the reward",
+  (c) =>
+    c
+      .requiredOption("--competition <address>")
+      .option("--forfeit-reward", "confirm a cancel by the organizer after the seed block, which burns the reward"),
+  cancelCommand,
+);
 command(
   "score",
   "offline: quantize a model and compute exactly the score the chain will compute",
@@ -124,7 +136,7 @@ command("status", "stage, deadlines, money and submissions of a competition", (c
 command("list", "competitions created by the factory", (c) => c, listCommand);
 command(
   "odds",
-  "the paper's §5.2 odds that an organizer obtains a chosen training set",
+  "odds that an organizer gets one chosen group into the training set (nTrain/G per draw) and the paper's §5.2 odds of one exact training set",
   (c) =>
     c
       .requiredOption("--groups <n>")

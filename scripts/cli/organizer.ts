@@ -5,14 +5,32 @@ import { readFileSync } from "node:fs";
 import { parseEther, type Address, type PublicClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, readGroupHashes, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
-import { launchCompetition, revealPendingGroups } from "../../lib/chain/flows";
+import { launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
 import { sendContractTransaction } from "../../lib/chain/transactions";
 import { parseCsvDataset } from "../../lib/danku/dataset";
-import { buildDataGroups, trainingGroupCount } from "../../lib/danku/groups";
+import {
+  buildDataGroups,
+  groupPointCounts,
+  groupSizes,
+  minimumEvaluationPeriod,
+  trainingGroupCount,
+  WORST_CASE_POINTS_PER_EVALUATION_TX,
+} from "../../lib/danku/groups";
 import { manipulationOdds } from "../../lib/danku/odds";
 import { buildSecrets, parseSecrets, serializeSecrets, verifySecretsAgainstHashes, type DankuSecrets } from "../../lib/danku/secrets";
-import { BPS, MAX_PERIOD, MIN_PERIOD } from "../../lib/danku/constants";
+import { BPS, EVALUATION_PERIOD_FACTOR, MAX_PERIOD, MIN_PERIOD } from "../../lib/danku/constants";
 import { CliError, connect, eth, Output, parseAddress, readTextFile, resolveFactory, signer, type GlobalOptions } from "./context";
+import {
+  evaluationFit,
+  formatEvaluationFit,
+  formatForfeitRule,
+  formatGroupSizes,
+  formatPlacementOdds,
+  groupSizeSummary,
+  LOCAL_CHAIN_ID,
+  placementOdds,
+  resolveSplitDelay,
+} from "./commitments";
 import { writeAtomically, writeNewFile } from "./files";
 
 export interface CreateOptions extends GlobalOptions {
@@ -24,11 +42,12 @@ export interface CreateOptions extends GlobalOptions {
   trainingRatio: string;
   minAccuracy: string;
   init2Window: string;
+  splitDelay?: string;
   trainingRevealPeriod: string;
   submissionPeriod: string;
   modelRevealPeriod: string;
   testRevealPeriod: string;
-  evaluationPeriod: string;
+  evaluationPeriod?: string;
   metadataCid: string;
   secrets: string;
   force?: boolean;
@@ -59,6 +78,29 @@ function parseReward(value: string): bigint {
   return reward;
 }
 
+/** The evaluation period used when --evaluation-period is not given: 100 blocks, or the contract's minimum if longer. */
+const DEFAULT_EVALUATION_PERIOD = 100;
+
+/**
+ * --evaluation-period, checked against the contract's rule before anything is sent: the period must hold the
+ * worst-case evaluation of one submission on every committed point (docs/protocol.md §7.2).
+ */
+function evaluationPeriodFor(value: string | undefined, totalPoints: number): number {
+  const minimum = minimumEvaluationPeriod(totalPoints);
+  if (value === undefined) return Math.min(MAX_PERIOD, Math.max(DEFAULT_EVALUATION_PERIOD, minimum));
+  const period = integerOption(value, "evaluation-period", MIN_PERIOD, MAX_PERIOD);
+  if (period < minimum) {
+    const transactions = Math.ceil(totalPoints / WORST_CASE_POINTS_PER_EVALUATION_TX);
+    throw new CliError(
+      `--evaluation-period ${period} is too short for ${totalPoints} points: the contract requires at least ${minimum} blocks ` +
+        `(a worst-case model is evaluated ${WORST_CASE_POINTS_PER_EVALUATION_TX} points per 15 M-gas transaction, so ` +
+        `${transactions} transaction(s), one per block, ×${EVALUATION_PERIOD_FACTOR} slack so that every revealed ` +
+        `submission can be evaluated in time — docs/protocol.md §7.2); nothing was sent`,
+    );
+  }
+  return period;
+}
+
 export async function createCommand(options: CreateOptions, output: Output): Promise<void> {
   // Everything that can be wrong with the input is checked before any key is touched or transaction sent.
   const dataset = parseCsvDataset(readTextFile(options.data, "dataset"), { labelColumn: options.label });
@@ -68,7 +110,10 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     : Math.max(2, Math.floor(pointCount / integerOption(options.groupSize ?? "5", "group-size", 1, pointCount)));
   const trainingBps = ratioToBps(options.trainingRatio, "training-ratio");
   const nTrain = trainingGroupCount(groupCount, trainingBps);
-  const config: CompetitionConfig = {
+  const sizes = groupSizeSummary(groupSizes(pointCount, groupCount));
+  // Range-check an explicit --split-delay now; its default depends on the chain, known once connected.
+  if (options.splitDelay !== undefined) resolveSplitDelay(options.splitDelay, 0);
+  const periods = {
     featureCount: dataset.featureNames.length,
     classCount: dataset.classNames.length,
     trainingBps,
@@ -78,16 +123,19 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     submissionPeriod: integerOption(options.submissionPeriod, "submission-period", MIN_PERIOD, MAX_PERIOD),
     modelRevealPeriod: integerOption(options.modelRevealPeriod, "model-reveal-period", MIN_PERIOD, MAX_PERIOD),
     testRevealPeriod: integerOption(options.testRevealPeriod, "test-reveal-period", MIN_PERIOD, MAX_PERIOD),
-    evaluationPeriod: integerOption(options.evaluationPeriod, "evaluation-period", MIN_PERIOD, MAX_PERIOD),
+    evaluationPeriod: evaluationPeriodFor(options.evaluationPeriod, sizes.totalPoints),
   };
   const reward = parseReward(options.reward);
 
   const context = await connect(options);
   const wallet = signer(context);
   const factory = resolveFactory(options, context.chain.id);
+  const local = context.chain.id === LOCAL_CHAIN_ID;
+  const config: CompetitionConfig = { ...periods, splitDelay: resolveSplitDelay(options.splitDelay, context.chain.id) };
 
   output.progress(`hashing ${groupCount} data groups of ${pointCount} points…`);
   const groups = buildDataGroups(dataset.points, { groupCount, featureCount: config.featureCount, classCount: config.classCount });
+  const pointCounts = groupPointCounts(groups);
   const secrets = buildSecrets({
     chainId: context.chain.id,
     featureCount: config.featureCount,
@@ -102,35 +150,63 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
   output.progress(`secrets written to ${options.secrets} — keep this file; the reveals are impossible without it`);
 
   output.progress(`creating the competition with a reward of ${eth(reward)}…`);
+  let lastWaitReport: bigint | undefined;
   const launched = await launchCompetition(
     wallet,
     context.client,
-    { factory, config, groupHashes: groups.map((g) => g.hash), metadataCid: options.metadataCid, reward },
-    (address, init1Block) => {
-      // Record the address at once: if init2 fails, the secrets file still names its competition.
-      writeAtomically(options.secrets, serializeSecrets({ ...secrets, competition: address }));
-      output.progress(`competition ${address} created in block ${init1Block}; selecting the training groups (init2)…`);
+    { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: pointCounts, metadataCid: options.metadataCid, reward },
+    {
+      onCreated: (address, init1Block) => {
+        // Record the address at once: if init2 fails, the secrets file still names its competition.
+        writeAtomically(options.secrets, serializeSecrets({ ...secrets, competition: address }));
+        output.progress(
+          `competition ${address} created in block ${init1Block}; the split is seeded by block ${init1Block + BigInt(config.splitDelay)}` +
+            ` — from that block on, cancelling burns the reward`,
+        );
+      },
+      onWaiting: (blockNumber, seedBlock) => {
+        if (lastWaitReport === blockNumber) return;
+        lastWaitReport = blockNumber;
+        output.progress(`waiting for the seed block ${seedBlock} (now ${blockNumber})${local ? ", mining it on the local chain" : ""}…`);
+      },
+      // A local dev chain mines only on transactions: mine the missing blocks instead of waiting for ever.
+      advance: local ? mineLocalBlocks(context.client) : undefined,
     },
   );
-  const created = { address: launched.address, init1Block: launched.init1Block };
+  const seedBlock = launched.init1Block + BigInt(config.splitDelay);
   const split = launched.split;
   const odds = manipulationOdds({ groupCount, trainingBps, attempts: 1 });
+  const placement = placementOdds(groupCount, nTrain);
+  const fit = evaluationFit(sizes.totalPoints, config.evaluationPeriod);
   output.result(
     [
-      `competition: ${created.address}`,
+      `competition: ${launched.address}`,
       `groups: ${groupCount} (${nTrain} training, ${groupCount - nTrain} test), ${pointCount} points`,
+      `group sizes: ${formatGroupSizes(sizes)}`,
+      `split: seeded by the hash of block ${seedBlock} (created in ${launched.init1Block}, split delay ${config.splitDelay})`,
       `training groups: ${split.training.slice().sort((a, b) => a - b).join(", ")}`,
-      `odds an organizer gets a chosen split in one draw: ${(odds * 100).toPrecision(3)} %`,
-      `next: modelbounty reveal-training --competition ${created.address} --secrets ${options.secrets}`,
+      formatEvaluationFit(fit),
+      formatPlacementOdds(placement, groupCount, nTrain, reward),
+      `odds of one exact split in one draw (1/C(${groupCount},${nTrain})): ${(odds * 100).toPrecision(3)} %`,
+      formatForfeitRule(seedBlock, reward),
+      `next: modelbounty reveal-training --competition ${launched.address} --secrets ${options.secrets}`,
     ].join("\n"),
     {
-      competition: created.address,
-      init1Block: created.init1Block,
+      competition: launched.address,
+      init1Block: launched.init1Block,
+      splitDelay: config.splitDelay,
+      splitSeedBlock: seedBlock,
       groupCount,
+      groupPointCounts: pointCounts,
+      groupSizes: sizes,
       trainingGroups: split.training,
       testGroups: split.test,
+      evaluationPeriod: config.evaluationPeriod,
+      worstCaseEvaluation: fit,
       secrets: options.secrets,
       manipulationOdds: odds,
+      groupPlacementOdds: placement,
+      forfeit: { fromBlock: seedBlock, amount: reward },
     },
   );
 }
@@ -192,15 +268,36 @@ export function revealTestCommand(options: RevealOptions, output: Output): Promi
   return revealGroups(options, output, false);
 }
 
-export async function cancelCommand(options: GlobalOptions & { competition: string }, output: Output): Promise<void> {
+export async function cancelCommand(
+  options: GlobalOptions & { competition: string; forfeitReward?: boolean },
+  output: Output,
+): Promise<void> {
   const context = await connect(options);
   const competition = parseAddress(options.competition, "--competition");
   const wallet = signer(context);
+  const before = await readCompetition(context.client, competition);
+  const seedBlock = before.deadlines.splitSeedBlock;
+  // The cancel is mined in the next block at the earliest: from the seed block on it burns the reward (§3).
+  const forfeits = before.blockNumber + 1n >= seedBlock;
+  const organizer = wallet.account.address.toLowerCase() === before.organizer.toLowerCase();
+  if (forfeits && organizer && !options.forfeitReward && (before.stage === "AwaitingSplit" || before.stage === "TrainingReveal")) {
+    throw new CliError(
+      `cancelling now burns the ${eth(before.reward)} reward: the split's seed block ${seedBlock} exists ` +
+        `(block ${before.blockNumber}), so backing out could buy a redraw (docs/protocol.md §3); donors are still refunded. ` +
+        `Pass --forfeit-reward to cancel anyway; nothing was sent`,
+    );
+  }
   const sent = await sendContractTransaction(wallet, context.client, {
     address: competition,
     abi: dankuCompetitionAbi,
     functionName: "cancel",
     args: [],
   });
-  output.result(`competition ${competition} cancelled; the organizer and donors can withdraw`, { competition, transaction: sent.hash });
+  const after = await readCompetition(context.client, competition);
+  output.result(
+    after.rewardForfeited
+      ? `competition ${competition} cancelled after the seed block ${seedBlock}: the ${eth(after.reward)} reward is forfeited (locked for ever); donors can withdraw their donations`
+      : `competition ${competition} cancelled before the seed block ${seedBlock}; the organizer and donors can withdraw`,
+    { competition, transaction: sent.hash, rewardForfeited: after.rewardForfeited, splitSeedBlock: seedBlock },
+  );
 }

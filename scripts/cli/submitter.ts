@@ -166,6 +166,12 @@ export async function evaluateCommand(options: GlobalOptions & { competition: st
   if (!Number.isInteger(id) || id < 0) throw new CliError(`--submission-id must be a non-negative integer, got ${options.submissionId}`);
   const state = await readCompetition(context.client, competition);
   if (state.stage !== "Evaluation") throw new CliError(`the competition is in the ${state.stage} stage; evaluation happens in the Evaluation stage`);
+  if (!state.usesTestData) {
+    throw new CliError(
+      "the organizer did not reveal the test data in full, so there is no evaluation (there is no training-data fallback): " +
+        "after the evaluation period, finalize shares the pool equally among the revealed submissions (docs/protocol.md §7.1)",
+    );
+  }
   if (id >= state.submissionCount) throw new CliError(`there is no submission ${id}; the competition has ${state.submissionCount}`);
   const submission = await readSubmission(context.client, competition, id);
   if (!submission.revealed) throw new CliError(`submission ${id} was never revealed, so it cannot be evaluated`);
@@ -180,7 +186,7 @@ export async function evaluateCommand(options: GlobalOptions & { competition: st
   );
   const after = await readCompetition(context.client, competition);
   output.result(
-    `submission ${id}: ${correct}/${total} correct on the ${state.usesTestData ? "test" : "training"} data in ${transactions.length} transaction(s)` +
+    `submission ${id}: ${correct}/${total} correct on the test data in ${transactions.length} transaction(s)` +
       (after.best.exists && after.best.id === id ? " — currently the best" : ""),
     { competition, submissionId: id, correct, total, isBest: after.best.exists && after.best.id === id, transactions },
   );

@@ -138,6 +138,15 @@ describe("modelbounty CLI against a real local chain", function () {
     expect(created.code, JSON.stringify(created)).to.equal(0);
     const competition = created.json.competition as Address;
     expect((created.json.trainingGroups as number[]).length).to.equal(12);
+    // The new commitments: sizes, the seed block (2 blocks after creation on the local chain), evaluation fits.
+    const pointCount = readFileSync(path.join(workdir, "data.csv"), "utf8").trim().split("\n").length - 1;
+    const sizes = created.json.groupSizes as { groups: number; min: number; max: number; totalPoints: number };
+    expect(sizes).to.include({ groups: 20, totalPoints: pointCount });
+    expect((created.json.groupPointCounts as number[]).reduce((a, b) => a + b, 0)).to.equal(pointCount);
+    expect(created.json.splitDelay).to.equal(2);
+    expect(BigInt(String(created.json.splitSeedBlock))).to.equal(BigInt(String(created.json.init1Block)) + 2n);
+    expect((created.json.worstCaseEvaluation as { fits: boolean; requiredBlocks: number }).fits).to.equal(true);
+    expect((created.json.groupPlacementOdds as { perDraw: number }).perDraw).to.equal(12 / 20);
     const secrets = JSON.parse(readFileSync(path.join(workdir, "org.secrets.json"), "utf8")) as { competition: string; groups: unknown[] };
     expect(secrets.competition.toLowerCase()).to.equal(competition.toLowerCase());
     expect(secrets.groups).to.have.length(20);
@@ -269,8 +278,34 @@ describe("modelbounty CLI against a real local chain", function () {
     expect(await nonceOf(KEYS.organizer)).to.equal(afterCreates);
     expect(afterCreates).to.equal(nonce + 4);
 
+    // An evaluation period too short for the committed points is refused before anything is sent, naming the minimum.
+    const big = ["x,y,party", ...Array.from({ length: 700 }, (_, i) => `${i % 251},${(i * 7) % 241},${i % 2 ? "red" : "blue"}`)];
+    writeFileSync(path.join(workdir, "big.csv"), `${big.join("\n")}\n`);
+    const short = await cli(
+      KEYS.organizer,
+      "create", "--data", "big.csv", "--label", "party", "--reward", "1", "--groups", "10", "--evaluation-period", "20", "--secrets", "short.secrets.json",
+    );
+    expect(short.code).to.not.equal(0);
+    expect(String(short.json.error)).to.match(/at least 44 blocks/);
+    expect(existsSync(path.join(workdir, "short.secrets.json"))).to.equal(false);
+    expect(await nonceOf(KEYS.organizer)).to.equal(afterCreates);
+
+    // Cancelling after the seed block burns the reward: the CLI asks for --forfeit-reward first and sends nothing.
+    const refused = await cli(KEYS.organizer, "cancel", "--competition", String(third.json.competition));
+    expect(refused.code).to.not.equal(0);
+    expect(String(refused.json.error)).to.match(/forfeit-reward/);
+    expect(await nonceOf(KEYS.organizer)).to.equal(afterCreates);
+    const forfeited = await cli(KEYS.organizer, "cancel", "--competition", String(third.json.competition), "--forfeit-reward");
+    expect(forfeited.code, JSON.stringify(forfeited)).to.equal(0);
+    expect(forfeited.json.rewardForfeited).to.equal(true);
+    const afterCancel = await cli(undefined, "status", "--competition", String(third.json.competition));
+    expect(afterCancel.json.rewardForfeited).to.equal(true);
+
     const odds = await cli(undefined, "odds", "--groups", "20", "--training-ratio", "0.8", "--attempts", "5");
     expect(odds.code).to.equal(0);
     expect(Number(odds.json.probability)).to.be.closeTo(0.00103199, 1e-8);
+    // One chosen group in the training set: 16/20 per draw, 1 − 0.2^5 over five draws.
+    expect(Number(odds.json.groupPlacementPerDraw)).to.equal(0.8);
+    expect(Number(odds.json.groupPlacementProbability)).to.be.closeTo(1 - 0.2 ** 5, 1e-12);
   });
 });
