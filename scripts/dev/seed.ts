@@ -15,10 +15,10 @@ import path from "node:path";
 import { parseEther, toHex, type Address, type PublicClient, type TestClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
-import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, revealPendingGroups } from "../../lib/chain/flows";
+import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
 import { sendContractTransaction } from "../../lib/chain/transactions";
 import { parseCsvDataset, type ParsedDataset } from "../../lib/danku/dataset";
-import { buildDataGroups, type DataGroup } from "../../lib/danku/groups";
+import { buildDataGroups, groupPointCounts, minimumEvaluationPeriod, type DataGroup } from "../../lib/danku/groups";
 import { buildSecrets, serializeSecrets, withCompetition } from "../../lib/danku/secrets";
 import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { trainBaselineMlp, seededUniform } from "../../lib/danku/train";
@@ -53,11 +53,13 @@ interface DemoSpec {
   labelColumn: string;
   groupCount: number;
   reward: string;
-  config: Omit<CompetitionConfig, "featureCount" | "classCount">;
+  config: Omit<CompetitionConfig, "featureCount" | "classCount" | "splitDelay">;
 }
 
 const SHORT = 10;
 const LONG = 100_000;
+/** The split's seed block is init1 + 2 on the local chain: the flow mines the two blocks itself. */
+const SPLIT_DELAY = 2;
 
 function syntheticCsv(options: { seed: number; features: string[]; classes: string[]; perClass: number; spread: number }): string {
   const rand = seededUniform(options.seed);
@@ -87,6 +89,11 @@ async function uploadJson(context: SeedContext, value: unknown): Promise<string>
 async function launch(context: SeedContext, spec: DemoSpec): Promise<{ address: Address; groups: DataGroup[]; training: DataPoint[] }> {
   const featureCount = spec.dataset.featureNames.length;
   const classCount = spec.dataset.classNames.length;
+  // The contract refuses an evaluation period too short for a worst-case evaluation of all points (§7.2).
+  const minimum = minimumEvaluationPeriod(spec.dataset.points.length);
+  if (spec.config.evaluationPeriod < minimum) {
+    throw new Error(`${spec.title}: evaluation period ${spec.config.evaluationPeriod} < the contract's minimum ${minimum} for ${spec.dataset.points.length} points`);
+  }
   const groups = buildDataGroups(spec.dataset.points, { groupCount: spec.groupCount, featureCount, classCount });
   const metadataCid = await uploadJson(
     context,
@@ -113,13 +120,19 @@ async function launch(context: SeedContext, spec: DemoSpec): Promise<{ address: 
     featureMappings: spec.dataset.featureMappings,
     groups,
   });
-  const launched = await launchCompetition(context.organizer, context.client, {
-    factory: context.factory,
-    config: { ...spec.config, featureCount, classCount },
-    groupHashes: groups.map((g) => g.hash),
-    metadataCid,
-    reward: parseEther(spec.reward),
-  });
+  const launched = await launchCompetition(
+    context.organizer,
+    context.client,
+    {
+      factory: context.factory,
+      config: { ...spec.config, splitDelay: SPLIT_DELAY, featureCount, classCount },
+      groupHashes: groups.map((g) => g.hash),
+      groupPointCounts: groupPointCounts(groups),
+      metadataCid,
+      reward: parseEther(spec.reward),
+    },
+    { advance: mineLocalBlocks(context.client) },
+  );
   const secretsDir = path.join(context.root, ".data", "demo");
   mkdirSync(secretsDir, { recursive: true });
   writeFileSync(path.join(secretsDir, `${launched.address}.secrets.json`), serializeSecrets(withCompetition(secrets, launched.address)));
