@@ -6,6 +6,7 @@
 import type { Address } from "viem";
 import type { CompetitionState, SubmissionState } from "../chain/danku";
 import { formatEth, formatNumber, sameAddress } from "./format";
+import { testDataWithheld, withheldPayout } from "./payouts";
 
 export interface ActionAvailability {
   allowed: boolean;
@@ -41,9 +42,18 @@ export function competitionActions(input: {
   const wallet = !account ? "Connect a wallet first." : !rightNetwork ? "Switch your wallet to the marketplace's network first." : undefined;
   const gate = (availability: ActionAvailability): ActionAvailability => (availability.allowed && wallet ? no(wallet) : availability);
 
+  const withheld = testDataWithheld(state);
+  const payout = withheld ? withheldPayout(state.reward + state.totalDonations, input.submissions ?? []) : undefined;
+  const sharing = payout
+    ? `the pool of ${formatEth(payout.pool)} is shared equally by the ${formatNumber(payout.revealed)} revealed submission${payout.revealed === 1 ? "" : "s"} (${formatEth(payout.share)} each)`
+    : undefined;
   const finalize =
     s === "AwaitingFinalization"
-      ? yes("Evaluation is over: anyone can finalize and open the payout.")
+      ? yes(
+          withheld && sharing
+            ? `The test data was not revealed in full: anyone can finalize, and ${sharing}.`
+            : "Evaluation is over: anyone can finalize and open the payout.",
+        )
       : s === "Finalized"
         ? no("Already finalized.")
         : s === "Cancelled" || s === "SetupExpired"
@@ -59,12 +69,25 @@ export function competitionActions(input: {
       ? yes(`You can withdraw ${formatEth(owed)}.`)
       : s === "Finalized" || s === "Cancelled"
         ? no("Nothing is owed to this account.")
-        : no("Payouts open after finalization (the winner) or cancellation (refunds to the organizer and donors).");
+        : withheld && sharing
+          ? no(`The test data was withheld: after finalization ${sharing}.`)
+          : no("Payouts open after finalization (the winner) or cancellation (refunds to the organizer and donors).");
 
+  // From the seed block on the split is knowable: backing out then burns the reward (docs/protocol.md §3).
+  const pastSeed = state.blockNumber >= d.splitSeedBlock;
   let cancel: ActionAvailability;
-  if (s === "SetupExpired") cancel = yes("The setup lapsed: anyone can cancel and open refunds.");
-  else if (s === "AwaitingSplit" || s === "TrainingReveal") {
-    cancel = isOrganizer ? yes("You are the organizer: you can cancel until the training data is fully revealed.") : no("Only the organizer can cancel at this stage.");
+  if (s === "SetupExpired") {
+    cancel = yes(
+      pastSeed
+        ? `The setup lapsed: anyone can cancel; donors get refunds, and the organizer's reward of ${formatEth(state.reward)} is burned.`
+        : "The setup lapsed: anyone can cancel and open refunds.",
+    );
+  } else if (s === "AwaitingSplit" || s === "TrainingReveal") {
+    cancel = !isOrganizer
+      ? no("Only the organizer can cancel at this stage.")
+      : pastSeed
+        ? yes(`You can cancel, but the seed block #${formatNumber(d.splitSeedBlock)} is mined: cancelling now burns your reward of ${formatEth(state.reward)}.`)
+        : yes(`You can cancel for free until block #${formatNumber(d.splitSeedBlock)} (the seed block); from then on cancelling burns the reward.`);
   } else if (s === "Cancelled") cancel = no("Already cancelled.");
   else cancel = no("Once the training data is revealed, the competition can no longer be cancelled.");
 
@@ -79,6 +102,10 @@ export function competitionActions(input: {
               : "Evaluation opens after the test data reveal.",
           )
         : no("Evaluation is only possible during the evaluation stage.");
+  } else if (withheld) {
+    evaluate = no(
+      `The organizer did not reveal the test data in full, so there is no evaluation (the contract refuses it: TestDataWithheld)${sharing ? `; at finalization ${sharing}` : ""}.`,
+    );
   } else if (candidates.length === 0) {
     evaluate = no((input.submissions ?? []).some((x) => x.revealed) ? "Every revealed submission is fully evaluated." : "No submission was revealed, so there is nothing to evaluate.");
   } else evaluate = yes("Anyone can run the evaluation; the contract scores the model itself.");
@@ -102,7 +129,7 @@ export function competitionActions(input: {
     finalize: gate(finalize),
     withdraw: gate(withdraw),
     cancel: gate(cancel),
-    evaluate: { ...gate(evaluate), candidates },
+    evaluate: { ...gate(evaluate), candidates: withheld ? [] : candidates },
     revealTraining: gate(revealTraining),
     revealTest: gate(revealTest),
     donate: gate(donate),

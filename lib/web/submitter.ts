@@ -7,6 +7,7 @@ import type { Address } from "viem";
 import type { CompetitionState, SubmissionState } from "../chain/danku";
 import { submissionFileCommitment, type SubmissionFile } from "../danku/secrets";
 import { formatNumber, sameAddress } from "./format";
+import { testDataWithheld } from "./payouts";
 
 export interface TrackedSubmission {
   readonly file: SubmissionFile;
@@ -44,7 +45,11 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
   const d = state.deadlines;
   const now = state.blockNumber;
   const s = state.stage;
-  if (withdrawable > 0n) return { action: "withdraw", message: "The prize is yours: withdraw it in the Actions panel." };
+  if (withdrawable > 0n) {
+    return state.testWithheld
+      ? { action: "withdraw", message: "The test data was withheld, so the pool is shared by the revealed submissions: withdraw your share in the Actions panel." }
+      : { action: "withdraw", message: "The prize is yours: withdraw it in the Actions panel." };
+  }
   if (!tracked) {
     if (s === "Submission") {
       return {
@@ -85,8 +90,20 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
       const opens = s === "ModelReveal" ? d.modelRevealEnd : d.testRevealEnd;
       return {
         action: "wait",
-        message: `#${sub.id} is revealed. Evaluation opens when the organizer has revealed the test data, or at block #${formatNumber(d.testRevealEnd)} at the latest (on the training data then).`,
+        message: `#${sub.id} is revealed. Evaluation opens when the organizer has revealed the test data, by block #${formatNumber(d.testRevealEnd)}; if it is not revealed in full by then, there is no evaluation and the pool is shared equally by the revealed submissions.`,
         untilBlock: opens,
+      };
+    }
+    if (testDataWithheld(state)) {
+      // Reached in Finalized only once the share is withdrawn (a share still owed returns "withdraw" above).
+      if (s === "Finalized") return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the pool was withdrawn.` };
+      return {
+        action: s === "AwaitingFinalization" ? "finalize" : "wait",
+        message:
+          s === "AwaitingFinalization"
+            ? `The test data was withheld: finalize the competition, then withdraw #${sub.id}'s equal share of the pool.`
+            : `The organizer did not reveal the test data in full: there is no evaluation. After block #${formatNumber(d.evaluationEnd)}, finalization shares the pool equally by the revealed submissions, #${sub.id} included.`,
+        untilBlock: s === "Evaluation" ? d.evaluationEnd : undefined,
       };
     }
     if (s === "Evaluation") {
@@ -114,6 +131,7 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
       : { action: "none", message: `#${sub.id} is scored but is not the best qualified submission.` };
   }
   if (s === "Finalized") {
+    if (state.testWithheld) return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the pool was withdrawn.` };
     return isBest ? { action: "none", message: `#${sub.id} won and the prize was withdrawn.` } : { action: "none", message: `#${sub.id} did not win this competition.` };
   }
   return { action: "none", message: "The competition is over." };
