@@ -19,6 +19,9 @@ import { card } from "@/components/ui/styles";
 import { GroupRevealPanel } from "@/components/organizer/GroupRevealPanel";
 import { SubmitterPanel } from "@/components/submitter/SubmitterPanel";
 import { ActionsPanel } from "./ActionsPanel";
+import { CommitmentsPanel } from "./CommitmentsPanel";
+import { OutcomeNotice } from "./OutcomeNotice";
+import { RiskNotice } from "./RiskNotice";
 import { DatasetPanel } from "./DatasetPanel";
 import { DonatePanel, DonorsList } from "./DonatePanel";
 import { Leaderboard } from "./Leaderboard";
@@ -153,6 +156,10 @@ export function CompetitionView({ address }: { address: Address }) {
         ))}
       </dl>
 
+      <div className="mt-4 space-y-4">
+        <OutcomeNotice state={state} submissions={submissions.data} />
+      </div>
+
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <PageSection title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
@@ -171,6 +178,9 @@ export function CompetitionView({ address }: { address: Address }) {
           <PageSection title="Actions" id="actions-title">
             <ActionsPanel state={state} actions={actions} withdrawable={withdrawable.data} />
           </PageSection>
+          <PageSection title="Committed at creation" id="commitments-title" description="Fixed when the competition was created; the contract enforces them.">
+            <CommitmentsPanel state={state} />
+          </PageSection>
           <PageSection title="Dataset" id="dataset-title">
             <DatasetPanel state={state} metadata={meta} />
           </PageSection>
@@ -179,8 +189,11 @@ export function CompetitionView({ address }: { address: Address }) {
           <PageSection title="Timeline" id="timeline-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
             <StageTimeline state={state} blockTime={blockTime} />
           </PageSection>
+          <PageSection title="What is still trusted" id="risk-title">
+            <RiskNotice organizer={state.organizer} />
+          </PageSection>
           <PageSection title="Donate" id="donate-title">
-            <DonatePanel competition={state.address} availability={actions.donate} />
+            <DonatePanel competition={state.address} availability={actions.donate} riskNoticeId="risk-title" />
             <h3 className="mb-2 mt-6 text-sm font-semibold">Donors</h3>
             <DonorsList donations={donations.data} loading={donations.isPending} />
           </PageSection>

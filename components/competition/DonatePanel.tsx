@@ -27,7 +27,16 @@ export function parseDonation(text: string, balance: bigint | undefined): { wei?
   return { wei };
 }
 
-export function DonatePanel({ competition, availability }: { competition: Address; availability: ActionAvailability }) {
+export function DonatePanel({
+  competition,
+  availability,
+  riskNoticeId,
+}: {
+  competition: Address;
+  availability: ActionAvailability;
+  /** Where the page shows the organizer's history, linked from the panel's risk line. */
+  riskNoticeId?: string;
+}) {
   const id = useId();
   const { address: account, isConnected } = useAccount();
   const { openConnectModal } = useConnectModal();
@@ -109,6 +118,15 @@ export function DonatePanel({ competition, availability }: { competition: Addres
             : balance.data
               ? `Balance ${formatEth(balance.data.value)}. The ETH goes straight to the competition contract.`
               : "The ETH goes straight to the competition contract."}
+      </p>
+      <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-100" data-testid="donate-risk">
+        Before you donate: the organizer knows the test set, so a model memorising it, submitted from another address, wins (measured 60 / 60 against an
+        honest 56 / 60; it took the reward and 5 ETH of donations). No contract can tell that address apart.{" "}
+        {riskNoticeId ? (
+          <a href={`#${riskNoticeId}`} className="font-medium underline">
+            See the organizer&apos;s history
+          </a>
+        ) : null}
       </p>
       <TransactionStatus state={tx.state} onDismiss={tx.reset} />
     </form>

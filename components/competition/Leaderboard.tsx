@@ -2,6 +2,7 @@
 
 import type { CompetitionState, SubmissionState } from "@/lib/chain/danku";
 import { formatNumber, formatPercent } from "@/lib/web/format";
+import { testDataWithheld } from "@/lib/web/payouts";
 import { AddressText } from "@/components/ui/Address";
 import { Badge } from "@/components/ui/Badge";
 import { Skeleton } from "@/components/ui/Skeleton";
@@ -39,8 +40,14 @@ export function Leaderboard({ state, submissions, loading }: { state: Competitio
     return <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">No submissions yet.</p>;
   }
   const ranked = rankSubmissions(submissions);
+  const withheld = testDataWithheld(state);
   return (
     <div className="-mx-5 overflow-x-auto sm:mx-0">
+      {withheld ? (
+        <p className="mb-3 px-5 text-sm text-slate-600 sm:px-0 dark:text-slate-300" data-testid="leaderboard-withheld">
+          No scores: the test data was not revealed in full, so no model is evaluated; the revealed submissions share the pool equally.
+        </p>
+      ) : null}
       <table className="min-w-full text-left text-sm" data-testid="leaderboard">
         <caption className="sr-only">Leaderboard: submissions ranked by on-chain score</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500 dark:border-slate-800 dark:text-slate-400">

@@ -8,7 +8,7 @@ import { formatEth, formatNumber, formatPercent } from "@/lib/web/format";
 import { UNTITLED } from "@/lib/web/metadata";
 import { ProtocolBadge, StageBadge } from "@/components/ui/Badge";
 import { Skeleton } from "@/components/ui/Skeleton";
-import { CoinsIcon, TrophyIcon, UsersIcon } from "@/components/ui/Icons";
+import { CoinsIcon, InfoIcon, TrophyIcon, UsersIcon } from "@/components/ui/Icons";
 import type { BlockTime } from "@/components/hooks/useBlockTime";
 import { CardStat, EndsStat, ListingCard } from "./ListingCard";
 import type { MetadataStatus } from "./useMarketplace";
@@ -54,6 +54,17 @@ export function CompetitionCard({
           />
           <EndsStat label="Stage ends" left={blocksLeft(c.stage, c.deadlines, currentBlock)} end={stageEndBlock(c.stage, c.deadlines)} blockTime={blockTime} none="no deadline" />
           <CardStat icon={<UsersIcon />} label="Submissions" value={formatNumber(c.submissionCount)} />
+          <CardStat
+            icon={<InfoIcon />}
+            label="Data committed"
+            testId="committed-points"
+            value={`${formatNumber(c.totalPoints)} points`}
+            detail={
+              c.committedTestPoints > 0
+                ? `${formatNumber(c.committedTestPoints)} test points`
+                : `${formatNumber(c.groupCount)} groups · test size after the split`
+            }
+          />
           <CardStat
             icon={<TrophyIcon />}
             label="Best score"

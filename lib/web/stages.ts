@@ -95,7 +95,8 @@ export function buildTimeline(state: Pick<CompetitionState, "stage" | "deadlines
     return index === currentIndex ? "current" : "upcoming";
   };
   const steps: TimelineStep[] = [
-    { key: "split", title: "Train/test split", start: state.init1Block + 1n, end: d.init2Deadline + 1n, status: status(0) },
+    // init2 can only land after the seed block (init1 + splitDelay), whose hash seeds the split.
+    { key: "split", title: "Train/test split", start: d.splitSeedBlock + 1n, end: d.init2Deadline + 1n, status: status(0), note: `seeded by block ${d.splitSeedBlock}` },
     // The last training reveal lands in block T, which is also the first block of the submission period.
     { key: "training", title: "Training data reveal", start: state.init1Block + 1n, end: trainingDone !== undefined ? trainingDone + 1n : d.trainingRevealDeadline + 1n, status: status(1), note: known ? undefined : `must complete by block ${d.trainingRevealDeadline}` },
     { key: "submission", title: "Submissions (commit)", start: trainingDone, end: known ? d.submissionEnd : undefined, period: c.submissionPeriod, status: status(2) },
