@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { decodeErrorResult, encodeFunctionData, getAddress, parseEventLogs, type Address, type Hex } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
-import { encodeModel, groupHash, modelHash, submissionCommitment } from "../../lib/danku/encoding";
+import { decodePoints, encodeModel, groupHash, modelHash, submissionCommitment } from "../../lib/danku/encoding";
 import { evaluateAccuracy } from "../../lib/danku/forward";
 import { splitSeed } from "../../lib/danku/split";
 import type { DataGroup } from "../../lib/danku/groups";
@@ -29,6 +29,7 @@ import {
   mineTo,
   mineUntilNextTxIn,
   prepareModel,
+  seedBlockOf,
   receipt,
   reveal,
   revealModel,
@@ -86,50 +87,57 @@ describe("DanKu threat model (paper §4)", function () {
     await expectRevert(revealModel(env, created, alice, id, late), "WrongStage", [Stage.Evaluation, Stage.ModelReveal]);
   });
 
-  it("§4.2 test-set manipulation: the split is fixed by the init1 block hash; waiting or the caller changes nothing", async function () {
+  it("§4.2 test-set manipulation: the split is fixed by the seed block's hash; waiting or the caller changes nothing", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createCompetition(env, { groupCount: 12 });
+    const created = await createCompetition(env, { groupCount: 12, config: { splitDelay: 3 } });
+    // Split as early as allowed (the block after the seed block), by the organizer.
+    await mineUntilNextTxIn(env, seedBlockOf(created) + 1n);
     const snapshot = await env.testClient.snapshot();
     const readSplit = async () => Promise.all(created.groups.map((g) => created.organizer.read.isTrainingGroup([BigInt(g.index)])));
-    // Split immediately, by the organizer.
     const early = await receipt(env, created.organizer.write.selectTrainingGroups());
     const earlySplit = await readSplit();
     const [earlyEvent] = parseEventLogs({ abi: dankuCompetitionAbi, logs: early.logs, eventName: "TrainingGroupsSelected" });
     await env.testClient.revert({ id: snapshot });
-    // Split as late as possible, by someone else.
-    await mineUntilNextTxIn(env, created.init1Block + 10n);
+    // Split as late as possible (the window counts from the seed block), by someone else.
+    await mineUntilNextTxIn(env, seedBlockOf(created) + BigInt(created.config.init2Window));
     const late = await receipt(env, created.as(env.wallets[7] as WalletClient).write.selectTrainingGroups());
     const lateSplit = await readSplit();
     const [lateEvent] = parseEventLogs({ abi: dankuCompetitionAbi, logs: late.logs, eventName: "TrainingGroupsSelected" });
     expect(late.blockNumber).to.not.equal(early.blockNumber);
     expect(lateSplit).to.deep.equal(earlySplit);
     expect(lateEvent?.args.seed).to.equal(earlyEvent?.args.seed);
-    // …and both equal the library's replay from blockhash(init1Block).
+    // …and both equal the library's replay from blockhash(init1Block + splitDelay).
     const lib = await expectedSplit(env, created);
     expect(lateSplit).to.deep.equal(lib.isTraining);
     expect(lateEvent?.args).to.deep.equal({ seed: lib.seed, trainingGroupCount: 6n });
   });
 
-  it("§4.3 organizer withholds the test data: evaluation runs on the training data", async function () {
+  it("§4.3 organizer withholds the test data: nothing is evaluated, and the revealed submissions share reward and donations", async function () {
     const env = await loadFixture(deployEnv);
     const created = await createCompetition(env, { groupCount: 6, points: makePoints(60, 2, 2, 9) });
     const alice = env.wallets[1] as WalletClient;
-    const { split, ids } = await toEvaluation(env, created, [{ wallet: alice, prepared: prepareModel(WRONG_MODEL, salt(1)) }], false);
+    const donor = env.wallets[4] as WalletClient;
+    await receipt(env, donor.sendTransaction({ to: created.address, value: 3n }));
+    const { ids, d } = await toEvaluation(env, created, [{ wallet: alice, prepared: prepareModel(WRONG_MODEL, salt(1)) }], false);
     const c = created.organizer;
     expect(await c.read.stage()).to.equal(Stage.Evaluation);
     expect(await c.read.usesTestData()).to.equal(false);
-    await receipt(env, c.write.evaluate([ids[0] as bigint, 1000n]));
-    const training = split.training.flatMap((g) => (created.groups[g] as DataGroup).points);
-    const s = await c.read.submissionAt([ids[0] as bigint]);
-    expect(s.cursor).to.equal(training.length);
-    expect(s.correct).to.equal(evaluateAccuracy(WRONG_MODEL, training).correct);
+    // There is no training-data fallback: a model is never scored on data the organizer chose to stop at.
+    await expectRevert(c.write.evaluate([ids[0] as bigint, 1000n]), "TestDataWithheld", []);
+    expect((await c.read.submissionAt([ids[0] as bigint])).cursor).to.equal(0);
+    await mineUntilNextTxIn(env, d.evaluationEnd);
+    await receipt(env, c.write.finalize());
+    expect(await c.read.testWithheld()).to.equal(true);
+    expect(await c.read.withdrawable([alice.account.address])).to.equal(REWARD + 3n);
+    expect(await c.read.withdrawable([(env.wallets[0] as WalletClient).account.address])).to.equal(0n);
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(0n);
   });
 
   it("§4.4 too many submissions: each is evaluated on its own cursor and unevaluated ones do not block finalization", async function () {
     const env = await loadFixture(deployEnv);
     const created = await createCompetition(env, { groupCount: 4, config: { submissionPeriod: 200 } });
     const [, alice, bob] = env.wallets as [WalletClient, WalletClient, WalletClient];
-    await toSubmission(env, created);
+    const split = await toSubmission(env, created);
     const good = prepareModel(PERFECT_MODEL, salt(1));
     const goodId = await commit(env, created, alice, good);
     // A flood of commitments that are never revealed or evaluated.
@@ -137,7 +145,8 @@ describe("DanKu threat model (paper §4)", function () {
     const d = await deadlinesOf(created.organizer);
     await mineUntilNextTxIn(env, d.submissionEnd);
     await revealModel(env, created, alice, goodId, good);
-    await mineUntilNextTxIn(env, d.testRevealEnd);
+    await mineUntilNextTxIn(env, d.modelRevealEnd);
+    await reveal(env, created.organizer, false, split.test.map((g) => created.groups[g] as DataGroup));
     // Evaluation of one submission is independent of the others, in as many calls as anyone likes.
     for (let i = 0; i < 3; i++) await receipt(env, created.organizer.write.evaluate([goodId, 2n]));
     expect((await created.organizer.read.submissionAt([goodId])).cursor).to.equal(6);
@@ -154,7 +163,7 @@ describe("DanKu threat model (paper §4)", function () {
     const bytes = Uint8Array.from([1, 2, 0, 200, 100, 1]);
     const groups: DataGroup[] = Array.from({ length: 4 }, (_, index) => {
       const nonce = salt(0xabc0 + index);
-      return { index, points: [], nonce, bytes, hash: groupHash(bytes, nonce) };
+      return { index, points: decodePoints(bytes, 2), nonce, bytes, hash: groupHash(bytes, nonce) };
     });
     expect(new Set(groups.map((g) => g.hash)).size).to.equal(4);
     const created = await createCompetition(env, { groups });
@@ -169,22 +178,25 @@ describe("DanKu threat model (paper §4)", function () {
     await reveal(env, created.organizer, true, [a, b]);
   });
 
-  it("§4.6 block-hash manipulation: the seed is blockhash(init1Block), init2 is impossible outside its window", async function () {
+  it("§4.6 block-hash manipulation: the seed is blockhash(init1Block + splitDelay), init2 is impossible outside its window", async function () {
     const env = await loadFixture(deployEnv);
     const created = await createCompetition(env, { groupCount: 6, config: { init2Window: 3 } });
-    // Outside the window (after it) — and inside the init1 block, see the SplitTooEarly test — init2 reverts.
-    await mineTo(env, created.init1Block + 3n);
+    // Outside the window (after it) — and up to the seed block, see the SplitTooEarly test — init2 reverts.
+    await mineTo(env, seedBlockOf(created) + 3n);
     expect(await created.organizer.read.stage()).to.equal(Stage.AwaitingSplit);
     await expectRevert(created.organizer.write.selectTrainingGroups(), "WrongStage", [Stage.SetupExpired, Stage.AwaitingSplit]);
-    // The seed of another competition, split inside its window, is computed from its own init1 block's hash.
-    const other = await createCompetition(env, { groupCount: 6, seed: 5 });
-    await mineUntilNextTxIn(env, other.init1Block + 7n);
+    // The seed of another competition, split inside its window, is computed from its own seed block's hash — not
+    // from the init1 block (whose hash the organizer sees before it could still back out), nor the block before the call.
+    const other = await createCompetition(env, { groupCount: 6, seed: 5, config: { splitDelay: 4 } });
+    await mineUntilNextTxIn(env, other.init1Block + 9n);
     const r = await receipt(env, other.organizer.write.selectTrainingGroups());
     const [event] = parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs, eventName: "TrainingGroupsSelected" });
+    const seedBlock = await env.publicClient.getBlock({ blockNumber: seedBlockOf(other) });
     const init1 = await env.publicClient.getBlock({ blockNumber: other.init1Block });
     const callBlock = await env.publicClient.getBlock({ blockNumber: r.blockNumber - 1n });
     const groupHashes = other.groups.map((g) => g.hash);
-    expect(event?.args.seed).to.equal(splitSeed({ blockHash: init1.hash, competition: other.address, groupHashes }));
+    expect(event?.args.seed).to.equal(splitSeed({ blockHash: seedBlock.hash, competition: other.address, groupHashes }));
+    expect(event?.args.seed).to.not.equal(splitSeed({ blockHash: init1.hash, competition: other.address, groupHashes }));
     expect(event?.args.seed).to.not.equal(splitSeed({ blockHash: callBlock.hash, competition: other.address, groupHashes }));
     expect(event?.args.seed).to.not.equal(
       splitSeed({ blockHash: `0x${"00".repeat(32)}`, competition: other.address, groupHashes }),
@@ -246,19 +258,22 @@ describe("DanKu threat model (paper §4)", function () {
 });
 
 describe("defects of the original DanKu contract", function () {
-  it("nobody but the factory initializes, and only the organizer can cancel before training is complete and get the reward back", async function () {
+  it("nobody but the factory initializes, only the organizer can cancel before training is complete, and before the seed block it gets the reward back", async function () {
     const env = await loadFixture(deployEnv);
     const organizer = env.wallets[0] as WalletClient;
     const mallory = env.wallets[5] as WalletClient;
-    const created = await createCompetition(env);
+    // Each refused call below is mined: the organizer's cancel lands in init1 + 3, before the seed block init1 + 5.
+    const created = await createCompetition(env, { config: { splitDelay: 5 } });
     await expectRevert(
-      created.as(mallory).write.initialize([mallory.account.address, created.config, [salt(1), salt(2)], ""], { value: 1n }),
+      created.as(mallory).write.initialize([mallory.account.address, created.config, [salt(1), salt(2)], [1, 1], ""], { value: 1n }),
       "InvalidInitialization",
       [],
     );
     await expectRevert(created.as(mallory).write.cancel(), "NotOrganizer", [getAddress(mallory.account.address), getAddress(organizer.account.address)]);
     expect(await created.organizer.read.organizer()).to.equal(getAddress(organizer.account.address));
-    await receipt(env, created.organizer.write.cancel());
+    const cancelled = await receipt(env, created.organizer.write.cancel());
+    expect(cancelled.blockNumber < seedBlockOf(created)).to.equal(true);
+    expect(parseEventLogs({ abi: dankuCompetitionAbi, logs: cancelled.logs, eventName: "RewardForfeited" })).to.have.length(0);
     expect(await created.organizer.read.withdrawable([mallory.account.address])).to.equal(0n);
     await expectRevert(created.as(mallory).write.withdraw(), "NothingToWithdraw", [getAddress(mallory.account.address)]);
     expect(await created.organizer.read.withdrawable([organizer.account.address])).to.equal(REWARD);
@@ -274,7 +289,12 @@ describe("defects of the original DanKu contract", function () {
     const index = BigInt(g.index);
     const c = created.organizer;
     const injected = Uint8Array.from([...g.bytes, 255, 255, 1]);
-    await expectRevert(c.write.revealTrainingGroups([[index], [bytesHex(injected)], [g.nonce]]), "GroupHashMismatch", [index]);
+    const n = BigInt(g.points.length);
+    // An extra point: refused by the committed size before the hash is even computed…
+    await expectRevert(c.write.revealTrainingGroups([[index], [bytesHex(injected)], [g.nonce]]), "GroupSizeMismatch", [index, n + 1n, n]);
+    // …and a swapped point of the same size by the hash.
+    const swapped = Uint8Array.from([...g.bytes.slice(0, -3), 255, 255, 1]);
+    await expectRevert(c.write.revealTrainingGroups([[index], [bytesHex(swapped)], [g.nonce]]), "GroupHashMismatch", [index]);
     await expectRevert(c.write.revealTrainingGroups([[index], [bytesHex(injected.slice(0, -1))], [g.nonce]]), "BadGroupLength", [
       index,
       BigInt(injected.length - 1),
@@ -283,7 +303,7 @@ describe("defects of the original DanKu contract", function () {
     await expectRevert(c.write.revealTrainingGroups([[index], [bytesHex(g.bytes)], [salt(7)]]), "GroupHashMismatch", [index]);
     // A label ≥ classCount is refused even when the organizer committed it.
     const bad = Uint8Array.from([9, 9, 5]);
-    const badGroups: DataGroup[] = Array.from({ length: 4 }, (_, i) => ({ index: i, points: [], nonce: salt(50 + i), bytes: bad, hash: groupHash(bad, salt(50 + i)) }));
+    const badGroups: DataGroup[] = Array.from({ length: 4 }, (_, i) => ({ index: i, points: decodePoints(bad, 2), nonce: salt(50 + i), bytes: bad, hash: groupHash(bad, salt(50 + i)) }));
     const other = await createCompetition(env, { groups: badGroups, seed: 8 });
     const otherSplit = await doSplit(env, other);
     const t = otherSplit.training[0] as number;
@@ -305,7 +325,7 @@ describe("defects of the original DanKu contract", function () {
     expect(await env.publicClient.getBalance({ address: created.address })).to.equal(0n);
   });
 
-  it("a partial test reveal never switches evaluation to the test data", async function () {
+  it("a partial test reveal never switches evaluation to the test data (nor to the training data: there is no evaluation)", async function () {
     const env = await loadFixture(deployEnv);
     const created = await createCompetition(env, { groupCount: 8, points: makePoints(80, 2, 2, 4) });
     const alice = env.wallets[1] as WalletClient;
@@ -323,11 +343,9 @@ describe("defects of the original DanKu contract", function () {
     // The last test group can no longer come in.
     await expectRevert(reveal(env, created.organizer, false, test.slice(-1)), "WrongStage", [Stage.Evaluation, Stage.TestReveal]);
     expect(await created.organizer.read.usesTestData()).to.equal(false);
-    await receipt(env, created.organizer.write.evaluate([id, 1000n]));
-    const training = split.training.flatMap((g) => (created.groups[g] as DataGroup).points);
+    await expectRevert(created.organizer.write.evaluate([id, 1000n]), "TestDataWithheld", []);
     const s = await created.organizer.read.submissionAt([id]);
-    expect(s.cursor).to.equal(training.length);
-    expect(s.correct).to.equal(evaluateAccuracy(WRONG_MODEL, training).correct);
+    expect([s.cursor, s.correct, s.evaluated]).to.deep.equal([0, 0, false]);
   });
 
   it("a short bias array or mismatched layer sizes are rejected at reveal and never reach evaluation", async function () {
@@ -391,7 +409,8 @@ describe("defects of the original DanKu contract", function () {
     const env = await loadFixture(deployEnv);
     const actor = await deployTestContract(env, "TestActor", testActorAbi);
     await receipt(env, actor.write.setMode([ActorMode.Revert, "0x0000000000000000000000000000000000000000"]));
-    const created = await createCompetition(env);
+    // Cancelled before the seed block: the organizer's reward is refunded too (a later cancel would forfeit it).
+    const created = await createCompetition(env, { config: { splitDelay: 20 } });
     const donor = env.wallets[4] as WalletClient;
     await receipt(env, actor.write.forward([created.address, "0x"], { value: 40n }));
     await receipt(env, donor.sendTransaction({ to: created.address, value: 2n }));
@@ -436,7 +455,8 @@ describe("reentrancy", function () {
     it(`a refund recipient that re-enters ${name}() on receive gets its refund exactly once`, async function () {
       const env = await loadFixture(deployEnv);
       const actor = await deployTestContract(env, "TestActor", testActorAbi);
-      const created = await createCompetition(env);
+      // Cancelled before the seed block, so the organizer is refunded as well.
+      const created = await createCompetition(env, { config: { splitDelay: 20 } });
       await receipt(env, actor.write.setMode([mode, created.address]));
       await receipt(env, actor.write.forward([created.address, "0x"], { value: 500n }));
       const other = env.wallets[4] as WalletClient;
