@@ -1,9 +1,15 @@
 import { writeFileSync } from "node:fs";
-import { getAddress, parseEther } from "viem";
-import { readRevealedPoints, readSubmission, readCompetition } from "../lib/chain/danku";
+import { getAddress, parseEther, toHex, type Hex } from "viem";
+import { readRevealedPoints, readSubmission, readCompetition, readWithdrawable } from "../lib/chain/danku";
+import { commitSubmission } from "../lib/chain/flows";
+import { sendContractTransaction } from "../lib/chain/transactions";
+import { dankuCompetitionAbi } from "../lib/generated/abis";
+import { encodeModel, modelHash, submissionCommitment } from "../lib/danku/encoding";
+import { randomBytes32 } from "../lib/danku/random";
+import { formatEth } from "../lib/web/format";
 import { trainBaselineMlp } from "../lib/danku/train";
 import type { FloatModel } from "../lib/danku/floatModel";
-import { MAX_MODEL_FILE_BYTES } from "../lib/danku/modelImport";
+import { MAX_MODEL_FILE_BYTES, prepareSubmissionModel } from "../lib/danku/modelImport";
 import { onnxWithUnsupportedOperator, torchStyleOnnx } from "../test/support/torchOnnx";
 import { connectWallet, expect, test } from "./fixtures";
 import { NetworkGuard } from "./fixtures/network";
@@ -17,13 +23,19 @@ const json = (model: FloatModel) => Buffer.from(JSON.stringify(model));
 test.describe("as a data scientist (account 1)", () => {
   test.use({ walletAccount: 1 });
 
-  test("with no test reveal, the model is evaluated on the training data: the previewed score is the on-chain score", async ({ page, chain, wallet }) => {
+  test("with the test data withheld, no evaluation is offered and each revealed submitter withdraws an equal share, to the wei", async ({ page, chain, wallet }) => {
     const created = await chain.createCompetition({ title: "Nobody reveals", stage: "Submission" });
-    const training = await readRevealedPoints(chain.client, created.address, true, SHAPE.featureCount);
+    const competition = created.address;
+    const training = await readRevealedPoints(chain.client, competition, true, SHAPE.featureCount);
     const model = trainBaselineMlp(training, { hidden: 4, classes: 2, epochs: 20, seed: 5, rate: 0.05 });
     const expected = expectedScore(model, training, training, SHAPE);
+    // A donation of 0.5 ETH + 1 wei: the pool of 1.5 ETH + 1 wei does not split evenly over two submissions.
+    const donor = chain.wallet(4);
+    const donation = parseEther("0.5") + 1n;
+    const donationTx = await donor.sendTransaction({ account: donor.account, chain: donor.chain, to: competition, value: donation });
+    await chain.client.waitForTransactionReceipt({ hash: donationTx });
 
-    await page.goto(`/competitions/${created.address}`);
+    await page.goto(`/competitions/${competition}`);
     await expect(page.getByRole("heading", { level: 1, name: "Nobody reveals" })).toBeVisible();
     await connectWallet(page);
     const panel = submitPanel(page);
@@ -45,25 +57,68 @@ test.describe("as a data scientist (account 1)", () => {
     await expect(mine).toContainText("Submission #0");
     await expect(mine.getByTestId("next-step")).toContainText("Reveal it after the submission period");
 
-    let state = await readCompetition(chain.client, created.address);
+    // A second data scientist (account 2) commits through the library and reveals first (so gets the remainder).
+    const other = chain.wallet(2);
+    const otherModel = encodeModel(prepareSubmissionModel(trainBaselineMlp(training, { hidden: 3, classes: 2, epochs: 10, seed: 9, rate: 0.05 }), training, SHAPE).model);
+    const salt = randomBytes32();
+    const commitment = submissionCommitment({ competition, submitter: other.account.address, modelHash: modelHash(otherModel), salt });
+    const otherTxs: Hex[] = [];
+    const committed = await commitSubmission(other, chain.client, { competition, commitment });
+    otherTxs.push(committed.transaction);
+
+    let state = await readCompetition(chain.client, competition);
     await chain.mineTo(state.deadlines.submissionEnd);
+    const revealed = await sendContractTransaction(other, chain.client, {
+      address: competition,
+      abi: dankuCompetitionAbi,
+      functionName: "revealModel",
+      args: [BigInt(committed.submissionId), toHex(otherModel), salt],
+    });
+    otherTxs.push(revealed.hash);
     await mine.getByRole("button", { name: "Reveal model #0" }).click();
     await expect(panel.getByTestId("transaction-status")).toContainText(/Reveal model #0: confirmed/);
-    expect((await readSubmission(chain.client, created.address, 0)).revealed).toBe(true);
+    expect((await readSubmission(chain.client, competition, 0)).revealed).toBe(true);
 
-    // The organizer lets the test-reveal period lapse: evaluation falls back to the training data (paper §4.3).
-    state = await readCompetition(chain.client, created.address);
+    // The organizer lets the test-reveal period lapse: no evaluation at all (no training-data fallback any more).
+    state = await readCompetition(chain.client, competition);
     await chain.mineTo(state.deadlines.testRevealEnd);
-    await expect(mine.getByTestId("next-step")).toContainText("Evaluate #0");
-    await mine.getByRole("button", { name: "Evaluate #0" }).click();
-    await expect(mine.getByText(/done · [\d.]+ % correct/)).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId("test-withheld")).toContainText("Test data withheld: no evaluation", { timeout: 30_000 });
+    const pool = parseEther("1") + donation;
+    const share = pool / 2n;
+    await expect(page.getByTestId("test-withheld")).toContainText(formatEth(share, { decimals: 18 }));
+    await expect(mine.getByTestId("next-step")).toContainText("there is no evaluation");
+    await expect(mine.getByRole("button", { name: /Evaluate #0/ })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Evaluate/ })).toBeDisabled();
+    await expect(page.getByRole("region", { name: "Actions" })).toContainText("TestDataWithheld");
+    await expect(page.getByTestId("leaderboard-withheld")).toBeVisible();
 
-    const scored = await readSubmission(chain.client, created.address, 0);
-    state = await readCompetition(chain.client, created.address);
-    expect(state.usesTestData).toBe(false);
-    expect(scored.evaluated).toBe(true);
-    expect({ correct: scored.correct, total: state.trainingPoints }).toEqual(expected);
-    expect(wallet.sentTransactions).toHaveLength(3);
+    // Finalize from the page, then withdraw the share; the other submitter withdraws theirs and the remainder.
+    state = await readCompetition(chain.client, competition);
+    await chain.mineTo(state.deadlines.evaluationEnd);
+    const before1 = await chain.balance(chain.address(1));
+    const before2 = await chain.balance(chain.address(2));
+    await expect(page.getByRole("button", { name: "Finalize", exact: true })).toBeEnabled();
+    await page.getByRole("button", { name: "Finalize", exact: true }).click();
+    await expect(page.getByTestId("transaction-status").filter({ hasText: /Finalize: confirmed/ })).toBeVisible();
+    state = await readCompetition(chain.client, competition);
+    expect(state.stage).toBe("Finalized");
+    expect(state.testWithheld).toBe(true);
+    const withdraw = page.getByRole("button", { name: `Withdraw ${formatEth(share)}` });
+    await expect(withdraw).toBeEnabled();
+    await withdraw.click();
+    await expect(page.getByTestId("transaction-status").filter({ hasText: /Withdraw .*: confirmed/ })).toBeVisible();
+    const withdrawn = await sendContractTransaction(other, chain.client, { address: competition, abi: dankuCompetitionAbi, functionName: "withdraw", args: [] });
+
+    // To the wei: each revealed submitter got one share (the first revealer also the 1 wei remainder), minus gas.
+    const gas1 = await gasSpent(chain, wallet.sentTransactions.slice(-2)); // finalize, withdraw
+    const gas2 = await gasSpent(chain, [withdrawn.hash]);
+    expect((await chain.balance(chain.address(1))) - before1).toBe(share - gas1);
+    expect((await chain.balance(chain.address(2))) - before2).toBe(share + (pool % 2n) - gas2);
+    expect(await chain.balance(competition)).toBe(0n);
+    // The organizer and the donor get nothing back.
+    expect(await readWithdrawable(chain.client, competition, chain.address(0))).toBe(0n);
+    expect(await readWithdrawable(chain.client, competition, chain.address(4))).toBe(0n);
+    expect(wallet.sentTransactions).toHaveLength(4); // commit, reveal, finalize, withdraw
   });
 
   test("every bad model file is refused with a reason, and nothing is sent", async ({ page, chain, wallet }, testInfo) => {
