@@ -1,5 +1,6 @@
 /** lib/danku/risk: the odds of one group's placement over repeated draws, and what the redraws cost. */
 import { expect } from "chai";
+import { requiredEvaluationBlocks, WORST_CASE_POINTS_PER_EVALUATION_TX } from "../../lib/danku/groups";
 import { evaluationFit, expectedBurnedRewards, groupSizeSummary, oddsOverDraws, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
 
 describe("lib/danku/risk (one group's placement over repeated draws)", () => {
@@ -43,11 +44,13 @@ describe("lib/danku/risk (one group's placement over repeated draws)", () => {
   });
 
   it("says whether the evaluation period holds a worst-case evaluation (the contract's rule)", () => {
-    // 33 worst-case points per 15 M gas transaction; the minimum is twice the transactions, never below 10 blocks.
-    expect(evaluationFit(40, 10)).to.deep.equal({ transactions: 2, minimumPeriod: 10, holds: 5, fits: true });
-    expect(evaluationFit(1_000, 62)).to.include({ transactions: 31, minimumPeriod: 62, fits: true });
-    expect(evaluationFit(1_000, 61).fits).to.equal(false);
-    expect(evaluationFit(216_090, 10)).to.include({ transactions: 6_549, minimumPeriod: 13_098, fits: false });
+    // WORST_CASE_POINTS_PER_EVALUATION_TX points per 15 M gas transaction; the minimum is twice the transactions, never below 10 blocks.
+    const perTx = WORST_CASE_POINTS_PER_EVALUATION_TX;
+    expect(evaluationFit(perTx, 10)).to.deep.equal({ transactions: 1, minimumPeriod: 10, holds: 10, fits: true });
+    const big = 1_000 * perTx + 1;
+    expect(evaluationFit(big, 2_002)).to.include({ transactions: 1_001, minimumPeriod: 2_002, fits: true });
+    expect(evaluationFit(big, 2_001).fits).to.equal(false);
+    expect(evaluationFit(big, 2_002).minimumPeriod).to.equal(requiredEvaluationBlocks(big));
     expect(evaluationFit(0, 10).transactions).to.equal(1);
   });
 
