@@ -39,9 +39,9 @@ library DankuLimits {
     uint256 internal constant EVALUATION_TX_GAS = 15_000_000;
     /// @notice Upper bound of one `evaluate` transaction's fixed cost (model copy and expansion, storage, event)
     /// for any model the limits allow; test/danku/evaluationFits.test.ts measures the largest models against it.
-    uint256 internal constant MAX_EVALUATION_SETUP_GAS = 1_500_000;
+    uint256 internal constant MAX_EVALUATION_SETUP_GAS = 2_700_000;
     /// @notice Upper bound of the evaluation gas of one point for any model the limits allow (measured likewise).
-    uint256 internal constant MAX_EVALUATION_GAS_PER_POINT = 400_000;
+    uint256 internal constant MAX_EVALUATION_GAS_PER_POINT = 480_000;
     /// @notice The evaluation period must hold this many times the transactions one worst-case evaluation needs,
     /// one transaction per block: the other half of the blocks is slack for congestion and other submissions.
     uint256 internal constant EVALUATION_PERIOD_FACTOR = 2;

@@ -29,9 +29,9 @@ export const MAX_TOTAL_POINTS = 4_000_000;
 /** Gas one evaluation transaction is assumed to get: the unit of the evaluation-fits rule (docs/protocol.md §7.2). */
 export const EVALUATION_TX_GAS = 15_000_000;
 /** Upper bound of one evaluate transaction's fixed cost for any model the limits allow (measured by a test). */
-export const MAX_EVALUATION_SETUP_GAS = 1_500_000;
+export const MAX_EVALUATION_SETUP_GAS = 2_700_000;
 /** Upper bound of the evaluation gas of one point for any model the limits allow (measured by a test). */
-export const MAX_EVALUATION_GAS_PER_POINT = 400_000;
+export const MAX_EVALUATION_GAS_PER_POINT = 480_000;
 /** The evaluation period must hold this many times the transactions one worst-case evaluation needs. */
 export const EVALUATION_PERIOD_FACTOR = 2;
 export const MIN_TRAINING_BPS = 1000;
