@@ -5,7 +5,8 @@
  * Part 1 drives DankuEvaluator directly through a test harness (200 networks, wide shapes, extreme values).
  * Part 2 runs 200 more networks through real competitions: data revealed in several transactions (several data
  * contracts), models committed and revealed, evaluation continued over many `evaluate` calls with small, random
- * `maxPoints`, on test data or (test data not revealed) on training data.
+ * `maxPoints`, on the test data (revealed one or two groups per transaction, so one or several data contracts).
+ * Without the complete test data there is no evaluation (`TestDataWithheld`); lifecycle.test.ts covers that.
  *
  * fast-check runs with a fixed seed; set DANKU_PROPERTY_SEED to explore others. A failure prints the seed and
  * the counterexample path, which reproduce it exactly.
@@ -33,7 +34,6 @@ import {
   reveal,
   revealModel,
   salt,
-  toEvaluationByTimeout,
   toModelReveal,
   toTestReveal,
   DEFAULT_CONFIG,
@@ -188,7 +188,7 @@ describe("DankuEvaluator ≡ lib/danku/forward.ts (property)", function () {
         featureCount: fc.integer({ min: 1, max: 40 }),
         classCount: fc.integer({ min: 2, max: 12 }),
         groupCount: fc.integer({ min: 3, max: 8 }),
-        revealTest: fc.boolean(),
+        testGroupsPerReveal: fc.integer({ min: 1, max: 2 }),
         seed: fc.nat(1_000_000),
       })
       .chain((s) =>
@@ -224,19 +224,15 @@ describe("DankuEvaluator ≡ lib/danku/forward.ts (property)", function () {
       for (const [i, p] of prepared.entries()) {
         await revealModel(env, created, submitters[i % submitters.length] as WalletClient, ids[i] as bigint, p);
       }
-      let evaluation = split.training.flatMap((g) => (groups[g] as DataGroup).points);
-      if (scenario.revealTest) {
-        await toTestReveal(env, created.organizer);
-        // Test groups two per transaction.
-        for (let t = 0; t < split.test.length; t += 2) {
-          await reveal(env, created.organizer, false, split.test.slice(t, t + 2).map((g) => groups[g] as DataGroup));
-        }
-        evaluation = split.test.flatMap((g) => (groups[g] as DataGroup).points);
-        expect(await created.organizer.read.usesTestData()).to.equal(true);
-      } else {
-        await toEvaluationByTimeout(env, created.organizer);
-        expect(await created.organizer.read.usesTestData()).to.equal(false);
+      await toTestReveal(env, created.organizer);
+      // Test groups one or two per transaction.
+      const per = scenario.testGroupsPerReveal;
+      for (let t = 0; t < split.test.length; t += per) {
+        await reveal(env, created.organizer, false, split.test.slice(t, t + per).map((g) => groups[g] as DataGroup));
       }
+      const evaluation = split.test.flatMap((g) => (groups[g] as DataGroup).points);
+      expect(await created.organizer.read.usesTestData()).to.equal(true);
+      expect(await created.organizer.read.dataChunkCount([false])).to.equal(BigInt(Math.ceil(split.test.length / per)));
       for (const [i, model] of models.entries()) {
         const id = ids[i] as bigint;
         const maxPoints = BigInt(batches[i] as number);

@@ -13,7 +13,7 @@ import type { TransactionReceipt } from "viem";
 import { TX_GAS_CAP } from "../../lib/danku/constants";
 import { encodeModel, macsPerPoint, type QuantizedModel } from "../../lib/danku/encoding";
 import { evaluateAccuracy } from "../../lib/danku/forward";
-import type { DataGroup } from "../../lib/danku/groups";
+import { minimumEvaluationPeriod, type DataGroup } from "../../lib/danku/groups";
 import {
   DEFAULT_CONFIG,
   commit,
@@ -97,7 +97,8 @@ async function runScenario(env: Env, s: Scenario) {
     trainingBps: 1000,
     trainingRevealPeriod: 1000,
     testRevealPeriod: 1000,
-    evaluationPeriod: 1000,
+    // At least what the evaluation-fits rule asks for all the points (docs/protocol.md §7.2).
+    evaluationPeriod: Math.max(1000, minimumEvaluationPeriod(groupCount * s.pointsPerGroup)),
   };
   const points = makePoints(groupCount * s.pointsPerGroup, featureCount, classCount, 7);
   const groups = makeGroups(points, groupCount, config, 8);

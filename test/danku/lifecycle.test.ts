@@ -4,12 +4,12 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { getAddress, keccak256, parseEventLogs, toHex, type Hex } from "viem";
+import { getAddress, keccak256, parseEventLogs, toHex, zeroAddress, type Hex } from "viem";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
 import { decodePoints, groupHashesDigest, modelHash } from "../../lib/danku/encoding";
 import { evaluateAccuracy } from "../../lib/danku/forward";
-import { TX_GAS_CAP } from "../../lib/danku/constants";
-import type { DataGroup } from "../../lib/danku/groups";
+import { MAX_TOTAL_POINTS, TX_GAS_CAP } from "../../lib/danku/constants";
+import { minimumEvaluationPeriod, type DataGroup } from "../../lib/danku/groups";
 import {
   PERFECT_MODEL,
   REWARD,
@@ -30,6 +30,7 @@ import {
   reveal,
   revealModel,
   salt,
+  seedBlockOf,
   toSubmission,
   type Env,
   type WalletClient,
@@ -50,6 +51,7 @@ describe("CompetitionFactory", function () {
       reward: 3n * REWARD,
       groupCount: 5n,
       trainingGroupCount: 2n,
+      totalPoints: 40n,
       init1Block: created.init1Block,
       config: created.config,
       metadataCid: "bafy-meta",
@@ -73,12 +75,15 @@ describe("CompetitionFactory", function () {
     expect(await c.read.trainingGroupCount()).to.equal(2n);
     expect(await c.read.groupHashesDigest()).to.equal(groupHashesDigest(created.groups.map((g) => g.hash)));
     for (const g of created.groups) expect(await c.read.groupHashAt([BigInt(g.index)])).to.equal(g.hash);
+    for (const g of created.groups) expect(await c.read.groupPointCountAt([BigInt(g.index)])).to.equal(BigInt(g.points.length));
     expect(await c.read.init1Block()).to.equal(created.init1Block);
+    expect(await c.read.splitSeedBlock()).to.equal(created.init1Block + 1n);
     expect(await c.read.splitDone()).to.equal(false);
     expect(await c.read.stage()).to.equal(Stage.AwaitingSplit);
     expect(await c.read.deadlines()).to.deep.equal({
-      init2Deadline: created.init1Block + 10n,
-      trainingRevealDeadline: created.init1Block + 10n + 40n,
+      splitSeedBlock: created.init1Block + 1n,
+      init2Deadline: created.init1Block + 1n + 10n,
+      trainingRevealDeadline: created.init1Block + 1n + 10n + 40n,
       submissionEnd: 0n,
       modelRevealEnd: 0n,
       testRevealEnd: 0n,
@@ -88,24 +93,47 @@ describe("CompetitionFactory", function () {
     expect(await c.read.best()).to.deep.equal([false, 0n, 0n]);
     expect(await c.read.finalized()).to.equal(false);
     expect(await c.read.cancelled()).to.equal(false);
+    expect(await c.read.rewardForfeited()).to.equal(false);
+    expect(await c.read.testWithheld()).to.equal(false);
+    expect(await c.read.summary()).to.deep.include({
+      totalCommittedPoints: 40n,
+      committedTrainingPoints: 0n,
+      committedTestPoints: 0n,
+      rewardForfeited: false,
+      testWithheld: false,
+    });
     for (let g = 0n; g < 5n; g++) {
       expect(await c.read.isTrainingGroup([g])).to.equal(false);
       expect(await c.read.isGroupRevealed([g])).to.equal(false);
     }
   });
 
-  it("keeps 1024 group hashes (the maximum) as contract code across two data contracts", async function () {
+  it("keeps 1024 group records (the maximum: hash and point count) as contract code across two data contracts", async function () {
     const env = await loadFixture(deployEnv);
     const hashes: Hex[] = Array.from({ length: 1024 }, (_, g) => keccak256(toHex(`group ${g}`)));
     const groups = hashes.map((hash, index) => ({ index, hash }) as unknown as DataGroup);
-    const created = await createCompetition(env, { groups });
+    // Group sizes of 1 … 7 points, and one of almost MAX_TOTAL_POINTS (3 bytes of the 4-byte record field).
+    const counts = hashes.map((_, g) => (g === 1023 ? MAX_TOTAL_POINTS - 1023 * 4 : (g % 7) + 1));
+    const total = counts.reduce((a, n) => a + n, 0);
+    const config = { evaluationPeriod: minimumEvaluationPeriod(total) };
+    const created = await createCompetition(env, { groups, groupPointCounts: counts, config });
     expect(Number(created.createReceipt.gasUsed)).to.be.lessThan(TX_GAS_CAP);
-    for (const g of [0, 1, 766, 767, 768, 1023]) expect(await created.organizer.read.groupHashAt([BigInt(g)])).to.equal(hashes[g]);
+    // 682 records of 36 bytes per data contract: the second starts at group 682.
+    for (const g of [0, 1, 681, 682, 683, 1023]) {
+      expect(await created.organizer.read.groupHashAt([BigInt(g)])).to.equal(hashes[g]);
+      expect(await created.organizer.read.groupPointCountAt([BigInt(g)])).to.equal(BigInt(counts[g] as number));
+    }
     expect(await created.organizer.read.groupHashesDigest()).to.equal(groupHashesDigest(hashes));
-    // The split over 1024 groups is the library's split.
+    // The split over 1024 groups is the library's split, and the committed point sums follow it.
     const split = await doSplit(env, created);
     expect(split.training.length).to.equal(512);
     for (let g = 0; g < 1024; g += 97) expect(await created.organizer.read.isTrainingGroup([BigInt(g)])).to.equal(split.isTraining[g]);
+    const trainingPoints = split.training.reduce((a, g) => a + (counts[g] as number), 0);
+    expect(await created.organizer.read.summary()).to.deep.include({
+      totalCommittedPoints: BigInt(total),
+      committedTrainingPoints: BigInt(trainingPoints),
+      committedTestPoints: BigInt(total - trainingPoints),
+    });
   });
 
   it("numbers competitions and keeps them independent", async function () {
@@ -134,10 +162,10 @@ describe("DankuCompetition stages", function () {
     const b0 = created.init1Block;
     expect(await c.read.stage()).to.equal(Stage.AwaitingSplit);
 
-    // init2 in the last block of the window.
-    await mineUntilNextTxIn(env, b0 + 10n);
+    // init2 in the last block of the window, which counts from the seed block b0 + splitDelay.
+    await mineUntilNextTxIn(env, b0 + 1n + 10n);
     const splitReceipt = await receipt(env, c.write.selectTrainingGroups());
-    expect(splitReceipt.blockNumber).to.equal(b0 + 10n);
+    expect(splitReceipt.blockNumber).to.equal(b0 + 11n);
     expect(await c.read.stage()).to.equal(Stage.TrainingReveal);
     const split = await expectedSplit(env, created);
     const training = split.training.map((g) => created.groups[g] as DataGroup);
@@ -189,14 +217,18 @@ describe("DankuCompetition stages", function () {
     await mineTo(env, d.testRevealEnd);
     expect(await c.read.stage()).to.equal(Stage.Evaluation);
     expect(await c.read.usesTestData()).to.equal(false);
+    // Without the complete test data there is nothing to evaluate on.
+    expect(await c.read.summary()).to.deep.include({ usesTestData: false, testWithheld: false });
   });
 
   it("expires when init2 does not happen within the window", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createCompetition(env);
-    await mineTo(env, created.init1Block + 10n);
+    const created = await createCompetition(env, { config: { splitDelay: 4 } });
+    // The window counts from the seed block init1 + splitDelay.
+    await mineTo(env, created.init1Block + 4n + 10n);
     expect(await created.organizer.read.stage()).to.equal(Stage.AwaitingSplit);
-    await mineTo(env, created.init1Block + 11n);
+    expect((await deadlinesOf(created.organizer)).init2Deadline).to.equal(created.init1Block + 14n);
+    await mineTo(env, created.init1Block + 15n);
     expect(await created.organizer.read.stage()).to.equal(Stage.SetupExpired);
     await expectRevert(created.organizer.write.selectTrainingGroups(), "WrongStage", [Stage.SetupExpired, Stage.AwaitingSplit]);
   });
@@ -366,13 +398,14 @@ describe("DankuCompetition full run", function () {
     const [organizer, alice, , donor] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient];
     await receipt(env, donor.sendTransaction({ to: created.address, value: 1000n }));
     await receipt(env, organizer.sendTransaction({ to: created.address, value: 30n }));
-    await toSubmission(env, created);
+    const split = await toSubmission(env, created);
     const bad = prepareModel(WRONG_MODEL, salt(3));
     const id = await commit(env, created, alice, bad);
     const d = await deadlinesOf(c);
     await mineUntilNextTxIn(env, d.submissionEnd);
     await revealModel(env, created, alice, id, bad);
-    await mineUntilNextTxIn(env, d.testRevealEnd);
+    await mineUntilNextTxIn(env, d.modelRevealEnd);
+    await reveal(env, c, false, split.test.map((g) => created.groups[g] as DataGroup));
     await receipt(env, c.write.evaluate([id, 1000n]));
     const s = await c.read.submissionAt([id]);
     expect(s.evaluated).to.equal(true);
@@ -388,5 +421,143 @@ describe("DankuCompetition full run", function () {
     await receipt(env, c.write.withdrawTo([alice.account.address]));
     expect(await env.publicClient.getBalance({ address: created.address })).to.equal(0n);
     expect(await blockNumber(env) > d.evaluationEnd).to.equal(true);
+    expect(await c.read.testWithheld()).to.equal(false);
   });
+});
+
+describe("DankuCompetition withheld test data (docs/protocol.md §7.1)", function () {
+  /** Alice reveals two submissions, Bob one, Carol commits but never reveals; the test data is withheld. */
+  async function withheldRun(env: Env, partial: boolean) {
+    const created = await createCompetition(env, { groupCount: 6, config: { minAccuracyBps: 0 }, seed: partial ? 5 : 4 });
+    const c = created.organizer;
+    const [organizer, alice, bob, carol, donor] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient, WalletClient];
+    await receipt(env, donor.sendTransaction({ to: created.address, value: 7n }));
+    await receipt(env, organizer.sendTransaction({ to: created.address, value: 30n }));
+    const split = await toSubmission(env, created);
+    const models = [
+      { wallet: bob, prepared: prepareModel(WRONG_MODEL, salt(21)) },
+      { wallet: alice, prepared: prepareModel(PERFECT_MODEL, salt(22)) },
+      { wallet: alice, prepared: prepareModel(WRONG_MODEL, salt(23)) },
+      { wallet: carol, prepared: prepareModel(PERFECT_MODEL, salt(24)) },
+    ];
+    const ids: bigint[] = [];
+    for (const m of models) ids.push(await commit(env, created, m.wallet, m.prepared));
+    const d = await deadlinesOf(c);
+    await mineUntilNextTxIn(env, d.submissionEnd);
+    // Bob reveals first, then Alice twice; Carol never.
+    for (const i of [0, 1, 2]) await revealModel(env, created, (models[i] as (typeof models)[number]).wallet, ids[i] as bigint, (models[i] as (typeof models)[number]).prepared);
+    await mineUntilNextTxIn(env, d.modelRevealEnd);
+    if (partial) await reveal(env, c, false, split.test.slice(0, -1).map((g) => created.groups[g] as DataGroup));
+    await mineUntilNextTxIn(env, d.evaluationEnd);
+    return { created, c, organizer, alice, bob, carol, donor, ids };
+  }
+
+  for (const partial of [false, true]) {
+    it(`shares reward + donations equally per revealed submission when the test data is ${partial ? "partly" : "not"} revealed`, async function () {
+      const env = await loadFixture(deployEnv);
+      const { created, c, organizer, alice, bob, carol, donor, ids } = await withheldRun(env, partial);
+      expect(await c.read.testCompleted()).to.equal(false);
+      const pool = REWARD + 7n + 30n;
+      const share = pool / 3n;
+      const remainder = pool % 3n;
+      expect(remainder).to.not.equal(0n);
+      const r = await receipt(env, created.as(carol).write.finalize());
+      const events = parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs });
+      expect(events.map((e) => e.eventName)).to.deep.equal(["TestWithheldPayout", "Finalized"]);
+      expect(events[0]?.args).to.deep.equal({ revealedSubmissions: 3n, share, pool });
+      expect(events[1]?.args).to.deep.equal({ hasWinner: false, winningSubmissionId: 0n, winner: zeroAddress, payout: 0n });
+      expect(await c.read.testWithheld()).to.equal(true);
+      expect(await c.read.summary()).to.deep.include({ testWithheld: true, rewardForfeited: false, usesTestData: false });
+      expect(await c.read.stage()).to.equal(Stage.Finalized);
+      // Bob revealed first: one share and the remainder. Alice: two shares. Carol (unrevealed), donor, organizer: nothing.
+      expect(await c.read.withdrawable([bob.account.address])).to.equal(share + remainder);
+      expect(await c.read.withdrawable([alice.account.address])).to.equal(2n * share);
+      for (const w of [carol, donor, organizer]) expect(await c.read.withdrawable([w.account.address])).to.equal(0n);
+      await expectRevert(c.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
+      await expectRevert(created.as(donor).write.withdraw(), "NothingToWithdraw", [getAddress(donor.account.address)]);
+      // No evaluation can happen any more.
+      await expectRevert(c.write.evaluate([ids[1] as bigint, 10n]), "WrongStage", [Stage.Finalized, Stage.Evaluation]);
+      const before = await env.publicClient.getBalance({ address: carol.account.address });
+      await receipt(env, created.as(alice).write.withdrawTo([carol.account.address]));
+      expect((await env.publicClient.getBalance({ address: carol.account.address })) - before).to.equal(2n * share);
+      expect(await c.read.withdrawable([alice.account.address])).to.equal(0n);
+      await expectRevert(created.as(alice).write.withdraw(), "NothingToWithdraw", [getAddress(alice.account.address)]);
+      await receipt(env, created.as(bob).write.withdraw());
+      expect(await c.read.withdrawable([bob.account.address])).to.equal(0n);
+      // Everything was paid out, to the last wei.
+      expect(await env.publicClient.getBalance({ address: created.address })).to.equal(0n);
+    });
+  }
+
+  it("falls back to refunds when the test data is withheld and no submission was revealed", async function () {
+    const env = await loadFixture(deployEnv);
+    const created = await createCompetition(env, { groupCount: 4 });
+    const c = created.organizer;
+    const [organizer, alice, , donor] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient];
+    await receipt(env, donor.sendTransaction({ to: created.address, value: 9n }));
+    await toSubmission(env, created);
+    await commit(env, created, alice, prepareModel(PERFECT_MODEL, salt(31)));
+    await mineUntilNextTxIn(env, (await deadlinesOf(c)).evaluationEnd);
+    const r = await receipt(env, c.write.finalize());
+    const events = parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs });
+    expect(events.map((e) => e.eventName)).to.deep.equal(["Finalized"]);
+    expect(await c.read.testWithheld()).to.equal(false);
+    expect(await c.read.withdrawable([organizer.account.address])).to.equal(REWARD);
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(9n);
+    expect(await c.read.withdrawable([alice.account.address])).to.equal(0n);
+  });
+});
+
+describe("DankuCompetition cancel and the split's seed block (docs/protocol.md §3)", function () {
+  it("is free before the seed block: the organizer gets the reward back", async function () {
+    const env = await loadFixture(deployEnv);
+    const created = await createCompetition(env, { config: { splitDelay: 3 } });
+    const c = created.organizer;
+    const organizer = env.wallets[0] as WalletClient;
+    const donor = env.wallets[4] as WalletClient;
+    await receipt(env, donor.sendTransaction({ to: created.address, value: 5n }));
+    await mineUntilNextTxIn(env, seedBlockOf(created) - 1n);
+    const r = await receipt(env, c.write.cancel());
+    expect(r.blockNumber).to.equal(seedBlockOf(created) - 1n);
+    expect(parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs }).map((e) => e.eventName)).to.deep.equal(["Cancelled"]);
+    expect(await c.read.rewardForfeited()).to.equal(false);
+    expect(await c.read.withdrawable([organizer.account.address])).to.equal(REWARD);
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(5n);
+  });
+
+  for (const when of ["at the seed block", "after the split", "after setup expired"] as const) {
+    it(`forfeits the reward ${when}: it stays locked for ever, donors are refunded`, async function () {
+      const env = await loadFixture(deployEnv);
+      const created = await createCompetition(env, { groupCount: 4, config: { splitDelay: 3 } });
+      const c = created.organizer;
+      const [organizer, , , , donor, stranger] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient, WalletClient, WalletClient];
+      await receipt(env, donor.sendTransaction({ to: created.address, value: 5n }));
+      await receipt(env, organizer.sendTransaction({ to: created.address, value: 11n }));
+      let canceller = c;
+      if (when === "at the seed block") {
+        await mineUntilNextTxIn(env, seedBlockOf(created));
+      } else if (when === "after the split") {
+        const split = await doSplit(env, created);
+        // Even with part of the training data revealed.
+        await reveal(env, c, true, [created.groups[split.training[0] as number] as DataGroup]);
+      } else {
+        await mineUntilNextTxIn(env, (await deadlinesOf(c)).init2Deadline + 1n);
+        canceller = created.as(stranger);
+      }
+      const r = await receipt(env, canceller.write.cancel());
+      const events = parseEventLogs({ abi: dankuCompetitionAbi, logs: r.logs });
+      expect(events.map((e) => e.eventName)).to.deep.equal(["Cancelled", "RewardForfeited"]);
+      expect(events[1]?.args).to.deep.equal({ amount: REWARD });
+      expect(await c.read.rewardForfeited()).to.equal(true);
+      expect(await c.read.summary()).to.deep.include({ rewardForfeited: true, stage: Stage.Cancelled });
+      // The organizer's own donation comes back, the reward does not.
+      expect(await c.read.withdrawable([organizer.account.address])).to.equal(11n);
+      expect(await c.read.withdrawable([donor.account.address])).to.equal(5n);
+      await receipt(env, c.write.withdraw());
+      await receipt(env, created.as(donor).write.withdraw());
+      expect(await c.read.withdrawable([organizer.account.address])).to.equal(0n);
+      await expectRevert(c.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
+      expect(await env.publicClient.getBalance({ address: created.address })).to.equal(REWARD);
+    });
+  }
 });

@@ -7,8 +7,13 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { concat, getAddress, keccak256, toHex, zeroAddress, type Hex } from "viem";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
 import { encodeModel, groupHash, type QuantizedModel } from "../../lib/danku/encoding";
-import { MAX_MODEL_BYTES } from "../../lib/danku/constants";
-import type { DataGroup } from "../../lib/danku/groups";
+import { EVALUATION_PERIOD_FACTOR, MAX_MODEL_BYTES, MAX_TOTAL_POINTS, MIN_PERIOD } from "../../lib/danku/constants";
+import {
+  WORST_CASE_POINTS_PER_EVALUATION_TX,
+  minimumEvaluationPeriod,
+  requiredEvaluationBlocks,
+  type DataGroup,
+} from "../../lib/danku/groups";
 import {
   DEFAULT_CONFIG,
   PERFECT_MODEL,
@@ -22,6 +27,7 @@ import {
   doSplit,
   evaluatorHarnessAbi,
   expectRevert,
+  expectedSplit,
   factoryAs,
   mineTo,
   mineUntilNextTxIn,
@@ -30,8 +36,10 @@ import {
   reveal,
   revealModel,
   salt,
+  seedBlockOf,
   testActorAbi,
   toSubmission,
+  toTestReveal,
   type Config,
   type Env,
   type Prepared,
@@ -45,13 +53,15 @@ const Field = {
   TrainingBps: 2,
   MinAccuracyBps: 3,
   Init2Window: 4,
-  TrainingRevealPeriod: 5,
-  SubmissionPeriod: 6,
-  ModelRevealPeriod: 7,
-  TestRevealPeriod: 8,
-  EvaluationPeriod: 9,
-  GroupCount: 10,
-  TrainingGroupCount: 11,
+  SplitDelay: 5,
+  TrainingRevealPeriod: 6,
+  SubmissionPeriod: 7,
+  ModelRevealPeriod: 8,
+  TestRevealPeriod: 9,
+  EvaluationPeriod: 10,
+  GroupCount: 11,
+  TrainingGroupCount: 12,
+  TotalPoints: 13,
 } as const;
 
 /** ModelDefect enum order in IDankuCompetition.sol. */
@@ -95,6 +105,8 @@ describe("DankuCompetition reverts", function () {
       ["MinAccuracyBps", { minAccuracyBps: 10_001 }, 10_001, 0, 10_000, 4],
       ["Init2Window", { init2Window: 0 }, 0, 1, 255, 4],
       ["Init2Window", { init2Window: 256 }, 256, 1, 255, 4],
+      ["SplitDelay", { splitDelay: 0 }, 0, 1, 1024, 4],
+      ["SplitDelay", { splitDelay: 1025 }, 1025, 1, 1024, 4],
       ["TrainingRevealPeriod", { trainingRevealPeriod: 9 }, 9, 10, 2_000_000, 4],
       ["SubmissionPeriod", { submissionPeriod: 2_000_001 }, 2_000_001, 10, 2_000_000, 4],
       ["ModelRevealPeriod", { modelRevealPeriod: 9 }, 9, 10, 2_000_000, 4],
@@ -110,7 +122,9 @@ describe("DankuCompetition reverts", function () {
         const env = await loadFixture(deployEnv);
         const hashes: Hex[] = Array.from({ length: groupCount }, (_, g) => keccak256(toHex(g)));
         await expectRevert(
-          factoryAs(env, env.wallets[0] as WalletClient).write.createCompetition([{ ...DEFAULT_CONFIG, ...patch }, hashes, ""], { value: 1n }),
+          factoryAs(env, env.wallets[0] as WalletClient).write.createCompetition([{ ...DEFAULT_CONFIG, ...patch }, hashes, hashes.map(() => 1), ""], {
+            value: 1n,
+          }),
           "ConfigOutOfRange",
           [Field[field], BigInt(value), BigInt(min), BigInt(max)],
         );
@@ -126,6 +140,7 @@ describe("DankuCompetition reverts", function () {
         trainingBps: 5000,
         minAccuracyBps: 0,
         init2Window: 1,
+        splitDelay: 1,
         trainingRevealPeriod: 10,
         submissionPeriod: 10,
         modelRevealPeriod: 10,
@@ -138,6 +153,7 @@ describe("DankuCompetition reverts", function () {
         trainingBps: 9000,
         minAccuracyBps: 10_000,
         init2Window: 255,
+        splitDelay: 1024,
         trainingRevealPeriod: 2_000_000,
         submissionPeriod: 2_000_000,
         modelRevealPeriod: 2_000_000,
@@ -145,15 +161,81 @@ describe("DankuCompetition reverts", function () {
         evaluationPeriod: 2_000_000,
       };
       const factory = factoryAs(env, env.wallets[0] as WalletClient);
-      await receipt(env, factory.write.createCompetition([low, hashes, ""], { value: 1n }));
-      await receipt(env, factory.write.createCompetition([{ ...high, trainingBps: 1000 }, Array.from({ length: 10 }, (_, g) => keccak256(toHex(g))), ""], { value: 1n }));
-      await receipt(env, factory.write.createCompetition([high, Array.from({ length: 10 }, (_, g) => keccak256(toHex(g))), ""], { value: 1n }));
+      // One point per group at the low end, MAX_TOTAL_POINTS in all at the high end.
+      await receipt(env, factory.write.createCompetition([low, hashes, [1, 1], ""], { value: 1n }));
+      const ten = Array.from({ length: 10 }, (_, g) => keccak256(toHex(g)));
+      const full = ten.map(() => MAX_TOTAL_POINTS / 10);
+      expect(requiredEvaluationBlocks(MAX_TOTAL_POINTS)).to.be.at.most(high.evaluationPeriod);
+      await receipt(env, factory.write.createCompetition([{ ...high, trainingBps: 1000 }, ten, full, ""], { value: 1n }));
+      await receipt(env, factory.write.createCompetition([high, ten, full, ""], { value: 1n }));
+    });
+
+    it("needs one non-empty point count per group (GroupSizesLength, EmptyGroup) and at most MAX_TOTAL_POINTS in all", async function () {
+      const env = await loadFixture(deployEnv);
+      const factory = factoryAs(env, env.wallets[0] as WalletClient);
+      const hashes: Hex[] = Array.from({ length: 3 }, (_, g) => keccak256(toHex(g)));
+      const create = (counts: number[], config: Config = DEFAULT_CONFIG) => factory.write.createCompetition([config, hashes, counts, ""], { value: 1n });
+      await expectRevert(create([]), "GroupSizesLength", [3n, 0n]);
+      await expectRevert(create([1, 1]), "GroupSizesLength", [3n, 2n]);
+      await expectRevert(create([1, 1, 1, 1]), "GroupSizesLength", [3n, 4n]);
+      await expectRevert(create([0, 1, 1]), "EmptyGroup", [0n]);
+      await expectRevert(create([5, 7, 0]), "EmptyGroup", [2n]);
+      const long: Config = { ...DEFAULT_CONFIG, evaluationPeriod: 2_000_000 };
+      await expectRevert(create([MAX_TOTAL_POINTS - 1, 1, 1], long), "ConfigOutOfRange", [
+        Field.TotalPoints,
+        BigInt(MAX_TOTAL_POINTS + 1),
+        3n,
+        BigInt(MAX_TOTAL_POINTS),
+      ]);
+      // uint32 counts cannot wrap the sum.
+      await expectRevert(create([2 ** 32 - 1, 2 ** 32 - 1, 2], long), "ConfigOutOfRange", [
+        Field.TotalPoints,
+        2n ** 33n,
+        3n,
+        BigInt(MAX_TOTAL_POINTS),
+      ]);
+      await receipt(env, create([MAX_TOTAL_POINTS - 2, 1, 1], long));
+    });
+
+    it("rejects an evaluation period shorter than a worst-case evaluation of all points needs (EvaluationPeriodTooShort)", async function () {
+      const env = await loadFixture(deployEnv);
+      const factory = factoryAs(env, env.wallets[0] as WalletClient);
+      const hashes: Hex[] = Array.from({ length: 4 }, (_, g) => keccak256(toHex(g)));
+      const create = (counts: number[], evaluationPeriod: number) =>
+        factory.write.createCompetition([{ ...DEFAULT_CONFIG, evaluationPeriod }, hashes, counts, ""], { value: 1n });
+      const perTx = WORST_CASE_POINTS_PER_EVALUATION_TX;
+      for (const counts of [
+        [250, 250, 250, 250],
+        [3 * perTx, 3 * perTx, 3 * perTx, 3 * perTx],
+        [3 * perTx, 3 * perTx, 3 * perTx, 3 * perTx + 1],
+        [1, 1, 1, 60_000],
+        [MAX_TOTAL_POINTS / 4, MAX_TOTAL_POINTS / 4, MAX_TOTAL_POINTS / 4, MAX_TOTAL_POINTS / 4],
+      ]) {
+        const total = counts.reduce((a, n) => a + n, 0);
+        const required = requiredEvaluationBlocks(total);
+        expect(required).to.be.greaterThan(MIN_PERIOD);
+        expect(minimumEvaluationPeriod(total)).to.equal(required);
+        await expectRevert(create(counts, required - 1), "EvaluationPeriodTooShort", [BigInt(required - 1), BigInt(required), BigInt(total)]);
+        await expectRevert(create(counts, MIN_PERIOD), "EvaluationPeriodTooShort", [BigInt(MIN_PERIOD), BigInt(required), BigInt(total)]);
+        await receipt(env, create(counts, required));
+      }
+      // 1,000 points: 2 × ceil(1,000 / 25) = 80 blocks with the limits of docs/protocol.md §7.2.
+      expect(requiredEvaluationBlocks(1000)).to.equal(EVALUATION_PERIOD_FACTOR * Math.ceil(1000 / perTx));
+      // Few points: MIN_PERIOD is the binding bound (ConfigOutOfRange, checked first), and MIN_PERIOD itself suffices.
+      expect(requiredEvaluationBlocks(4 * perTx)).to.be.at.most(MIN_PERIOD);
+      await expectRevert(create([perTx, perTx, perTx, perTx], MIN_PERIOD - 1), "ConfigOutOfRange", [
+        Field.EvaluationPeriod,
+        BigInt(MIN_PERIOD - 1),
+        BigInt(MIN_PERIOD),
+        2_000_000n,
+      ]);
+      await receipt(env, create([perTx, perTx, perTx, perTx], MIN_PERIOD));
     });
 
     it("rejects a zero reward with ZeroReward", async function () {
       const env = await loadFixture(deployEnv);
       await expectRevert(
-        factoryAs(env, env.wallets[0] as WalletClient).write.createCompetition([DEFAULT_CONFIG, [keccak256("0x01"), keccak256("0x02")], ""]),
+        factoryAs(env, env.wallets[0] as WalletClient).write.createCompetition([DEFAULT_CONFIG, [keccak256("0x01"), keccak256("0x02")], [1, 1], ""]),
         "ZeroReward",
         [],
       );
@@ -163,7 +245,7 @@ describe("DankuCompetition reverts", function () {
       const env = await loadFixture(deployEnv);
       const created = await createCompetition(env);
       const stranger = env.wallets[5] as WalletClient;
-      const args = [stranger.account.address, DEFAULT_CONFIG, [keccak256("0x01"), keccak256("0x02")], ""] as const;
+      const args = [stranger.account.address, DEFAULT_CONFIG, [keccak256("0x01"), keccak256("0x02")], [1, 1], ""] as const;
       // The factory's clone is initialized already.
       await expectRevert(created.as(stranger).write.initialize(args, { value: 1n }), "InvalidInitialization", []);
       // The implementation can never be initialized.
@@ -189,12 +271,30 @@ describe("DankuCompetition reverts", function () {
   });
 
   describe("init2", function () {
-    it("reverts with SplitTooEarly in the init1 block and WrongStage after the split", async function () {
+    it("reverts with SplitTooEarly up to the seed block (init1 + splitDelay) and WrongStage after the split", async function () {
       const env = await loadFixture(deployEnv);
       const actor = await deployTestContract(env, "TestActor", testActorAbi);
       const hashes = [keccak256("0x01"), keccak256("0x02")];
       const next = (await env.publicClient.getBlockNumber()) + 1n;
-      await expectRevert(actor.write.createAndSplit([env.factory, DEFAULT_CONFIG, hashes, ""], { value: 1n }), "SplitTooEarly", [next, next + 1n]);
+      // In the init1 block itself: the first block allowed is init1 + splitDelay + 1.
+      await expectRevert(actor.write.createAndSplit([env.factory, DEFAULT_CONFIG, hashes, [1, 1], ""], { value: 1n }), "SplitTooEarly", [
+        next,
+        next + BigInt(DEFAULT_CONFIG.splitDelay) + 1n,
+      ]);
+      const delayed = await createCompetition(env, { config: { splitDelay: 7 } });
+      const seedBlock = seedBlockOf(delayed);
+      expect(seedBlock).to.equal(delayed.init1Block + 7n);
+      expect(await delayed.organizer.read.splitSeedBlock()).to.equal(seedBlock);
+      for (const block of [delayed.init1Block + 1n, seedBlock - 1n, seedBlock]) {
+        await mineUntilNextTxIn(env, block);
+        await expectRevert(delayed.organizer.write.selectTrainingGroups(), "SplitTooEarly", [block, seedBlock + 1n]);
+      }
+      // The block after the seed block draws the split (from the seed block's hash: fixtures' doSplit checks it).
+      await mineUntilNextTxIn(env, seedBlock + 1n);
+      const r = await receipt(env, delayed.organizer.write.selectTrainingGroups());
+      expect(r.blockNumber).to.equal(seedBlock + 1n);
+      const split = await expectedSplit(env, delayed);
+      for (const g of delayed.groups) expect(await delayed.organizer.read.isTrainingGroup([BigInt(g.index)])).to.equal(split.isTraining[g.index]);
       const created = await createCompetition(env);
       await doSplit(env, created);
       await expectRevert(created.organizer.write.selectTrainingGroups(), "WrongStage", [Stage.TrainingReveal, Stage.AwaitingSplit]);
@@ -279,8 +379,18 @@ describe("DankuCompetition reverts", function () {
         "BadGroupLength",
         [g, BigInt(trainingGroup.bytes.length + 1), 3n],
       );
-      // A whole extra point is well-formed but not what was committed.
-      await expectRevert(c.write.revealTrainingGroups([[g], [concat([points, "0x010200"])], [trainingGroup.nonce]]), "GroupHashMismatch", [g]);
+      // A whole extra point is well-formed but not the committed size (checked before the hash).
+      const committedPoints = BigInt(trainingGroup.points.length);
+      await expectRevert(c.write.revealTrainingGroups([[g], [concat([points, "0x010200"])], [trainingGroup.nonce]]), "GroupSizeMismatch", [
+        g,
+        committedPoints + 1n,
+        committedPoints,
+      ]);
+      await expectRevert(c.write.revealTrainingGroups([[g], [points.slice(0, -6) as Hex], [trainingGroup.nonce]]), "GroupSizeMismatch", [
+        g,
+        committedPoints - 1n,
+        committedPoints,
+      ]);
       await expectRevert(c.write.revealTrainingGroups([[g], [points], [keccak256("0xbad")]]), "GroupHashMismatch", [g]);
       const tampered = Uint8Array.from(trainingGroup.bytes);
       tampered[0] = (tampered[0] as number) ^ 1;
@@ -288,6 +398,41 @@ describe("DankuCompetition reverts", function () {
       // Nothing of the failed calls was stored.
       expect(await c.read.isGroupRevealed([g])).to.equal(false);
       expect(await c.read.pointCount([true])).to.equal(0n);
+    });
+
+    it("rejects a group whose size differs from the committed point count (GroupSizeMismatch)", async function () {
+      const env = await loadFixture(deployEnv);
+      // 4 groups of 10 points; the organizer committed 11 points for every group.
+      const liar = await createCompetition(env, { groupCount: 4, groupPointCounts: [11, 11, 11, 11] });
+      expect(await liar.organizer.read.groupPointCountAt([3n])).to.equal(11n);
+      await expectRevert(liar.organizer.read.groupPointCountAt([4n]), "GroupOutOfRange", [4n, 4n]);
+      const liarSplit = await doSplit(env, liar);
+      const training = liarSplit.training.map((g) => liar.groups[g] as DataGroup);
+      // The first group of the batch is the one reported, in either order; nothing is stored.
+      await expectRevert(reveal(env, liar.organizer, true, training), "GroupSizeMismatch", [BigInt(training[0]?.index ?? -1), 10n, 11n]);
+      await expectRevert(reveal(env, liar.organizer, true, [...training].reverse()), "GroupSizeMismatch", [BigInt(training[1]?.index ?? -1), 10n, 11n]);
+      expect(await liar.organizer.read.pointCount([true])).to.equal(0n);
+      // The training data can never be completed: the competition expires.
+      await mineTo(env, (await deadlinesOf(liar.organizer)).trainingRevealDeadline + 1n);
+      expect(await liar.organizer.read.stage()).to.equal(Stage.SetupExpired);
+
+      // One under-committed group (9 of 10 points): a test group of the split (retry until the draw makes it one).
+      for (let seed = 1; ; seed++) {
+        expect(seed, "group 3 never drawn as a test group").to.be.below(30);
+        const created = await createCompetition(env, { groupCount: 4, groupPointCounts: [10, 10, 10, 9], seed });
+        const split = await doSplit(env, created);
+        if (split.isTraining[3]) continue;
+        await reveal(env, created.organizer, true, split.training.map((g) => created.groups[g] as DataGroup));
+        await toTestReveal(env, created.organizer);
+        const test = split.test.map((g) => created.groups[g] as DataGroup);
+        const lied = created.groups[3] as DataGroup;
+        const honest = test.filter((g) => g.index !== 3);
+        await expectRevert(reveal(env, created.organizer, false, [...honest, lied]), "GroupSizeMismatch", [3n, 10n, 9n]);
+        // The honest test groups still reveal; the test data stays incomplete.
+        await reveal(env, created.organizer, false, honest);
+        expect(await created.organizer.read.testCompleted()).to.equal(false);
+        break;
+      }
     });
 
     it("rejects a committed group whose label is not a class index (LabelOutOfRange)", async function () {
@@ -298,7 +443,7 @@ describe("DankuCompetition reverts", function () {
         const nonce = keccak256(toHex(`nonce ${index}`));
         return { index, points: [], nonce, bytes, hash: groupHash(bytes, nonce) };
       });
-      const created = await createCompetition(env, { groups });
+      const created = await createCompetition(env, { groups, groupPointCounts: groups.map(() => 3) });
       const split = await doSplit(env, created);
       const g = split.training[0] as number;
       await expectRevert(reveal(env, created.organizer, true, [groups[g] as DataGroup]), "LabelOutOfRange", [BigInt(g), 1n, 2n, 2n]);
@@ -343,7 +488,7 @@ describe("DankuCompetition reverts", function () {
             const nonce = keccak256(toHex(`label ${index} ${String(badAt)}`));
             return { index, points: [], nonce, bytes, hash: groupHash(bytes, nonce) };
           });
-          const created = await createCompetition(env, { groups, config, seed: (badAt ?? 99) + 1 });
+          const created = await createCompetition(env, { groups, config, seed: (badAt ?? 99) + 1, groupPointCounts: [pointsPerGroup, pointsPerGroup] });
           const split = await doSplit(env, created);
           const g = split.training[0] as number;
           if (badAt === undefined) {
@@ -471,7 +616,7 @@ describe("DankuCompetition reverts", function () {
 
     it("rejects evaluation outside its stage and of unrevealed, finished or unknown submissions", async function () {
       const env = await loadFixture(deployEnv);
-      const { created } = await inSubmission(env);
+      const { created, split } = await inSubmission(env);
       const [, alice, bob] = env.wallets as [WalletClient, WalletClient, WalletClient];
       const prepared = prepareModel(PERFECT_MODEL, salt(1));
       const revealed = await commit(env, created, alice, prepared);
@@ -483,7 +628,9 @@ describe("DankuCompetition reverts", function () {
       const c = created.organizer;
       await expectRevert(c.write.evaluate([revealed, 10n]), "WrongStage", [Stage.TestReveal, Stage.Evaluation]);
       await expectRevert(c.write.finalize(), "WrongStage", [Stage.TestReveal, Stage.AwaitingFinalization]);
-      await mineUntilNextTxIn(env, d.testRevealEnd);
+      // The complete test reveal opens the Evaluation stage at once.
+      await reveal(env, c, false, split.test.map((g) => created.groups[g] as DataGroup));
+      expect(await c.read.stage()).to.equal(Stage.Evaluation);
       await expectRevert(c.write.evaluate([revealed, 0n]), "ZeroMaxPoints", []);
       await expectRevert(c.write.evaluate([hidden, 10n]), "NotRevealed", [hidden]);
       await expectRevert(c.write.evaluate([7n, 10n]), "UnknownSubmission", [7n, 2n]);
@@ -492,6 +639,30 @@ describe("DankuCompetition reverts", function () {
       await expectRevert(c.write.evaluate([revealed, 1n]), "AlreadyEvaluated", [revealed]);
       await mineUntilNextTxIn(env, d.evaluationEnd);
       await expectRevert(c.write.evaluate([hidden, 10n]), "WrongStage", [Stage.AwaitingFinalization, Stage.Evaluation]);
+    });
+
+    it("rejects evaluation without the complete test data (TestDataWithheld): there is no training-data fallback", async function () {
+      const env = await loadFixture(deployEnv);
+      const [, alice] = env.wallets as [WalletClient, WalletClient];
+      for (const partial of [false, true]) {
+        const created = await createCompetition(env, { groupCount: 6, seed: partial ? 2 : 1 });
+        const split = await toSubmission(env, created);
+        const prepared = prepareModel(PERFECT_MODEL, salt(1));
+        const id = await commit(env, created, alice, prepared);
+        const d = await deadlinesOf(created.organizer);
+        await mineUntilNextTxIn(env, d.submissionEnd);
+        await revealModel(env, created, alice, id, prepared);
+        await mineUntilNextTxIn(env, d.modelRevealEnd);
+        // Nothing, or all test groups but one.
+        if (partial) await reveal(env, created.organizer, false, split.test.slice(1).map((g) => created.groups[g] as DataGroup));
+        await mineTo(env, d.testRevealEnd);
+        expect(await created.organizer.read.stage()).to.equal(Stage.Evaluation);
+        // The stage and submission checks come first; then the missing test data.
+        await expectRevert(created.organizer.write.evaluate([id, 0n]), "ZeroMaxPoints", []);
+        await expectRevert(created.organizer.write.evaluate([id, 1000n]), "TestDataWithheld", []);
+        await expectRevert(created.as(alice).write.evaluate([id, 1n]), "TestDataWithheld", []);
+        expect((await created.organizer.read.submissionAt([id])).cursor).to.equal(0);
+      }
     });
   });
 
@@ -504,7 +675,7 @@ describe("DankuCompetition reverts", function () {
       await receipt(env, a.organizer.write.cancel());
       await expectRevert(donor.sendTransaction({ to: a.address, value: 1n }), "DonationsClosed", [Stage.Cancelled]);
       const b = await createCompetition(env, { seed: 2 });
-      await mineTo(env, b.init1Block + 11n);
+      await mineTo(env, (await deadlinesOf(b.organizer)).init2Deadline + 1n);
       await expectRevert(donor.sendTransaction({ to: b.address, value: 1n }), "DonationsClosed", [Stage.SetupExpired]);
     });
 
@@ -520,15 +691,19 @@ describe("DankuCompetition reverts", function () {
       await toSubmission(env, b);
       await expectRevert(b.organizer.write.cancel(), "CancelNotAllowed", [Stage.Submission]);
       const c = await createCompetition(env, { groupCount: 4, seed: 3 });
-      await mineUntilNextTxIn(env, c.init1Block + 11n);
+      const init2Deadline = (await deadlinesOf(c.organizer)).init2Deadline;
+      expect(init2Deadline).to.equal(seedBlockOf(c) + BigInt(c.config.init2Window));
+      await mineUntilNextTxIn(env, init2Deadline);
+      await expectRevert(c.as(stranger).write.cancel(), "NotOrganizer", [getAddress(stranger.account.address), getAddress(organizer.account.address)]);
       const r = await receipt(env, c.as(stranger).write.cancel());
-      expect(r.status).to.equal("success");
+      expect(r.blockNumber).to.equal(init2Deadline + 1n);
       await expectRevert(c.organizer.write.cancel(), "CancelNotAllowed", [Stage.Cancelled]);
     });
 
     it("pays nothing before settlement and never to the zero address", async function () {
       const env = await loadFixture(deployEnv);
-      const created = await createCompetition(env);
+      // Cancelled before its seed block: the reward comes back (see lifecycle for the forfeit after it).
+      const created = await createCompetition(env, { config: { splitDelay: 5 } });
       const organizer = env.wallets[0] as WalletClient;
       expect(await created.organizer.read.withdrawable([organizer.account.address])).to.equal(0n);
       await expectRevert(created.organizer.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
@@ -537,6 +712,12 @@ describe("DankuCompetition reverts", function () {
       await expectRevert(created.organizer.write.withdrawTo([zeroAddress]), "ZeroRecipient", []);
       await receipt(env, created.organizer.write.withdraw());
       await expectRevert(created.organizer.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
+      // Cancelled at the seed block: the reward is forfeited, so the organizer has nothing to withdraw.
+      const late = await createCompetition(env, { seed: 2 });
+      await mineUntilNextTxIn(env, seedBlockOf(late));
+      await receipt(env, late.organizer.write.cancel());
+      expect(await late.organizer.read.rewardForfeited()).to.equal(true);
+      await expectRevert(late.organizer.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
     });
   });
 

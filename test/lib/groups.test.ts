@@ -1,7 +1,22 @@
 import { expect } from "chai";
-import { MAX_GROUPS } from "../../lib/danku/constants";
+import {
+  EVALUATION_PERIOD_FACTOR,
+  EVALUATION_TX_GAS,
+  MAX_EVALUATION_GAS_PER_POINT,
+  MAX_EVALUATION_SETUP_GAS,
+  MAX_GROUPS,
+  MIN_PERIOD,
+} from "../../lib/danku/constants";
 import { decodePoints, encodePoints, groupHash, type DataPoint } from "../../lib/danku/encoding";
-import { buildDataGroups, groupSizes, trainingGroupCount } from "../../lib/danku/groups";
+import {
+  WORST_CASE_POINTS_PER_EVALUATION_TX,
+  buildDataGroups,
+  groupPointCounts,
+  groupSizes,
+  minimumEvaluationPeriod,
+  requiredEvaluationBlocks,
+  trainingGroupCount,
+} from "../../lib/danku/groups";
 import { UniformIntSource, cryptoRandomBytes, randomBytes32, shuffleInPlace } from "../../lib/danku/random";
 import { seededRandom } from "./helpers";
 
@@ -143,6 +158,28 @@ describe("lib/danku/groups", () => {
       expect(randomBytes32()).to.match(/^0x[0-9a-f]{64}$/);
       expect(randomBytes32()).not.to.equal(randomBytes32());
       expect(() => new UniformIntSource().below(0)).to.throw(RangeError);
+    });
+  });
+
+  describe("committed sizes and the evaluation period", () => {
+    it("commits each group's point count, in group order", () => {
+      const groups = buildDataGroups(points(23), { groupCount: 5, featureCount: 3, classCount: 3, random: seededRandom(2) });
+      expect(groupPointCounts(groups)).to.deep.equal([5, 5, 5, 4, 4]);
+      expect(groupPointCounts(groups).reduce((a, n) => a + n, 0)).to.equal(23);
+    });
+
+    it("asks EVALUATION_PERIOD_FACTOR blocks per worst-case transaction, as DankuConfig.requiredEvaluationBlocks", () => {
+      const perTx = WORST_CASE_POINTS_PER_EVALUATION_TX;
+      expect(perTx).to.equal(Math.floor((EVALUATION_TX_GAS - MAX_EVALUATION_SETUP_GAS) / MAX_EVALUATION_GAS_PER_POINT));
+      expect(requiredEvaluationBlocks(1)).to.equal(EVALUATION_PERIOD_FACTOR);
+      expect(requiredEvaluationBlocks(perTx)).to.equal(EVALUATION_PERIOD_FACTOR);
+      expect(requiredEvaluationBlocks(perTx + 1)).to.equal(2 * EVALUATION_PERIOD_FACTOR);
+      expect(requiredEvaluationBlocks(10 * perTx)).to.equal(10 * EVALUATION_PERIOD_FACTOR);
+      expect(requiredEvaluationBlocks(10 * perTx + 1)).to.equal(11 * EVALUATION_PERIOD_FACTOR);
+      // The period to propose is never below MIN_PERIOD.
+      expect(minimumEvaluationPeriod(1)).to.equal(MIN_PERIOD);
+      expect(minimumEvaluationPeriod(40)).to.equal(Math.max(MIN_PERIOD, requiredEvaluationBlocks(40)));
+      expect(minimumEvaluationPeriod(100 * perTx)).to.equal(100 * EVALUATION_PERIOD_FACTOR);
     });
   });
 });

@@ -15,9 +15,9 @@ import {
   readWithdrawable,
   type DankuWallet,
 } from "../../lib/chain/danku";
-import { commitSubmission, launchCompetition, revealPendingGroups } from "../../lib/chain/flows";
+import { commitSubmission, launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
 import { parseCsvDataset } from "../../lib/danku/dataset";
-import { buildDataGroups } from "../../lib/danku/groups";
+import { buildDataGroups, groupPointCounts } from "../../lib/danku/groups";
 import { submissionCommitment } from "../../lib/danku/encoding";
 import { randomBytes32 } from "../../lib/danku/random";
 import { OPEN_COMPETITION_CONFIG } from "./fixtures";
@@ -26,6 +26,8 @@ describe("lib/chain/danku marketplace reads", function () {
   let client: PublicClient;
   let wallets: DankuWallet[];
   let factory: Address;
+  /** Other test files share this chain: scan only from this file's factory on. */
+  let fromBlock: bigint;
   const created: Address[] = [];
 
   before(async function () {
@@ -33,18 +35,26 @@ describe("lib/chain/danku marketplace reads", function () {
     wallets = (await hre.viem.getWalletClients()) as unknown as DankuWallet[];
     const [organizer, submitter, donor] = wallets;
     if (!organizer || !submitter || !donor) throw new Error("needs three accounts");
-    factory = (await deployFactory(organizer, client)).address;
+    const deployment = await deployFactory(organizer, client);
+    factory = deployment.address;
+    fromBlock = deployment.deploymentBlock;
     const csv = ["x,y,label", ...Array.from({ length: 20 }, (_, i) => `${i * 5},${250 - i * 7},${i % 2 ? "a" : "b"}`)].join("\n");
     const dataset = parseCsvDataset(csv, { labelColumn: "label" });
     for (let n = 0; n < 25; n++) {
       const groups = buildDataGroups(dataset.points, { groupCount: 4, featureCount: 2, classCount: 2 });
-      const launched = await launchCompetition(organizer, client, {
-        factory,
-        config: OPEN_COMPETITION_CONFIG,
-        groupHashes: groups.map((g) => g.hash),
-        metadataCid: `cid-${n}`,
-        reward: parseEther(String(n + 1)),
-      });
+      const launched = await launchCompetition(
+        organizer,
+        client,
+        {
+          factory,
+          config: OPEN_COMPETITION_CONFIG,
+          groupHashes: groups.map((g) => g.hash),
+          groupPointCounts: groupPointCounts(groups),
+          metadataCid: `cid-${n}`,
+          reward: parseEther(String(n + 1)),
+        },
+        { advance: mineLocalBlocks(client) },
+      );
       created.push(launched.address);
       if (n === 3) {
         await revealPendingGroups(organizer, client, { competition: launched.address, groups: groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce })), training: true });
@@ -78,9 +88,16 @@ describe("lib/chain/danku marketplace reads", function () {
         testPoints: full.testPoints,
         reward: full.reward,
         metadataCid: full.metadataCid,
+        totalPoints: full.totalCommittedPoints,
+        committedTrainingPoints: full.committedTrainingPoints,
+        committedTestPoints: full.committedTestPoints,
+        rewardForfeited: full.rewardForfeited,
+        testWithheld: full.testWithheld,
       });
     }
     expect(summaries[3]).to.deep.include({ stage: "Submission", submissionCount: 1, totalDonations: parseEther("0.75"), trainingPoints: 10 });
+    // The sizes committed at creation: 20 points in 4 groups of 5, half of the groups for training.
+    expect(summaries[3]).to.deep.include({ totalPoints: 20, committedTrainingPoints: 10, committedTestPoints: 10, rewardForfeited: false, testWithheld: false });
   });
 
   it("lists donations and the competitions an account entered, from events", async () => {
@@ -89,8 +106,8 @@ describe("lib/chain/danku marketplace reads", function () {
     expect(donations[1]!.totalDonations).to.equal(parseEther("0.75"));
     // Logs carry checksummed addresses; Hardhat's JSON-RPC wallet accounts are lower-case.
     expect(donations.every((d) => isAddressEqual(d.donor, wallets[2]!.account.address))).to.equal(true);
-    expect([...(await listCompetitionsEnteredBy(client, wallets[1]!.account.address))]).to.deep.equal([created[3]]);
-    expect((await listCompetitionsEnteredBy(client, wallets[2]!.account.address)).size).to.equal(0);
+    expect([...(await listCompetitionsEnteredBy(client, wallets[1]!.account.address, { fromBlock }))]).to.deep.equal([created[3]]);
+    expect((await listCompetitionsEnteredBy(client, wallets[2]!.account.address, { fromBlock })).size).to.equal(0);
   });
 
   it("reads what an account may withdraw (nothing before the end)", async () => {

@@ -7,6 +7,7 @@ export const OPEN_COMPETITION_CONFIG = {
   trainingBps: 5000,
   minAccuracyBps: 5000,
   init2Window: 5,
+  splitDelay: 1,
   trainingRevealPeriod: 1000,
   submissionPeriod: 1000,
   modelRevealPeriod: 10,

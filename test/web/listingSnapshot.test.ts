@@ -12,7 +12,7 @@ import path from "node:path";
 import { createPublicClient, custom, http, parseEther, type Address, type Hex, type PublicClient } from "viem";
 import { deployFactory } from "../../lib/chain/deploy";
 import { type DankuWallet } from "../../lib/chain/danku";
-import { launchCompetition } from "../../lib/chain/flows";
+import { launchCompetition, mineLocalBlocks } from "../../lib/chain/flows";
 import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 import type { AppConfig } from "../../lib/config";
@@ -56,7 +56,14 @@ describe("lib/web/listingSnapshot (the server's listing snapshot)", function () 
   const indexers: ListingIndexer[] = [];
 
   const create = async (cid: string) =>
-    (await launchCompetition(organizer, client, { factory, config: OPEN_COMPETITION_CONFIG, groupHashes: HASHES, metadataCid: cid, reward: parseEther("1") })).address;
+    (
+      await launchCompetition(
+        organizer,
+        client,
+        { factory, config: OPEN_COMPETITION_CONFIG, groupHashes: HASHES, groupPointCounts: HASHES.map(() => 2), metadataCid: cid, reward: parseEther("1") },
+        { advance: mineLocalBlocks(client) },
+      )
+    ).address;
   const indexer = (config: AppConfig, over = client) => {
     const made = new ListingIndexer(config, over, { pollingIntervalMs: 60_000, store: () => store });
     indexers.push(made);

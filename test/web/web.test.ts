@@ -31,6 +31,7 @@ const CONFIG = {
   trainingBps: 8000,
   minAccuracyBps: 7000,
   init2Window: 5,
+  splitDelay: 1,
   trainingRevealPeriod: 50,
   submissionPeriod: 100,
   modelRevealPeriod: 20,
@@ -39,8 +40,9 @@ const CONFIG = {
 };
 
 function deadlines(trainingCompleted: bigint | undefined, init1 = 10n): CompetitionState["deadlines"] {
-  const init2Deadline = init1 + 5n;
-  const base = { init2Deadline, trainingRevealDeadline: init2Deadline + 50n, submissionEnd: 0n, modelRevealEnd: 0n, testRevealEnd: 0n, evaluationEnd: 0n };
+  const splitSeedBlock = init1 + 1n;
+  const init2Deadline = splitSeedBlock + 5n;
+  const base = { splitSeedBlock, init2Deadline, trainingRevealDeadline: init2Deadline + 50n, submissionEnd: 0n, modelRevealEnd: 0n, testRevealEnd: 0n, evaluationEnd: 0n };
   if (trainingCompleted === undefined) return base;
   const submissionEnd = trainingCompleted + 100n;
   return { ...base, submissionEnd, modelRevealEnd: submissionEnd + 20n, testRevealEnd: submissionEnd + 40n, evaluationEnd: submissionEnd + 70n };
@@ -66,6 +68,11 @@ function summary(address: Address, overrides: Partial<CompetitionSummary> = {}):
     usesTestData: false,
     trainingPoints: 80,
     testPoints: 0,
+    totalPoints: 100,
+    committedTrainingPoints: 80,
+    committedTestPoints: 20,
+    rewardForfeited: false,
+    testWithheld: false,
     ...overrides,
   };
 }
@@ -90,6 +97,11 @@ function state(stage: StageName, overrides: Partial<CompetitionState> = {}): Com
     submissionCount: 1,
     best: { exists: false, id: 0, correct: 0 },
     blockNumber: 50n,
+    totalCommittedPoints: 100,
+    committedTrainingPoints: 80,
+    committedTestPoints: 20,
+    rewardForfeited: false,
+    testWithheld: false,
     ...overrides,
   };
 }
@@ -190,8 +202,8 @@ describe("lib/web/stages (windows and timeline)", () => {
   const d = deadlines(20n);
 
   it("gives the first block outside each stage, matching the contract's inclusive and exclusive bounds", () => {
-    expect(stageEndBlock("AwaitingSplit", d)).to.equal(16n); // block ≤ init1 + window
-    expect(stageEndBlock("TrainingReveal", d)).to.equal(66n);
+    expect(stageEndBlock("AwaitingSplit", d)).to.equal(17n); // block ≤ init1 + splitDelay + window
+    expect(stageEndBlock("TrainingReveal", d)).to.equal(67n);
     expect(stageEndBlock("Submission", d)).to.equal(120n); // block < submissionEnd
     expect(stageEndBlock("Evaluation", d)).to.equal(190n);
     expect(stageEndBlock("Finalized", d)).to.equal(undefined);
