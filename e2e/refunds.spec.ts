@@ -5,7 +5,7 @@ import { NetworkGuard } from "./fixtures/network";
 import { TestWallet } from "./fixtures/wallet";
 import { gasSpent } from "./submitter-helpers";
 
-test("after the organizer cancels, the organizer and a donor each withdraw exactly what they put in", async ({ browser, page, chain, wallet: organizer }, testInfo) => {
+test("a cancel after the seed block burns the reward; the donor still withdraws exactly what they put in", async ({ browser, page, chain, wallet: organizer }, testInfo) => {
   const created = await chain.createCompetition({ title: "Called off", stage: "TrainingReveal", reward: "1.5" });
   const donor = chain.wallet(3);
   const donation = parseEther("0.4");
@@ -20,9 +20,11 @@ test("after the organizer cancels, the organizer and a donor each withdraw exact
   const actions = page.getByRole("region", { name: "Actions" });
   await actions.getByRole("button", { name: "Cancel competition" }).click();
   await expect(actions.getByTestId("transaction-status")).toContainText(/Cancel the competition: confirmed in block #\d+/);
-  expect((await readCompetition(chain.client, created.address)).stage).toBe("Cancelled");
-  await actions.getByRole("button", { name: "Withdraw 1.5 ETH" }).click();
-  await expect(actions.getByTestId("transaction-status")).toContainText(/Withdraw 1.5 ETH: confirmed/);
+  const cancelled = await readCompetition(chain.client, created.address);
+  expect(cancelled.stage).toBe("Cancelled");
+  // The split was drawn (the seed block is mined): backing out forfeits the reward, for ever.
+  expect(cancelled.rewardForfeited).toBe(true);
+  await expect(page.getByTestId("reward-forfeited")).toContainText("the reward of 1.5 ETH is burned");
   await expect(actions.getByRole("button", { name: "Withdraw", exact: true })).toBeDisabled();
 
   // The donor, in a browser of their own.
@@ -37,9 +39,32 @@ test("after the organizer cancels, the organizer and a donor each withdraw exact
   await donorActions.getByRole("button", { name: "Withdraw 0.4 ETH" }).click();
   await expect(donorActions.getByTestId("transaction-status")).toContainText(/Withdraw 0.4 ETH: confirmed/);
 
-  expect(await chain.balance(created.address)).toBe(0n);
-  expect(await chain.balance(organizer.address)).toBe(organizerBefore + parseEther("1.5") - (await gasSpent(chain, organizer.sentTransactions)));
+  // The burned reward stays in the contract; the organizer only paid gas.
+  expect(await chain.balance(created.address)).toBe(parseEther("1.5"));
+  expect(await chain.balance(organizer.address)).toBe(organizerBefore - (await gasSpent(chain, organizer.sentTransactions)));
   expect(await chain.balance(donor.account.address)).toBe(donorBefore + donation - (await gasSpent(chain, donorWallet.sentTransactions)));
   expect(guard.external).toEqual([]);
   await context.close();
+});
+
+test("a cancel before the seed block is free: the organizer withdraws the whole reward", async ({ page, chain, wallet: organizer }) => {
+  const created = await chain.createCompetition({ title: "Changed my mind", stage: "AwaitingSplit", reward: "1.5" });
+  const before = await readCompetition(chain.client, created.address);
+  expect(before.blockNumber).toBeLessThan(before.deadlines.splitSeedBlock - 1n);
+  const organizerBefore = await chain.balance(organizer.address);
+
+  await page.goto(`/competitions/${created.address}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Changed my mind" })).toBeVisible();
+  await connectWallet(page);
+  const actions = page.getByRole("region", { name: "Actions" });
+  await expect(actions).toContainText(/cancel for free until block #\d+ \(the seed block\)/);
+  await actions.getByRole("button", { name: "Cancel competition" }).click();
+  await expect(actions.getByTestId("transaction-status")).toContainText(/Cancel the competition: confirmed in block #\d+/);
+  const cancelled = await readCompetition(chain.client, created.address);
+  expect(cancelled.stage).toBe("Cancelled");
+  expect(cancelled.rewardForfeited).toBe(false);
+  await actions.getByRole("button", { name: "Withdraw 1.5 ETH" }).click();
+  await expect(actions.getByTestId("transaction-status")).toContainText(/Withdraw 1.5 ETH: confirmed/);
+  expect(await chain.balance(created.address)).toBe(0n);
+  expect(await chain.balance(organizer.address)).toBe(organizerBefore + parseEther("1.5") - (await gasSpent(chain, organizer.sentTransactions)));
 });
