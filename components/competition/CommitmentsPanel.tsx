@@ -67,7 +67,7 @@ export function CommitmentsPanel({ state }: { state: CompetitionState }) {
           label="Evaluation fits"
           testId="evaluation-fits"
           value={fit.fits ? "yes" : "no"}
-          detail={`the period holds ${formatBlocks(state.config.evaluationPeriod)}, worst case needs ${formatBlocks(fit.minimumPeriod)} (${formatNumber(fit.transactions)} × ${EVALUATION_TX_GAS / 1_000_000} M gas, twice over)`}
+          detail={`the period holds ${formatBlocks(state.config.evaluationPeriod)}, worst case needs ${formatBlocks(fit.minimumPeriod)} (${formatNumber(fit.transactions)} ${fit.transactions === 1 ? "transaction" : "transactions"} of ${EVALUATION_TX_GAS / 1_000_000} M gas, twice over)`}
         />
         <Item
           label="One group's placement"

@@ -33,7 +33,10 @@ export function formatProbability(p: number): string {
   if (p >= 1) return "100 %";
   if (p === 0) return "0 %";
   const percent = p * 100;
-  const text = percent >= 0.001 ? `${Number(percent.toPrecision(3))} %` : `${scientific(percent, 1)} %`;
+  // Near certainty, three significant digits would round to "100 %": show the digits up to the first non-9.
+  const missing = 100 - percent;
+  const nearCertain = missing < 0.05 ? (missing < 1e-6 ? "> 99.999999 %" : `${(100 - missing).toFixed(Math.ceil(-Math.log10(missing)) + 1)} %`) : undefined;
+  const text = nearCertain ?? (percent >= 0.001 ? `${Number(percent.toPrecision(3))} %` : `${scientific(percent, 1)} %`);
   const oneIn = 1 / p;
   // Likely events read better without "1 in 1"; "1 in 1.3" keeps two digits where rounding to an integer would lie.
   if (oneIn < 1.05) return text;

@@ -98,7 +98,7 @@ export function buildTimeline(state: Pick<CompetitionState, "stage" | "deadlines
     // init2 can only land after the seed block (init1 + splitDelay), whose hash seeds the split.
     { key: "split", title: "Train/test split", start: d.splitSeedBlock + 1n, end: d.init2Deadline + 1n, status: status(0), note: `seeded by block ${d.splitSeedBlock}` },
     // The last training reveal lands in block T, which is also the first block of the submission period.
-    { key: "training", title: "Training data reveal", start: state.init1Block + 1n, end: trainingDone !== undefined ? trainingDone + 1n : d.trainingRevealDeadline + 1n, status: status(1), note: known ? undefined : `must complete by block ${d.trainingRevealDeadline}` },
+    { key: "training", title: "Training data reveal", start: d.splitSeedBlock + 1n, end: trainingDone !== undefined ? trainingDone + 1n : d.trainingRevealDeadline + 1n, status: status(1), note: known ? undefined : `must complete by block ${d.trainingRevealDeadline}` },
     { key: "submission", title: "Submissions (commit)", start: trainingDone, end: known ? d.submissionEnd : undefined, period: c.submissionPeriod, status: status(2) },
     { key: "modelReveal", title: "Model reveal", start: known ? d.submissionEnd : undefined, end: known ? d.modelRevealEnd : undefined, period: c.modelRevealPeriod, status: status(3) },
     { key: "testReveal", title: "Test data reveal", start: known ? d.modelRevealEnd : undefined, end: known ? d.testRevealEnd : undefined, period: c.testRevealPeriod, status: status(4), note: state.usesTestData ? "test data complete" : undefined },
