@@ -180,7 +180,11 @@ export function SettingsStep({
               </p>
               {sizeSummary && (
                 <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="group-sizes">
-                  Committed with the hashes: {formatNumber(sizeSummary.min)}–{formatNumber(sizeSummary.max)} points per group,{" "}
+                  Committed with the hashes:{" "}
+                  {sizeSummary.min === sizeSummary.max
+                    ? formatNumber(sizeSummary.min)
+                    : `${formatNumber(sizeSummary.min)}–${formatNumber(sizeSummary.max)}`}{" "}
+                  points per group,{" "}
                   {formatNumber(sizeSummary.total)} in total; test points expected{" "}
                   {sizeSummary.testPointsMin === sizeSummary.testPointsMax
                     ? formatNumber(sizeSummary.testPointsMin)
