@@ -53,8 +53,14 @@ import {
   seedBlockOf,
   testActorAbi,
   toSubmission,
+  WORD,
+  encodeRevealWords,
+  encodeSharedRevealWords,
+  revealCalldata,
+  revealCalldataSize,
   type Config,
   type Created,
+  type RevealEncoding,
   type Env,
   type Prepared,
   type WalletClient,
@@ -171,82 +177,8 @@ function eventsOf<const N extends "RewardForfeited" | "TestWithheldPayout" | "Ca
 
 // ------------------------------------------------------------------ hand-made ABI encodings of revealTrainingGroups
 
-interface RevealEncoding {
-  /** The calldata's 32-byte words after the selector, patchable. */
-  words: bigint[];
-  /** Word index of element i's offset (counted from the start of the offset table, as the ABI says). */
-  offsetWord: (i: number) => number;
-  /** Word index of element i's length word in the canonical encoding. */
-  lengthWord: (i: number) => number;
-  /** Word indices of the three head offsets and the three array lengths. */
-  headWords: number[];
-  count: number;
-}
-
-/**
- * revealTrainingGroups(uint256[] indices, bytes[] points, bytes32[] nonces), encoded word by word exactly as the ABI
- * (and viem) does: head, indices, points (length, offset table, elements), nonces. Checked against viem below.
- */
-function encodeReveal(groups: readonly DataGroup[]): RevealEncoding {
-  const n = groups.length;
-  const padded = (len: number) => Math.ceil(len / 32);
-  const pointsStart = 3 + 1 + n; // word index of the points array's length word
-  const elementWords = groups.map((g) => 1 + padded(g.bytes.length));
-  const noncesStart = pointsStart + 1 + n + elementWords.reduce((a, b) => a + b, 0);
-  const words: bigint[] = [96n, BigInt(pointsStart * 32), BigInt(noncesStart * 32), BigInt(n), ...groups.map((g) => BigInt(g.index))];
-  words.push(BigInt(n));
-  const elementAt: number[] = [];
-  let offset = n; // in words, from the start of the offset table
-  for (let i = 0; i < n; i++) {
-    elementAt.push(offset);
-    words.push(BigInt(offset * 32));
-    offset += elementWords[i] as number;
-  }
-  for (const g of groups) {
-    words.push(BigInt(g.bytes.length));
-    const bytes = new Uint8Array(padded(g.bytes.length) * 32);
-    bytes.set(g.bytes);
-    for (let w = 0; w < bytes.length / 32; w++) words.push(BigInt(toHex(bytes.slice(w * 32, w * 32 + 32))));
-  }
-  words.push(BigInt(n), ...groups.map((g) => BigInt(g.nonce)));
-  const table = pointsStart + 1;
-  return {
-    words,
-    count: n,
-    offsetWord: (i) => table + i,
-    lengthWord: (i) => table + (elementAt[i] as number),
-    headWords: [0, 1, 2, 3, pointsStart, noncesStart],
-  };
-}
-
-const REVEAL_SELECTOR = encodeFunctionData({ abi: dankuCompetitionAbi, functionName: "revealTrainingGroups", args: [[], [], []] }).slice(0, 10);
-const WORD = 2n ** 256n;
-
 function calldataOf(words: readonly bigint[], truncate = 0): Hex {
-  const body = words.map((w) => ((w % WORD) + WORD) % WORD).map((w) => w.toString(16).padStart(64, "0")).join("");
-  const hex = `${REVEAL_SELECTOR}${body}`;
-  return (truncate > 0 ? hex.slice(0, hex.length - 2 * truncate) : hex) as Hex;
-}
-
-/**
- * The original attack's encoding: `groups` (equal bytes, different nonces) with one copy of the bytes in calldata and
- * every element's offset pointing at it.
- */
-function encodeSharedReveal(groups: readonly DataGroup[]): RevealEncoding {
-  const n = groups.length;
-  const first = groups[0] as DataGroup;
-  const dataWords = Math.ceil(first.bytes.length / 32);
-  const pointsStart = 3 + 1 + n;
-  const noncesStart = pointsStart + 1 + n + 1 + dataWords;
-  const words: bigint[] = [96n, BigInt(pointsStart * 32), BigInt(noncesStart * 32), BigInt(n), ...groups.map((g) => BigInt(g.index))];
-  words.push(BigInt(n), ...groups.map(() => BigInt(n * 32)));
-  words.push(BigInt(first.bytes.length));
-  const bytes = new Uint8Array(dataWords * 32);
-  bytes.set(first.bytes);
-  for (let w = 0; w < dataWords; w++) words.push(BigInt(toHex(bytes.slice(w * 32, w * 32 + 32))));
-  words.push(BigInt(n), ...groups.map((g) => BigInt(g.nonce)));
-  const table = pointsStart + 1;
-  return { words, count: n, offsetWord: (i) => table + i, lengthWord: () => table + n, headWords: [0, 1, 2, 3, pointsStart, noncesStart] };
+  return revealCalldata(words, true, truncate);
 }
 
 /** The custom error's name in a failed eth_sendTransaction, "(empty revert)" or "(no revert data)". */
@@ -259,11 +191,6 @@ function revertName(error: unknown): string {
   } catch {
     return `(undecoded ${data.slice(0, 10)})`;
   }
-}
-
-/** Byte length of calldata with these words (selector included). */
-function calldataSize(words: readonly bigint[]): bigint {
-  return BigInt(4 + 32 * words.length);
 }
 
 /** Four groups holding the same two points under different nonces: a reveal may legitimately repeat the bytes. */
@@ -370,7 +297,7 @@ describe("attack 1. organizer makes evaluation impossible", function () {
     const config: Config = { ...DEFAULT_CONFIG, trainingBps: 1000, evaluationPeriod: 10 };
     const factory = factoryAs(env, env.wallets[0] as WalletClient);
     const required = BigInt(requiredEvaluationBlocks(total));
-    expect(required).to.equal(13_100n);
+    expect(required > 1000n).to.equal(true); // thousands of blocks, not ten
     await expectRevert(factory.write.createCompetition([config, hashes, counts, "bafy"], { value: REWARD }), "EvaluationPeriodTooShort", [
       10n,
       required,
@@ -438,7 +365,7 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
 
   it("the hand-made encoder matches viem's, and its canonical encoding is accepted", async function () {
     const { env, created, a, b } = await twinCompetition();
-    const enc = encodeReveal([a, b]);
+    const enc = encodeRevealWords([a, b]);
     const viem = encodeFunctionData({
       abi: dankuCompetitionAbi,
       functionName: "revealTrainingGroups",
@@ -488,7 +415,7 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
       name: "an offset pointing past calldata",
       element: 0n,
       patch: (enc) => {
-        enc.words[enc.offsetWord(0)] = calldataSize(enc.words) + 1n;
+        enc.words[enc.offsetWord(0)] = revealCalldataSize(enc.words) + 1n;
       },
     },
     {
@@ -496,7 +423,7 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
       element: 1n,
       patch: (enc) => {
         const tableAt = 4n + 32n * BigInt(enc.offsetWord(0));
-        enc.words[enc.offsetWord(1)] = calldataSize(enc.words) - tableAt - 16n;
+        enc.words[enc.offsetWord(1)] = revealCalldataSize(enc.words) - tableAt - 16n;
       },
     },
     {
@@ -524,7 +451,7 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
       name: "a length that exceeds the calldata",
       element: 1n,
       patch: (enc) => {
-        enc.words[enc.lengthWord(1)] = calldataSize(enc.words);
+        enc.words[enc.lengthWord(1)] = revealCalldataSize(enc.words);
       },
     },
   ];
@@ -532,7 +459,7 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
   for (const { name, element, patch } of hostile) {
     it(`${name}: MalformedReveal(${element}), nothing stored`, async function () {
       const { env, created, a, b } = await twinCompetition();
-      const enc = encodeReveal([a, b]);
+      const enc = encodeRevealWords([a, b]);
       patch(enc);
       const data = calldataOf(enc.words);
       const organizer = env.wallets[0] as WalletClient;
@@ -570,17 +497,17 @@ describe("attack 2. a reveal can store bytes that were never hash-checked", func
     const provider = hre.network.provider;
     // Base encodings: the canonical one, and the compact hostile one of the original attack (every element's offset
     // pointing at the single copy of the first twin's bytes), which the old code accepted.
-    const bases: RevealEncoding[] = [encodeReveal(training)];
+    const bases: RevealEncoding[] = [encodeRevealWords(training)];
     const twins = training.filter((g) => g.points.length === 200);
     expect(twins.length).to.be.at.least(2);
-    const compact = encodeSharedReveal(twins);
+    const compact = encodeSharedRevealWords(twins);
     bases.push(compact);
     expect(await rawCallError(env, organizer, created.address, calldataOf(compact.words))).to.deep.equal({
       errorName: "MalformedReveal",
       args: [1n],
     });
     const special = (enc: RevealEncoding) => {
-      const size = calldataSize(enc.words);
+      const size = revealCalldataSize(enc.words);
       return [0n, 1n, 31n, 32n, 64n, size - 32n, size, size + 1n, WORD - 1n, WORD - 32n, 2n ** 255n, 2n ** 64n];
     };
     const mutation = fc.record({

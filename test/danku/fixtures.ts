@@ -12,6 +12,7 @@ import {
   getContract,
   parseAbi,
   parseEventLogs,
+  toFunctionSelector,
   type Abi,
   type Address,
   type Hash,
@@ -420,4 +421,91 @@ export async function expectRevert(
   const decoded = revertOf(caught, abi);
   expect(decoded.errorName).to.equal(name);
   if (args) expect(decoded.args).to.deep.equal(args);
+}
+
+// ------------------------------------------------------------------ hand-made reveal calldata (issue 9 §2)
+// Added for test/danku/attacks.test.ts and invariants.test.ts: the reveal functions' ABI encoding word by word, so a
+// test can patch offsets and lengths the way a hostile caller would.
+
+/** 2^256: reveal words are taken modulo this. */
+export const WORD = 2n ** 256n;
+
+/** A reveal's calldata as patchable 32-byte words (after the selector) with the positions of its offsets and lengths. */
+export interface RevealEncoding {
+  words: bigint[];
+  /** Word index of element i's offset (counted from the start of the offset table, as the ABI says). */
+  offsetWord: (i: number) => number;
+  /** Word index of element i's length word in this encoding. */
+  lengthWord: (i: number) => number;
+  /** Word indices of the three head offsets and the three array lengths. */
+  headWords: number[];
+  count: number;
+}
+
+type RevealGroup = Pick<DataGroup, "index" | "bytes" | "nonce">;
+
+function bytesWords(bytes: Uint8Array): bigint[] {
+  const padded = new Uint8Array(Math.ceil(bytes.length / 32) * 32);
+  padded.set(bytes);
+  return Array.from({ length: padded.length / 32 }, (_, w) => BigInt(bytesHex(padded.slice(w * 32, w * 32 + 32))));
+}
+
+/**
+ * reveal{Training,Test}Groups(uint256[] indices, bytes[] points, bytes32[] nonces) encoded exactly as the ABI (and
+ * viem) does: head, indices, points (length, offset table, elements), nonces.
+ */
+export function encodeRevealWords(groups: readonly RevealGroup[]): RevealEncoding {
+  const n = groups.length;
+  const pointsStart = 3 + 1 + n; // word index of the points array's length word
+  const elements = groups.map((g) => bytesWords(g.bytes));
+  const noncesStart = pointsStart + 1 + n + elements.reduce((a, e) => a + 1 + e.length, 0);
+  const words: bigint[] = [96n, BigInt(pointsStart * 32), BigInt(noncesStart * 32), BigInt(n), ...groups.map((g) => BigInt(g.index))];
+  words.push(BigInt(n));
+  const elementAt: number[] = [];
+  let offset = n; // in words, from the start of the offset table
+  for (const e of elements) {
+    elementAt.push(offset);
+    words.push(BigInt(offset * 32));
+    offset += 1 + e.length;
+  }
+  groups.forEach((g, i) => words.push(BigInt(g.bytes.length), ...(elements[i] as bigint[])));
+  words.push(BigInt(n), ...groups.map((g) => BigInt(g.nonce)));
+  const table = pointsStart + 1;
+  return {
+    words,
+    count: n,
+    offsetWord: (i) => table + i,
+    lengthWord: (i) => table + (elementAt[i] as number),
+    headWords: [0, 1, 2, 3, pointsStart, noncesStart],
+  };
+}
+
+/**
+ * The original attack's encoding: `groups` (equal bytes, different nonces) with one copy of the bytes in calldata and
+ * every element's offset pointing at it.
+ */
+export function encodeSharedRevealWords(groups: readonly RevealGroup[]): RevealEncoding {
+  const n = groups.length;
+  const data = bytesWords((groups[0] as RevealGroup).bytes);
+  const pointsStart = 3 + 1 + n;
+  const noncesStart = pointsStart + 1 + n + 1 + data.length;
+  const words: bigint[] = [96n, BigInt(pointsStart * 32), BigInt(noncesStart * 32), BigInt(n), ...groups.map((g) => BigInt(g.index))];
+  words.push(BigInt(n), ...groups.map(() => BigInt(n * 32)));
+  words.push(BigInt((groups[0] as RevealGroup).bytes.length), ...data);
+  words.push(BigInt(n), ...groups.map((g) => BigInt(g.nonce)));
+  const table = pointsStart + 1;
+  return { words, count: n, offsetWord: (i) => table + i, lengthWord: () => table + n, headWords: [0, 1, 2, 3, pointsStart, noncesStart] };
+}
+
+/** Calldata of revealTrainingGroups (`training`) or revealTestGroups with these words, less `truncate` bytes. */
+export function revealCalldata(words: readonly bigint[], training: boolean, truncate = 0): Hex {
+  const selector = toFunctionSelector(training ? "revealTrainingGroups(uint256[],bytes[],bytes32[])" : "revealTestGroups(uint256[],bytes[],bytes32[])");
+  const body = words.map((w) => (((w % WORD) + WORD) % WORD).toString(16).padStart(64, "0")).join("");
+  const hex = `${selector}${body}`;
+  return (truncate > 0 ? hex.slice(0, hex.length - 2 * truncate) : hex) as Hex;
+}
+
+/** Byte length of reveal calldata with these words (selector included). */
+export function revealCalldataSize(words: readonly bigint[]): bigint {
+  return BigInt(4 + 32 * words.length);
 }

@@ -1,9 +1,12 @@
 /**
  * Money invariants of DankuCompetition under thousands of random action sequences (docs/protocol.md §6 and §8).
  *
- * fast-check generates a tiny competition (1 feature, 2 classes, 2–4 groups of 1–2 points, 10–12-block periods) and a
- * sequence of 8–25 random actions by an organizer, three submitters (one of them {RevertingReceiver}, a contract whose
- * `receive()` always reverts), donors and strangers. `fc.asyncModelRun` plays the sequence against a competition
+ * fast-check generates a tiny competition (1 feature, 2 classes, 2–4 groups of 1–2 points, 10–12-block periods, a split
+ * delay of 1–4 blocks, now and then a lying committed group size) and a sequence of 8–25 random actions by an
+ * organizer, three submitters (one of them {RevertingReceiver}, a contract whose `receive()` always reverts), donors and
+ * strangers, with up to three of them played before the split's seed block. The actions include the attacks of issue 9:
+ * withholding a test group, the organizer cancelling after the seed block, reveals of a size other than the committed
+ * one, and hostile reveal encodings (overlapping or out-of-calldata bytes elements). `fc.asyncModelRun` plays the sequence against a competition
  * created through the real CompetitionFactory on the in-process Hardhat network. For every action the model
  * predicts, from stage and state alone, whether it succeeds and, if not, the exact custom error; a mismatch fails the
  * run. After every action the test checks, through {CompetitionProbe} (one `eth_call`):
@@ -11,20 +14,23 @@
  *  - balance(competition) == reward + Σ successful donations − Σ withdrawals;
  *  - stage, donations, submission count, best submission and winner equal the model's;
  *  - before finalization or cancellation nobody can withdraw;
- *  - after it, withdrawable(a) == entitlement(a) − paid(a) for every actor (winner: reward + all donations; refunds:
- *    the organizer its reward, everyone exactly what they donated), and Σ withdrawable == balance;
+ *  - after it, withdrawable(a) == entitlement(a) − paid(a) for every actor (winner: reward + all donations; withheld
+ *    test data: floor(pool / revealed submissions) per revealed submission, the remainder to the first revealer;
+ *    refunds: the organizer its reward unless it forfeited it by cancelling from the seed block on, everyone exactly
+ *    what they donated), and Σ withdrawable + locked == balance, where locked is a forfeited reward;
+ *  - Σ payouts + Σ withdrawable + locked == reward + donations, and rewardForfeited / testWithheld equal the model's;
  *  - nobody is ever paid more than their entitlement; a withdrawal pays the recipient exactly the amount (less gas
  *    when it pays the sender), zeroes withdrawable, and a second withdrawal reverts with NothingToWithdraw.
  *
  * After the random part every sequence is driven to settlement (the protocol driver plays on; then deadlines are
  * mined through and it is finalized, or cancelled once the setup expired) and everybody withdraws: the competition
- * must end with a zero balance, so no wei can be stuck.
+ * must end holding exactly the forfeited reward (0 without a forfeit), so no other wei can be stuck.
  *
  * Reproducing a failure: fast-check prints `seed` and `path`; rerun with
  *   DANKU_INVARIANT_SEED=<seed> DANKU_INVARIANT_PATH=<path> npx hardhat test test/danku/invariants.test.ts
- * The chain is deterministic: the init1 block's timestamp is chosen so that its hash yields the split the scenario
- * asked for, so the same seed gives the same split on every machine. DANKU_INVARIANT_RUNS overrides the number of
- * sequences (default 1000). The failure message also lists every executed action with its concrete arguments.
+ * The chain is deterministic: the seed block's timestamp is chosen so that its hash yields the split the scenario
+ * asked for, so the same seed gives the same split on every machine. The default seed is fixed (printed);
+ * DANKU_INVARIANT_RUNS overrides the number of sequences (default 1000). The failure message also lists every executed action with its concrete arguments.
  */
 import hre from "hardhat";
 import { expect } from "chai";
@@ -57,16 +63,30 @@ import {
   type QuantizedModel,
 } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
-import { buildDataGroups, trainingGroupCount, type DataGroup } from "../../lib/danku/groups";
+import { buildDataGroups, groupPointCounts, trainingGroupCount, type DataGroup } from "../../lib/danku/groups";
 import { selectTrainingGroups, type SplitResult } from "../../lib/danku/split";
 import { buildSubmissionFile, submissionFileCommitment, type SubmissionFile } from "../../lib/danku/secrets";
 import { devAccount } from "../../lib/chain/devAccounts";
-import { Stage, bytesHex, deployEnv, salt as saltHex, seededBytes, seededRng, type Config, type Env, type StageValue } from "./fixtures";
+import {
+  Stage,
+  WORD,
+  bytesHex,
+  deployEnv,
+  encodeRevealWords,
+  revealCalldata,
+  revealCalldataSize,
+  salt as saltHex,
+  seededBytes,
+  seededRng,
+  type Config,
+  type Env,
+  type StageValue,
+} from "./fixtures";
 
 // ------------------------------------------------------------------ parameters
 
 const RUNS = Number(process.env.DANKU_INVARIANT_RUNS ?? 1000);
-const SEED = process.env.DANKU_INVARIANT_SEED !== undefined ? Number(process.env.DANKU_INVARIANT_SEED) : Date.now() % 2 ** 31;
+const SEED = process.env.DANKU_INVARIANT_SEED !== undefined ? Number(process.env.DANKU_INVARIANT_SEED) : 20_260_903;
 const PATH = process.env.DANKU_INVARIANT_PATH;
 const MIN_ACTIONS = 8;
 const MAX_ACTIONS = 25;
@@ -102,7 +122,7 @@ const receiverAbi = parseAbi([
 ]);
 
 const probeAbi = parseAbi([
-  "struct Reading { uint256 blockNumber; uint256 balance; uint8 stage; uint256 reward; uint256 totalDonations; uint256[] withdrawable; uint256[] donations; uint256 submissionCount; bool bestExists; uint256 bestId; uint256 bestCorrect; address winner; }",
+  "struct Reading { uint256 blockNumber; uint256 balance; uint8 stage; uint256 reward; uint256 totalDonations; uint256[] withdrawable; uint256[] donations; uint256 submissionCount; bool bestExists; uint256 bestId; uint256 bestCorrect; address winner; bool rewardForfeited; bool testWithheld; }",
   "function read(address competition, address[] accounts) view returns (Reading r)",
 ]);
 
@@ -137,6 +157,7 @@ const FAULTS = [
   "badNonce",
   "badBytes",
   "badLength",
+  "lyingSize",
   "duplicate",
   "alreadyRevealed",
   "wrongKind",
@@ -161,7 +182,14 @@ type Action =
   | { kind: "mineToDeadline"; offset: -1 | 0 | 1 }
   | { kind: "finalize"; caller: number }
   | { kind: "cancel"; caller: number }
-  | { kind: "withdraw"; actor: number; to: Recipient };
+  | { kind: "withdraw"; actor: number; to: Recipient }
+  /** The organizer's attack of issue 9 §4: reveal every test group but one, then let the test reveal lapse. */
+  | { kind: "withhold"; caller: number; keep: number }
+  /** A reveal whose element `at` is hostile (issue 9 §2); the elements before it are honest. */
+  | { kind: "hostileReveal"; caller: number; training: boolean; pick: number; variant: Hostile; at: number };
+/** Ways to make one bytes[] element of a reveal malformed; each must revert with MalformedReveal(element). */
+const HOSTILE = ["sameOffset", "intoTable", "pastCalldata", "lengthWrap", "lengthPastEnd"] as const;
+type Hostile = (typeof HOSTILE)[number];
 /** An action with every parameter fixed ("step" resolved). */
 type ConcreteAction = Exclude<Action, { kind: "step" }>;
 
@@ -199,6 +227,10 @@ function describeAction(a: Action): string {
       return `cancel(${nameOf(a.caller)})`;
     case "withdraw":
       return a.to === "self" ? `withdraw(${nameOf(a.actor)})` : `withdrawTo(${nameOf(a.actor)} → ${recipientName(a.to)})`;
+    case "withhold":
+      return `withholdTestGroup(${nameOf(a.caller)}, keep=${a.keep})`;
+    case "hostileReveal":
+      return `hostileReveal${a.training ? "Training" : "Test"}Groups(${nameOf(a.caller)}, pick=${a.pick}, ${a.variant}@${a.at})`;
   }
 }
 
@@ -250,10 +282,13 @@ interface Scenario {
   trainingBps: number;
   minAccuracyBps: number;
   init2Window: number;
+  splitDelay: number;
   periods: [number, number, number, number, number];
   reward: bigint;
   splitPick: number;
   nonceSeed: number;
+  /** A hostile organizer's lie (issue 9 §1): group `group mod G` committed with `extra` points more than it has. */
+  lie: { group: number; extra: number } | null;
 }
 
 function scenarioConfig(s: Scenario): Config {
@@ -264,6 +299,7 @@ function scenarioConfig(s: Scenario): Config {
     trainingBps: s.trainingBps,
     minAccuracyBps: s.minAccuracyBps,
     init2Window: s.init2Window,
+    splitDelay: s.splitDelay,
     trainingRevealPeriod,
     submissionPeriod,
     modelRevealPeriod,
@@ -294,10 +330,15 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       trainingBps: fc.constantFrom(2500, 5000, 7500, 9000),
       minAccuracyBps: fc.constantFrom(0, 5000, 7500, 10_000),
       init2Window: fc.integer({ min: 1, max: 4 }),
+      splitDelay: fc.integer({ min: 1, max: 4 }),
       periods: fc.tuple(period, period, period, period, period),
       reward: fc.oneof(fc.constant(1n), fc.bigInt({ min: 1n, max: 10n ** 18n })),
       splitPick: fc.nat({ max: 1000 }),
       nonceSeed: fc.nat(),
+      lie: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 9 },
+        { arbitrary: fc.record({ group: fc.nat({ max: 3 }), extra: fc.integer({ min: 1, max: 2 }) }), weight: 1 },
+      ),
     }),
   )
   .filter((s) => validShare(s.groupCount, s.trainingBps));
@@ -357,7 +398,27 @@ const ARBS = {
     .oneof({ arbitrary: fc.constantFrom(ORGANIZER, STRANGER), weight: 3 }, { arbitrary: anyActor, weight: 1 })
     .map((caller): Action => ({ kind: "cancel", caller })),
   withdraw: fc.record({ actor: anyActor, to: recipientArb }).map((v): Action => ({ kind: "withdraw", ...v })),
+  organizerCancel: fc.constant<Action>({ kind: "cancel", caller: ORGANIZER }),
+  withhold: fc
+    .record({ caller: fc.oneof({ arbitrary: fc.constant(ORGANIZER), weight: 3 }, { arbitrary: anyActor, weight: 1 }), keep: fc.nat({ max: 7 }) })
+    .map((v): Action => ({ kind: "withhold", ...v })),
+  hostileReveal: fc
+    .record({ caller: anyActor, training: fc.boolean(), pick: fc.nat({ max: 511 }), variant: fc.constantFrom(...HOSTILE), at: fc.nat({ max: 3 }) })
+    .map((v): Action => ({ kind: "hostileReveal", ...v })),
 } satisfies Record<string, fc.Arbitrary<Action>>;
+
+/** What can happen before the seed block: donations, early (refused) splits and reveals, cancels (free by the organizer). */
+const prologueArb: fc.Arbitrary<ConcreteAction[]> = fc.array(
+  fc.oneof(
+    { arbitrary: ARBS.donate, weight: 3 },
+    { arbitrary: ARBS.select, weight: 2 },
+    { arbitrary: ARBS.cancel, weight: 1 },
+    { arbitrary: ARBS.revealData, weight: 1 },
+    { arbitrary: ARBS.commit, weight: 1 },
+    { arbitrary: ARBS.withdraw, weight: 1 },
+  ) as fc.Arbitrary<ConcreteAction>,
+  { maxLength: 3 },
+);
 
 /** A mix of actions; `stepWeight` sets how often the protocol driver ("step") is chosen. */
 function actionMix(stepWeight: number): fc.Arbitrary<Action> {
@@ -374,6 +435,9 @@ function actionMix(stepWeight: number): fc.Arbitrary<Action> {
     { arbitrary: ARBS.finalize, weight: 1 },
     { arbitrary: ARBS.cancel, weight: 1 },
     { arbitrary: ARBS.withdraw, weight: 3 },
+    { arbitrary: ARBS.organizerCancel, weight: 1 },
+    { arbitrary: ARBS.withhold, weight: 1 },
+    { arbitrary: ARBS.hostileReveal, weight: 1 },
   );
 }
 
@@ -405,6 +469,13 @@ class CompetitionModel {
   testCompleted = false;
   finalized = false;
   cancelled = false;
+  /** Cancelled at or after the seed block: the reward stays locked in the contract (docs/protocol.md §3). */
+  rewardForfeited = false;
+  /** Finalized with revealed submissions but incomplete test data: the pool is shared (§7.1). */
+  testWithheld = false;
+  /** Revealed submissions per actor (msg.sender of revealModel), and who revealed first. */
+  readonly revealedBy: number[] = new Array<number>(ACTOR_COUNT).fill(0);
+  firstRevealer: number | null = null;
   winner: number | null = null;
   best: { id: number; correct: number } | null = null;
   readonly submissions: SubmissionModel[] = [];
@@ -416,13 +487,32 @@ class CompetitionModel {
     readonly scenario: Scenario,
     readonly config: Config,
     readonly groups: readonly DataGroup[],
+    /** The point counts committed at creation (the real sizes, unless the scenario lies). */
+    readonly committed: readonly number[],
     readonly competition: Address,
     readonly init1Block: bigint,
-    /** The split init2 will fix (from the init1 block hash, via lib/danku/split). */
-    readonly split: SplitResult,
+    /**
+     * The split init2 will fix (from the seed block's hash, via lib/danku/split). Until the seed block is mined, a
+     * placeholder: nothing can be split before it, and a competition cancelled before it is never split.
+     */
+    public split: SplitResult,
     readonly reward: bigint,
   ) {
     this.block = init1Block;
+  }
+
+  /** init1 + splitDelay: the block whose hash seeds the split; cancelling from it on forfeits the reward. */
+  get seedBlock(): bigint {
+    return this.init1Block + BigInt(this.config.splitDelay);
+  }
+
+  get revealedSubmissions(): number {
+    return this.revealedBy.reduce((a, b) => a + b, 0);
+  }
+
+  /** Wei that can never leave the contract: a forfeited reward. */
+  get locked(): bigint {
+    return this.rewardForfeited ? this.reward : 0n;
   }
 
   get nextBlock(): bigint {
@@ -460,7 +550,7 @@ class CompetitionModel {
     const c = this.config;
     if (this.cancelled) return Stage.Cancelled;
     if (this.finalized) return Stage.Finalized;
-    const init2Deadline = this.init1Block + BigInt(c.init2Window);
+    const init2Deadline = this.seedBlock + BigInt(c.init2Window);
     if (!this.splitDone) return b <= init2Deadline ? Stage.AwaitingSplit : Stage.SetupExpired;
     if (this.trainingCompletedBlock === null) {
       return b <= init2Deadline + BigInt(c.trainingRevealPeriod) ? Stage.TrainingReveal : Stage.SetupExpired;
@@ -478,8 +568,8 @@ class CompetitionModel {
   /** First blocks of the stages that follow a deadline. */
   boundaries(): bigint[] {
     const c = this.config;
-    const init2Deadline = this.init1Block + BigInt(c.init2Window);
-    const list = [init2Deadline + 1n, init2Deadline + BigInt(c.trainingRevealPeriod) + 1n];
+    const init2Deadline = this.seedBlock + BigInt(c.init2Window);
+    const list = [this.seedBlock, this.seedBlock + 1n, init2Deadline + 1n, init2Deadline + BigInt(c.trainingRevealPeriod) + 1n];
     if (this.trainingCompletedBlock !== null) {
       const submissionEnd = this.trainingCompletedBlock + BigInt(c.submissionPeriod);
       const modelRevealEnd = submissionEnd + BigInt(c.modelRevealPeriod);
@@ -489,11 +579,16 @@ class CompetitionModel {
     return list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** docs/protocol.md §8: what `account` is owed in total once the competition is settled. */
+  /** docs/protocol.md §7.1, §8: what `account` is owed in total once the competition is settled. */
   entitlement(account: number): bigint {
     if (!this.settled) return 0n;
-    if (this.winner !== null) return account === this.winner ? this.reward + this.totalDonations : 0n;
-    return (account === ORGANIZER ? this.reward : 0n) + at(this.donations, account);
+    const pool = this.reward + this.totalDonations;
+    if (this.winner !== null) return account === this.winner ? pool : 0n;
+    if (this.testWithheld) {
+      const n = BigInt(this.revealedSubmissions);
+      return (pool / n) * BigInt(at(this.revealedBy, account)) + (account === this.firstRevealer ? pool % n : 0n);
+    }
+    return (account === ORGANIZER && !this.rewardForfeited ? this.reward : 0n) + at(this.donations, account);
   }
 
   withdrawable(account: number): bigint {
@@ -516,6 +611,8 @@ interface Reading {
   bestId: bigint;
   bestCorrect: bigint;
   winner: Address;
+  rewardForfeited: boolean;
+  testWithheld: boolean;
 }
 
 type Outcome = { ok: true; hash: Hex } | { ok: false; error: string; args: readonly unknown[] };
@@ -695,6 +792,10 @@ class Harness {
       case Stage.AwaitingSplit:
         return { kind: "select", caller };
       case Stage.TrainingReveal:
+        if (rare(26, 48)) return { kind: "cancel", caller: ORGANIZER }; // backs out after seeing the split: forfeits
+        if (rare(22, 10)) {
+          return { kind: "hostileReveal", caller: revealer, training: true, pick: bits(5, 512), variant: at(HOSTILE, bits(14, HOSTILE.length)), at: bits(20, 4) };
+        }
         return { kind: "revealData", caller: revealer, training: true, pick: bits(5, 512), fault, faultAt: bits(20, 4) };
       case Stage.Submission:
         if (m.submissions.length > 0 && bits(0, 4) === 0) return mineOn;
@@ -716,7 +817,11 @@ class Harness {
         return { kind: "revealModel", caller: intruder ? bits(11, ACTOR_COUNT) : s.committer, id, wrongSalt: rare(14, 6) };
       }
       case Stage.TestReveal:
-        if (rare(0, 5)) return mineOn; // let the test reveal lapse: evaluation falls back to the training data
+        if (bits(0, 10) === 9) return mineOn; // let the test reveal lapse entirely
+        if (bits(0, 10) === 8) return { kind: "withhold", caller: revealer, keep: bits(5, 8) }; // all test groups but one
+        if (rare(22, 10)) {
+          return { kind: "hostileReveal", caller: revealer, training: false, pick: bits(5, 512), variant: at(HOSTILE, bits(14, HOSTILE.length)), at: bits(20, 4) };
+        }
         return { kind: "revealData", caller: revealer, training: false, pick: bits(5, 512), fault, faultAt: bits(20, 4) };
       case Stage.Evaluation: {
         const open = m.submissions.map((s, id) => ({ s, id })).filter(({ s }) => s.revealed && !s.evaluated);
@@ -842,16 +947,26 @@ class Harness {
           encodeFunctionData({ abi: dankuCompetitionAbi, functionName: "revealModel", args: [BigInt(id), file.modelHex, salt] }),
         );
         this.compare(m, label.replace(`id#${a.id}`, `id#${id}`), expected, outcome);
-        if (outcome.ok && sub) sub.revealed = true;
+        if (outcome.ok && sub) {
+          sub.revealed = true;
+          m.revealedBy[a.caller] = at(m.revealedBy, a.caller) + 1;
+          if (m.firstRevealer === null) m.firstRevealer = a.caller;
+        }
         if (!outcome.ok) this.note(`revealModel ${outcome.error}`);
         return this.short(outcome);
       }
       case "revealData":
         return this.revealData(m, a, label, stage);
       case "select": {
-        const expected: Expectation = stage === Stage.AwaitingSplit ? { ok: true } : wrongStage(Stage.AwaitingSplit);
+        const expected: Expectation =
+          stage !== Stage.AwaitingSplit
+            ? wrongStage(Stage.AwaitingSplit)
+            : nb <= m.seedBlock
+              ? { ok: false, error: "SplitTooEarly", args: [nb, m.seedBlock + 1n] }
+              : { ok: true };
         const outcome = await call(a.caller, encodeFunctionData({ abi: dankuCompetitionAbi, functionName: "selectTrainingGroups" }));
         this.compare(m, label, expected, outcome);
+        if (!outcome.ok && outcome.error === "SplitTooEarly") this.note("split before the seed block refused");
         if (outcome.ok) {
           m.splitDone = true;
           // lib/danku/split must reproduce the contract's split bit for bit.
@@ -876,8 +991,16 @@ class Harness {
         if (outcome.ok) {
           m.finalized = true;
           m.winner = m.best ? at(m.submissions, m.best.id).committer : null;
+          m.testWithheld = m.winner === null && !m.testCompleted && m.revealedSubmissions > 0;
           this.note(m.winner === null ? "finalized without winner" : m.winner === PROXY ? "finalized, proxy wins" : "finalized with winner");
           if (m.winner !== null && m.totalDonations > 0n) this.note("winner takes donations");
+          // Withheld test data: one TestWithheldPayout(revealed, floor(pool / revealed), pool), else none.
+          const receipt = await c.env.publicClient.getTransactionReceipt({ hash: outcome.hash });
+          const payouts = parseEventLogs({ abi: dankuCompetitionAbi, logs: receipt.logs, eventName: "TestWithheldPayout" });
+          const pool = m.reward + m.totalDonations;
+          const want = m.testWithheld ? [{ revealedSubmissions: BigInt(m.revealedSubmissions), share: pool / BigInt(m.revealedSubmissions), pool }] : [];
+          if (show(payouts.map((e) => e.args)) !== show(want)) this.fail(`${label}: TestWithheldPayout ${show(payouts.map((e) => e.args))}, expected ${show(want)}`);
+          if (m.testWithheld) this.note(m.revealedSubmissions > 1 ? "test withheld, pool shared" : "test withheld, one revealed submission takes the pool");
         }
         return this.short(outcome);
       }
@@ -895,12 +1018,21 @@ class Harness {
         this.compare(m, label, expected, outcome);
         if (outcome.ok) {
           m.cancelled = true;
+          m.rewardForfeited = nb >= m.seedBlock;
           this.note(stage === Stage.SetupExpired ? "cancelled after setup expired" : `organizer cancelled in stage ${stage}`);
+          this.note(m.rewardForfeited ? (stage === Stage.SetupExpired ? "reward forfeited (setup expired)" : "reward forfeited (organizer cancelled after the seed block)") : "free cancel before the seed block");
+          const receipt = await c.env.publicClient.getTransactionReceipt({ hash: outcome.hash });
+          const forfeits = parseEventLogs({ abi: dankuCompetitionAbi, logs: receipt.logs, eventName: "RewardForfeited" }).map((e) => e.args.amount);
+          if (show(forfeits) !== show(m.rewardForfeited ? [m.reward] : [])) this.fail(`${label}: RewardForfeited ${show(forfeits)}, forfeited ${m.rewardForfeited}`);
         }
         return this.short(outcome);
       }
       case "withdraw":
         return this.withdraw(m, a, label, stage);
+      case "withhold":
+        return this.withhold(m, a, label, stage);
+      case "hostileReveal":
+        return this.hostileReveal(m, a, label, stage);
     }
   }
 
@@ -954,6 +1086,10 @@ class Harness {
       case "badLength":
         if (target) target.bytes = Uint8Array.from([...target.bytes, 0]);
         break;
+      case "lyingSize":
+        // One whole point more than committed (a valid label, so only the size — checked before the hash — fails).
+        if (target) target.bytes = Uint8Array.from([...target.bytes, 7, 0]);
+        break;
       case "duplicate":
         if (target) entries.push({ ...target });
         break;
@@ -985,8 +1121,12 @@ class Harness {
     return call;
   }
 
-  /** The contract's checks of docs/protocol.md §6 ("each call verifies every group against its committed hash"). */
-  predictReveal(m: CompetitionModel, training: boolean, stage: StageValue, call: RevealCall): Expectation {
+  /**
+   * The contract's checks of docs/protocol.md §6 ("each call verifies every group against its committed hash"), in
+   * its order per element: index, kind, repeat, (well-formed element), length, committed size, hash, labels.
+   * `malformed` is the index of a hostile element: it fails with MalformedReveal once its group was claimed.
+   */
+  predictReveal(m: CompetitionModel, training: boolean, stage: StageValue, call: RevealCall, malformed = -1): Expectation {
     const required = training ? Stage.TrainingReveal : Stage.TestReveal;
     if (stage !== required) return { ok: false, error: "WrongStage", args: [stage, required] };
     const count = call.indices.length;
@@ -1003,9 +1143,14 @@ class Harness {
       if (isTraining !== training) return { ok: false, error: "WrongGroupKind", args: [BigInt(g), isTraining] };
       if (seen.has(g)) return { ok: false, error: "GroupAlreadyRevealed", args: [BigInt(g)] };
       seen.add(g);
+      if (i === malformed) return { ok: false, error: "MalformedReveal", args: [BigInt(i)] };
       const bytes = hexToBytes(at(call.points, i));
       if (bytes.length === 0 || bytes.length % pointSize !== 0) {
         return { ok: false, error: "BadGroupLength", args: [BigInt(g), BigInt(bytes.length), BigInt(pointSize)] };
+      }
+      const committed = at(m.committed, g);
+      if (bytes.length / pointSize !== committed) {
+        return { ok: false, error: "GroupSizeMismatch", args: [BigInt(g), BigInt(bytes.length / pointSize), BigInt(committed)] };
       }
       if (groupHash(bytes, at(call.nonces, i)) !== at(m.groups, g).hash) return { ok: false, error: "GroupHashMismatch", args: [BigInt(g)] };
       const bad = decodePoints(bytes, FEATURES).findIndex((p) => p.label >= CLASSES);
@@ -1016,32 +1161,44 @@ class Harness {
 
   async revealData(m: CompetitionModel, a: Extract<Action, { kind: "revealData" }>, label: string, stage: StageValue): Promise<string> {
     const call = this.buildReveal(m, a);
-    const expected = this.predictReveal(m, a.training, stage, call);
-    const outcome = await this.chain.send(
-      a.caller,
-      m.competition,
+    const outcome = await this.sendReveal(m, a.caller, a.training, call, label, stage);
+    if (!outcome.ok && a.fault !== "none") this.note(`reveal fault ${outcome.error}`);
+    if (!outcome.ok && outcome.error === "GroupSizeMismatch" && a.fault === "none") this.note("lying committed size blocks a reveal");
+    return this.short(outcome);
+  }
+
+  /** Predicts, sends (the ABI encoding unless `data` is given), compares and applies one reveal call. */
+  async sendReveal(
+    m: CompetitionModel,
+    caller: number,
+    training: boolean,
+    call: RevealCall,
+    label: string,
+    stage: StageValue,
+    hostile?: { data: Hex; element: number },
+  ): Promise<Outcome> {
+    const expected = this.predictReveal(m, training, stage, call, hostile?.element ?? -1);
+    const data =
+      hostile?.data ??
       encodeFunctionData({
         abi: dankuCompetitionAbi,
-        functionName: a.training ? "revealTrainingGroups" : "revealTestGroups",
+        functionName: training ? "revealTrainingGroups" : "revealTestGroups",
         args: [call.indices, call.points, call.nonces],
-      }),
-    );
+      });
+    const outcome = await this.chain.send(caller, m.competition, data);
     const nb = m.nextBlock;
     this.compare(m, `${label} groups=[${call.indices.join(",")}]`, expected, outcome);
-    if (!outcome.ok) {
-      if (a.fault !== "none") this.note(`reveal fault ${outcome.error}`);
-      return this.short(outcome);
-    }
+    if (!outcome.ok) return outcome;
     for (const index of call.indices) {
       const g = Number(index);
       m.revealed.add(g);
-      (a.training ? m.trainingData : m.testData).push(...at(m.groups, g).points);
+      (training ? m.trainingData : m.testData).push(...at(m.groups, g).points);
     }
-    if (a.training && m.revealedCount(true) === m.trainingGroupCount) {
+    if (training && m.revealedCount(true) === m.trainingGroupCount) {
       m.trainingCompletedBlock = nb;
       this.note("training complete");
     }
-    if (!a.training) {
+    if (!training) {
       if (m.revealedCount(false) === m.groups.length - m.trainingGroupCount) {
         m.testCompleted = true;
         this.note("test complete");
@@ -1049,7 +1206,69 @@ class Harness {
         this.note("partial test reveal");
       }
     }
-    return "ok";
+    return outcome;
+  }
+
+  /** Issue 9 §4: the organizer reveals every test group but one, then lets the test-reveal period run out. */
+  async withhold(m: CompetitionModel, a: Extract<Action, { kind: "withhold" }>, label: string, stage: StageValue): Promise<string> {
+    const open = [...m.groups.keys()].filter((g) => !m.revealed.has(g) && m.split.isTraining[g] !== true);
+    const kept = open.length > 0 ? at(open, a.keep % open.length) : -1;
+    const reveal = open.filter((g) => g !== kept);
+    let result = "nothing to reveal";
+    if (reveal.length > 0) {
+      const call: RevealCall = {
+        indices: reveal.map((g) => BigInt(g)),
+        points: reveal.map((g) => bytesHex(at(m.groups, g).bytes)),
+        nonces: reveal.map((g) => at(m.groups, g).nonce),
+      };
+      result = this.short(await this.sendReveal(m, a.caller, false, call, label, stage));
+    }
+    if (m.stageAt(m.nextBlock) === Stage.TestReveal && !m.testCompleted && m.trainingCompletedBlock !== null) {
+      const c = m.config;
+      const testRevealEnd = m.trainingCompletedBlock + BigInt(c.submissionPeriod + c.modelRevealPeriod + c.testRevealPeriod);
+      const blocks = testRevealEnd - m.nextBlock;
+      await this.chain.mine(blocks);
+      m.block += blocks;
+      this.trace.push(`[→${m.block}] ${label}: test reveal lapsed with group ${kept} withheld`);
+      this.note("test group withheld");
+    }
+    return result;
+  }
+
+  /** Issue 9 §2: a reveal whose element `at` is hostile (overlapping, or outside calldata); it must change nothing. */
+  async hostileReveal(m: CompetitionModel, a: Extract<Action, { kind: "hostileReveal" }>, label: string, stage: StageValue): Promise<string> {
+    const call = this.buildReveal(m, { kind: "revealData", caller: a.caller, training: a.training, pick: a.pick, fault: "none", faultAt: 0 });
+    const count = call.indices.length;
+    if (count === 0) return "nothing to reveal";
+    const k = a.at % count;
+    const enc = encodeRevealWords(
+      call.indices.map((index, i) => ({ index: Number(index), bytes: hexToBytes(at(call.points, i)), nonce: at(call.nonces, i) })),
+    );
+    const size = revealCalldataSize(enc.words);
+    const variant: Hostile = a.variant === "sameOffset" && k === 0 ? "intoTable" : a.variant;
+    switch (variant) {
+      case "sameOffset": // element k starts where element k − 1 does: the same bytes twice under two hashes
+        enc.words[enc.offsetWord(k)] = at(enc.words, enc.offsetWord(k - 1));
+        break;
+      case "intoTable":
+        enc.words[enc.offsetWord(k)] = 0n;
+        break;
+      case "pastCalldata":
+        enc.words[enc.offsetWord(k)] = size + 1n;
+        break;
+      case "lengthWrap":
+        enc.words[enc.lengthWord(k)] = WORD - 1n;
+        break;
+      case "lengthPastEnd":
+        enc.words[enc.lengthWord(k)] = size;
+        break;
+    }
+    const outcome = await this.sendReveal(m, a.caller, a.training, call, `${label} [${variant}]`, stage, {
+      data: revealCalldata(enc.words, a.training),
+      element: k,
+    });
+    if (!outcome.ok) this.note(`hostile encoding ${outcome.error}`);
+    return this.short(outcome);
   }
 
   // -------------------------------------------------------------- evaluation
@@ -1064,6 +1283,7 @@ class Harness {
     else if (sub === undefined) expected = { ok: false, error: "UnknownSubmission", args: [BigInt(id), BigInt(count)] };
     else if (!sub.revealed) expected = { ok: false, error: "NotRevealed", args: [BigInt(id)] };
     else if (sub.evaluated) expected = { ok: false, error: "AlreadyEvaluated", args: [BigInt(id)] };
+    else if (!m.testCompleted) expected = { ok: false, error: "TestDataWithheld", args: [] };
     else expected = { ok: true };
     const outcome = await this.chain.send(
       a.caller,
@@ -1071,10 +1291,11 @@ class Harness {
       encodeFunctionData({ abi: dankuCompetitionAbi, functionName: "evaluate", args: [BigInt(id), BigInt(a.maxPoints)] }),
     );
     this.compare(m, label.replace(`id#${a.id}`, `id#${id}`), expected, outcome);
+    if (!outcome.ok && outcome.error === "TestDataWithheld") this.note("evaluation refused: test data withheld");
     if (!outcome.ok || sub === undefined) return this.short(outcome);
 
-    // docs/protocol.md §6/§7: test data iff every test group was revealed in time, else training data, in reveal order.
-    const data = m.testCompleted ? m.testData : m.trainingData;
+    // docs/protocol.md §6/§7: only on the test data (every test group revealed in time), in reveal order.
+    const data = m.testData;
     const model = decodeModel(hexToBytes(sub.file.modelHex));
     const take = Math.min(a.maxPoints, data.length - sub.cursor);
     for (const point of data.slice(sub.cursor, sub.cursor + take)) if (predict(model, point.features) === point.label) sub.correct++;
@@ -1082,7 +1303,7 @@ class Harness {
     if (sub.cursor < data.length) this.note("partial evaluation");
     if (sub.cursor === data.length) {
       sub.evaluated = true;
-      this.note(m.testCompleted ? "evaluated on test data" : "evaluated on training data");
+      this.note("evaluated on test data");
       const qualified = sub.correct * 10_000 >= m.config.minAccuracyBps * data.length;
       if (!qualified) this.note("not qualified");
       const b = m.best;
@@ -1145,7 +1366,15 @@ class Harness {
     }
     m.paid[a.actor] = at(m.paid, a.actor) + amount;
     if (at(m.paid, a.actor) > m.entitlement(a.actor)) this.fail(`${label}: ${nameOf(a.actor)} was paid more than its entitlement`);
-    this.note(m.winner === a.actor ? "winner withdrew" : a.actor === ORGANIZER ? "organizer refunded" : "donor refunded");
+    this.note(
+      m.winner === a.actor
+        ? "winner withdrew"
+        : m.testWithheld
+          ? "withheld share withdrawn"
+          : a.actor === ORGANIZER && !m.rewardForfeited
+            ? "organizer refunded"
+            : "donor refunded",
+    );
     if (a.to !== "self") this.note("withdrawTo another account");
     if (a.actor === PROXY) this.note("proxy withdrew with withdrawTo");
 
@@ -1173,6 +1402,8 @@ class Harness {
       r.balance === deposited - m.paidTotal,
       `balance ${r.balance} != reward + donations − withdrawals = ${m.reward} + ${m.totalDonations} − ${m.paidTotal}`,
     );
+    check(r.rewardForfeited === m.rewardForfeited, `rewardForfeited ${r.rewardForfeited}, model ${m.rewardForfeited}`);
+    check(r.testWithheld === m.testWithheld, `testWithheld ${r.testWithheld}, model ${m.testWithheld}`);
     check(r.submissionCount === BigInt(m.submissions.length), `submissionCount ${r.submissionCount}, model ${m.submissions.length}`);
     check(
       r.bestExists === (m.best !== null) && (m.best === null || (r.bestId === BigInt(m.best.id) && r.bestCorrect === BigInt(m.best.correct))),
@@ -1191,8 +1422,24 @@ class Harness {
       check(at(m.paid, i) === 0n || w === 0n, `${nameOf(i)} was paid and can still withdraw ${w}`);
     }
     if (m.settled) {
-      check(sumWithdrawable === r.balance, `Σ withdrawable ${sumWithdrawable} != balance ${r.balance}: wei stranded or double-counted`);
-      check(m.paidTotal + sumWithdrawable === deposited, `paid ${m.paidTotal} + withdrawable ${sumWithdrawable} != deposited ${deposited}`);
+      // Everything deposited is paid, still withdrawable, or (a forfeited reward) locked for ever; nothing else.
+      check(
+        sumWithdrawable + m.locked === r.balance,
+        `Σ withdrawable ${sumWithdrawable} + locked ${m.locked} != balance ${r.balance}: wei stranded or double-counted`,
+      );
+      check(
+        m.paidTotal + sumWithdrawable + m.locked === deposited,
+        `paid ${m.paidTotal} + withdrawable ${sumWithdrawable} + locked ${m.locked} != deposited ${deposited}`,
+      );
+      if (m.rewardForfeited) check(at(r.withdrawable, ORGANIZER) <= at(m.donations, ORGANIZER), "the organizer can withdraw a forfeited reward");
+      if (m.testWithheld) {
+        // Equal shares: no revealed submission gets more than another, the organizer and donors nothing as such.
+        const share = deposited / BigInt(m.revealedSubmissions);
+        for (let i = 0; i < ACTOR_COUNT; i++) {
+          const cap = share * BigInt(at(m.revealedBy, i)) + (i === m.firstRevealer ? deposited % BigInt(m.revealedSubmissions) : 0n);
+          check(m.entitlement(i) === cap, `${nameOf(i)} entitled to ${m.entitlement(i)}, ${at(m.revealedBy, i)} shares are ${cap}`);
+        }
+      }
     } else {
       check(m.paidTotal === 0n, `${m.paidTotal} wei paid out before settlement`);
     }
@@ -1219,8 +1466,10 @@ class Harness {
       if (m.withdrawable(a) > 0n) await this.perform(m, { kind: "withdraw", actor: a, to: a === PROXY ? STRANGER : "self" });
     }
     const r = await this.chain.read(m.competition);
-    if (r.balance !== 0n) this.fail(`after everyone withdrew the competition still holds ${r.balance} wei`);
-    if (m.paidTotal !== m.reward + m.totalDonations) this.fail(`paid ${m.paidTotal}, deposited ${m.reward + m.totalDonations}`);
+    if (r.balance !== m.locked) this.fail(`after everyone withdrew the competition holds ${r.balance} wei, locked ${m.locked}`);
+    if (m.paidTotal + m.locked !== m.reward + m.totalDonations) {
+      this.fail(`paid ${m.paidTotal} + locked ${m.locked}, deposited ${m.reward + m.totalDonations}`);
+    }
   }
 }
 
@@ -1255,20 +1504,30 @@ function sequenceArb(): fc.Arbitrary<ActionCommand[]> {
 
 // ------------------------------------------------------------------ creating a sequence's competition
 
-function describeScenario(s: Scenario, split: SplitResult): string {
+function describeScenario(s: Scenario, committed: readonly number[]): string {
   return (
-    `groups=${s.groupCount} points=${show(s.points.map((p) => [p.x, p.label]))} trainingBps=${s.trainingBps} ` +
-    `training=[${[...split.training].sort((x, y) => x - y).join(",")}] minAccuracyBps=${s.minAccuracyBps} ` +
-    `init2Window=${s.init2Window} periods=${s.periods.join("/")} reward=${s.reward}`
+    `groups=${s.groupCount} points=${show(s.points.map((p) => [p.x, p.label]))} committedSizes=[${committed.join(",")}]` +
+    `${s.lie ? " (a lie)" : ""} trainingBps=${s.trainingBps} minAccuracyBps=${s.minAccuracyBps} ` +
+    `init2Window=${s.init2Window} splitDelay=${s.splitDelay} periods=${s.periods.join("/")} reward=${s.reward}`
   );
 }
 
+function sortedTraining(split: SplitResult): string {
+  return [...split.training].sort((x, y) => x - y).join(",");
+}
+
 /**
- * Creates the scenario's competition from the base snapshot. The init1 block's timestamp is searched (a few tries,
- * each from the snapshot again) until the block hash gives the training groups the scenario picked, so a run does
- * not depend on wall-clock timestamps and a seed reproduces it exactly.
+ * Creates the scenario's competition from the base snapshot, plays the prologue (actions in the blocks before the seed
+ * block, while there are such blocks), then mines the seed block: its timestamp is searched (a few tries, each from a
+ * snapshot taken just before it) until its hash gives the training groups the scenario picked, so a run does not
+ * depend on wall-clock timestamps and a seed reproduces it exactly.
  */
-async function createScenario(chain: Chain, stats: Stats, s: Scenario): Promise<{ model: CompetitionModel; real: Harness }> {
+async function createScenario(
+  chain: Chain,
+  stats: Stats,
+  s: Scenario,
+  prologue: readonly ConcreteAction[],
+): Promise<{ model: CompetitionModel; real: Harness }> {
   const config = scenarioConfig(s);
   const points: DataPoint[] = s.points.map((p) => ({ features: [p.x], label: p.label }));
   const groups = buildDataGroups(points, {
@@ -1277,32 +1536,68 @@ async function createScenario(chain: Chain, stats: Stats, s: Scenario): Promise<
     classCount: CLASSES,
     random: seededBytes(s.nonceSeed),
   });
+  const committed = groupPointCounts(groups);
+  if (s.lie) committed[s.lie.group % s.groupCount] = at(committed, s.lie.group % s.groupCount) + s.lie.extra;
   const nTrain = trainingGroupCount(s.groupCount, s.trainingBps);
   const options = combinations(s.groupCount, nTrain);
   const wanted = at(options, s.splitPick % options.length).join(",");
   const hashes = groups.map((g) => g.hash);
-  const data = encodeFunctionData({ abi: competitionFactoryAbi, functionName: "createCompetition", args: [config, hashes, METADATA_CID] });
+  const data = encodeFunctionData({
+    abi: competitionFactoryAbi,
+    functionName: "createCompetition",
+    args: [config, hashes, committed, METADATA_CID],
+  });
+  await chain.resetChain();
+  await chain.request("evm_setNextBlockTimestamp", [Number(chain.baseTimestamp) + 1000]);
+  const outcome = await chain.send(ORGANIZER, chain.env.factory, data, s.reward);
+  if (!outcome.ok) throw new Error(`createCompetition reverted: ${outcome.error}${show(outcome.args)}`);
+  const receipt = await chain.env.publicClient.getTransactionReceipt({ hash: outcome.hash });
+  const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: receipt.logs, eventName: "CompetitionCreated" });
+  if (!created) throw new Error("no CompetitionCreated event");
+  const competition = created.args.competition;
+  const splitFrom = (blockHash: Hex) => selectTrainingGroups({ blockHash, competition, groupHashes: hashes, trainingBps: s.trainingBps });
+  // Until the seed block exists the split is unknown; the placeholder is never used on chain (no split before it).
+  const model = new CompetitionModel(s, config, groups, committed, competition, receipt.blockNumber, splitFrom(receipt.blockHash), s.reward);
+  const real = new Harness(chain, stats, describeScenario(s, committed));
+  if (s.lie) real.note("lying committed size");
+  await real.checkInvariants(model, "createCompetition");
+  let next = 0;
+  for (; next < prologue.length && model.nextBlock < model.seedBlock && !model.settled; next++) {
+    await real.perform(model, at(prologue, next));
+  }
+  if (model.settled) return { model, real }; // cancelled before the seed block: there will never be a split
+  await chain.mine(model.seedBlock - 1n - model.block);
+  model.block = model.seedBlock - 1n;
+  // A cancel or a donation may land in the seed block itself (a cancel there already forfeits the reward); it is
+  // replayed with each timestamp tried, everything else waits for the block after.
+  const pending = prologue[next];
+  const inSeedBlock = pending !== undefined && (pending.kind === "cancel" || pending.kind === "donate") ? pending : undefined;
+  const parent = await chain.env.publicClient.getBlock();
+  const saved = { donations: [...model.donations], trace: real.trace.length };
+  let snapshot = (await chain.request("evm_snapshot")) as Hex;
   for (let attempt = 0; attempt < 500; attempt++) {
-    await chain.resetChain();
-    await chain.request("evm_setNextBlockTimestamp", [Number(chain.baseTimestamp) + 1000 + attempt]);
-    const outcome = await chain.send(ORGANIZER, chain.env.factory, data, s.reward);
-    if (!outcome.ok) throw new Error(`createCompetition reverted: ${outcome.error}${show(outcome.args)}`);
-    const receipt = await chain.env.publicClient.getTransactionReceipt({ hash: outcome.hash });
-    const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: receipt.logs, eventName: "CompetitionCreated" });
-    if (!created) throw new Error("no CompetitionCreated event");
-    const split = selectTrainingGroups({
-      blockHash: receipt.blockHash,
-      competition: created.args.competition,
-      groupHashes: hashes,
-      trainingBps: s.trainingBps,
-    });
-    if ([...split.training].sort((x, y) => x - y).join(",") !== wanted) continue;
-    const model = new CompetitionModel(s, config, groups, created.args.competition, receipt.blockNumber, split, s.reward);
-    const real = new Harness(chain, stats, describeScenario(s, split));
-    await real.checkInvariants(model, "createCompetition");
+    if (attempt > 0) {
+      await chain.request("evm_revert", [snapshot]);
+      snapshot = (await chain.request("evm_snapshot")) as Hex;
+      model.block = model.seedBlock - 1n;
+      saved.donations.forEach((d, i) => (model.donations[i] = d));
+      real.trace.length = saved.trace;
+    }
+    await chain.request("evm_setNextBlockTimestamp", [Number(parent.timestamp) + 1 + attempt]);
+    if (inSeedBlock) await real.perform(model, inSeedBlock);
+    else await chain.request("evm_mine");
+    const seedBlock = await chain.env.publicClient.getBlock({ blockNumber: model.seedBlock });
+    if ((await chain.env.publicClient.getBlockNumber()) !== model.seedBlock) throw new Error("the seed block was not the latest block");
+    if (model.settled) return { model, real }; // cancelled in the seed block: forfeited, never split
+    const split = splitFrom(seedBlock.hash);
+    if (sortedTraining(split) !== wanted) continue;
+    model.block = model.seedBlock;
+    model.split = split;
+    real.trace.push(`[${model.seedBlock}] seed block mined: training=[${sortedTraining(split)}]`);
+    await real.checkInvariants(model, "seed block");
     return { model, real };
   }
-  throw new Error(`no init1 timestamp gave the training groups [${wanted}]`);
+  throw new Error(`no seed block timestamp gave the training groups [${wanted}]`);
 }
 
 // ------------------------------------------------------------------ the test
@@ -1335,8 +1630,8 @@ describe("DankuCompetition money invariants (model-based, random action sequence
   it(`keeps every deposited wei either paid out or withdrawable, never both (${RUNS} sequences)`, async function () {
     const started = Date.now();
     console.log(`      fast-check seed ${SEED}${PATH ? ` path ${PATH}` : ""}, ${RUNS} sequences of ${MIN_ACTIONS}–${MAX_ACTIONS} actions`);
-    const property = fc.asyncProperty(scenarioArb, sequenceArb(), async (scenario, commands) => {
-      const setup = await createScenario(chain, stats, scenario);
+    const property = fc.asyncProperty(scenarioArb, prologueArb, sequenceArb(), async (scenario, prologue, commands) => {
+      const setup = await createScenario(chain, stats, scenario, prologue);
       await fc.asyncModelRun(() => setup, commands);
       await setup.real.settleAndDrain(setup.model);
       stats.sequences++;
@@ -1365,7 +1660,18 @@ describe("DankuCompetition money invariants (model-based, random action sequence
         "organizer refunded",
         "cancelled after setup expired",
         "evaluated on test data",
-        "evaluated on training data",
+        "test withheld, pool shared",
+        "withheld share withdrawn",
+        "test group withheld",
+        "evaluation refused: test data withheld",
+        "reward forfeited (organizer cancelled after the seed block)",
+        "reward forfeited (setup expired)",
+        "free cancel before the seed block",
+        "split before the seed block refused",
+        "lying committed size",
+        "lying committed size blocks a reveal",
+        "reveal fault GroupSizeMismatch",
+        "hostile encoding MalformedReveal",
         "partial evaluation",
         "tie won by earlier commit",
         "copied commitment",
