@@ -739,10 +739,11 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         } else {
             uint256 revealed = _committed.revealedSubmissions;
             if (!_state.testCompleted && revealed != 0) {
-                // The organizer withheld test data: the pool goes to the revealed submissions in equal shares,
-                // so withholding can neither pick a winner nor bring the reward back (docs/protocol.md §7.1).
+                // The organizer withheld test data: the reward goes to the revealed submissions in equal shares,
+                // so withholding can neither pick a winner nor bring the reward back; donors are refunded, so
+                // extra submissions (an accomplice's) cannot capture their money either (docs/protocol.md §7.1).
                 _committed.testWithheld = true;
-                uint256 pool = _reward + _totalDonations;
+                uint256 pool = _reward;
                 emit TestWithheldPayout(revealed, pool / revealed, pool);
             }
             emit Finalized(false, 0, address(0), 0);
@@ -786,6 +787,7 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
             _state.payoutClaimed = true;
         } else if (_committed.testWithheld) {
             _shareClaimed[msg.sender] = true;
+            _donationRefunded[msg.sender] = true;
         } else {
             if (msg.sender == _organizer) _state.payoutClaimed = true;
             _donationRefunded[msg.sender] = true;
@@ -795,7 +797,8 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
     }
 
     /// @notice What `account` may withdraw now: the winner `reward + totalDonations` after a finalization with a
-    /// winner; after a withheld test reveal each revealed submission's share of the pool; in refund mode
+    /// winner; after a withheld test reveal each revealed submission's share of the reward and every donor their
+    /// donations; in refund mode
     /// (cancelled, or finalized without winner) the organizer the reward (unless forfeited) and every donor
     /// their donations.
     function withdrawable(address account) public view returns (uint256 amount) {
@@ -805,10 +808,12 @@ contract DankuCompetition is IDankuCompetition, Initializable, ReentrancyGuardTr
         }
         Commitments memory cm = _committed;
         if (cm.testWithheld) {
-            if (_shareClaimed[account]) return 0;
-            uint256 pool = _reward + _totalDonations;
-            amount = (pool / cm.revealedSubmissions) * _revealedBy[account];
-            if (account == cm.firstRevealer) amount += pool % cm.revealedSubmissions;
+            if (!_shareClaimed[account]) {
+                uint256 pool = _reward;
+                amount = (pool / cm.revealedSubmissions) * _revealedBy[account];
+                if (account == cm.firstRevealer) amount += pool % cm.revealedSubmissions;
+            }
+            if (!_donationRefunded[account]) amount += _donations[account];
             return amount;
         }
         if (!st.cancelled && !st.finalized) return 0;

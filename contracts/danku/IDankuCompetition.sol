@@ -140,8 +140,9 @@ interface IDankuCompetition {
     /// @notice The organizer backed out after the split seed existed (cancel or lapsed setup): the reward stays
     /// locked in the contract for ever (burned), so a redrawn split costs the reward (docs/protocol.md §3).
     event RewardForfeited(uint256 amount);
-    /// @notice The test data was not revealed in full: `pool` wei is shared equally by the `revealedSubmissions`
-    /// revealed submissions (`share` each, the first revealer also gets the remainder) (docs/protocol.md §7.1).
+    /// @notice The test data was not revealed in full: the reward (`pool` wei) is shared equally by the
+    /// `revealedSubmissions` revealed submissions (`share` each, the first revealer also gets the remainder);
+    /// donors are refunded (docs/protocol.md §7.1).
     event TestWithheldPayout(uint256 revealedSubmissions, uint256 share, uint256 pool);
     /// @notice `amount` owed to `account` was paid to `recipient`.
     event Withdrawn(address indexed account, address indexed recipient, uint256 amount);
