@@ -255,7 +255,7 @@ describe("attack 1. organizer makes evaluation impossible", function () {
 
   it("1a. a test group larger than committed can never be revealed: the lie ends in shared payouts, not in a kept reward", async function () {
     // Old code: the 20-point test group was revealed, evaluation could not fit, nobody won, and the organizer took
-    // the reward back. Now the reveal reverts, the test data stays incomplete and the revealed submitter takes the pool.
+    // the reward back. Now the reveal reverts, the test data stays incomplete and the revealed submitter takes the reward.
     const env = await loadFixture(deployEnv);
     const alice = env.wallets[1] as WalletClient;
     // Lie about group 0 only; retry until the split makes it a test group (each try is an honest-looking competition).
@@ -776,16 +776,17 @@ describe("attack 3. the split can be bought", function () {
 // ------------------------------------------------------------------ 4
 
 describe("attack 4. the organizer picks the winner after seeing the models", function () {
-  it("withholding one test group neither evaluates on the training data nor picks a winner: the pool is shared equally", async function () {
+  it("withholding one test group neither evaluates on the training data nor picks a winner: the reward is shared equally, donors are refunded", async function () {
     // Old code: withholding one group switched evaluation to the training data, and the memoriser won reward and
-    // donations; revealing everything made the test winner win. The organizer chose. Now: TestDataWithheld, equal shares.
+    // donations; revealing everything made the test winner win. The organizer chose. Now: TestDataWithheld, equal
+    // shares of the reward, and the donor gets its donation back.
     const env = await loadFixture(deployEnv);
     const [organizer, alice, bob] = env.wallets as [WalletClient, WalletClient, WalletClient];
     const donor = env.wallets[4] as WalletClient;
     const reward = REWARD + 1n;
     const { created, split, memoriser, testWinner } = await duel(env, {}, reward);
     await receipt(env, donor.sendTransaction({ to: created.address, value: 4n }));
-    const pool = reward + 4n; // odd: one wei of remainder
+    const pool = reward; // odd: one wei of remainder; the 4 wei donated are refunded, not shared
     const honest = prepareModel(testWinner, salt(1));
     const memo = prepareModel(memoriser, salt(2));
     const ids = await commitAndReveal(env, created, [
@@ -813,8 +814,9 @@ describe("attack 4. the organizer picks the winner after seeing the models", fun
       organizer: await c.read.withdrawable([organizer.account.address]),
       donor: await c.read.withdrawable([donor.account.address]),
     };
-    expect(withheld).to.deep.equal({ alice: pool / 2n + 1n, bob: pool / 2n, organizer: 0n, donor: 0n });
-    for (const w of [alice, bob]) await receipt(env, created.as(w).write.withdraw());
+    expect(withheld).to.deep.equal({ alice: pool / 2n + 1n, bob: pool / 2n, organizer: 0n, donor: 4n });
+    expect(withheld.alice + withheld.bob + withheld.donor).to.equal(reward + 4n);
+    for (const w of [alice, bob, donor]) await receipt(env, created.as(w).write.withdraw());
     expect(await balanceOf(env, created.address)).to.equal(0n);
     await env.testClient.revert({ id: snapshot });
 
@@ -829,15 +831,15 @@ describe("attack 4. the organizer picks the winner after seeing the models", fun
       bob: await c.read.withdrawable([bob.account.address]),
       organizer: await c.read.withdrawable([organizer.account.address]),
     };
-    expect(full).to.deep.equal({ alice: pool, bob: 0n, organizer: 0n });
+    expect(full).to.deep.equal({ alice: reward + 4n, bob: 0n, organizer: 0n });
 
     // Both sides: withholding brings the organizer nothing a full reveal would not, and the memoriser never more than
-    // an equal share (it would have taken everything on the old code).
+    // an equal share of the reward (it would have taken everything on the old code).
     expect(withheld.organizer <= full.organizer).to.equal(true);
-    expect(withheld.bob <= pool / 2n).to.equal(true);
+    expect(withheld.bob <= reward / 2n).to.equal(true);
   });
 
-  it("withholding is never better for the organizer: with no qualified model the full reveal refunds it, withholding does not", async function () {
+  it("withholding is never better for the organizer: with no qualified model the full reveal refunds it, withholding does not (donors are refunded either way)", async function () {
     // Old code: withholding made the (lower) training scores count instead; either way the organizer could steer.
     const env = await loadFixture(deployEnv);
     const [organizer, alice, bob] = env.wallets as [WalletClient, WalletClient, WalletClient];
@@ -858,7 +860,9 @@ describe("attack 4. the organizer picks the winner after seeing the models", fun
     await receipt(env, c.write.finalize());
     const withheldOrganizer = await c.read.withdrawable([organizer.account.address]);
     expect(withheldOrganizer).to.equal(0n);
-    expect(await c.read.withdrawable([donor.account.address])).to.equal(0n);
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(6n);
+    expect(await c.read.withdrawable([alice.account.address])).to.equal(REWARD / 2n + (REWARD % 2n));
+    expect(await c.read.withdrawable([bob.account.address])).to.equal(REWARD / 2n);
     await env.testClient.revert({ id: snapshot });
     await reveal(env, c, false, test);
     for (const id of [0n, 1n]) await receipt(env, c.write.evaluate([id, 1000n]));
@@ -903,9 +907,11 @@ describe("attack 5. what the protocol cannot prevent (documented limitations, fo
     expect(await c.read.withdrawable([accomplice.account.address])).to.equal(REWARD + 5n * 10n ** 18n);
   });
 
-  it("documented limitation: under a withheld test reveal an address with k revealed submissions takes k shares of the pool", async function () {
+  it("documented limitation: under a withheld test reveal an address with k revealed submissions takes k shares of the reward (donors are refunded)", async function () {
     // Shares are per revealed submission, and addresses are free: an organizer's accomplice that reveals three junk
-    // models before withholding a test group takes 3/4 of reward and donations from one honest submitter.
+    // models before withholding a test group takes 3/4 of the reward from one honest submitter — the organizer takes
+    // back k/(k+n) of its own reward, paying k model reveals and the published training data. The donations are not
+    // shared (that was the old k/(k+n) capture of other people's money): every donor gets its donation back.
     const env = await loadFixture(deployEnv);
     const [, alice] = env.wallets as [WalletClient, WalletClient];
     const accomplice = env.wallets[8] as WalletClient;
@@ -921,9 +927,12 @@ describe("attack 5. what the protocol cannot prevent (documented limitations, fo
     await reveal(env, c, false, split.test.slice(1).map((g) => created.groups[g] as DataGroup));
     await mineUntilNextTxIn(env, (await deadlinesOf(c)).evaluationEnd);
     await receipt(env, c.write.finalize());
-    const pool = REWARD + 4n * 10n ** 18n;
+    const pool = REWARD;
     expect(await c.read.withdrawable([accomplice.account.address])).to.equal((pool / 4n) * 3n);
     expect(await c.read.withdrawable([alice.account.address])).to.equal(pool / 4n + (pool % 4n));
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(4n * 10n ** 18n);
+    for (const w of [alice, accomplice, donor]) await receipt(env, created.as(w).write.withdraw());
+    expect(await balanceOf(env, created.address)).to.equal(0n);
   });
 });
 

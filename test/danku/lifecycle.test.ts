@@ -426,7 +426,10 @@ describe("DankuCompetition full run", function () {
 });
 
 describe("DankuCompetition withheld test data (docs/protocol.md §7.1)", function () {
-  /** Alice reveals two submissions, Bob one, Carol commits but never reveals; the test data is withheld. */
+  /**
+   * Alice reveals two submissions (and donated 5 wei), Bob one, Carol commits but never reveals; a donor gave 7 wei,
+   * the organizer 30; the test data is withheld.
+   */
   async function withheldRun(env: Env, partial: boolean) {
     const created = await createCompetition(env, { groupCount: 6, config: { minAccuracyBps: 0 }, seed: partial ? 5 : 4 });
     const c = created.organizer;
@@ -434,6 +437,7 @@ describe("DankuCompetition withheld test data (docs/protocol.md §7.1)", functio
     await receipt(env, donor.sendTransaction({ to: created.address, value: 7n }));
     await receipt(env, organizer.sendTransaction({ to: created.address, value: 30n }));
     const split = await toSubmission(env, created);
+    await receipt(env, alice.sendTransaction({ to: created.address, value: 5n }));
     const models = [
       { wallet: bob, prepared: prepareModel(WRONG_MODEL, salt(21)) },
       { wallet: alice, prepared: prepareModel(PERFECT_MODEL, salt(22)) },
@@ -453,11 +457,11 @@ describe("DankuCompetition withheld test data (docs/protocol.md §7.1)", functio
   }
 
   for (const partial of [false, true]) {
-    it(`shares reward + donations equally per revealed submission when the test data is ${partial ? "partly" : "not"} revealed`, async function () {
+    it(`shares the reward equally per revealed submission and refunds every donor when the test data is ${partial ? "partly" : "not"} revealed`, async function () {
       const env = await loadFixture(deployEnv);
       const { created, c, organizer, alice, bob, carol, donor, ids } = await withheldRun(env, partial);
       expect(await c.read.testCompleted()).to.equal(false);
-      const pool = REWARD + 7n + 30n;
+      const pool = REWARD; // the donations (7 + 30 + 5 wei) are refunded, not shared
       const share = pool / 3n;
       const remainder = pool % 3n;
       expect(remainder).to.not.equal(0n);
@@ -469,17 +473,27 @@ describe("DankuCompetition withheld test data (docs/protocol.md §7.1)", functio
       expect(await c.read.testWithheld()).to.equal(true);
       expect(await c.read.summary()).to.deep.include({ testWithheld: true, rewardForfeited: false, usesTestData: false });
       expect(await c.read.stage()).to.equal(Stage.Finalized);
-      // Bob revealed first: one share and the remainder. Alice: two shares. Carol (unrevealed), donor, organizer: nothing.
+      // Bob revealed first: one share and the remainder. Alice: two shares plus her 5-wei donation. The donor and the
+      // organizer get their donations back (the organizer not its reward); Carol (unrevealed, no donation): nothing.
       expect(await c.read.withdrawable([bob.account.address])).to.equal(share + remainder);
-      expect(await c.read.withdrawable([alice.account.address])).to.equal(2n * share);
-      for (const w of [carol, donor, organizer]) expect(await c.read.withdrawable([w.account.address])).to.equal(0n);
+      expect(await c.read.withdrawable([alice.account.address])).to.equal(2n * share + 5n);
+      expect(await c.read.withdrawable([donor.account.address])).to.equal(7n);
+      expect(await c.read.withdrawable([organizer.account.address])).to.equal(30n);
+      expect(await c.read.withdrawable([carol.account.address])).to.equal(0n);
+      await expectRevert(created.as(carol).write.withdraw(), "NothingToWithdraw", [getAddress(carol.account.address)]);
+      const organizerBefore = await env.publicClient.getBalance({ address: created.address });
+      await receipt(env, c.write.withdraw());
+      expect(organizerBefore - (await env.publicClient.getBalance({ address: created.address }))).to.equal(30n);
       await expectRevert(c.write.withdraw(), "NothingToWithdraw", [getAddress(organizer.account.address)]);
+      await receipt(env, created.as(donor).write.withdraw());
+      expect(await c.read.withdrawable([donor.account.address])).to.equal(0n);
       await expectRevert(created.as(donor).write.withdraw(), "NothingToWithdraw", [getAddress(donor.account.address)]);
       // No evaluation can happen any more.
       await expectRevert(c.write.evaluate([ids[1] as bigint, 10n]), "WrongStage", [Stage.Finalized, Stage.Evaluation]);
       const before = await env.publicClient.getBalance({ address: carol.account.address });
+      // One withdrawal pays Alice's shares and her donation refund together.
       await receipt(env, created.as(alice).write.withdrawTo([carol.account.address]));
-      expect((await env.publicClient.getBalance({ address: carol.account.address })) - before).to.equal(2n * share);
+      expect((await env.publicClient.getBalance({ address: carol.account.address })) - before).to.equal(2n * share + 5n);
       expect(await c.read.withdrawable([alice.account.address])).to.equal(0n);
       await expectRevert(created.as(alice).write.withdraw(), "NothingToWithdraw", [getAddress(alice.account.address)]);
       await receipt(env, created.as(bob).write.withdraw());

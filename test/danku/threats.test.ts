@@ -112,7 +112,7 @@ describe("DanKu threat model (paper §4)", function () {
     expect(lateEvent?.args).to.deep.equal({ seed: lib.seed, trainingGroupCount: 6n });
   });
 
-  it("§4.3 organizer withholds the test data: nothing is evaluated, and the revealed submissions share reward and donations", async function () {
+  it("§4.3 organizer withholds the test data: nothing is evaluated, the revealed submissions share the reward and the donors are refunded", async function () {
     const env = await loadFixture(deployEnv);
     const created = await createCompetition(env, { groupCount: 6, points: makePoints(60, 2, 2, 9) });
     const alice = env.wallets[1] as WalletClient;
@@ -128,9 +128,12 @@ describe("DanKu threat model (paper §4)", function () {
     await mineUntilNextTxIn(env, d.evaluationEnd);
     await receipt(env, c.write.finalize());
     expect(await c.read.testWithheld()).to.equal(true);
-    expect(await c.read.withdrawable([alice.account.address])).to.equal(REWARD + 3n);
+    expect(await c.read.withdrawable([alice.account.address])).to.equal(REWARD);
     expect(await c.read.withdrawable([(env.wallets[0] as WalletClient).account.address])).to.equal(0n);
-    expect(await c.read.withdrawable([donor.account.address])).to.equal(0n);
+    expect(await c.read.withdrawable([donor.account.address])).to.equal(3n);
+    await receipt(env, created.as(alice).write.withdraw());
+    await receipt(env, created.as(donor).write.withdraw());
+    expect(await env.publicClient.getBalance({ address: created.address })).to.equal(0n);
   });
 
   it("§4.4 too many submissions: each is evaluated on its own cursor and unevaluated ones do not block finalization", async function () {
