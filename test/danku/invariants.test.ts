@@ -15,8 +15,8 @@
  *  - stage, donations, submission count, best submission and winner equal the model's;
  *  - before finalization or cancellation nobody can withdraw;
  *  - after it, withdrawable(a) == entitlement(a) − paid(a) for every actor (winner: reward + all donations; withheld
- *    test data: floor(pool / revealed submissions) per revealed submission, the remainder to the first revealer;
- *    refunds: the organizer its reward unless it forfeited it by cancelling from the seed block on, everyone exactly
+ *    test data: floor(reward / revealed submissions) per revealed submission, the remainder to the first revealer,
+ *    and every donor exactly what they donated; refunds: the organizer its reward unless it forfeited it by cancelling from the seed block on, everyone exactly
  *    what they donated), and Σ withdrawable + locked == balance, where locked is a forfeited reward;
  *  - Σ payouts + Σ withdrawable + locked == reward + donations, and rewardForfeited / testWithheld equal the model's;
  *  - nobody is ever paid more than their entitlement; a withdrawal pays the recipient exactly the amount (less gas
@@ -471,7 +471,7 @@ class CompetitionModel {
   cancelled = false;
   /** Cancelled at or after the seed block: the reward stays locked in the contract (docs/protocol.md §3). */
   rewardForfeited = false;
-  /** Finalized with revealed submissions but incomplete test data: the pool is shared (§7.1). */
+  /** Finalized with revealed submissions but incomplete test data: the reward is shared, donors are refunded (§7.1). */
   testWithheld = false;
   /** Revealed submissions per actor (msg.sender of revealModel), and who revealed first. */
   readonly revealedBy: number[] = new Array<number>(ACTOR_COUNT).fill(0);
@@ -585,8 +585,10 @@ class CompetitionModel {
     const pool = this.reward + this.totalDonations;
     if (this.winner !== null) return account === this.winner ? pool : 0n;
     if (this.testWithheld) {
+      // Only the reward is shared; donations come back to their donors (one withdrawal pays both).
       const n = BigInt(this.revealedSubmissions);
-      return (pool / n) * BigInt(at(this.revealedBy, account)) + (account === this.firstRevealer ? pool % n : 0n);
+      const shares = (this.reward / n) * BigInt(at(this.revealedBy, account)) + (account === this.firstRevealer ? this.reward % n : 0n);
+      return shares + at(this.donations, account);
     }
     return (account === ORGANIZER && !this.rewardForfeited ? this.reward : 0n) + at(this.donations, account);
   }
@@ -994,13 +996,14 @@ class Harness {
           m.testWithheld = m.winner === null && !m.testCompleted && m.revealedSubmissions > 0;
           this.note(m.winner === null ? "finalized without winner" : m.winner === PROXY ? "finalized, proxy wins" : "finalized with winner");
           if (m.winner !== null && m.totalDonations > 0n) this.note("winner takes donations");
-          // Withheld test data: one TestWithheldPayout(revealed, floor(pool / revealed), pool), else none.
+          // Withheld test data: one TestWithheldPayout(revealed, floor(reward / revealed), reward), else none.
           const receipt = await c.env.publicClient.getTransactionReceipt({ hash: outcome.hash });
           const payouts = parseEventLogs({ abi: dankuCompetitionAbi, logs: receipt.logs, eventName: "TestWithheldPayout" });
-          const pool = m.reward + m.totalDonations;
+          const pool = m.reward;
           const want = m.testWithheld ? [{ revealedSubmissions: BigInt(m.revealedSubmissions), share: pool / BigInt(m.revealedSubmissions), pool }] : [];
           if (show(payouts.map((e) => e.args)) !== show(want)) this.fail(`${label}: TestWithheldPayout ${show(payouts.map((e) => e.args))}, expected ${show(want)}`);
-          if (m.testWithheld) this.note(m.revealedSubmissions > 1 ? "test withheld, pool shared" : "test withheld, one revealed submission takes the pool");
+          if (m.testWithheld) this.note(m.revealedSubmissions > 1 ? "test withheld, reward shared" : "test withheld, one revealed submission takes the reward");
+          if (m.testWithheld && m.totalDonations > 0n) this.note("test withheld, donors refunded");
         }
         return this.short(outcome);
       }
@@ -1366,11 +1369,14 @@ class Harness {
     }
     m.paid[a.actor] = at(m.paid, a.actor) + amount;
     if (at(m.paid, a.actor) > m.entitlement(a.actor)) this.fail(`${label}: ${nameOf(a.actor)} was paid more than its entitlement`);
+    if (m.testWithheld && at(m.revealedBy, a.actor) > 0 && at(m.donations, a.actor) > 0) this.note("withheld share and donation refund in one withdrawal");
     this.note(
       m.winner === a.actor
         ? "winner withdrew"
         : m.testWithheld
-          ? "withheld share withdrawn"
+          ? at(m.revealedBy, a.actor) > 0
+            ? "withheld share withdrawn"
+            : "donor refunded after withheld test data"
           : a.actor === ORGANIZER && !m.rewardForfeited
             ? "organizer refunded"
             : "donor refunded",
@@ -1433,11 +1439,12 @@ class Harness {
       );
       if (m.rewardForfeited) check(at(r.withdrawable, ORGANIZER) <= at(m.donations, ORGANIZER), "the organizer can withdraw a forfeited reward");
       if (m.testWithheld) {
-        // Equal shares: no revealed submission gets more than another, the organizer and donors nothing as such.
-        const share = deposited / BigInt(m.revealedSubmissions);
+        // Equal shares of the reward (no revealed submission gets more than another, the organizer nothing as such),
+        // plus every donor's own donations back: nobody's shares include anybody's donations.
+        const share = m.reward / BigInt(m.revealedSubmissions);
         for (let i = 0; i < ACTOR_COUNT; i++) {
-          const cap = share * BigInt(at(m.revealedBy, i)) + (i === m.firstRevealer ? deposited % BigInt(m.revealedSubmissions) : 0n);
-          check(m.entitlement(i) === cap, `${nameOf(i)} entitled to ${m.entitlement(i)}, ${at(m.revealedBy, i)} shares are ${cap}`);
+          const cap = share * BigInt(at(m.revealedBy, i)) + (i === m.firstRevealer ? m.reward % BigInt(m.revealedSubmissions) : 0n) + at(m.donations, i);
+          check(m.entitlement(i) === cap, `${nameOf(i)} entitled to ${m.entitlement(i)}, ${at(m.revealedBy, i)} shares + donations are ${cap}`);
         }
       }
     } else {
@@ -1660,8 +1667,10 @@ describe("DankuCompetition money invariants (model-based, random action sequence
         "organizer refunded",
         "cancelled after setup expired",
         "evaluated on test data",
-        "test withheld, pool shared",
+        "test withheld, reward shared",
+        "test withheld, donors refunded",
         "withheld share withdrawn",
+        "donor refunded after withheld test data",
         "test group withheld",
         "evaluation refused: test data withheld",
         "reward forfeited (organizer cancelled after the seed block)",
