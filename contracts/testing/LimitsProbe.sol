@@ -9,8 +9,8 @@ import {BlobStore} from "../danku/BlobStore.sol";
 contract LimitsProbe {
     /// @notice Every DankuLimits constant, by name.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](21);
-        values = new uint256[](21);
+        names = new string[](28);
+        values = new uint256[](28);
         (names[0], values[0]) = ("MAX_FEATURES", DankuLimits.MAX_FEATURES);
         (names[1], values[1]) = ("MAX_CLASSES", DankuLimits.MAX_CLASSES);
         (names[2], values[2]) = ("MIN_CLASSES", DankuLimits.MIN_CLASSES);
@@ -32,6 +32,13 @@ contract LimitsProbe {
         (names[18], values[18]) = ("LANES", DankuLimits.LANES);
         (names[19], values[19]) = ("WEIGHT_OFFSET", DankuLimits.WEIGHT_OFFSET);
         (names[20], values[20]) = ("MODEL_FORMAT_VERSION", DankuLimits.MODEL_FORMAT_VERSION);
+        (names[21], values[21]) = ("MIN_SPLIT_DELAY", DankuLimits.MIN_SPLIT_DELAY);
+        (names[22], values[22]) = ("MAX_SPLIT_DELAY", DankuLimits.MAX_SPLIT_DELAY);
+        (names[23], values[23]) = ("MAX_TOTAL_POINTS", DankuLimits.MAX_TOTAL_POINTS);
+        (names[24], values[24]) = ("EVALUATION_TX_GAS", DankuLimits.EVALUATION_TX_GAS);
+        (names[25], values[25]) = ("MAX_EVALUATION_SETUP_GAS", DankuLimits.MAX_EVALUATION_SETUP_GAS);
+        (names[26], values[26]) = ("MAX_EVALUATION_GAS_PER_POINT", DankuLimits.MAX_EVALUATION_GAS_PER_POINT);
+        (names[27], values[27]) = ("EVALUATION_PERIOD_FACTOR", DankuLimits.EVALUATION_PERIOD_FACTOR);
     }
 
     /// @notice BlobStore's data bytes per data contract.
