@@ -49,7 +49,7 @@ test("the wizard shows the group sizes, the minimum evaluation period and the on
   const rows = page.getByTestId("one-group-odds-table").locator("tbody tr");
   await expect(rows.nth(1)).toContainText("96 %");
   await expect(page.getByTestId("commitment-warning")).toContainText("burns your reward");
-  await expect(page.getByTestId("commitment-warning")).toContainText("shares the whole pool");
+  await expect(page.getByTestId("commitment-warning")).toContainText("shares your reward equally among all revealed submissions and refunds the donors");
 
   await shot(page, testInfo, "settings-1366");
   await page.setViewportSize({ width: 390, height: 844 });

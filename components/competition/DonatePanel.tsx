@@ -115,13 +115,12 @@ export function DonatePanel({
           ? parsed.error
           : !availability.allowed && isConnected
             ? availability.reason
-            : balance.data
-              ? `Balance ${formatEth(balance.data.value)}. The ETH goes straight to the competition contract.`
-              : "The ETH goes straight to the competition contract."}
+            : `${balance.data ? `Balance ${formatEth(balance.data.value)}. ` : ""}The ETH goes straight to the competition contract. ${availability.reason}`}
       </p>
       <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-xs text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-100" data-testid="donate-risk">
         Before you donate: the organizer knows the test set, so a model memorising it, submitted from another address, wins (measured 60 / 60 against an
-        honest 56 / 60; it took the reward and 5 ETH of donations). No contract can tell that address apart.{" "}
+        honest 56 / 60; it took the reward and 5 ETH of donations). No contract can tell that address apart. If the organizer withholds the test data
+        instead (does not reveal it in full), there is no winner and every donor is refunded: you withdraw your donation after finalization.{" "}
         {riskNoticeId ? (
           <a href={`#${riskNoticeId}`} className="font-medium underline">
             See the organizer&apos;s history

@@ -45,7 +45,7 @@ export function Leaderboard({ state, submissions, loading }: { state: Competitio
     <div className="-mx-5 overflow-x-auto sm:mx-0">
       {withheld ? (
         <p className="mb-3 px-5 text-sm text-slate-600 sm:px-0 dark:text-slate-300" data-testid="leaderboard-withheld">
-          No scores: the test data was not revealed in full, so no model is evaluated; the revealed submissions share the pool equally.
+          No scores: the test data was not revealed in full, so no model is evaluated; the revealed submissions share the reward equally and the donors are refunded.
         </p>
       ) : null}
       <table className="min-w-full text-left text-sm" data-testid="leaderboard">

@@ -9,7 +9,8 @@ const box = "space-y-2 rounded-lg border px-4 py-3 text-sm";
 
 /**
  * The two outcomes the hardened contract adds (docs/protocol.md §3, §7.1): a reward burned because the organizer
- * backed out after the seed block, and a withheld test set, whose pool the revealed submissions share.
+ * backed out after the seed block, and a withheld test set, whose reward the revealed submissions share while the
+ * donors are refunded.
  */
 export function OutcomeNotice({ state, submissions }: { state: CompetitionState; submissions: readonly SubmissionState[] | undefined }) {
   if (state.rewardForfeited) {
@@ -25,7 +26,7 @@ export function OutcomeNotice({ state, submissions }: { state: CompetitionState;
     );
   }
   if (!testDataWithheld(state)) return null;
-  const payout = withheldPayout(state.reward + state.totalDonations, submissions ?? []);
+  const payout = withheldPayout(state, submissions ?? []);
   const finalized = state.stage === "Finalized";
   return (
     <div role="status" data-testid="test-withheld" className={`${box} border-amber-300 bg-amber-50 text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-100`}>
@@ -34,7 +35,7 @@ export function OutcomeNotice({ state, submissions }: { state: CompetitionState;
         The organizer did not reveal the test data in full by block #{formatNumber(state.deadlines.testRevealEnd)}, so no model can be evaluated (the
         contract refuses it) and nobody wins.{" "}
         {payout
-          ? `${finalized ? "The" : "At finalization the"} pool of ${formatEth(payout.pool)} (reward and donations) ${finalized ? "is" : "will be"} shared equally by the ${formatNumber(payout.revealed)} revealed submission${payout.revealed === 1 ? "" : "s"}: ${formatEth(payout.share, { decimals: 18 })} each. The organizer and the donors get nothing back.`
+          ? `${finalized ? "The" : "At finalization the"} reward of ${formatEth(payout.pool)} ${finalized ? "is" : "will be"} shared equally by the ${formatNumber(payout.revealed)} revealed submission${payout.revealed === 1 ? "" : "s"}: ${formatEth(payout.share, { decimals: 18 })} each. The organizer does not get the reward back; ${payout.refundedDonations > 0n ? `the donations (${formatEth(payout.refundedDonations, { decimals: 18 })}) are refunded to the donors, each withdrawing their own` : "any donation is refunded to its donor"}.`
           : "No submission was revealed, so the reward returns to the organizer and the donations to the donors."}
       </p>
       {payout ? (

@@ -21,7 +21,9 @@ export function RiskNotice({ organizer, compact = false }: { organizer: Address;
       <p>
         The organizer knows the test set. A model that memorises it, submitted from another address, wins: measured 60 / 60 against an honest
         model&apos;s 56 / 60, and it took the reward plus 5 ETH of donations. No contract can tell that address apart.
-        {compact ? "" : " Donations and entries are only as safe as the organizer is honest; what limits this is their record here."}
+        {compact
+          ? ""
+          : " Donations and entries are only as safe as the organizer is honest; what limits this is their record here. If the organizer withholds the test data instead, nobody wins: the revealed submissions share the reward equally and the donors get their donations back."}
       </p>
       <p data-testid="organizer-history">
         <span className="font-medium">Organizer&apos;s history in this marketplace: </span>

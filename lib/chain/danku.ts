@@ -109,7 +109,7 @@ export interface CompetitionState {
   committedTestPoints: number;
   /** The organizer backed out after the seed block: the reward is burned (docs/protocol.md §3). */
   rewardForfeited: boolean;
-  /** Finalized without a complete test reveal: the pool is shared by the revealed submissions (§7.1). */
+  /** Finalized without a complete test reveal: the reward is shared by the revealed submissions, donors are refunded (§7.1). */
   testWithheld: boolean;
 }
 

@@ -43,9 +43,9 @@ export function competitionActions(input: {
   const gate = (availability: ActionAvailability): ActionAvailability => (availability.allowed && wallet ? no(wallet) : availability);
 
   const withheld = testDataWithheld(state);
-  const payout = withheld ? withheldPayout(state.reward + state.totalDonations, input.submissions ?? []) : undefined;
+  const payout = withheld ? withheldPayout(state, input.submissions ?? []) : undefined;
   const sharing = payout
-    ? `the pool of ${formatEth(payout.pool)} is shared equally by the ${formatNumber(payout.revealed)} revealed submission${payout.revealed === 1 ? "" : "s"} (${formatEth(payout.share)} each)`
+    ? `the reward of ${formatEth(payout.pool)} is shared equally by the ${formatNumber(payout.revealed)} revealed submission${payout.revealed === 1 ? "" : "s"} (${formatEth(payout.share)} each)${payout.refundedDonations > 0n ? ` and the donors get their ${formatEth(payout.refundedDonations)} back` : ""}`
     : undefined;
   const finalize =
     s === "AwaitingFinalization"
@@ -123,7 +123,11 @@ export function competitionActions(input: {
       : yes("Reveal the test groups in the reveal panel on this page, with your secrets file.");
 
   const donate =
-    s === "Finalized" || s === "Cancelled" || s === "SetupExpired" ? no("Donations are closed: the competition is over.") : yes("Donations add to the prize pool.");
+    s === "Finalized" || s === "Cancelled" || s === "SetupExpired"
+      ? no("Donations are closed: the competition is over.")
+      : withheld
+        ? yes("The test data was withheld: there will be no winner, so a donation now is only refunded to you after finalization.")
+        : yes("Donations add to the prize pool; if the test data is not revealed in full, they are refunded.");
 
   return {
     finalize: gate(finalize),

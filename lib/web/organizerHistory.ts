@@ -21,7 +21,7 @@ export interface OrganizerHistory {
   readonly finalizedWithWinner: number;
   /** Finalized with a winner whose address is the organizer's own. */
   readonly wonByOrganizer: number;
-  /** Finalized without a complete test reveal: the pool went to the revealed submissions. */
+  /** Finalized without a complete test reveal: the reward went to the revealed submissions, the donations back to the donors. */
   readonly testWithheld: number;
   /** Finalized with neither a winner nor a withheld test set (no qualified model: refunds). */
   readonly finalizedWithoutWinner: number;

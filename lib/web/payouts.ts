@@ -1,8 +1,9 @@
 /**
  * The withheld-test payout (docs/protocol.md §7.1): when the organizer did not reveal the test data in full, there is
- * no evaluation, and at finalization the pool (reward + donations) is shared equally per revealed submission —
- * floor(pool / revealed) each, an address with k revealed submissions gets k shares, the first revealer also the
- * remainder. Plain function, unit-tested; the contract's `withdrawable` stays the authority.
+ * no evaluation, and at finalization the reward (only the reward) is shared equally per revealed submission —
+ * floor(reward / revealed) each, an address with k revealed submissions gets k shares, the first revealer also the
+ * remainder — and every donor is refunded its donations (one withdrawal pays an account its shares and its refund).
+ * Plain function, unit-tested; the contract's `withdrawable` stays the authority.
  */
 import type { Address } from "viem";
 import type { CompetitionState, SubmissionState } from "../chain/danku";
@@ -16,7 +17,10 @@ export interface WithheldShare {
 }
 
 export interface WithheldPayout {
+  /** What is shared: the reward alone (the event's `pool`). */
   readonly pool: bigint;
+  /** All donations, refunded to their donors rather than shared. */
+  readonly refundedDonations: bigint;
   readonly revealed: number;
   /** floor(pool / revealed). */
   readonly share: bigint;
@@ -26,8 +30,15 @@ export interface WithheldPayout {
   readonly bySubmitter: WithheldShare[];
 }
 
-/** The shares the revealed submissions get, or undefined when nothing was revealed (then the old refunds apply). */
-export function withheldPayout(pool: bigint, submissions: readonly Pick<SubmissionState, "id" | "submitter" | "revealed">[]): WithheldPayout | undefined {
+/**
+ * The shares of the reward the revealed submissions get, or undefined when nothing was revealed (then the old refunds
+ * apply: the reward to the organizer, the donations to the donors).
+ */
+export function withheldPayout(
+  state: Pick<CompetitionState, "reward" | "totalDonations">,
+  submissions: readonly Pick<SubmissionState, "id" | "submitter" | "revealed">[],
+): WithheldPayout | undefined {
+  const pool = state.reward;
   const revealed = submissions.filter((s) => s.revealed).sort((a, b) => a.id - b.id);
   if (revealed.length === 0) return undefined;
   const share = pool / BigInt(revealed.length);
@@ -40,6 +51,7 @@ export function withheldPayout(pool: bigint, submissions: readonly Pick<Submissi
   }
   return {
     pool,
+    refundedDonations: state.totalDonations,
     revealed: revealed.length,
     share,
     remainder: pool % BigInt(revealed.length),

@@ -47,7 +47,7 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
   const s = state.stage;
   if (withdrawable > 0n) {
     return state.testWithheld
-      ? { action: "withdraw", message: "The test data was withheld, so the pool is shared by the revealed submissions: withdraw your share in the Actions panel." }
+      ? { action: "withdraw", message: "The test data was withheld, so the reward is shared by the revealed submissions and donations are refunded: withdraw your share (and any donation of yours) in the Actions panel." }
       : { action: "withdraw", message: "The prize is yours: withdraw it in the Actions panel." };
   }
   if (!tracked) {
@@ -90,19 +90,19 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
       const opens = s === "ModelReveal" ? d.modelRevealEnd : d.testRevealEnd;
       return {
         action: "wait",
-        message: `#${sub.id} is revealed. Evaluation opens when the organizer has revealed the test data, by block #${formatNumber(d.testRevealEnd)}; if it is not revealed in full by then, there is no evaluation and the pool is shared equally by the revealed submissions.`,
+        message: `#${sub.id} is revealed. Evaluation opens when the organizer has revealed the test data, by block #${formatNumber(d.testRevealEnd)}; if it is not revealed in full by then, there is no evaluation, the reward is shared equally by the revealed submissions and the donors are refunded.`,
         untilBlock: opens,
       };
     }
     if (testDataWithheld(state)) {
       // Reached in Finalized only once the share is withdrawn (a share still owed returns "withdraw" above).
-      if (s === "Finalized") return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the pool was withdrawn.` };
+      if (s === "Finalized") return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the reward was withdrawn.` };
       return {
         action: s === "AwaitingFinalization" ? "finalize" : "wait",
         message:
           s === "AwaitingFinalization"
-            ? `The test data was withheld: finalize the competition, then withdraw #${sub.id}'s equal share of the pool.`
-            : `The organizer did not reveal the test data in full: there is no evaluation. After block #${formatNumber(d.evaluationEnd)}, finalization shares the pool equally by the revealed submissions, #${sub.id} included.`,
+            ? `The test data was withheld: finalize the competition, then withdraw #${sub.id}'s equal share of the reward (the donations go back to the donors).`
+            : `The organizer did not reveal the test data in full: there is no evaluation. After block #${formatNumber(d.evaluationEnd)}, finalization shares the reward equally by the revealed submissions, #${sub.id} included, and refunds the donors.`,
         untilBlock: s === "Evaluation" ? d.evaluationEnd : undefined,
       };
     }
@@ -131,7 +131,7 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
       : { action: "none", message: `#${sub.id} is scored but is not the best qualified submission.` };
   }
   if (s === "Finalized") {
-    if (state.testWithheld) return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the pool was withdrawn.` };
+    if (state.testWithheld) return { action: "none", message: `The test data was withheld; #${sub.id}'s share of the reward was withdrawn.` };
     return isBest ? { action: "none", message: `#${sub.id} won and the prize was withdrawn.` } : { action: "none", message: `#${sub.id} did not win this competition.` };
   }
   return { action: "none", message: "The competition is over." };

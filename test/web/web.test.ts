@@ -259,6 +259,27 @@ describe("lib/web/actions (what the page offers)", () => {
     expect(competitionActions({ state: state("Evaluation"), account: A, rightNetwork: true }).donate.allowed).to.equal(true);
   });
 
+  it("with the test data withheld, says the reward is shared and the donations are refunded, and that a donation now is only refunded", () => {
+    const sub = (id: number, submitter: Address, revealed: boolean): SubmissionState => ({
+      id,
+      submitter,
+      commitment: "0x01",
+      modelHash: "0x02",
+      revealed,
+      evaluated: false,
+      cursor: 0,
+      correct: 0,
+      commitBlock: 40n,
+    });
+    const withheld = state("AwaitingFinalization", { usesTestData: false, testPoints: 10, totalDonations: parseEther("0.5") });
+    const actions = competitionActions({ state: withheld, account: A, rightNetwork: true, submissions: [sub(0, A, true), sub(1, B, true), sub(2, B, false)] });
+    expect(actions.finalize.reason).to.equal(
+      "The test data was not revealed in full: anyone can finalize, and the reward of 1 ETH is shared equally by the 2 revealed submissions (0.5 ETH each) and the donors get their 0.5 ETH back.",
+    );
+    expect(actions.donate).to.deep.equal({ allowed: true, reason: "The test data was withheld: there will be no winner, so a donation now is only refunded to you after finalization." });
+    expect(competitionActions({ state: state("Submission"), account: A, rightNetwork: true }).donate.reason).to.match(/if the test data is not revealed in full, they are refunded/);
+  });
+
   it("points the organizer to the reveal panel in the reveal stages, and tells everyone else why not", () => {
     const organizer = competitionActions({ state: state("TestReveal"), account: ORGANIZER, rightNetwork: true });
     expect(organizer.revealTest).to.deep.include({ allowed: true });

@@ -22,8 +22,8 @@ export function DoneStep({ competition, state, onDownloadSecrets }: { competitio
         <p>
           After the model reveal ({state ? `${formatBlocks(state.config.submissionPeriod + state.config.modelRevealPeriod)} from now` : "later"}) you must
           reveal the test data within the test-reveal period from the competition page, using the secrets kept in this browser or the file. If the test
-          data is not revealed in full and in time, there is no evaluation: the whole pool is shared equally among the revealed submissions, and
-          nothing comes back to you.
+          data is not revealed in full and in time, there is no evaluation: your reward is shared equally among the revealed submissions (the
+          donors get their donations back), and the reward never comes back to you.
         </p>
         <div className="pt-2">
           <SecondaryButton onClick={onDownloadSecrets}>Download the secrets file again</SecondaryButton>

@@ -299,8 +299,8 @@ export function SettingsStep({
           then, or not revealing the training data in time, burns your reward — it stays locked in the contract for ever (donors are refunded).
         </p>
         <p>
-          Not revealing the test data in full shares the whole pool (reward and donations) equally among all revealed submissions; there is no
-          evaluation then, and nothing comes back to you.
+          Not revealing the test data in full shares your reward equally among all revealed submissions and refunds the donors; there is no
+          evaluation then, and the reward never comes back to you.
         </p>
       </Notice>
 
