@@ -1,7 +1,7 @@
 /**
  * What a competition commits to beyond its hashes (docs/protocol.md §2, §3, §7), as the CLI prints it: the group
  * sizes, the split's seed block and the forfeit rule, whether the worst-case evaluation fits the evaluation period,
- * the odds of the split attack that matters, and the equal shares of a withheld test reveal.
+ * the odds of the split attack that matters, and the equal shares of the reward under a withheld test reveal.
  */
 import { EVALUATION_PERIOD_FACTOR, MAX_SPLIT_DELAY, MIN_SPLIT_DELAY } from "../../lib/danku/constants";
 import { requiredEvaluationBlocks, WORST_CASE_POINTS_PER_EVALUATION_TX } from "../../lib/danku/groups";
@@ -45,7 +45,7 @@ export function formatGroupSizes(s: GroupSizes): string {
 }
 
 export interface EvaluationFit {
-  /** Transactions one worst-case model needs on all committed points (33 points per 15 M-gas transaction). */
+  /** Transactions one worst-case model needs on all committed points (25 points per 15 M-gas transaction). */
   transactions: number;
   /** The contract's minimum evaluation period: EVALUATION_PERIOD_FACTOR × transactions blocks. */
   requiredBlocks: number;
@@ -108,9 +108,12 @@ export function formatForfeitRule(seedBlock: bigint, reward: bigint): string {
   );
 }
 
-/** The pool of a withheld test reveal, shared equally per revealed submission (docs/protocol.md §7.1). */
-export function withheldShares(pool: bigint, revealedSubmissions: number): { share: bigint; remainder: bigint } {
-  if (revealedSubmissions === 0) return { share: 0n, remainder: pool };
+/**
+ * The reward of a withheld test reveal, shared equally per revealed submission (docs/protocol.md §7.1); only the
+ * reward — the donations are refunded to their donors. Pass the reward, not reward + donations.
+ */
+export function withheldShares(reward: bigint, revealedSubmissions: number): { share: bigint; remainder: bigint } {
+  if (revealedSubmissions === 0) return { share: 0n, remainder: reward };
   const n = BigInt(revealedSubmissions);
-  return { share: pool / n, remainder: pool % n };
+  return { share: reward / n, remainder: reward % n };
 }

@@ -36,15 +36,16 @@ export async function finalizeCommand(options: CompetitionOptions, output: Outpu
   const state = await readCompetition(context.client, competition);
   const pool = state.reward + state.totalDonations;
   let human: string;
-  let shares: { revealedSubmissions: number; share: bigint; remainder: bigint } | null = null;
+  let shares: { revealedSubmissions: number; share: bigint; remainder: bigint; refundedDonations: bigint } | null = null;
   if (state.best.exists) {
     human = `finalized: submission ${state.best.id} wins ${eth(pool)} (withdraw with modelbounty withdraw)`;
   } else if (state.testWithheld) {
     const revealed = (await readSubmissions(context.client, competition)).filter((s) => s.revealed).length;
-    shares = { revealedSubmissions: revealed, ...withheldShares(pool, revealed) };
+    shares = { revealedSubmissions: revealed, ...withheldShares(state.reward, revealed), refundedDonations: state.totalDonations };
     human =
-      `finalized with the test data withheld: the pool of ${eth(pool)} is shared by the ${revealed} revealed submission(s), ` +
-      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the organizer and donors get nothing back (withdraw with modelbounty withdraw)`;
+      `finalized with the test data withheld: the reward of ${eth(state.reward)} is shared by the ${revealed} revealed submission(s), ` +
+      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the donors are refunded their ${eth(state.totalDonations)}, ` +
+      `the organizer does not get the reward back (withdraw with modelbounty withdraw)`;
   } else {
     human = "finalized without a qualified submission: the organizer and donors can withdraw what they put in";
   }
@@ -131,9 +132,8 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
   const fit = evaluationFit(state.totalCommittedPoints, state.config.evaluationPeriod);
   const placement = placementOdds(state.groupCount, state.trainingGroupCount);
   const seedBlock = state.deadlines.splitSeedBlock;
-  const pool = state.reward + state.totalDonations;
   const revealedSubmissions = submissions.filter((s) => s.revealed).length;
-  const shares = withheldShares(pool, revealedSubmissions);
+  const shares = withheldShares(state.reward, revealedSubmissions);
   const total = state.testPoints;
   const split = state.splitDone
     ? `committed split: ${state.committedTrainingPoints} training points, ${state.committedTestPoints} test points`
@@ -143,11 +143,12 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
     money = `reward forfeited: the organizer backed out after the seed block ${seedBlock}; the ${eth(state.reward)} reward is locked for ever, donors are refunded`;
   } else if (state.testWithheld) {
     money =
-      `test data withheld: the pool of ${eth(pool)} is shared by ${revealedSubmissions} revealed submission(s), ` +
-      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the organizer and donors get nothing back`;
+      `test data withheld: the reward of ${eth(state.reward)} is shared by ${revealedSubmissions} revealed submission(s), ` +
+      `${eth(shares.share)} each (the first revealer also gets ${shares.remainder} wei); the donors are refunded their ${eth(state.totalDonations)}, ` +
+      `the organizer does not get the reward back`;
   } else {
     money =
-      `if the test data is not revealed in full, the pool is shared equally by the revealed submissions: ` +
+      `if the test data is not revealed in full, the reward is shared equally by the revealed submissions and the donors are refunded: ` +
       (revealedSubmissions > 0 ? `${eth(shares.share)} each for ${revealedSubmissions} now` : "none revealed yet");
   }
   const lines = [
@@ -180,7 +181,7 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
     worstCaseEvaluation: fit,
     groupPlacementOdds: placement,
     revealedSubmissions,
-    withheldShares: { pool, ...shares },
+    withheldShares: { pool: state.reward, refundedDonations: state.totalDonations, ...shares },
   });
 }
 
@@ -198,7 +199,7 @@ export async function listCommand(options: GlobalOptions, output: Output): Promi
               `${s.address}  ${s.stage.padEnd(20)} ${eth(s.reward + s.totalDonations).padStart(14)}  ${s.submissionCount} submissions, ` +
               `${s.totalCommittedPoints} points in ${s.groupCount} groups` +
               (s.rewardForfeited ? ", reward forfeited" : "") +
-              (s.testWithheld ? ", test withheld (pool shared)" : ""),
+              (s.testWithheld ? ", test withheld (reward shared, donors refunded)" : ""),
           )
           .join("\n"),
     {

@@ -66,7 +66,7 @@ command(
       .option("--test-reveal-period <blocks>", "blocks in which the organizer reveals the test data", "50")
       .option(
         "--evaluation-period <blocks>",
-        "blocks in which models are evaluated (default 100, or the contract's minimum for the data if longer: 2 × ⌈points / 33⌉)",
+        "blocks in which models are evaluated (default 100, or the contract's minimum for the data if longer: 2 × ⌈points / 25⌉)",
       )
       .option("--metadata-cid <cid>", "IPFS CID of the competition's metadata JSON", "")
       .option("--force", "overwrite an existing secrets file"),
