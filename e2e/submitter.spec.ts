@@ -23,13 +23,18 @@ const json = (model: FloatModel) => Buffer.from(JSON.stringify(model));
 test.describe("as a data scientist (account 1)", () => {
   test.use({ walletAccount: 1 });
 
-  test("with the test data withheld, no evaluation is offered and each revealed submitter withdraws an equal share, to the wei", async ({ page, chain, wallet }) => {
-    const created = await chain.createCompetition({ title: "Nobody reveals", stage: "Submission" });
+  test("with the test data withheld, no evaluation is offered, each revealed submitter withdraws an equal share of the reward and the donor its donation, to the wei", async ({
+    page,
+    chain,
+    wallet,
+  }) => {
+    // A reward of 1 ETH + 1 wei does not split evenly over two submissions.
+    const created = await chain.createCompetition({ title: "Nobody reveals", stage: "Submission", reward: "1.000000000000000001" });
     const competition = created.address;
     const training = await readRevealedPoints(chain.client, competition, true, SHAPE.featureCount);
     const model = trainBaselineMlp(training, { hidden: 4, classes: 2, epochs: 20, seed: 5, rate: 0.05 });
     const expected = expectedScore(model, training, training, SHAPE);
-    // A donation of 0.5 ETH + 1 wei: the pool of 1.5 ETH + 1 wei does not split evenly over two submissions.
+    // A donation of 0.5 ETH + 1 wei: refunded to the donor when the test data is withheld, never shared.
     const donor = chain.wallet(4);
     const donation = parseEther("0.5") + 1n;
     const donationTx = await donor.sendTransaction({ account: donor.account, chain: donor.chain, to: competition, value: donation });
@@ -83,9 +88,12 @@ test.describe("as a data scientist (account 1)", () => {
     state = await readCompetition(chain.client, competition);
     await chain.mineTo(state.deadlines.testRevealEnd);
     await expect(page.getByTestId("test-withheld")).toContainText("Test data withheld: no evaluation", { timeout: 30_000 });
-    const pool = parseEther("1") + donation;
+    const pool = parseEther("1") + 1n; // the reward alone
     const share = pool / 2n;
+    expect(pool % 2n).toBe(1n);
     await expect(page.getByTestId("test-withheld")).toContainText(formatEth(share, { decimals: 18 }));
+    await expect(page.getByTestId("test-withheld")).toContainText(`the donations (${formatEth(donation, { decimals: 18 })}) are refunded to the donors`);
+    await expect(page.getByText("The test data was withheld: there will be no winner, so a donation now is only refunded")).toBeVisible();
     await expect(mine.getByTestId("next-step")).toContainText("there is no evaluation");
     await expect(mine.getByRole("button", { name: /Evaluate #0/ })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^Evaluate/ })).toBeDisabled();
@@ -97,6 +105,7 @@ test.describe("as a data scientist (account 1)", () => {
     await chain.mineTo(state.deadlines.evaluationEnd);
     const before1 = await chain.balance(chain.address(1));
     const before2 = await chain.balance(chain.address(2));
+    const before4 = await chain.balance(chain.address(4));
     await expect(page.getByRole("button", { name: "Finalize", exact: true })).toBeEnabled();
     await page.getByRole("button", { name: "Finalize", exact: true }).click();
     await expect(page.getByTestId("transaction-status").filter({ hasText: /Finalize: confirmed/ })).toBeVisible();
@@ -108,16 +117,21 @@ test.describe("as a data scientist (account 1)", () => {
     await withdraw.click();
     await expect(page.getByTestId("transaction-status").filter({ hasText: /Withdraw .*: confirmed/ })).toBeVisible();
     const withdrawn = await sendContractTransaction(other, chain.client, { address: competition, abi: dankuCompetitionAbi, functionName: "withdraw", args: [] });
+    // The organizer gets nothing back; the donor its donation, to the wei.
+    expect(await readWithdrawable(chain.client, competition, chain.address(0))).toBe(0n);
+    expect(await readWithdrawable(chain.client, competition, chain.address(4))).toBe(donation);
+    const refunded = await sendContractTransaction(donor, chain.client, { address: competition, abi: dankuCompetitionAbi, functionName: "withdraw", args: [] });
 
-    // To the wei: each revealed submitter got one share (the first revealer also the 1 wei remainder), minus gas.
+    // To the wei: each revealed submitter got one share of the reward (the first revealer also the 1 wei remainder)
+    // and the donor its whole donation, minus gas; nothing is left in the contract.
     const gas1 = await gasSpent(chain, wallet.sentTransactions.slice(-2)); // finalize, withdraw
     const gas2 = await gasSpent(chain, [withdrawn.hash]);
+    const gas4 = await gasSpent(chain, [refunded.hash]);
     expect((await chain.balance(chain.address(1))) - before1).toBe(share - gas1);
     expect((await chain.balance(chain.address(2))) - before2).toBe(share + (pool % 2n) - gas2);
+    expect((await chain.balance(chain.address(4))) - before4).toBe(donation - gas4);
     expect(await chain.balance(competition)).toBe(0n);
-    // The organizer and the donor get nothing back.
-    expect(await readWithdrawable(chain.client, competition, chain.address(0))).toBe(0n);
-    expect(await readWithdrawable(chain.client, competition, chain.address(4))).toBe(0n);
+    for (const i of [0, 1, 2, 4]) expect(await readWithdrawable(chain.client, competition, chain.address(i))).toBe(0n);
     expect(wallet.sentTransactions).toHaveLength(4); // commit, reveal, finalize, withdraw
   });
 
