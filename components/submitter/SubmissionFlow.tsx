@@ -6,6 +6,7 @@ import { hexToBytes, parseEventLogs } from "viem";
 import { useAccount, useConfig } from "wagmi";
 import { simulateContract, writeContract } from "wagmi/actions";
 import { dankuCompetitionAbi } from "@/lib/generated/abis";
+import { revealModelGasLimit } from "@/lib/chain/flows";
 import type { CompetitionState, SubmissionState } from "@/lib/chain/danku";
 import {
   buildSubmissionFile,
@@ -155,6 +156,8 @@ export function SubmissionFlow({
       abi: dankuCompetitionAbi,
       functionName: "revealModel",
       args: [BigInt(sub.id), entry.file.modelHex, entry.file.salt],
+      // From the reveal gas model: wallets' eth_estimateGas fails on some nodes for models of tens of kB.
+      gas: revealModelGasLimit(entry.file.modelHex),
     });
   }
 

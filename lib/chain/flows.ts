@@ -13,7 +13,7 @@ import {
   type CreateCompetitionArgs,
   type DankuWallet,
 } from "./danku";
-import { planEvaluationChunk, planRevealBatches } from "./gas";
+import { planEvaluationChunk, planRevealBatches, revealGasLimit } from "./gas";
 import { sendContractTransaction } from "./transactions";
 import { selectTrainingGroups, type SplitResult } from "../danku/split";
 import { estimateEvaluationGas } from "../danku/gasModel";
@@ -106,7 +106,8 @@ export async function revealPendingGroups(
   const state = await readCompetition(client, args.competition);
   const flags = await readGroupFlags(client, args.competition, state.groupCount);
   const pending = args.groups.filter((g) => flags.isTraining[g.index] === args.training && !flags.isRevealed[g.index]);
-  const batches = planRevealBatches(pending);
+  const pointSize = state.config.featureCount + 1;
+  const batches = planRevealBatches(pending, pointSize);
   const transactions: Hex[] = [];
   let revealed = 0;
   onProgress?.(0, pending.length, 0, batches.length);
@@ -116,12 +117,42 @@ export async function revealPendingGroups(
       abi: dankuCompetitionAbi,
       functionName: args.training ? "revealTrainingGroups" : "revealTestGroups",
       args: [batch.map((g) => BigInt(g.index)), batch.map((g) => g.points), batch.map((g) => g.nonce)],
+      // Explicit, from the gas model: eth_estimateGas fails on some nodes for reveals of a few tens of kB.
+      gas: revealGasLimit(batchBytes(batch), batch.length, batchBytes(batch) / pointSize),
     });
     transactions.push(sent.hash);
     revealed += batch.length;
     onProgress?.(revealed, pending.length, b + 1, batches.length);
   }
   return { revealedGroups: revealed, transactions };
+}
+
+/**
+ * Reveals a committed model (ModelReveal stage, by its committer) with the gas limit from the reveal gas model, so a
+ * model up to MAX_MODEL_BYTES is revealed on nodes whose eth_estimateGas gives up on large transactions.
+ */
+export async function revealSubmissionModel(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; submissionId: number; modelHex: Hex; salt: Hex },
+): Promise<{ hash: Hex; gasUsed: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: args.competition,
+    abi: dankuCompetitionAbi,
+    functionName: "revealModel",
+    args: [BigInt(args.submissionId), args.modelHex, args.salt],
+    gas: revealModelGasLimit(args.modelHex),
+  });
+  return { hash: sent.hash, gasUsed: sent.receipt.gasUsed };
+}
+
+/** The gas limit of revealModel for these model bytes (lib/chain/gas.ts reveal gas model). */
+export function revealModelGasLimit(modelHex: Hex): bigint {
+  return revealGasLimit((modelHex.length - 2) / 2);
+}
+
+function batchBytes(batch: readonly SecretGroup[]): number {
+  return batch.reduce((n, g) => n + (g.points.length - 2) / 2, 0);
 }
 
 /** Sends a commitment and returns the submission id the contract assigned. */

@@ -19,14 +19,53 @@ export interface RevealableGroup {
   nonce: `0x${string}`;
 }
 
-/** Splits groups into reveal transactions by byte size; a single oversized group still gets its own batch. */
-export function planRevealBatches<T extends RevealableGroup>(groups: readonly T[]): T[][] {
+/**
+ * Gas model of a reveal (revealTrainingGroups / revealTestGroups / revealModel): the revealed bytes are stored as
+ * contract code (200 gas per byte of code deposit), arrive as calldata (16 gas per non-zero byte, or EIP-7623's floor
+ * of 40 when it binds) and are copied, hashed and checked (≈ 20 gas per byte), plus one CREATE per data contract of
+ * 24,575 bytes and a fixed part for the transaction, storage and events. Deliberately an upper bound: the limit is
+ * passed explicitly, so nodes whose eth_estimateGas fails above a few million gas (Hardhat's EDR under the osaka cap)
+ * are never asked, and an honest bound only reserves gas, it does not spend it.
+ */
+export const REVEAL_GAS = {
+  perTransaction: 150_000,
+  perByte: 240,
+  /** Label check, point accounting (measured ≈ 900 gas per 3-byte point all-in, bench/results/gas.json). */
+  perPoint: 300,
+  perDataContract: 45_000,
+  perGroup: 8_000,
+} as const;
+
+/** Data-contract size (EIP-170 code limit less the STOP byte), as in contracts/danku/BlobStore.sol. */
+const DATA_CONTRACT_BYTES = 24_575;
+
+/** The reveal gas model's bound for `bytes` bytes in `groups` groups of `points` points (0 for a model). */
+export function revealGasEstimate(bytes: number, groups = 1, points = 0): number {
+  const g = REVEAL_GAS;
+  const dataContracts = Math.max(1, Math.ceil(bytes / DATA_CONTRACT_BYTES));
+  return g.perTransaction + g.perByte * bytes + g.perPoint * points + g.perDataContract * dataContracts + g.perGroup * groups;
+}
+
+/** The gas limit to send a reveal with: the gas model's bound, at most the per-transaction cap. */
+export function revealGasLimit(bytes: number, groups = 1, points = 0): bigint {
+  return BigInt(Math.min(TX_GAS_CAP, revealGasEstimate(bytes, groups, points)));
+}
+
+/**
+ * Splits groups into reveal transactions by byte size and by the reveal gas model (each batch's bound stays under
+ * {@link TARGET_TX_GAS}); a single oversized group still gets its own batch. `pointSize` (F + 1) lets the gas model
+ * count points; without it, bytes alone decide.
+ */
+export function planRevealBatches<T extends RevealableGroup>(groups: readonly T[], pointSize?: number): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
+  const pointsOf = (n: number) => (pointSize ? Math.floor(n / pointSize) : 0);
   for (const group of groups) {
     const size = (group.points.length - 2) / 2;
-    if (current.length > 0 && (bytes + size > MAX_REVEAL_BYTES_PER_TX || current.length >= MAX_GROUPS_PER_REVEAL_TX)) {
+    const after = bytes + size;
+    const overGas = revealGasEstimate(after, current.length + 1, pointsOf(after)) > TARGET_TX_GAS;
+    if (current.length > 0 && (after > MAX_REVEAL_BYTES_PER_TX || current.length >= MAX_GROUPS_PER_REVEAL_TX || overGas)) {
       batches.push(current);
       current = [];
       bytes = 0;

@@ -3,10 +3,8 @@
  */
 import { readFileSync } from "node:fs";
 import { bytesToHex, hexToBytes } from "viem";
-import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, readRevealedModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
-import { commitSubmission, evaluateSubmissionToEnd } from "../../lib/chain/flows";
-import { sendContractTransaction } from "../../lib/chain/transactions";
+import { commitSubmission, evaluateSubmissionToEnd, revealSubmissionModel } from "../../lib/chain/flows";
 import { parseCsvDataset } from "../../lib/danku/dataset";
 import { importModelFile, prepareSubmissionModel } from "../../lib/danku/modelImport";
 import { estimateEvaluationGas } from "../../lib/danku/gasModel";
@@ -145,17 +143,17 @@ export async function revealModelCommand(options: GlobalOptions & { submission: 
   const modelBytes = hexToBytes(file.modelHex);
   const expected = submissionCommitment({ competition: file.competition, submitter: file.submitter, modelHash: modelHash(modelBytes), salt: file.salt });
   if (onChain.commitment !== expected) throw new CliError(`the submission file does not match the on-chain commitment of submission ${file.submissionId}`);
-  const sent = await sendContractTransaction(wallet, context.client, {
-    address: file.competition,
-    abi: dankuCompetitionAbi,
-    functionName: "revealModel",
-    args: [BigInt(file.submissionId), file.modelHex, file.salt],
+  const sent = await revealSubmissionModel(wallet, context.client, {
+    competition: file.competition,
+    submissionId: file.submissionId,
+    modelHex: file.modelHex,
+    salt: file.salt,
   });
-  output.result(`model of submission ${file.submissionId} revealed (gas ${sent.receipt.gasUsed})`, {
+  output.result(`model of submission ${file.submissionId} revealed (gas ${sent.gasUsed})`, {
     competition: file.competition,
     submissionId: file.submissionId,
     transaction: sent.hash,
-    gasUsed: sent.receipt.gasUsed,
+    gasUsed: sent.gasUsed,
   });
 }
 

@@ -15,7 +15,7 @@ import path from "node:path";
 import { parseEther, toHex, type Address, type PublicClient, type TestClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
-import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
+import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocalBlocks, revealPendingGroups, revealSubmissionModel } from "../../lib/chain/flows";
 import { sendContractTransaction } from "../../lib/chain/transactions";
 import { parseCsvDataset, type ParsedDataset } from "../../lib/danku/dataset";
 import { buildDataGroups, groupPointCounts, minimumEvaluationPeriod, type DataGroup } from "../../lib/danku/groups";
@@ -171,12 +171,7 @@ async function commitTrainedModel(
 
 async function revealModels(context: SeedContext, competition: Address, submissions: DemoSubmission[]): Promise<void> {
   for (const s of submissions) {
-    await sendContractTransaction(s.wallet, context.client, {
-      address: competition,
-      abi: dankuCompetitionAbi,
-      functionName: "revealModel",
-      args: [BigInt(s.id), s.modelHex, s.salt],
-    });
+    await revealSubmissionModel(s.wallet, context.client, { competition, submissionId: s.id, modelHex: s.modelHex, salt: s.salt });
   }
 }
 
