@@ -19,6 +19,7 @@ import {
 } from "../../lib/danku/constants";
 import { minimumEvaluationPeriod, trainingGroupCount } from "../../lib/danku/groups";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
+import { LOCAL_CHAIN_SPLIT_DELAY, PUBLIC_CHAIN_SPLIT_DELAY } from "../../lib/danku/split";
 import type { CompetitionConfig } from "../../lib/chain/danku";
 
 export const PERIOD_FIELDS = [
@@ -47,13 +48,6 @@ export interface SettingsForm {
   periods: Record<PeriodKey, string>;
 }
 
-/**
- * The split seed is the hash of block init1 + splitDelay, unknown when the organizer commits. On a proof-of-stake
- * chain 64 blocks (two epochs) is beyond the proposer lookahead, so nobody can know who will produce the seed block.
- */
-export const PUBLIC_CHAIN_SPLIT_DELAY = 64;
-/** A local development chain mines only when transactions arrive: a short delay, the wizard mines the blocks itself. */
-export const LOCAL_CHAIN_SPLIT_DELAY = 2;
 
 export const DEFAULT_SETTINGS: SettingsForm = {
   title: "",

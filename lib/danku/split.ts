@@ -6,6 +6,20 @@ import { encodeAbiParameters, isHex, keccak256, type Address, type Hex } from "v
 import { groupHashesDigest } from "./encoding";
 import { trainingGroupCount } from "./groups";
 
+/**
+ * The split seed is the hash of block init1 + splitDelay, unknown when the organizer commits. On a proof-of-stake chain
+ * 64 blocks (two epochs of 32 slots) is beyond the proposer lookahead, so nobody knows who will produce the seed block.
+ */
+export const PUBLIC_CHAIN_SPLIT_DELAY = 64;
+/** A local development chain (Hardhat, Anvil: 31337) mines on demand: a short delay; clients mine the blocks themselves. */
+export const LOCAL_CHAIN_SPLIT_DELAY = 2;
+export const LOCAL_CHAIN_ID = 31337;
+
+/** The split delay clients propose on this chain. */
+export function defaultSplitDelay(chainId: number): number {
+  return chainId === LOCAL_CHAIN_ID ? LOCAL_CHAIN_SPLIT_DELAY : PUBLIC_CHAIN_SPLIT_DELAY;
+}
+
 export interface SplitSeedInput {
   /** blockhash(init1Block + splitDelay): the hash of the split's seed block (docs/protocol.md §3). */
   readonly blockHash: Hex;

@@ -1,21 +1,18 @@
 /**
  * What a competition commits to beyond its hashes (docs/protocol.md §2, §3, §7), as the CLI prints it: the group
  * sizes, the split's seed block and the forfeit rule, whether the worst-case evaluation fits the evaluation period,
- * the odds of the split attack that matters, and the equal shares of the reward under a withheld test reveal.
+ * the odds of the split attack that matters, and the equal shares of the reward under a withheld test reveal. The
+ * figures come from lib/danku (risk.ts, groups.ts, split.ts), as in the web app; this file only words them.
  */
 import { EVALUATION_PERIOD_FACTOR, MAX_SPLIT_DELAY, MIN_SPLIT_DELAY } from "../../lib/danku/constants";
 import { requiredEvaluationBlocks, WORST_CASE_POINTS_PER_EVALUATION_TX } from "../../lib/danku/groups";
+import { evaluationFit as evaluationFitOf, groupSizeSummary as groupSizesOf, oddsOverDraws, oneGroupTrainingOdds } from "../../lib/danku/risk";
+import { defaultSplitDelay } from "../../lib/danku/split";
 import { CliError, eth } from "./context";
-
-/** The local development chain (Hardhat, Anvil): blocks are mined on demand, so a long split delay only slows it. */
-export const LOCAL_CHAIN_ID = 31337;
-/** Beyond a proof-of-stake proposer lookahead (two epochs of 32 slots): nobody knows the seed block's proposer at commit time. */
-export const DEFAULT_SPLIT_DELAY = 64;
-export const LOCAL_SPLIT_DELAY = 2;
 
 /** --split-delay, or the default for the chain: 2 blocks on the local dev chain, 64 elsewhere. */
 export function resolveSplitDelay(value: string | undefined, chainId: number): number {
-  if (value === undefined) return chainId === LOCAL_CHAIN_ID ? LOCAL_SPLIT_DELAY : DEFAULT_SPLIT_DELAY;
+  if (value === undefined) return defaultSplitDelay(chainId);
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < MIN_SPLIT_DELAY || parsed > MAX_SPLIT_DELAY) {
     throw new CliError(`--split-delay must be an integer between ${MIN_SPLIT_DELAY} and ${MAX_SPLIT_DELAY}, got ${value}`);
@@ -31,12 +28,9 @@ export interface GroupSizes {
 }
 
 export function groupSizeSummary(counts: readonly number[]): GroupSizes {
-  return {
-    groups: counts.length,
-    min: counts.length === 0 ? 0 : Math.min(...counts),
-    max: counts.length === 0 ? 0 : Math.max(...counts),
-    totalPoints: counts.reduce((a, b) => a + b, 0),
-  };
+  if (counts.length === 0) return { groups: 0, min: 0, max: 0, totalPoints: 0 };
+  const s = groupSizesOf(counts, 0);
+  return { groups: s.groups, min: s.min, max: s.max, totalPoints: s.total };
 }
 
 export function formatGroupSizes(s: GroupSizes): string {
@@ -54,13 +48,8 @@ export interface EvaluationFit {
 }
 
 export function evaluationFit(totalPoints: number, evaluationPeriod: number): EvaluationFit {
-  const requiredBlocks = requiredEvaluationBlocks(totalPoints);
-  return {
-    transactions: Math.ceil(totalPoints / WORST_CASE_POINTS_PER_EVALUATION_TX),
-    requiredBlocks,
-    evaluationPeriod,
-    fits: evaluationPeriod >= requiredBlocks,
-  };
+  const fit = evaluationFitOf(totalPoints, evaluationPeriod);
+  return { transactions: fit.transactions, requiredBlocks: requiredEvaluationBlocks(totalPoints), evaluationPeriod, fits: fit.fits };
 }
 
 export function formatEvaluationFit(f: EvaluationFit): string {
@@ -84,8 +73,8 @@ export interface PlacementOdds {
  * in the training set, which each draw gives with probability nTrain/G — far likelier than one exact split.
  */
 export function placementOdds(groupCount: number, trainingGroups: number, draws: readonly number[] = [1, 2, 5]): PlacementOdds {
-  const perDraw = trainingGroups / groupCount;
-  return { perDraw, overDraws: draws.map((k) => ({ draws: k, probability: 1 - (1 - perDraw) ** k })) };
+  const perDraw = oneGroupTrainingOdds(groupCount, trainingGroups);
+  return { perDraw, overDraws: draws.map((k) => ({ draws: k, probability: oddsOverDraws(perDraw, k) })) };
 }
 
 export function percent(p: number): string {

@@ -27,11 +27,11 @@ import {
   formatGroupSizes,
   formatPlacementOdds,
   groupSizeSummary,
-  LOCAL_CHAIN_ID,
   placementOdds,
   resolveSplitDelay,
 } from "./commitments";
 import { writeAtomically, writeNewFile } from "./files";
+import { LOCAL_CHAIN_ID } from "../../lib/danku/split";
 
 export interface CreateOptions extends GlobalOptions {
   data: string;

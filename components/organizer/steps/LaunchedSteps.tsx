@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useBlockNumber, usePublicClient } from "wagmi";
 import type { Address, Hex, PublicClient } from "viem";
 import { mineLocalBlocks, waitForBlock } from "@/lib/chain/flows";
+import { LOCAL_CHAIN_ID } from "@/lib/danku/split";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useCompetitionState } from "@/components/competition/useCompetition";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
@@ -47,7 +48,7 @@ export function LaunchedSteps({
 
   // The Hardhat development chain (31337) mines only on transactions: mine up to the seed block, as the CLI does.
   // Elsewhere the block number from the watch above moves the step along.
-  const localMining = step === "split" && app.chainId === 31337 && !!client && !!state && !state.splitDone && state.stage === "AwaitingSplit";
+  const localMining = step === "split" && app.chainId === LOCAL_CHAIN_ID && !!client && !!state && !state.splitDone && state.stage === "AwaitingSplit";
   const seedBlock = state?.deadlines.splitSeedBlock;
   useEffect(() => {
     if (!localMining || !client || seedBlock === undefined) return;
