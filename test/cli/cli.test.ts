@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { createPublicClient, createTestClient, http, parseEther, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { devPrivateKey } from "../../lib/chain/devAccounts";
+import { requiredEvaluationBlocks } from "../../lib/danku/groups";
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -286,7 +287,7 @@ describe("modelbounty CLI against a real local chain", function () {
       "create", "--data", "big.csv", "--label", "party", "--reward", "1", "--groups", "10", "--evaluation-period", "20", "--secrets", "short.secrets.json",
     );
     expect(short.code).to.not.equal(0);
-    expect(String(short.json.error)).to.match(/at least 44 blocks/);
+    expect(String(short.json.error)).to.include(`at least ${requiredEvaluationBlocks(700)} blocks`);
     expect(existsSync(path.join(workdir, "short.secrets.json"))).to.equal(false);
     expect(await nonceOf(KEYS.organizer)).to.equal(afterCreates);
 

@@ -86,7 +86,7 @@ describe("lib/ort preview (model file → on-chain score, onnxruntime-web WASM i
     const wrongOutputs = trainMlp(training, { hidden: 4, classes: C + 2, epochs: 1, seed: 1, rate: 0.1 });
     await reject(torchStyleOnnx(wrongOutputs), "outputs.onnx").then((e: Error) => expect(e.message).to.equal("the model has 5 outputs but the competition has 3 classes"));
     const text = JSON.stringify(floatModel).replace(/-?\d+\.\d+/, "NaN");
-    await reject(new TextEncoder().encode(text), "nan.json").then((e: Error) => expect(e.message).to.match(/not valid JSON/));
+    await reject(new TextEncoder().encode(text), "nan.json").then((e: Error) => expect(e.message).to.match(/contains NaN at line 1, column \d+: a weight or bias is not a finite number/));
     const nanOnnx = torchStyleOnnx({ layers: floatModel.layers.map((l, i) => (i === 1 ? { ...l, weights: [[NaN, ...l.weights[0]!.slice(1)], ...l.weights.slice(1)] } : l)) });
     await reject(nanOnnx, "nan.onnx").then((e: Error) => expect(e.message).to.match(/NaN/));
     const withInfinity = { layers: floatModel.layers.map((l, i) => (i === 0 ? { ...l, biases: [1e400, ...l.biases.slice(1)] } : l)) };
