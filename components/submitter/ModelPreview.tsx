@@ -11,6 +11,7 @@ import { ScoreWorkerClient } from "@/lib/browser/scoreWorker";
 import { formatBytes } from "@/lib/ipfs/config";
 import type { PreviewPhase, PreviewResult, DatasetScore } from "@/lib/workers/scoreProtocol";
 import { formatNumber, formatPercent } from "@/lib/web/format";
+import { describeQuantizationEffect } from "@/lib/web/submitter";
 import { fieldBase, labelBase } from "@/components/ui/styles";
 import { ProgressBar } from "@/components/organizer/ProgressBar";
 import { Notice } from "@/components/organizer/ui";
@@ -53,7 +54,6 @@ function ScoreRow({ label, score }: { label: string; score: DatasetScore | undef
     );
   }
   const { quantized, float } = score;
-  const loss = float.total > 0 ? (float.correct - quantized.correct) / float.total : 0;
   return (
     <tr>
       <th scope="row" className="py-1.5 pr-4 text-left font-medium">
@@ -68,7 +68,9 @@ function ScoreRow({ label, score }: { label: string; score: DatasetScore | undef
       <td className="py-1.5 pr-4 tabular-nums">
         {formatNumber(float.correct)} / {formatNumber(float.total)} ({formatPercent(float.correct, float.total, 2)})
       </td>
-      <td className="py-1.5 tabular-nums">{loss === 0 ? "none" : `${loss > 0 ? "−" : "+"}${(Math.abs(loss) * 100).toFixed(2)} points`}</td>
+      <td className="py-1.5 tabular-nums" data-testid={`${label.split(" ")[0]?.toLowerCase()}-quantization-effect`}>
+        {describeQuantizationEffect(quantized, float)}
+      </td>
     </tr>
   );
 }
@@ -245,7 +247,7 @@ export function ModelPreview({
                     Float model
                   </th>
                   <th scope="col" className="py-1 text-left">
-                    Lost to quantization
+                    Effect of quantization
                   </th>
                 </tr>
               </thead>

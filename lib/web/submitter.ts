@@ -136,3 +136,22 @@ export function nextSubmitterStep(state: CompetitionState, tracked: TrackedSubmi
   }
   return { action: "none", message: "The competition is over." };
 }
+
+export interface ScoreCount {
+  readonly correct: number;
+  readonly total: number;
+}
+
+/**
+ * What quantization did to the accuracy, in percentage points of the quantized score against the float model's:
+ * "lost to quantization: 0.42 points" when the quantized model scores lower, "gained by quantization: +0.42 points"
+ * when higher, "no change" when equal. A difference that rounds to 0.00 still says its direction ("< 0.01 points").
+ */
+export function describeQuantizationEffect(quantized: ScoreCount, float: ScoreCount): string {
+  // Exact comparison of the two fractions (integer counts), so "no change" never comes from a float rounding.
+  const sign = Math.sign(quantized.correct * float.total - float.correct * quantized.total);
+  if (sign === 0 || quantized.total <= 0 || float.total <= 0) return "no change";
+  const points = Math.abs(quantized.correct / quantized.total - float.correct / float.total) * 100;
+  const shown = points < 0.005 ? "< 0.01" : points.toFixed(2);
+  return sign < 0 ? `lost to quantization: ${shown} points` : `gained by quantization: ${shown === "< 0.01" ? shown : `+${shown}`} points`;
+}
