@@ -159,7 +159,8 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
   const launched = !!launch?.createTx || !!launch?.competition;
   const summary = analysis.status === "done" && analysis.result.outcome.ok ? analysis.result.outcome.summary : undefined;
   const pointCount = summary?.pointCount ?? draft?.prepared?.pointCount;
-  const validation = draft && pointCount !== undefined ? validateSettings(draft.settings, pointCount) : undefined;
+  const featureCount = summary?.featureNames.length ?? draft?.prepared?.featureCount;
+  const validation = draft && pointCount !== undefined ? validateSettings(draft.settings, pointCount, featureCount) : undefined;
   const valid = validation?.ok ? validation.settings : undefined;
   const labelColumn = analysis.status === "done" ? analysis.result.labelColumn : draft?.labelColumn;
   // Hashed groups stay valid while the file, label column, group count and chain they were made for are unchanged.
@@ -520,6 +521,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
             <SettingsStep
               form={draft.settings}
               pointCount={pointCount}
+              featureCount={featureCount}
               blockTimeSeconds={blockTime.seconds}
               localChain={app.localChain}
               readOnly={launched}

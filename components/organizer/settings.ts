@@ -20,6 +20,7 @@ import {
 import { minimumEvaluationPeriod, trainingGroupCount } from "../../lib/danku/groups";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
 import { LOCAL_CHAIN_SPLIT_DELAY, PUBLIC_CHAIN_SPLIT_DELAY } from "../../lib/danku/split";
+import { maxRevealablePointsPerGroup } from "../../lib/chain/gas";
 import type { CompetitionConfig } from "../../lib/chain/danku";
 
 export const PERIOD_FIELDS = [
@@ -126,7 +127,11 @@ export function requestedGroupCount(form: SettingsForm, pointCount: number): num
   return size === undefined ? undefined : groupCountFromSize(pointCount, size);
 }
 
-export function validateSettings(form: SettingsForm, pointCount: number): SettingsValidation {
+/**
+ * Checks the form for a dataset of `pointCount` points; with `featureCount` known it also refuses groups too large to
+ * be revealed in one transaction (such a competition could never complete its setup, and that burns the reward).
+ */
+export function validateSettings(form: SettingsForm, pointCount: number, featureCount?: number): SettingsValidation {
   const errors: Partial<Record<SettingsField, string>> = {};
   const title = form.title.trim();
   if (title === "") errors.title = "Give the competition a title.";
@@ -145,6 +150,15 @@ export function validateSettings(form: SettingsForm, pointCount: number): Settin
     errors[groupField] =
       `That gives ${groupCount} groups; ${MIN_GROUPS}..${maxGroups} are possible ` +
       (pointCount < MAX_GROUPS ? `(every group needs at least one of the ${pointCount} points).` : `(the contract's limit is ${MAX_GROUPS}).`);
+  } else if (featureCount !== undefined) {
+    const maxPoints = maxRevealablePointsPerGroup(featureCount + 1);
+    const largest = Math.ceil(pointCount / groupCount);
+    if (largest > maxPoints) {
+      errors[groupField] =
+        `Groups of ${largest.toLocaleString("en-US")} points are too large to reveal: one transaction carries at most ` +
+        `${maxPoints.toLocaleString("en-US")} points of ${featureCount + 1} bytes. Use at least ` +
+        `${Math.ceil(pointCount / maxPoints).toLocaleString("en-US")} groups.`;
+    }
   }
 
   const trainingBps = percentToBps(form.trainingPercent, MIN_TRAINING_BPS, MAX_TRAINING_BPS);

@@ -2,6 +2,7 @@
  * DanKu chain access through viem: every read and write the CLI and the web app make against a competition.
  * Event reading stays behind these functions so an indexer can replace `getLogs` later (scaffold-eth's advice).
  */
+import { unrevealableGroup } from "./gas";
 import {
   getAddress,
   parseEventLogs,
@@ -324,6 +325,14 @@ export async function createCompetition(
   client: PublicClient,
   args: CreateCompetitionArgs,
 ): Promise<CreatedCompetition> {
+  const tooLarge = unrevealableGroup(args.groupPointCounts, args.config.featureCount + 1);
+  if (tooLarge) {
+    throw new Error(
+      `group ${tooLarge.group} holds ${tooLarge.points} points, but one reveal transaction can carry at most ` +
+        `${tooLarge.maxPoints} points of ${args.config.featureCount + 1} bytes: it could never be revealed, and a setup ` +
+        "that cannot complete burns the reward. Use more, smaller groups. Nothing was sent.",
+    );
+  }
   const { request } = await client.simulateContract({
     account: wallet.account,
     blockTag: "pending",

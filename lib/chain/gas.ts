@@ -46,6 +46,33 @@ export function revealGasEstimate(bytes: number, groups = 1, points = 0): number
   return g.perTransaction + g.perByte * bytes + g.perPoint * points + g.perDataContract * dataContracts + g.perGroup * groups;
 }
 
+/**
+ * The most points one group of `pointSize`-byte points may hold so that its reveal fits one transaction under
+ * {@link TARGET_TX_GAS} (a group is revealed whole, in one call). A competition with a larger group could never be
+ * revealed, and from its seed block on a setup that cannot complete forfeits the reward: clients refuse it at creation.
+ */
+export function maxRevealablePointsPerGroup(pointSize: number): number {
+  if (!Number.isInteger(pointSize) || pointSize < 2) throw new RangeError(`a point has at least 2 bytes, got ${pointSize}`);
+  let lo = 1;
+  let hi = Math.ceil(TARGET_TX_GAS / (REVEAL_GAS.perByte * pointSize));
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (revealGasEstimate(mid * pointSize, 1, mid) <= TARGET_TX_GAS) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Reverts-before-sending check: the first group too large to be revealed in one transaction, with its figures. */
+export function unrevealableGroup(
+  groupPointCounts: readonly number[],
+  pointSize: number,
+): { group: number; points: number; maxPoints: number } | undefined {
+  const maxPoints = maxRevealablePointsPerGroup(pointSize);
+  const group = groupPointCounts.findIndex((n) => n > maxPoints);
+  return group < 0 ? undefined : { group, points: groupPointCounts[group] as number, maxPoints };
+}
+
 /** The gas limit to send a reveal with: the gas model's bound, at most the per-transaction cap. */
 export function revealGasLimit(bytes: number, groups = 1, points = 0): bigint {
   return BigInt(Math.min(TX_GAS_CAP, revealGasEstimate(bytes, groups, points)));

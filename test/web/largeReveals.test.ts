@@ -10,9 +10,9 @@ import { hardhat } from "viem/chains";
 import { devAccount } from "../../lib/chain/devAccounts";
 import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
 import { deployFactory } from "../../lib/chain/deploy";
-import { readCompetition, readSubmission, type DankuWallet } from "../../lib/chain/danku";
+import { createCompetition, readCompetition, readSubmission, type DankuWallet } from "../../lib/chain/danku";
 import { commitSubmission, launchCompetition, mineLocalBlocks, revealPendingGroups, revealSubmissionModel } from "../../lib/chain/flows";
-import { planRevealBatches, revealGasEstimate, TARGET_TX_GAS } from "../../lib/chain/gas";
+import { maxRevealablePointsPerGroup, planRevealBatches, revealGasEstimate, TARGET_TX_GAS } from "../../lib/chain/gas";
 import { buildDataGroups, groupPointCounts, minimumEvaluationPeriod } from "../../lib/danku/groups";
 import { encodeModel, encodedModelLength, modelHash, submissionCommitment, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
 import { randomBytes32 } from "../../lib/danku/random";
@@ -112,5 +112,56 @@ describe("reveals of the largest allowed sizes (explicit gas from the reveal gas
     expect(onChain.modelHash).to.equal(modelHash(modelBytes));
     const chunks = await client.readContract({ address: launched.address, abi: dankuCompetitionAbi, functionName: "modelChunks", args: [BigInt(submissionId)] });
     expect(chunks).to.have.length(3);
+  });
+});
+
+describe("groups too large to reveal in one transaction are refused before anything is sent", function () {
+  let client: PublicClient;
+  let organizer: DankuWallet;
+  let factory: Address;
+  let node: HardhatNode;
+
+  before(async function () {
+    this.timeout(120_000);
+    node = await startHardhatNode();
+    const transport = http(node.rpcUrl);
+    client = createPublicClient({ chain: hardhat, transport, cacheTime: 0 }) as PublicClient;
+    organizer = createWalletClient({ chain: hardhat, transport, account: devAccount(0) }) as DankuWallet;
+    factory = (await deployFactory(organizer, client)).address;
+  });
+
+  after(() => node?.stop());
+
+  it("reveals a group of exactly the largest revealable size in one transaction, and refuses one point more at creation", async function () {
+    const maxPoints = maxRevealablePointsPerGroup(3);
+    const points: DataPoint[] = Array.from({ length: 2 * maxPoints }, (_, i) => ({ features: [i % 251, (i * 3) % 247], label: i % 2 }));
+    const groups = buildDataGroups(points, { groupCount: 2, featureCount: 2, classCount: 2 });
+    expect(groupPointCounts(groups)).to.deep.equal([maxPoints, maxPoints]);
+    const config = {
+      featureCount: 2,
+      classCount: 2,
+      trainingBps: 5000,
+      minAccuracyBps: 0,
+      init2Window: 5,
+      splitDelay: 1,
+      trainingRevealPeriod: 100,
+      submissionPeriod: 20,
+      modelRevealPeriod: 20,
+      testRevealPeriod: 20,
+      evaluationPeriod: minimumEvaluationPeriod(points.length + 1),
+    };
+    const args = { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: groupPointCounts(groups), metadataCid: "max", reward: parseEther("1") };
+    const launched = await launchCompetition(organizer, client, args, { advance: mineLocalBlocks(client) });
+    const secret = groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce }));
+    const revealed = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secret, training: true });
+    expect(revealed.transactions).to.have.length(1);
+    expect((await readCompetition(client, launched.address)).stage).to.equal("Submission");
+
+    const nonce = await client.getTransactionCount({ address: organizer.account.address });
+    const tooLarge = { ...args, groupPointCounts: [maxPoints + 1, maxPoints - 1] };
+    let refused: unknown;
+    await createCompetition(organizer, client, tooLarge).catch((error: unknown) => (refused = error));
+    expect(String(refused)).to.match(new RegExp(`group 0 holds ${maxPoints + 1} points, but one reveal transaction can carry at most ${maxPoints} points of 3 bytes`));
+    expect(await client.getTransactionCount({ address: organizer.account.address })).to.equal(nonce);
   });
 });

@@ -67,6 +67,7 @@ function Field({
 export function SettingsStep({
   form,
   pointCount,
+  featureCount,
   blockTimeSeconds,
   localChain,
   readOnly,
@@ -76,6 +77,8 @@ export function SettingsStep({
 }: {
   form: SettingsForm;
   pointCount: number;
+  /** Features of the dataset, once known: groups too large to reveal in one transaction are refused. */
+  featureCount?: number;
   blockTimeSeconds: number;
   localChain: boolean;
   readOnly: boolean;
@@ -83,7 +86,7 @@ export function SettingsStep({
   onBack: () => void;
   onContinue: () => void;
 }) {
-  const validation = validateSettings(form, pointCount);
+  const validation = validateSettings(form, pointCount, featureCount);
   const errors: Partial<Record<SettingsField, string>> = validation.errors;
   const groupCount = requestedGroupCount(form, pointCount);
   const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => onChange({ ...form, [key]: value });
