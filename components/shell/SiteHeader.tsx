@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ConnectButton } from "@rainbow-me/rainbowkit";
 import { LogoMark } from "@/components/ui/Icons";
+import { WalletBalance } from "./WalletBalance";
 
 const NAV = [
   { href: "/", label: "Marketplace", match: (path: string) => path === "/" || (path.startsWith("/problems/") && path !== "/problems/new") || (path.startsWith("/competitions/") && path !== "/competitions/new") },
@@ -45,8 +46,9 @@ export function SiteHeader() {
             })}
           </ul>
         </nav>
-        <div className="ml-auto">
-          <ConnectButton showBalance={{ smallScreen: false, largeScreen: true }} chainStatus={{ smallScreen: "icon", largeScreen: "full" }} accountStatus={{ smallScreen: "avatar", largeScreen: "full" }} />
+        <div className="ml-auto flex items-center gap-2">
+          <WalletBalance />
+          <ConnectButton showBalance={false} chainStatus={{ smallScreen: "icon", largeScreen: "full" }} accountStatus={{ smallScreen: "avatar", largeScreen: "full" }} />
         </div>
       </div>
     </header>

@@ -1,20 +1,28 @@
 /** Display formatting shared by the web app's components; plain functions, no framework imports. */
-import { formatEther, type Address } from "viem";
+import type { Address } from "viem";
 
 const groupDigits = (text: string) => text.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** 1234500000000000000n → "1.2345 ETH"; trims trailing zeros, keeps at most `decimals` decimals (rounded down). */
+/**
+ * Wei → ETH text, rounded half up to at most `decimals` decimals (4 by default, 0–18) with trailing zeros trimmed:
+ * 9999699900000000000000n → "9,999.6999 ETH", 1234567890000000000n → "1.2346 ETH", 9999999990000000000n → "10 ETH".
+ * All in bigint from the wei value, so large balances round exactly. A non-zero amount that rounds to zero says so
+ * ("< 0.0001 ETH") instead of printing 0.
+ */
 export function formatEth(wei: bigint, options: { decimals?: number; unit?: boolean } = {}): string {
-  const decimals = options.decimals ?? 4;
+  const decimals = Math.min(18, Math.max(0, Math.trunc(options.decimals ?? 4)));
+  const unit = options.unit === false ? "" : " ETH";
   const negative = wei < 0n;
-  const [whole = "0", fraction = ""] = formatEther(negative ? -wei : wei).split(".");
-  const shown = fraction.slice(0, decimals).replace(/0+$/, "");
-  if (shown === "" && fraction.replace(/0+$/, "") !== "" && wei !== 0n && whole === "0") {
-    // Too small for the chosen precision: say so instead of printing 0.
-    return `< 0.${"0".repeat(Math.max(0, decimals - 1))}1${options.unit === false ? "" : " ETH"}`;
+  const magnitude = negative ? -wei : wei;
+  const step = 10n ** BigInt(18 - decimals);
+  const rounded = (magnitude + step / 2n) / step;
+  if (rounded === 0n && magnitude !== 0n) {
+    const smallest = decimals === 0 ? "1" : `0.${"0".repeat(decimals - 1)}1`;
+    return `${negative ? "> -" : "< "}${smallest}${unit}`;
   }
-  const text = `${negative ? "-" : ""}${groupDigits(whole)}${shown ? `.${shown}` : ""}`;
-  return options.unit === false ? text : `${text} ETH`;
+  const scale = 10n ** BigInt(decimals);
+  const fraction = decimals === 0 ? "" : (rounded % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${groupDigits((rounded / scale).toString())}${fraction ? `.${fraction}` : ""}${unit}`;
 }
 
 export function shortAddress(address: string): string {

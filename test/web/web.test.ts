@@ -343,7 +343,7 @@ describe("lib/web/submitter (what a data scientist can do next)", () => {
 
 describe("lib/web/format", () => {
   it("formats ETH, blocks, durations and percentages for people", () => {
-    expect(formatEth(parseEther("1234.56789"))).to.equal("1,234.5678 ETH");
+    expect(formatEth(parseEther("1234.56789"))).to.equal("1,234.5679 ETH");
     expect(formatEth(parseEther("2"))).to.equal("2 ETH");
     expect(formatEth(1n)).to.equal("< 0.0001 ETH");
     expect(formatEth(0n)).to.equal("0 ETH");
