@@ -78,6 +78,8 @@ export function useTransactor() {
         setState({ phase: "pending", label, hash });
         try {
           const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: app.localChain ? 250 : 2_000 });
+          // Gas was paid (and value sent) either way: wagmi's balance queries (header, donate panel) refetch now.
+          void queryClient.invalidateQueries({ queryKey: ["balance"] });
           if (receipt.status !== "success") {
             setState({ phase: "failed", label, hash, blockNumber: receipt.blockNumber, message: "The transaction was mined but reverted; nothing changed." });
             return undefined;
