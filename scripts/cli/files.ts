@@ -5,10 +5,15 @@
 import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { CliError } from "./context";
 
-export function writeNewFile(file: string, contents: string, options: { force?: boolean } = {}): void {
+/** Throws unless `file` may be written: it does not exist yet, or --force allows overwriting it. */
+export function refuseOverwrite(file: string, options: { force?: boolean } = {}): void {
   if (existsSync(file) && !options.force) {
     throw new CliError(`${file} already exists; refusing to overwrite a file that may hold secrets (choose another path or pass --force)`);
   }
+}
+
+export function writeNewFile(file: string, contents: string, options: { force?: boolean } = {}): void {
+  refuseOverwrite(file, options);
   writeAtomically(file, contents);
 }
 

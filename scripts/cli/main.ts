@@ -25,6 +25,7 @@ import {
   type DaimonOptions,
 } from "./daimon";
 import { DEFAULT_IPFS_URL } from "./daimonIpfs";
+import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
 
 const program = new Command()
   .name("modelbounty")
@@ -68,7 +69,11 @@ command(
         "--evaluation-period <blocks>",
         "blocks in which models are evaluated (default 100, or the contract's minimum for the data if longer: 2 × ⌈points / 25⌉)",
       )
-      .option("--metadata-cid <cid>", "IPFS CID of the competition's metadata JSON", "")
+      .option("--title <text>", `title of the competition (up to ${MAX_TITLE_LENGTH} characters): create builds its metadata JSON and uploads it to IPFS`)
+      .option("--description <text>", `description for the metadata (up to ${MAX_DESCRIPTION_LENGTH} characters; needs --title)`)
+      .option("--ipfs <url>", `with --title: the ModelBounty app whose IPFS route stores the metadata (default ${DEFAULT_IPFS_URL})`)
+      .option("--ipfs-dir <folder>", "with --title: write the metadata into the app's embedded IPFS store in this folder (e.g. .data/ipfs) instead of --ipfs")
+      .option("--metadata-cid <cid>", "IPFS CID of an already uploaded metadata JSON, instead of --title", "")
       .option("--force", "overwrite an existing secrets file"),
   createCommand,
 );

@@ -2,12 +2,20 @@
  * Organizer commands: create (init1 + init2), reveal-training, reveal-test, cancel.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parseEther, type Address, type PublicClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, readGroupHashes, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
 import { sendContractTransaction } from "../../lib/chain/transactions";
-import { parseCsvDataset } from "../../lib/danku/dataset";
+import { parseCsvDataset, type ParsedDataset } from "../../lib/danku/dataset";
+import {
+  buildCompetitionMetadata,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_TITLE_LENGTH,
+  MetadataError,
+  type CompetitionMetadata,
+} from "../../lib/danku/metadata";
 import {
   buildDataGroups,
   groupPointCounts,
@@ -30,10 +38,11 @@ import {
   placementOdds,
   resolveSplitDelay,
 } from "./commitments";
-import { writeAtomically, writeNewFile } from "./files";
+import { refuseOverwrite, writeAtomically, writeNewFile } from "./files";
+import { openIpfs, type CliIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 import { LOCAL_CHAIN_ID } from "../../lib/danku/split";
 
-export interface CreateOptions extends GlobalOptions {
+export interface CreateOptions extends GlobalOptions, IpfsLocationOptions {
   data: string;
   label: string;
   reward: string;
@@ -49,6 +58,9 @@ export interface CreateOptions extends GlobalOptions {
   testRevealPeriod: string;
   evaluationPeriod?: string;
   metadataCid: string;
+  /** With --description: the metadata document create builds and uploads (instead of --metadata-cid). */
+  title?: string;
+  description?: string;
   secrets: string;
   force?: boolean;
 }
@@ -101,6 +113,47 @@ function evaluationPeriodFor(value: string | undefined, totalPoints: number): nu
   return period;
 }
 
+/**
+ * The metadata document --title and --description describe, built like the web wizard builds it
+ * (lib/danku/metadata.ts), or undefined without --title. Checked before anything is uploaded or sent.
+ */
+function competitionMetadata(options: CreateOptions, dataset: ParsedDataset, groupCount: number): CompetitionMetadata | undefined {
+  if (options.title === undefined) {
+    if (options.description !== undefined) throw new CliError("--description goes into the competition's metadata, which needs a --title too");
+    return undefined;
+  }
+  if (options.metadataCid !== "") {
+    throw new CliError("pass either --title (and --description) to upload new metadata, or --metadata-cid for an uploaded document, not both");
+  }
+  const title = options.title.trim();
+  const description = (options.description ?? "").trim();
+  if (title === "") throw new CliError(`--title is empty; a competition's title has 1 to ${MAX_TITLE_LENGTH} characters`);
+  if (title.length > MAX_TITLE_LENGTH) {
+    throw new CliError(`--title is ${title.length} characters long; the limit is ${MAX_TITLE_LENGTH} characters; nothing was sent`);
+  }
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    throw new CliError(`--description is ${description.length} characters long; the limit is ${MAX_DESCRIPTION_LENGTH} characters; nothing was sent`);
+  }
+  try {
+    return buildCompetitionMetadata({
+      title,
+      description,
+      dataset: {
+        name: path.basename(options.data),
+        featureNames: dataset.featureNames,
+        classNames: dataset.classNames,
+        featureMappings: dataset.featureMappings,
+        pointCount: dataset.points.length,
+        groupCount,
+        labelColumn: options.label,
+      },
+    });
+  } catch (error) {
+    if (error instanceof MetadataError) throw new CliError(`the competition's metadata is invalid: ${error.message}; nothing was sent`);
+    throw error;
+  }
+}
+
 export async function createCommand(options: CreateOptions, output: Output): Promise<void> {
   // Everything that can be wrong with the input is checked before any key is touched or transaction sent.
   const dataset = parseCsvDataset(readTextFile(options.data, "dataset"), { labelColumn: options.label });
@@ -126,6 +179,9 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     evaluationPeriod: evaluationPeriodFor(options.evaluationPeriod, sizes.totalPoints),
   };
   const reward = parseReward(options.reward);
+  const metadata = competitionMetadata(options, dataset, groupCount);
+  const ipfs: CliIpfs | undefined = metadata ? openIpfs(options) : undefined;
+  refuseOverwrite(options.secrets, { force: options.force });
 
   const context = await connect(options);
   const wallet = signer(context);
@@ -145,6 +201,12 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     featureMappings: dataset.featureMappings,
     groups,
   });
+  let metadataCid = options.metadataCid;
+  if (metadata && ipfs) {
+    // Uploaded before the secrets are written, so an unreachable IPFS leaves nothing behind to --force over.
+    output.progress(`uploading the competition's metadata ("${metadata.title}") to ${ipfs.location}…`);
+    metadataCid = await ipfs.add(new TextEncoder().encode(`${JSON.stringify(metadata, null, 2)}\n`));
+  }
   // The secrets exist on disk before the first transaction: without them nobody can ever reveal the data.
   writeNewFile(options.secrets, serializeSecrets(secrets), { force: options.force });
   output.progress(`secrets written to ${options.secrets} — keep this file; the reveals are impossible without it`);
@@ -154,7 +216,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
   const launched = await launchCompetition(
     wallet,
     context.client,
-    { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: pointCounts, metadataCid: options.metadataCid, reward },
+    { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: pointCounts, metadataCid, reward },
     {
       onCreated: (address, init1Block) => {
         // Record the address at once: if init2 fails, the secrets file still names its competition.
@@ -181,6 +243,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
   output.result(
     [
       `competition: ${launched.address}`,
+      metadata ? `title: ${metadata.title} (metadata ${metadataCid})` : metadataCid ? `metadata: ${metadataCid}` : "metadata: none (lists as untitled; pass --title)",
       `groups: ${groupCount} (${nTrain} training, ${groupCount - nTrain} test), ${pointCount} points`,
       `group sizes: ${formatGroupSizes(sizes)}`,
       `split: seeded by the hash of block ${seedBlock} (created in ${launched.init1Block}, split delay ${config.splitDelay})`,
@@ -193,6 +256,8 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     ].join("\n"),
     {
       competition: launched.address,
+      metadataCid,
+      title: metadata?.title,
       init1Block: launched.init1Block,
       splitDelay: config.splitDelay,
       splitSeedBlock: seedBlock,

@@ -15,6 +15,8 @@ import { createPublicClient, createTestClient, http, parseEther, type Address, t
 import { privateKeyToAccount } from "viem/accounts";
 import { devPrivateKey } from "../../lib/chain/devAccounts";
 import { requiredEvaluationBlocks } from "../../lib/danku/groups";
+import { parseCompetitionMetadata } from "../../lib/danku/metadata";
+import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -134,10 +136,18 @@ describe("modelbounty CLI against a real local chain", function () {
       "--min-accuracy", "0.7", "--init2-window", "5",
       "--training-reveal-period", "20", "--submission-period", "20", "--model-reveal-period", "10",
       "--test-reveal-period", "10", "--evaluation-period", "30",
+      "--title", "Red or blue?", "--description", "Two coordinates, one party.", "--ipfs-dir", "ipfs",
       "--secrets", "org.secrets.json",
     );
     expect(created.code, JSON.stringify(created)).to.equal(0);
     const competition = created.json.competition as Address;
+    // --title and --description: the metadata document create uploaded, named on chain, carries them (not "Untitled").
+    const metadataCid = String(created.json.metadataCid);
+    const document = await new EmbeddedIpfsStore(path.join(workdir, "ipfs")).get(metadataCid);
+    expect(document, `metadata ${metadataCid} in the IPFS folder`).to.not.equal(undefined);
+    const metadata = parseCompetitionMetadata(new TextDecoder().decode(document));
+    expect(metadata).to.deep.include({ title: "Red or blue?", description: "Two coordinates, one party." });
+    expect(metadata.dataset).to.deep.include({ name: "data.csv", labelColumn: "party", groupCount: 20, classNames: ["blue", "red"] });
     expect((created.json.trainingGroups as number[]).length).to.equal(12);
     // The new commitments: sizes, the seed block (2 blocks after creation on the local chain), evaluation fits.
     const pointCount = readFileSync(path.join(workdir, "data.csv"), "utf8").trim().split("\n").length - 1;
@@ -183,6 +193,7 @@ describe("modelbounty CLI against a real local chain", function () {
     expect(donated.code, JSON.stringify(donated)).to.equal(0);
 
     let status = await cli(undefined, "status", "--competition", competition);
+    expect(status.json.metadataCid).to.equal(metadataCid);
     const deadlines = status.json.deadlines as Record<string, string>;
     await mineTo(BigInt(deadlines.submissionEnd ?? "0"));
 
