@@ -33,6 +33,34 @@ function largeModel(): QuantizedModel {
   return { widths: LARGE_WIDTHS, layers };
 }
 
+/** A standalone hardhat node with the factory deployed, an organizer (account 0) and a submitter (account 1). */
+async function localChain() {
+  const node = await startHardhatNode();
+  const transport = http(node.rpcUrl);
+  const client = createPublicClient({ chain: hardhat, transport, cacheTime: 0 }) as PublicClient;
+  const organizer = createWalletClient({ chain: hardhat, transport, account: devAccount(0) }) as DankuWallet;
+  const submitter = createWalletClient({ chain: hardhat, transport, account: devAccount(1) }) as DankuWallet;
+  const factory = (await deployFactory(organizer, client)).address;
+  return { node, client, organizer, submitter, factory };
+}
+
+/** 2 features, 2 classes, half training; the shortest evaluation period the contract accepts for `points`. */
+function twoFeatureConfig(points: number) {
+  return {
+    featureCount: 2,
+    classCount: 2,
+    trainingBps: 5000,
+    minAccuracyBps: 0,
+    init2Window: 5,
+    splitDelay: 1,
+    trainingRevealPeriod: 100,
+    submissionPeriod: 20,
+    modelRevealPeriod: 20,
+    testRevealPeriod: 20,
+    evaluationPeriod: minimumEvaluationPeriod(points),
+  };
+}
+
 describe("reveals of the largest allowed sizes (explicit gas from the reveal gas model)", function () {
   let client: PublicClient;
   let organizer: DankuWallet;
@@ -42,12 +70,7 @@ describe("reveals of the largest allowed sizes (explicit gas from the reveal gas
 
   before(async function () {
     this.timeout(120_000);
-    node = await startHardhatNode();
-    const transport = http(node.rpcUrl);
-    client = createPublicClient({ chain: hardhat, transport, cacheTime: 0 }) as PublicClient;
-    organizer = createWalletClient({ chain: hardhat, transport, account: devAccount(0) }) as DankuWallet;
-    submitter = createWalletClient({ chain: hardhat, transport, account: devAccount(1) }) as DankuWallet;
-    factory = (await deployFactory(organizer, client)).address;
+    ({ node, client, organizer, submitter, factory } = await localChain());
   });
 
   after(() => node?.stop());
@@ -58,19 +81,7 @@ describe("reveals of the largest allowed sizes (explicit gas from the reveal gas
     // 133,334 three-byte points in 32 groups (12.5 kB each, one reveal transaction holds several): 16 training groups of ≈ 200 kB together.
     const points: DataPoint[] = Array.from({ length: 133_334 }, (_, i) => ({ features: [i % 251, (i * 7) % 253], label: i % 2 }));
     const groups = buildDataGroups(points, { groupCount: 32, featureCount: 2, classCount: 2 });
-    const config = {
-      featureCount: 2,
-      classCount: 2,
-      trainingBps: 5000,
-      minAccuracyBps: 0,
-      init2Window: 5,
-      splitDelay: 1,
-      trainingRevealPeriod: 100,
-      submissionPeriod: 20,
-      modelRevealPeriod: 20,
-      testRevealPeriod: 20,
-      evaluationPeriod: minimumEvaluationPeriod(points.length),
-    };
+    const config = twoFeatureConfig(points.length);
     const launched = await launchCompetition(
       organizer,
       client,
@@ -123,11 +134,7 @@ describe("groups too large to reveal in one transaction are refused before anyth
 
   before(async function () {
     this.timeout(120_000);
-    node = await startHardhatNode();
-    const transport = http(node.rpcUrl);
-    client = createPublicClient({ chain: hardhat, transport, cacheTime: 0 }) as PublicClient;
-    organizer = createWalletClient({ chain: hardhat, transport, account: devAccount(0) }) as DankuWallet;
-    factory = (await deployFactory(organizer, client)).address;
+    ({ node, client, organizer, factory } = await localChain());
   });
 
   after(() => node?.stop());
@@ -137,19 +144,7 @@ describe("groups too large to reveal in one transaction are refused before anyth
     const points: DataPoint[] = Array.from({ length: 2 * maxPoints }, (_, i) => ({ features: [i % 251, (i * 3) % 247], label: i % 2 }));
     const groups = buildDataGroups(points, { groupCount: 2, featureCount: 2, classCount: 2 });
     expect(groupPointCounts(groups)).to.deep.equal([maxPoints, maxPoints]);
-    const config = {
-      featureCount: 2,
-      classCount: 2,
-      trainingBps: 5000,
-      minAccuracyBps: 0,
-      init2Window: 5,
-      splitDelay: 1,
-      trainingRevealPeriod: 100,
-      submissionPeriod: 20,
-      modelRevealPeriod: 20,
-      testRevealPeriod: 20,
-      evaluationPeriod: minimumEvaluationPeriod(points.length + 1),
-    };
+    const config = twoFeatureConfig(points.length + 1);
     const args = { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: groupPointCounts(groups), metadataCid: "max", reward: parseEther("1") };
     const launched = await launchCompetition(organizer, client, args, { advance: mineLocalBlocks(client) });
     const secret = groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce }));
