@@ -17,7 +17,8 @@ test("donating from the competition page raises its balance by exactly the amoun
   expect((await chain.balance(created.address)) - before).toBe(parseEther("0.123456789"));
 
   // The page catches up on its own: totals and the donors list.
-  await expect(page.getByTestId("total-donations")).toHaveText("0.1234 ETH");
+  // 0.123456789 ETH, rounded half up to four decimals (lib/web/format formatEth).
+  await expect(page.getByTestId("total-donations")).toHaveText("0.1235 ETH");
   const donors = page.getByTestId("donors");
   await expect(donors).toContainText("you");
   await expect(donors).toContainText(wallet.address.slice(0, 6));
