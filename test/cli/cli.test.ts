@@ -4,9 +4,8 @@
  * non-zero with a clear message and sends no transaction.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { execFile } from "node:child_process";
@@ -30,16 +29,6 @@ const KEYS = {
   donor: devPrivateKey(3),
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 interface CliResult {
   code: number;
   json: Record<string, unknown>;
@@ -47,7 +36,7 @@ interface CliResult {
 }
 
 describe("modelbounty CLI against a real local chain", function () {
-  let node: ChildProcess;
+  let node: HardhatNode | undefined;
   let rpc: string;
   let workdir: string;
   let publicClient: ReturnType<typeof createPublicClient>;
@@ -79,22 +68,8 @@ describe("modelbounty CLI against a real local chain", function () {
   before(async function () {
     this.timeout(120_000);
     workdir = mkdtempSync(path.join(os.tmpdir(), "modelbounty-cli-"));
-    const port = await freePort();
-    rpc = `http://127.0.0.1:${port}`;
-    node = spawn(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("hardhat node did not start")), 90_000);
-      node.stdout?.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("Started HTTP")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
-    });
+    node = await startHardhatNode();
+    rpc = node.rpcUrl;
     // cacheTime 0: block numbers must be fresh after every mine.
     publicClient = createPublicClient({ transport: http(rpc), cacheTime: 0 });
     testClient = createTestClient({ mode: "hardhat", transport: http(rpc) });
@@ -120,7 +95,7 @@ describe("modelbounty CLI against a real local chain", function () {
   });
 
   after(() => {
-    node?.kill();
+    node?.stop();
   });
 
   it("runs a whole competition: deploy, create, reveal, score, commit, reveal, test reveal, evaluate, finalize, withdraw", async function () {

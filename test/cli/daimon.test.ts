@@ -6,11 +6,11 @@
  * token balances checked against the fixed-point reward — and the refusals that send nothing.
  */
 import { expect } from "chai";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -42,16 +42,6 @@ const KEYS = {
 };
 const address = (key: Hex) => privateKeyToAccount(key).address;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const a = server.address();
-      server.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 interface CliResult {
   code: number;
   json: Record<string, unknown>;
@@ -60,7 +50,7 @@ interface CliResult {
 }
 
 describe("modelbounty daimon CLI against a real local chain and the app's IPFS routes", function () {
-  let node: ChildProcess;
+  let node: HardhatNode | undefined;
   let ipfsServer: http.Server;
   let rpc: string;
   let ipfsBase: string;
@@ -103,19 +93,8 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
   before(async function () {
     this.timeout(120_000);
     workdir = mkdtempSync(path.join(os.tmpdir(), "modelbounty-daimon-cli-"));
-    const port = await freePort();
-    rpc = `http://127.0.0.1:${port}`;
-    node = spawn(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("hardhat node did not start")), 90_000);
-      node.stdout?.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("Started HTTP")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}`)));
-    });
+    node = await startHardhatNode();
+    rpc = node.rpcUrl;
     publicClient = createPublicClient({ transport: httpTransport(rpc), cacheTime: 0 });
     testClient = createTestClient({ mode: "hardhat", transport: httpTransport(rpc) });
 
@@ -148,7 +127,7 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
   });
 
   after(async () => {
-    node?.kill();
+    node?.stop();
     await new Promise<void>((resolve) => (ipfsServer ? ipfsServer.close(() => resolve()) : resolve()));
   });
 
