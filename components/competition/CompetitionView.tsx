@@ -3,10 +3,9 @@
 import type { Address } from "viem";
 import { useAccount } from "wagmi";
 import { STAGE_DESCRIPTIONS } from "@/lib/chain/danku";
-import { competitionActions } from "@/lib/web/actions";
-import { formatBps, formatEth, formatNumber, formatPercent, sameAddress } from "@/lib/web/format";
+import { availableActions } from "@/lib/web/actions";
+import { formatBps, formatEth, formatNumber, formatPercent } from "@/lib/web/format";
 import { UNTITLED } from "@/lib/web/metadata";
-import { FINISHED_STAGES } from "@/lib/web/stages";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
 import { ProtocolBadge, StageBadge } from "@/components/ui/Badge";
@@ -27,6 +26,7 @@ import { DonatePanel, DonorsList } from "./DonatePanel";
 import { Leaderboard } from "./Leaderboard";
 import { StageTimeline } from "./StageTimeline";
 import { useCompetitionMetadata, useCompetitionState, useDonations, useSubmissions, useWithdrawable } from "./useCompetition";
+import { useRevealShown } from "./useRevealShown";
 
 
 export function CompetitionView({ address }: { address: Address }) {
@@ -39,6 +39,15 @@ export function CompetitionView({ address }: { address: Address }) {
   const submissions = useSubmissions(address, !!state);
   const donations = useDonations(address, state?.init1Block);
   const withdrawable = useWithdrawable(address);
+  // Only what this visitor can do now (lib/web/actions.ts availableActions), and one line for the rest.
+  const page = state
+    ? availableActions(
+        state,
+        { account, rightNetwork: walletChain === undefined || walletChain === config.chainId },
+        { submissions: submissions.data, withdrawable: withdrawable.data, secondsPerBlock: blockTime.seconds },
+      )
+    : undefined;
+  const revealKind = useRevealShown(page?.reveal, account);
 
   if (competition.isError && !state) {
     return (
@@ -62,27 +71,12 @@ export function CompetitionView({ address }: { address: Address }) {
     );
   }
 
-  if (!state) return <ContractPageSkeleton backLabel="All competitions" loading="Loading the competition…" />;
+  if (!state || !page) return <ContractPageSkeleton backLabel="All competitions" loading="Loading the competition…" />;
 
 
   const meta = metadata.data;
   const title = meta?.title ?? (metadata.isPending && state.metadataCid ? undefined : UNTITLED);
-  const actions = competitionActions({
-    state,
-    account,
-    rightNetwork: walletChain === undefined || walletChain === config.chainId,
-    withdrawable: withdrawable.data,
-    submissions: submissions.data,
-  });
   const total = state.usesTestData ? state.testPoints : state.trainingPoints;
-  // The reveal panel in its stage, and for the organizer also in the stage right after, to confirm the reveal.
-  const isOrganizer = sameAddress(account, state.organizer);
-  const revealKind =
-    state.stage === "TrainingReveal" || (isOrganizer && state.stage === "Submission")
-      ? "training"
-      : state.stage === "TestReveal" || (isOrganizer && state.stage === "Evaluation" && state.usesTestData)
-        ? "test"
-        : undefined;
   const pool = state.reward + state.totalDonations;
   const paymentUri = `ethereum:${state.address}@${config.chainId}`;
 
@@ -119,17 +113,21 @@ export function CompetitionView({ address }: { address: Address }) {
           <p className="mt-0.5 break-all font-mono text-sm" data-testid="competition-address">
             {state.address}
           </p>
-          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Send ETH to this address from any wallet to donate to the prize pool (chain {config.chainId}).</p>
+          {page.donate ? (
+            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Send ETH to this address from any wallet to donate to the prize pool (chain {config.chainId}).</p>
+          ) : null}
         </div>
         <div className="flex shrink-0 items-center gap-1">
           <CopyButton value={state.address} label="Copy the contract address" />
-          <a
-            href={paymentUri}
-            className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
-            title="EIP-681 payment link: opens a wallet app with the address filled in"
-          >
-            <ExternalIcon /> Open in wallet
-          </a>
+          {page.donate ? (
+            <a
+              href={paymentUri}
+              className="inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
+              title="EIP-681 payment link: opens a wallet app with the address filled in"
+            >
+              <ExternalIcon /> Open in wallet
+            </a>
+          ) : null}
         </div>
       </section>
 
@@ -170,13 +168,13 @@ export function CompetitionView({ address }: { address: Address }) {
               <GroupRevealPanel key={revealKind} competition={state.address} training={revealKind === "training"} embedded />
             </PageSection>
           ) : null}
-          {FINISHED_STAGES.includes(state.stage) ? null : (
-            <PageSection title="Submit a model" id="submit-title">
-              <SubmitterPanel state={state} metadata={meta} submissions={submissions.data} withdrawable={withdrawable.data} />
+          {page.submit ? (
+            <PageSection title={state.stage === "Submission" ? "Submit a model" : "Your submissions"} id="submit-title">
+              <SubmitterPanel state={state} metadata={meta} submissions={submissions.data} withdrawable={withdrawable.data} section={page.submit} />
             </PageSection>
-          )}
+          ) : null}
           <PageSection title="Actions" id="actions-title">
-            <ActionsPanel state={state} actions={actions} withdrawable={withdrawable.data} />
+            <ActionsPanel state={state} page={page} withdrawable={withdrawable.data} />
           </PageSection>
           <PageSection title="Committed at creation" id="commitments-title" description="Fixed when the competition was created; the contract enforces them.">
             <CommitmentsPanel state={state} />
@@ -192,8 +190,14 @@ export function CompetitionView({ address }: { address: Address }) {
           <PageSection title="What is still trusted" id="risk-title">
             <RiskNotice organizer={state.organizer} />
           </PageSection>
-          <PageSection title="Donate" id="donate-title">
-            <DonatePanel competition={state.address} availability={actions.donate} riskNoticeId="risk-title" />
+          <PageSection title={page.donate ? "Donate" : "Donations"} id="donate-title">
+            {page.donate ? (
+              <DonatePanel competition={state.address} availability={page.details.donate} riskNoticeId="risk-title" />
+            ) : (
+              <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="donations-closed">
+                {page.details.donate.reason}
+              </p>
+            )}
             <h3 className="mb-2 mt-6 text-sm font-semibold">Donors</h3>
             <DonorsList donations={donations.data} loading={donations.isPending} />
           </PageSection>

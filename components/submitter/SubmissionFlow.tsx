@@ -20,6 +20,7 @@ import {
 import { loadSubmissions, saveSubmission, submissionFileName, type LoadedSubmission } from "@/lib/browser/submissionStore";
 import { downloadTextFile } from "@/lib/browser/download";
 import { uploadToIpfs } from "@/lib/ipfs/client";
+import type { SubmitSection } from "@/lib/web/actions";
 import { matchSubmissions, nextSubmitterStep, type TrackedSubmission } from "@/lib/web/submitter";
 import { sameAddress } from "@/lib/web/format";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
@@ -39,20 +40,24 @@ type Upload =
   | { status: "done"; cid: string };
 
 /**
- * Commit → (model uploaded to IPFS once the commit is mined) → reveal → evaluate, from the wallet. The submission
- * file (salt and model) is written to this browser's storage and offered as a download before the commit is sent:
- * without it the model can never be revealed.
+ * Commit → reveal (then the model is uploaded to IPFS) → evaluate, from the wallet. The submission file (salt and
+ * model) is written to this browser's storage and offered as a download before the commit is sent: without it the
+ * model can never be revealed. Until the reveal the model leaves neither the browser nor that file (only its hash
+ * is on chain): the public IPFS copy is made only once the reveal has put the model bytes on chain anyway.
  */
 export function SubmissionFlow({
   state,
   submissions,
   previewed,
   withdrawable,
+  section,
 }: {
   state: CompetitionState;
   submissions: readonly SubmissionState[] | undefined;
   previewed: PreviewedModel | undefined;
   withdrawable: bigint | undefined;
+  /** What this visitor can do here now (lib/web/actions.ts availableActions). */
+  section: SubmitSection;
 }) {
   const app = useAppConfig();
   const wagmiConfig = useConfig();
@@ -138,8 +143,7 @@ export function SubmissionFlow({
     await saveSubmission(committed, { modelFileName: modelFileName(committed) }).catch(() => undefined);
     setDraft(undefined);
     await refresh();
-    // Only now, with the commitment on chain and earlier than any copy could be, does the model leave the browser.
-    await uploadModel(committed);
+    // No upload here: until the reveal the model stays in this browser and the submission file (docs/submitting.md §3).
   }
 
   async function reveal(entry: TrackedSubmission) {
@@ -151,7 +155,7 @@ export function SubmissionFlow({
       setImportError(error instanceof Error ? error.message : String(error));
       return;
     }
-    await tx.write(`Reveal model #${sub.id}`, {
+    const receipt = await tx.write(`Reveal model #${sub.id}`, {
       address: competition,
       abi: dankuCompetitionAbi,
       functionName: "revealModel",
@@ -159,6 +163,8 @@ export function SubmissionFlow({
       // From the reveal gas model: wallets' eth_estimateGas fails on some nodes for models of tens of kB.
       gas: revealModelGasLimit(entry.file.modelHex),
     });
+    // The reveal put the model bytes on chain: only now is a public copy on IPFS made.
+    if (receipt) await uploadModel(entry.file);
   }
 
   async function importFile(file: File | undefined) {
@@ -177,7 +183,15 @@ export function SubmissionFlow({
   }
 
   const general = nextSubmitterStep(state, undefined, account, withdrawable);
-  const canCommit = state.stage === "Submission";
+  const canCommit = section.commit && state.stage === "Submission";
+  // Submissions of this account on chain whose submission file is not in this browser.
+  const elsewhere = account ? (submissions ?? []).filter((x) => sameAddress(x.submitter, account) && !tracked.some((t) => t.onChain?.id === x.id)) : [];
+  const elsewhereLine =
+    elsewhere.length === 0
+      ? undefined
+      : `${elsewhere.map((x) => `#${x.id}`).join(", ")} ${elsewhere.length === 1 ? "was" : "were"} committed from this account${
+          section.importFile ? ": load the submission file below to reveal it from this browser." : "; its submission file is not in this browser."
+        }`;
 
   return (
     <div className="space-y-5" data-testid="submission-flow">
@@ -192,7 +206,8 @@ export function SubmissionFlow({
           {tracked.map((entry) => {
             const step = nextSubmitterStep(state, entry, account, withdrawable);
             const sub = entry.onChain;
-            const cid = stored.find((s) => s.file.salt === entry.file.salt)?.record.modelCid;
+            // The IPFS copy is made at the reveal; a CID is shown only for a revealed (public) model.
+            const cid = sub?.revealed ? stored.find((s) => s.file.salt === entry.file.salt)?.record.modelCid : undefined;
             return (
               <li key={entry.file.salt} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="my-submission">
                 <div className="flex flex-wrap items-center justify-between gap-2">
@@ -208,7 +223,7 @@ export function SubmissionFlow({
                 </p>
                 {cid ? (
                   <p className="mt-1 break-all text-xs text-slate-500">
-                    Model on IPFS: <span className="font-mono">{cid}</span>
+                    Public copy on IPFS (the model is on chain since its reveal): <span className="font-mono">{cid}</span>
                   </p>
                 ) : null}
                 <div className="mt-2 flex flex-wrap gap-2">
@@ -234,9 +249,10 @@ export function SubmissionFlow({
         </ul>
       ) : (
         <p className="text-sm text-slate-700 dark:text-slate-200" data-testid="next-step">
-          {general.message}
+          {elsewhereLine ?? general.message}
         </p>
       )}
+      {tracked.length > 0 && elsewhereLine ? <p className="text-sm text-slate-700 dark:text-slate-200">{elsewhereLine}</p> : null}
 
       {canCommit ? (
         <div className="space-y-3 border-t border-slate-100 pt-4 dark:border-slate-800">
@@ -271,7 +287,9 @@ export function SubmissionFlow({
                   <PrimaryButton onClick={() => void commit()} disabled={!!blocked || !prepared || !acknowledged || tx.busy}>
                     Commit the model
                   </PrimaryButton>
-                  <span className="ml-2 text-xs text-slate-500">Only keccak256(competition, you, model hash, salt) goes on chain.</span>
+                  <span className="ml-2 text-xs text-slate-500">
+                    Only keccak256(competition, you, model hash, salt) goes on chain; the model stays in this browser and your file until you reveal it.
+                  </span>
                 </li>
               </ol>
               {blocked ? <p className="text-xs text-slate-600 dark:text-slate-300">{blocked}</p> : null}
@@ -280,31 +298,33 @@ export function SubmissionFlow({
         </div>
       ) : null}
 
-      {upload.status === "uploading" ? <ProgressBar label="Uploading the model to IPFS" value={upload.sent} max={upload.total} /> : null}
+      {upload.status === "uploading" ? <ProgressBar label="Uploading the revealed model to IPFS" value={upload.sent} max={upload.total} /> : null}
       {upload.status === "done" ? (
         <Notice tone="success" testId="model-uploaded">
-          The committed model is on IPFS as <span className="break-all font-mono">{upload.cid}</span>.
+          The revealed model is public on chain; a copy is on IPFS as <span className="break-all font-mono">{upload.cid}</span>.
         </Notice>
       ) : null}
       {upload.status === "failed" ? (
-        <Notice tone="error" title="The model upload failed" testId="model-upload-failed">
-          <p>{upload.message} Your commitment is on chain and the submission file is safe; the upload is only a public copy.</p>
+        <Notice tone="error" title="The IPFS copy failed" testId="model-upload-failed">
+          <p>{upload.message} The reveal is on chain and the submission file is safe; the IPFS upload is only a convenience copy.</p>
           <SecondaryButton onClick={() => void uploadModel(upload.file)}>Retry the upload</SecondaryButton>
         </Notice>
       ) : null}
 
-      <div>
-        <label htmlFor={fileInputId} className={labelBase}>
-          Submission file
-        </label>
-        <input id={fileInputId} type="file" accept=".json,application/json" className={`${fieldBase} mt-1`} onChange={(e) => void importFile(e.target.files?.[0])} />
-        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Revealing from another browser? Load the submission file you downloaded at commit time.</p>
-        {importError ? (
-          <Notice tone="error" testId="submission-file-error">
-            {importError}
-          </Notice>
-        ) : null}
-      </div>
+      {section.importFile ? (
+        <div>
+          <label htmlFor={fileInputId} className={labelBase}>
+            Submission file
+          </label>
+          <input id={fileInputId} type="file" accept=".json,application/json" className={`${fieldBase} mt-1`} onChange={(e) => void importFile(e.target.files?.[0])} />
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Revealing from another browser? Load the submission file you downloaded at commit time.</p>
+        </div>
+      ) : null}
+      {importError ? (
+        <Notice tone="error" testId="submission-file-error">
+          {importError}
+        </Notice>
+      ) : null}
       <TransactionStatus state={tx.state} onDismiss={tx.reset} />
     </div>
   );
