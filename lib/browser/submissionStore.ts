@@ -19,7 +19,7 @@ export interface StoredSubmission {
   readonly text: string;
   /** Name of the model file it was made from. */
   readonly modelFileName: string;
-  /** CID of the encoded model, once uploaded (after the commit is mined). */
+  /** CID of the encoded model, once uploaded: only after its reveal is mined (before, the model stays private). */
   readonly modelCid?: string;
   readonly savedAt: number;
 }
