@@ -16,5 +16,5 @@ export default defineConfig([
     files: ["bin/**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
-  globalIgnores([".next/**", ".cache/**", "node_modules/**", "lib/generated/**", "public/ort/**", "bench/results/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", ".cli-build/**", ".cache/**", "node_modules/**", "lib/generated/**", "public/ort/**", "bench/results/**", "next-env.d.ts"]),
 ]);
