@@ -4,11 +4,11 @@
  * and validators' claimable rewards (docs/daimon.md §4, §5, §7). Plain functions, unit-tested in test/web; the
  * contract stays the authority: every transaction is simulated before the wallet is asked.
  */
-import { formatUnits, zeroAddress, type Address } from "viem";
+import { zeroAddress, type Address } from "viem";
 import type { ChainBlock, ChainImprovementBlock, ChainProof, ChainVote, PendingRoundState, PhaseName } from "../chain/daimon";
 import type { TokenTransfer, ValidatorClaim } from "../chain/daimonReads";
 import { WAD, fromWad, isImprovement, validatorShare } from "../daimon/fixedPoint";
-import { formatBlocks, formatNumber, sameAddress, shortAddress } from "./format";
+import { formatBlocks, formatFixedRounded, formatNumber, sameAddress, shortAddress } from "./format";
 import type { ActionAvailability } from "./actions";
 import type { StageTone } from "./stages";
 
@@ -102,13 +102,12 @@ export function formatAccuracy(distance: bigint, digits = 1): string {
   return `${(estimatedAccuracy(distance) * 100).toFixed(digits)} %`;
 }
 
-/** Token base units (18 decimals) → "1,234.5678 SYM"; at most `decimals` decimals, rounded down. */
+/**
+ * Token base units (18 decimals) → "1,234.5678 SYM": at most `decimals` decimals, rounded half up in bigint (the same
+ * helper as formatEth), so 1.99999 tokens read "2", not "1.9999".
+ */
 export function formatTokenAmount(amount: bigint, symbol?: string, decimals = 4): string {
-  const [whole = "0", fraction = ""] = formatUnits(amount < 0n ? -amount : amount, 18).split(".");
-  const shown = fraction.slice(0, decimals).replace(/0+$/, "");
-  const tiny = shown === "" && amount !== 0n && whole === "0";
-  const text = tiny ? `< 0.${"0".repeat(Math.max(0, decimals - 1))}1` : `${amount < 0n ? "-" : ""}${formatNumber(BigInt(whole))}${shown ? `.${shown}` : ""}`;
-  return symbol ? `${text} ${symbol}` : text;
+  return formatFixedRounded(amount, 18, { decimals, suffix: symbol });
 }
 
 // ------------------------------------------------------------------ the pending round

@@ -4,25 +4,32 @@ import type { Address } from "viem";
 const groupDigits = (text: string) => text.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /**
- * Wei → ETH text, rounded half up to at most `decimals` decimals (4 by default, 0–18) with trailing zeros trimmed:
- * 9999699900000000000000n → "9,999.6999 ETH", 1234567890000000000n → "1.2346 ETH", 9999999990000000000n → "10 ETH".
- * All in bigint from the wei value, so large balances round exactly. A non-zero amount that rounds to zero says so
- * ("< 0.0001 ETH") instead of printing 0.
+ * A fixed-point amount (`value` in base units of `unitDecimals` decimals: 18 for wei and DaiMoN tokens) → text,
+ * rounded half up to at most `decimals` decimals (clamped to 0–`unitDecimals`) with trailing zeros trimmed and the
+ * whole part in digit groups: 9999699900000000000000n → "9,999.6999", 1234567890000000000n → "1.2346",
+ * 9999999990000000000n → "10". All in bigint from the base units, so large amounts round exactly. A non-zero amount
+ * that rounds to zero says so ("< 0.0001", "> -0.0001") instead of printing 0. `suffix` follows after a space.
  */
-export function formatEth(wei: bigint, options: { decimals?: number; unit?: boolean } = {}): string {
-  const decimals = Math.min(18, Math.max(0, Math.trunc(options.decimals ?? 4)));
-  const unit = options.unit === false ? "" : " ETH";
-  const negative = wei < 0n;
-  const magnitude = negative ? -wei : wei;
-  const step = 10n ** BigInt(18 - decimals);
-  const rounded = (magnitude + step / 2n) / step;
+export function formatFixedRounded(value: bigint, unitDecimals: number, options: { decimals?: number; suffix?: string } = {}): string {
+  const places = Math.max(0, Math.trunc(unitDecimals));
+  const decimals = Math.min(places, Math.max(0, Math.trunc(options.decimals ?? 4)));
+  const unit = options.suffix ? ` ${options.suffix}` : "";
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  const step = 10n ** BigInt(places - decimals);
+  const rounded = step === 1n ? magnitude : (magnitude + step / 2n) / step;
   if (rounded === 0n && magnitude !== 0n) {
     const smallest = decimals === 0 ? "1" : `0.${"0".repeat(decimals - 1)}1`;
     return `${negative ? "> -" : "< "}${smallest}${unit}`;
   }
   const scale = 10n ** BigInt(decimals);
   const fraction = decimals === 0 ? "" : (rounded % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
-  return `${negative ? "-" : ""}${groupDigits((rounded / scale).toString())}${fraction ? `.${fraction}` : ""}${unit}`;
+  return `${negative && rounded !== 0n ? "-" : ""}${groupDigits((rounded / scale).toString())}${fraction ? `.${fraction}` : ""}${unit}`;
+}
+
+/** Wei → ETH text, rounded half up in bigint to at most `decimals` decimals (4 by default): see formatFixedRounded. */
+export function formatEth(wei: bigint, options: { decimals?: number; unit?: boolean } = {}): string {
+  return formatFixedRounded(wei, 18, { decimals: options.decimals, suffix: options.unit === false ? undefined : "ETH" });
 }
 
 export function shortAddress(address: string): string {

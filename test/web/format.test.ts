@@ -4,7 +4,8 @@
  */
 import { expect } from "chai";
 import { parseEther } from "viem";
-import { formatEth } from "../../lib/web/format";
+import { formatEth, formatFixedRounded } from "../../lib/web/format";
+import { formatTokenAmount } from "../../lib/web/daimon";
 import { describeQuantizationEffect } from "../../lib/web/submitter";
 
 describe("lib/web/format formatEth (rounding)", () => {
@@ -43,6 +44,39 @@ describe("lib/web/format formatEth (rounding)", () => {
     expect(formatEth(parseEther("1234.5"), { decimals: 0 })).to.equal("1,235 ETH");
     expect(formatEth(-parseEther("1.23456"))).to.equal("-1.2346 ETH");
     expect(formatEth(-1n)).to.equal("> -0.0001 ETH");
+  });
+});
+
+describe("lib/web/daimon formatTokenAmount (rounding, the same helper as formatEth)", () => {
+  it("rounds half up instead of truncating", () => {
+    expect(formatTokenAmount(parseEther("9999.69995"), "DMN")).to.equal("9,999.7 DMN");
+    expect(formatTokenAmount(parseEther("1.99999"), "DMN")).to.equal("2 DMN");
+    expect(formatTokenAmount(parseEther("1.23456"))).to.equal("1.2346");
+    expect(formatTokenAmount(parseEther("1.23454999"))).to.equal("1.2345");
+    expect(formatTokenAmount(parseEther("0.99996"), "DMN", 4)).to.equal("1 DMN");
+    expect(formatTokenAmount(parseEther("2.5"), "DMN", 0)).to.equal("3 DMN");
+  });
+
+  it("is exact far beyond float precision and keeps the small and negative cases", () => {
+    expect(formatTokenAmount(123_456_789_012_345_650_000_000_000_000n, "DMN")).to.equal("123,456,789,012.3457 DMN");
+    expect(formatTokenAmount(parseEther("0.00004999"), "DMN")).to.equal("< 0.0001 DMN");
+    expect(formatTokenAmount(parseEther("0.00005"), "DMN")).to.equal("0.0001 DMN");
+    expect(formatTokenAmount(-parseEther("1.23456"), "DMN")).to.equal("-1.2346 DMN");
+    expect(formatTokenAmount(-1n, "DMN")).to.equal("> -0.0001 DMN");
+    expect(formatTokenAmount(0n)).to.equal("0");
+  });
+
+  it("agrees with formatEth on every amount (one helper for both)", () => {
+    for (const wei of [0n, 1n, 49_999_999_999_999n, 50_000_000_000_000n, parseEther("9999.6999"), parseEther("9999.99995"), -parseEther("3.14159")]) {
+      expect(formatTokenAmount(wei, "ETH")).to.equal(formatEth(wei));
+      expect(formatFixedRounded(wei, 18, { decimals: 2 })).to.equal(formatEth(wei, { decimals: 2, unit: false }));
+    }
+  });
+
+  it("formats other unit sizes (6-decimal tokens) with the same rounding", () => {
+    expect(formatFixedRounded(1_234_565n, 6, { decimals: 2, suffix: "USDC" })).to.equal("1.23 USDC");
+    expect(formatFixedRounded(1_235_000n, 6, { decimals: 2, suffix: "USDC" })).to.equal("1.24 USDC");
+    expect(formatFixedRounded(1_234_567n, 6, { decimals: 9 })).to.equal("1.234567");
   });
 });
 
