@@ -8,7 +8,7 @@ import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, readGroupHashes, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
 import { sendContractTransaction } from "../../lib/chain/transactions";
-import { parseCsvDataset, type ParsedDataset } from "../../lib/danku/dataset";
+import { type ParsedDataset } from "../../lib/danku/dataset";
 import {
   buildCompetitionMetadata,
   MAX_DESCRIPTION_LENGTH,
@@ -38,7 +38,7 @@ import {
   placementOdds,
   resolveSplitDelay,
 } from "./commitments";
-import { refuseOverwrite, writeAtomically, writeNewFile } from "./files";
+import { readCsvDataset, refuseOverwrite, writeAtomically, writeNewFile } from "./files";
 import { openIpfs, type CliIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 import { LOCAL_CHAIN_ID } from "../../lib/danku/split";
 
@@ -156,7 +156,7 @@ function competitionMetadata(options: CreateOptions, dataset: ParsedDataset, gro
 
 export async function createCommand(options: CreateOptions, output: Output): Promise<void> {
   // Everything that can be wrong with the input is checked before any key is touched or transaction sent.
-  const dataset = parseCsvDataset(readTextFile(options.data, "dataset"), { labelColumn: options.label });
+  const dataset = await readCsvDataset(options.data, { labelColumn: options.label });
   const pointCount = dataset.points.length;
   const groupCount = options.groups
     ? integerOption(options.groups, "groups", 2, pointCount)

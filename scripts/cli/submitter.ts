@@ -5,14 +5,13 @@ import { readFileSync } from "node:fs";
 import { bytesToHex, hexToBytes } from "viem";
 import { readCompetition, readRevealedModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
 import { commitSubmission, evaluateSubmissionToEnd, revealSubmissionModel } from "../../lib/chain/flows";
-import { parseCsvDataset } from "../../lib/danku/dataset";
 import { importModelFile, prepareSubmissionModel } from "../../lib/danku/modelImport";
 import { estimateEvaluationGas } from "../../lib/danku/gasModel";
 import { encodeModel, macsPerPoint, modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
 import { evaluateAccuracy, meetsMinimumAccuracy } from "../../lib/danku/forward";
 import { buildSubmissionFile, parseSubmissionFile, serializeSubmissionFile } from "../../lib/danku/secrets";
 import { CliError, connect, Output, parseAddress, readTextFile, signer, type GlobalOptions } from "./context";
-import { writeAtomically, writeNewFile } from "./files";
+import { readCsvDataset, writeAtomically, writeNewFile } from "./files";
 
 function randomSalt(): `0x${string}` {
   return bytesToHex(globalThis.crypto.getRandomValues(new Uint8Array(32)));
@@ -29,7 +28,7 @@ async function scoringData(
 ): Promise<{ points: DataPoint[]; featureCount: number; classCount: number; source: string }> {
   if (options.data) {
     if (!options.label) throw new CliError("--label names the label column of --data");
-    const dataset = parseCsvDataset(readTextFile(options.data, "dataset"), { labelColumn: options.label });
+    const dataset = await readCsvDataset(options.data, { labelColumn: options.label });
     return { points: dataset.points, featureCount: dataset.featureNames.length, classCount: dataset.classNames.length, source: options.data };
   }
   if (!options.competition) throw new CliError("pass --data <csv> --label <column>, or --competition <address> to score on revealed data");
