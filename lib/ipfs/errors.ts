@@ -34,6 +34,20 @@ export class IpfsStoreError extends Error {
   }
 }
 
+/**
+ * Content that is neither in the local store nor obtainable from the sources that were tried (connected peers over
+ * bitswap, trustless gateways). The message says what was tried and what to configure.
+ */
+export class IpfsNotFoundError extends Error {
+  override readonly name = "IpfsNotFoundError";
+  constructor(
+    message: string,
+    readonly cid: string,
+  ) {
+    super(message);
+  }
+}
+
 function shorten(input: string): string {
   return input.length > 80 ? `${input.slice(0, 77)}...` : input;
 }

@@ -86,8 +86,11 @@ export class FsBlockstore {
   }
 }
 
-/** Checks one block against its CID's sha2-256 multihash. */
-export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<void> {
+/**
+ * Whether `bytes` hash to the multihash in `cid` (sha2-256 only).
+ * @throws IpfsVerificationError for a CID with another hash function.
+ */
+export async function blockMatchesCid(cid: CID, bytes: Uint8Array): Promise<boolean> {
   if (cid.multihash.code !== SHA2_256_CODE) {
     throw new IpfsVerificationError(
       `Block ${cid.toString()} uses a hash this app cannot verify (only sha2-256 is supported).`,
@@ -95,7 +98,12 @@ export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<void> {
     );
   }
   const digest = await sha256.digest(bytes);
-  if (!equalBytes(digest.bytes, cid.multihash.bytes)) {
+  return equalBytes(digest.bytes, cid.multihash.bytes);
+}
+
+/** Checks one stored block against its CID's sha2-256 multihash. */
+export async function verifyBlock(cid: CID, bytes: Uint8Array): Promise<void> {
+  if (!(await blockMatchesCid(cid, bytes))) {
     throw new IpfsVerificationError(
       `Stored block ${cid.toString()} does not match its hash: the IPFS data folder is corrupted or was modified. ` +
         "The content was not served.",

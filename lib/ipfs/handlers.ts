@@ -5,8 +5,9 @@
 import { toArrayBufferBytes, concatBytes } from "./bytes";
 import { parseCid } from "./cid";
 import { IPFS_GATEWAY_PATH, tooLargeMessage } from "./config";
-import { InvalidCidError, IpfsStoreError, IpfsVerificationError } from "./errors";
-import { getIpfsStore, readIpfsServerConfig, type IpfsStore } from "./store";
+import { InvalidCidError, IpfsNotFoundError, IpfsStoreError, IpfsVerificationError } from "./errors";
+import type { RemotePinner } from "./pinning";
+import { createRemotePinner, getIpfsStore, getRunningIpfsNode, readIpfsServerConfig, type IpfsStore } from "./store";
 
 /** Served content never changes under its CID. */
 export const IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable";
@@ -74,18 +75,26 @@ export async function handleIpfsUpload(request: Request, options: IpfsHandlerOpt
   }
 }
 
-/** What a client needs to know before uploading: `GET /api/ipfs` → `{ maxBytes, gateway }`. */
+/** What a client needs to know before uploading: `GET /api/ipfs` → `{ maxBytes, gateway, node?, pinning }`. */
 export interface IpfsUploadInfo {
   maxBytes: number;
   gateway: string;
+  /** The embedded node, when it runs: other IPFS nodes can fetch this server's files from these addresses. */
+  node?: { peerId: string; multiaddrs: string[]; connectedPeers: number };
+  /** Whether uploads are also pinned with a remote pinning service. */
+  pinning: boolean;
 }
 
 /** `GET /api/ipfs`: the upload limit, so clients can explain a refused upload (or check before sending). */
 export async function handleIpfsInfo(options: IpfsHandlerOptions = {}): Promise<Response> {
   try {
+    const config = readIpfsServerConfig();
+    const node = getRunningIpfsNode();
     const info: IpfsUploadInfo = {
-      maxBytes: options.maxBytes ?? readIpfsServerConfig().maxUploadBytes,
+      maxBytes: options.maxBytes ?? config.maxUploadBytes,
       gateway: IPFS_GATEWAY_PATH,
+      ...(node ? { node: { peerId: node.peerId, multiaddrs: node.multiaddrs(), connectedPeers: node.connectedPeers().length } } : {}),
+      pinning: config.pinning !== undefined,
     };
     return Response.json(info, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
@@ -146,6 +155,7 @@ export async function handleIpfsGateway(
   try {
     bytes = await (options.store ?? getIpfsStore()).get(cidText);
   } catch (error) {
+    if (error instanceof IpfsNotFoundError) return jsonError(404, error.message);
     console.error(`[ipfs] serving ${cidText} failed:`, error);
     if (error instanceof IpfsVerificationError || error instanceof IpfsStoreError) return jsonError(502, error.message);
     return jsonError(500, `The file ${cidText} could not be read (${messageOf(error)}). Please try again later.`);
@@ -168,6 +178,69 @@ export async function handleIpfsGateway(
   const filename = new URL(request.url).searchParams.get("filename");
   if (filename) headers["Content-Disposition"] = contentDisposition(filename);
   return new Response(toArrayBufferBytes(bytes), { status: 200, headers });
+}
+
+export interface IpfsPinHandlerOptions {
+  /** Defaults to the configured service (`MODELBOUNTY_PINNING_SERVICE_URL`). */
+  pinner?: RemotePinner;
+  /** Defaults to {@link getIpfsStore}: a pin is only requested for content this server holds. */
+  store?: IpfsStore;
+}
+
+/**
+ * `GET /api/ipfs/pins/<cid>`: the remote pin's state (`queued`, `pinning`, `pinned`, `failed`, or `not-requested`
+ * when the request did not go through), refreshed from the service. `404` when no pin was requested; `501` when no
+ * pinning service is configured.
+ */
+export async function handleIpfsPinStatus(cidParam: string, options: IpfsPinHandlerOptions = {}): Promise<Response> {
+  const prepared = preparePin(cidParam, options);
+  if (prepared instanceof Response) return prepared;
+  const record = await prepared.pinner.status(prepared.cid);
+  if (!record) return jsonError(404, `No remote pin was requested for ${prepared.cid}; POST to this address to request one.`);
+  return Response.json(record, { headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * `POST /api/ipfs/pins/<cid>`: requests the remote pin again (after a failure) or refreshes a pending one. The
+ * content must be stored here. Answers the record: `202` when the service accepted the request, `502` with the
+ * record when it failed (`retryable` says whether trying later can help).
+ */
+export async function handleIpfsPinRequest(cidParam: string, options: IpfsPinHandlerOptions = {}): Promise<Response> {
+  const prepared = preparePin(cidParam, options);
+  if (prepared instanceof Response) return prepared;
+  let store: IpfsStore;
+  try {
+    store = options.store ?? getIpfsStore();
+  } catch (error) {
+    return jsonError(500, `The IPFS service is misconfigured: ${messageOf(error)}`);
+  }
+  if (store.has && !(await store.has(prepared.cid))) {
+    return jsonError(404, `No file with CID ${prepared.cid} is stored on this server; upload it before pinning it.`);
+  }
+  const record = await prepared.pinner.pin(prepared.cid);
+  return Response.json(record, { status: record.status === "not-requested" ? 502 : 202, headers: { "Cache-Control": "no-store" } });
+}
+
+function preparePin(cidParam: string, options: IpfsPinHandlerOptions): { cid: string; pinner: RemotePinner } | Response {
+  let cid: string;
+  try {
+    cid = parseCid(safeDecode(cidParam)).toString();
+  } catch (error) {
+    return jsonError(400, error instanceof InvalidCidError ? error.message : `Invalid CID: ${messageOf(error)}`);
+  }
+  let pinner: RemotePinner | undefined;
+  try {
+    pinner = options.pinner ?? createRemotePinner(readIpfsServerConfig());
+  } catch (error) {
+    return jsonError(500, `The IPFS service is misconfigured: ${messageOf(error)}`);
+  }
+  if (!pinner) {
+    return jsonError(
+      501,
+      "No remote pinning service is configured: set MODELBOUNTY_PINNING_SERVICE_URL and MODELBOUNTY_PINNING_SERVICE_TOKEN.",
+    );
+  }
+  return { cid, pinner };
 }
 
 function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {

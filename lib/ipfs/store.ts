@@ -3,7 +3,10 @@
  *
  * - {@link EmbeddedIpfsStore}: the app's own IPFS node storage, a filesystem blockstore under a data folder
  *   (`MODELBOUNTY_IPFS_DIR`, default `.data/ipfs`). Files are imported with kubo's parameters and read back with
- *   the UnixFS exporter, every block checked against its hash.
+ *   the UnixFS exporter, every block checked against its hash. Blocks the folder lacks are fetched from connected
+ *   peers over bitswap (when the node runs, {@link startEmbeddedIpfsNode}) and then from trustless gateways
+ *   (`MODELBOUNTY_IPFS_GATEWAYS`), verified, and kept. With a pinning service configured, each upload is also
+ *   pinned remotely (lib/ipfs/pinning.ts).
  * - {@link KuboIpfsStore}: a real kubo node through its HTTP RPC (`MODELBOUNTY_IPFS_API`), whose answers are
  *   checked against our own CID computation.
  *
@@ -16,14 +19,25 @@ import type { CID } from "multiformats/cid";
 import { concatBytes, toArrayBufferBytes } from "./bytes";
 import { computeCid, KUBO_ADD_QUERY, kuboImporterOptions, normalizeCid, parseCid, verifyContent } from "./cid";
 import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes } from "./config";
-import { IpfsStoreError, IpfsVerificationError } from "./errors";
+import { IpfsNotFoundError, IpfsStoreError, IpfsVerificationError } from "./errors";
 import { FsBlockstore } from "./fsBlockstore";
+import type { IpfsNode } from "./network";
+import { PinningServiceClient, RemotePinner, type PinRecord } from "./pinning";
+import {
+  BlockUnavailableError,
+  describeAttempts,
+  RetrievingBlockstore,
+  TrustlessGatewaySource,
+  type BlockSource,
+} from "./retrieval";
 
 export interface IpfsAddResult {
   /** CIDv1 (base32) of the content, computed with kubo's parameters. */
   cid: string;
   /** Size of the content in bytes. */
   size: number;
+  /** The remote pin request, when a pinning service is configured (a failed request does not fail the upload). */
+  pin?: PinRecord;
 }
 
 export interface IpfsStore {
@@ -54,19 +68,38 @@ export interface IpfsServerConfig {
   apiAuthorization?: string;
   /** Largest upload accepted, in bytes. */
   maxUploadBytes: number;
-  /** Time limit for one request to a kubo node. */
+  /** Time limit for one HTTP request: kubo RPC, trustless gateway, pinning service. */
   kuboTimeoutMs: number;
+  /** Whether the app runs its libp2p node (`MODELBOUNTY_IPFS_NETWORK=off` turns it off). */
+  network: boolean;
+  /** Where the node listens (`MODELBOUNTY_IPFS_SWARM_HOST`, `MODELBOUNTY_IPFS_SWARM_PORT`; port 0: any free port). */
+  swarmHost: string;
+  swarmPort: number;
+  /** Peers to connect to and keep (`MODELBOUNTY_IPFS_PEERS`, multiaddrs with /p2p/<peer id>). */
+  peers: string[];
+  /** How long connected peers get to send a missing block (`MODELBOUNTY_IPFS_PEER_TIMEOUT_MS`). */
+  peerTimeoutMs: number;
+  /** Trustless gateways to read missing blocks from (`MODELBOUNTY_IPFS_GATEWAYS`), in order. */
+  gateways: string[];
+  /** Remote pinning (`MODELBOUNTY_PINNING_SERVICE_URL`, `MODELBOUNTY_PINNING_SERVICE_TOKEN`). */
+  pinning?: { url: string; token: string };
 }
 
 export const DEFAULT_IPFS_DIR = path.join(".data", "ipfs");
 
 type Environment = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_KUBO_TIMEOUT_MS = 60_000;
+export const DEFAULT_SWARM_HOST = "127.0.0.1";
+/** kubo's swarm port too: with a kubo node on the same machine, the app's node moves to a free port and says so. */
+export const DEFAULT_SWARM_PORT = 4001;
+export const DEFAULT_PEER_TIMEOUT_MS = 10_000;
 
 /**
  * Reads the IPFS settings from the environment:
  * `MODELBOUNTY_IPFS_DIR`, `MODELBOUNTY_IPFS_API`, `MODELBOUNTY_IPFS_API_AUTH`, `MODELBOUNTY_IPFS_MAX_BYTES`,
- * `MODELBOUNTY_IPFS_TIMEOUT_MS`.
+ * `MODELBOUNTY_IPFS_TIMEOUT_MS`, `MODELBOUNTY_IPFS_NETWORK`, `MODELBOUNTY_IPFS_SWARM_HOST`,
+ * `MODELBOUNTY_IPFS_SWARM_PORT`, `MODELBOUNTY_IPFS_PEERS`, `MODELBOUNTY_IPFS_PEER_TIMEOUT_MS`,
+ * `MODELBOUNTY_IPFS_GATEWAYS`, `MODELBOUNTY_PINNING_SERVICE_URL`, `MODELBOUNTY_PINNING_SERVICE_TOKEN`.
  * @throws Error with a message naming the variable when a value is unusable.
  */
 export function readIpfsServerConfig(env: Environment = process.env): IpfsServerConfig {
@@ -88,13 +121,82 @@ export function readIpfsServerConfig(env: Environment = process.env): IpfsServer
     }
     apiUrl = parsed.toString().replace(/\/+$/, "");
   }
+  const networkSetting = nonEmpty(env.MODELBOUNTY_IPFS_NETWORK)?.toLowerCase();
+  if (networkSetting !== undefined && !["on", "off", "true", "false", "1", "0"].includes(networkSetting)) {
+    throw new Error(`MODELBOUNTY_IPFS_NETWORK must be "on" or "off"; got "${env.MODELBOUNTY_IPFS_NETWORK}".`);
+  }
+  const port = nonEmpty(env.MODELBOUNTY_IPFS_SWARM_PORT);
+  const swarmPort = port === undefined ? DEFAULT_SWARM_PORT : /^\d+$/.test(port) ? Number(port) : Number.NaN;
+  if (!Number.isInteger(swarmPort) || swarmPort < 0 || swarmPort > 65_535) {
+    throw new Error(`MODELBOUNTY_IPFS_SWARM_PORT must be a TCP port from 0 to 65535 (0: any free port); got "${port}".`);
+  }
+  const swarmHost = nonEmpty(env.MODELBOUNTY_IPFS_SWARM_HOST) ?? DEFAULT_SWARM_HOST;
+  if (!/^[0-9.]+$|:/.test(swarmHost)) {
+    throw new Error(`MODELBOUNTY_IPFS_SWARM_HOST must be an IP address such as 127.0.0.1 or 0.0.0.0; got "${swarmHost}".`);
+  }
+  const peers = list(env.MODELBOUNTY_IPFS_PEERS);
+  for (const peer of peers) {
+    if (!peer.startsWith("/") || !/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(peer)) {
+      throw new Error(
+        `MODELBOUNTY_IPFS_PEERS must list multiaddrs ending in /p2p/<peer id>, such as ` +
+          `/ip4/127.0.0.1/tcp/4001/p2p/12D3KooW…, as the other node prints them; got "${peer}".`,
+      );
+    }
+  }
+  const gateways = list(env.MODELBOUNTY_IPFS_GATEWAYS).map((gateway) => {
+    const parsed = httpUrl(gateway);
+    if (!parsed) {
+      throw new Error(`MODELBOUNTY_IPFS_GATEWAYS must list http(s) addresses of trustless gateways; got "${gateway}".`);
+    }
+    return parsed;
+  });
+  const pinningUrl = nonEmpty(env.MODELBOUNTY_PINNING_SERVICE_URL);
+  const pinningToken = nonEmpty(env.MODELBOUNTY_PINNING_SERVICE_TOKEN);
+  let pinning: IpfsServerConfig["pinning"];
+  if (pinningUrl !== undefined) {
+    const url = httpUrl(pinningUrl);
+    if (!url) {
+      throw new Error(
+        `MODELBOUNTY_PINNING_SERVICE_URL must be the http(s) base of an IPFS Pinning Service API (the part before /pins); got "${pinningUrl}".`,
+      );
+    }
+    if (pinningToken === undefined) {
+      throw new Error("MODELBOUNTY_PINNING_SERVICE_TOKEN is not set: the pinning service needs its access token.");
+    }
+    pinning = { url, token: pinningToken };
+  } else if (pinningToken !== undefined) {
+    throw new Error("MODELBOUNTY_PINNING_SERVICE_TOKEN is set but MODELBOUNTY_PINNING_SERVICE_URL is not: name the service too.");
+  }
   return {
     dir,
     apiUrl,
     ...(nonEmpty(env.MODELBOUNTY_IPFS_API_AUTH) ? { apiAuthorization: nonEmpty(env.MODELBOUNTY_IPFS_API_AUTH) } : {}),
     maxUploadBytes: positiveInteger(env, "MODELBOUNTY_IPFS_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
     kuboTimeoutMs: positiveInteger(env, "MODELBOUNTY_IPFS_TIMEOUT_MS", DEFAULT_KUBO_TIMEOUT_MS),
+    network: !["off", "false", "0"].includes(networkSetting ?? "on"),
+    swarmHost,
+    swarmPort,
+    peers,
+    peerTimeoutMs: positiveInteger(env, "MODELBOUNTY_IPFS_PEER_TIMEOUT_MS", DEFAULT_PEER_TIMEOUT_MS),
+    gateways,
+    ...(pinning ? { pinning } : {}),
   };
+}
+
+/** Comma- or whitespace-separated values. */
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(/[\s,]+/).filter((item) => item !== "");
+}
+
+/** An http(s) URL without its trailing slashes, or undefined. */
+function httpUrl(text: string): string | undefined {
+  try {
+    const parsed = new URL(text);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return undefined;
+    return parsed.toString().replace(/\/+$/, "");
+  } catch {
+    return undefined;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -115,16 +217,43 @@ function positiveInteger(env: Environment, name: string, fallback: number): numb
 // ---------------------------------------------------------------------------------------------------------------
 // Embedded store
 
+export interface EmbeddedIpfsStoreOptions {
+  /**
+   * Where blocks the data folder lacks come from, asked in order (the running node's bitswap peers, trustless
+   * gateways). With this option a miss is an {@link IpfsNotFoundError} that says what was tried; without it the
+   * store is offline and answers `undefined`.
+   */
+  sources?: () => readonly BlockSource[];
+  /** Called for each block fetched from a source and stored (the node announces it). */
+  onFetched?: (cid: CID) => void;
+  /** Pins every upload remotely. */
+  pinner?: RemotePinner;
+  /** Largest file `get` reassembles (default 50 MiB): protects the server's memory from a huge remote file. */
+  maxBytes?: number;
+}
+
 export class EmbeddedIpfsStore implements IpfsStore {
   readonly blockstore: FsBlockstore;
+  readonly pinner: RemotePinner | undefined;
+  private readonly reader: RetrievingBlockstore | undefined;
+  private readonly maxBytes: number;
 
-  constructor(readonly dir: string = path.resolve(/*turbopackIgnore: true*/ DEFAULT_IPFS_DIR)) {
+  constructor(
+    readonly dir: string = path.resolve(/*turbopackIgnore: true*/ DEFAULT_IPFS_DIR),
+    options: EmbeddedIpfsStoreOptions = {},
+  ) {
     this.blockstore = new FsBlockstore(dir);
+    this.reader = options.sources ? new RetrievingBlockstore(this.blockstore, options.sources, options.onFetched) : undefined;
+    this.pinner = options.pinner;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   }
 
   async add(bytes: Uint8Array): Promise<IpfsAddResult> {
     const entry = await importFile({ content: bytes }, this.blockstore, kuboImporterOptions());
-    return { cid: entry.cid.toString(), size: bytes.length };
+    const cid = entry.cid.toString();
+    // The blocks are on disk before the pin is asked for: a failed pin request never loses the upload.
+    const pin = this.pinner ? await this.pinner.pin(cid) : undefined;
+    return { cid, size: bytes.length, ...(pin ? { pin } : {}) };
   }
 
   async has(cid: string): Promise<boolean> {
@@ -133,13 +262,20 @@ export class EmbeddedIpfsStore implements IpfsStore {
 
   async get(cidText: string): Promise<Uint8Array | undefined> {
     const cid = parseCid(cidText);
-    if (!(await this.blockstore.has(cid))) return undefined;
+    if (!this.reader && !(await this.blockstore.has(cid))) return undefined;
+    const blocks = this.reader ?? this.blockstore;
     try {
-      const entry = await exporter(cid, this.blockstore);
+      const entry = await exporter(cid, blocks);
       if (entry.type !== "file" && entry.type !== "raw") {
         throw new IpfsStoreError(`CID ${cid.toString()} names a ${entry.type}, not a file; only files can be served.`);
       }
       const expectedSize = Number(entry.size);
+      if (expectedSize > this.maxBytes) {
+        throw new IpfsStoreError(
+          `File ${cid.toString()} is ${formatBytes(expectedSize)}, more than the ${formatBytes(this.maxBytes)} this server ` +
+            "reads (MODELBOUNTY_IPFS_MAX_BYTES).",
+        );
+      }
       const parts: Uint8Array[] = [];
       let length = 0;
       for await (const chunk of entry.content()) {
@@ -161,6 +297,27 @@ export class EmbeddedIpfsStore implements IpfsStore {
 
 function describeReadError(cid: CID, error: unknown): unknown {
   if (error instanceof IpfsVerificationError || error instanceof IpfsStoreError) return error;
+  if (error instanceof BlockUnavailableError) {
+    const root = error.cid.toString() === cid.toString();
+    if (error.tampered) {
+      return new IpfsVerificationError(
+        `${root ? "File" : "Part of file"} ${cid.toString()} is not stored on this server, and what other sources sent ` +
+          `does not match its CID, so nothing was served (${describeAttempts(error.attempts)}).`,
+        cid.toString(),
+      );
+    }
+    if (root) {
+      return new IpfsNotFoundError(
+        `No file with CID ${cid.toString()} is stored on this server, and ${describeAttempts(error.attempts)}.`,
+        cid.toString(),
+      );
+    }
+    return new IpfsStoreError(
+      `Part of file ${cid.toString()} (block ${error.cid.toString()}) is missing from the IPFS data folder and could not ` +
+        `be fetched (${describeAttempts(error.attempts)}); the file cannot be served.`,
+      { cause: error },
+    );
+  }
   if (error instanceof Error && error.name === "BlockNotFoundError") {
     return new IpfsStoreError(
       `Part of file ${cid.toString()} is missing from the IPFS data folder (${error.message}); the file cannot be served. ` +
@@ -186,6 +343,8 @@ export interface KuboIpfsStoreOptions {
   fetch?: typeof fetch;
   /** `Authorization` header value sent with every RPC request (pinning services). */
   authorization?: string;
+  /** Also pins every upload with a Pinning Service API service. */
+  pinner?: RemotePinner;
 }
 
 /**
@@ -199,9 +358,11 @@ export class KuboIpfsStore implements IpfsStore {
   private readonly maxBytes: number;
   private readonly fetchImpl: typeof fetch;
   private readonly authorization: string | undefined;
+  private readonly pinner: RemotePinner | undefined;
 
   constructor(apiUrl: string, options: KuboIpfsStoreOptions = {}) {
     this.apiUrl = apiUrl.replace(/\/+$/, "");
+    this.pinner = options.pinner;
     this.authorization = options.authorization;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBO_TIMEOUT_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
@@ -228,7 +389,8 @@ export class KuboIpfsStore implements IpfsStore {
         reported,
       );
     }
-    return { cid, size: bytes.length };
+    const pin = this.pinner ? await this.pinner.pin(cid) : undefined;
+    return { cid, size: bytes.length, ...(pin ? { pin } : {}) };
   }
 
   async get(cidText: string): Promise<Uint8Array | undefined> {
@@ -323,11 +485,47 @@ function lastAddedHash(text: string): string | undefined {
 // The app's store
 
 const STORE_KEY = Symbol.for("modelbounty.ipfsStore");
-type GlobalWithStore = typeof globalThis & { [STORE_KEY]?: IpfsStore };
+const NODE_KEY = Symbol.for("modelbounty.ipfsNode");
+type GlobalWithStore = typeof globalThis & {
+  [STORE_KEY]?: IpfsStore;
+  [NODE_KEY]?: { started: Promise<IpfsNode | undefined>; node?: IpfsNode };
+};
+
+/** The node started in this process by {@link startEmbeddedIpfsNode}, once it is up. */
+export function getRunningIpfsNode(): IpfsNode | undefined {
+  return (globalThis as GlobalWithStore)[NODE_KEY]?.node;
+}
+
+/** The pinning client and record keeper for a configuration, or undefined when no service is configured. */
+export function createRemotePinner(config: IpfsServerConfig): RemotePinner | undefined {
+  if (!config.pinning) return undefined;
+  return new RemotePinner(new PinningServiceClient(config.pinning.url, config.pinning.token, { timeoutMs: config.kuboTimeoutMs }), {
+    dir: config.dir,
+    origins: () => getRunningIpfsNode()?.multiaddrs() ?? [],
+    connect: async (address) => getRunningIpfsNode()?.connect(address),
+  });
+}
+
+/** The embedded store as the app uses it: missing blocks from the node's peers, then the gateways; remote pins. */
+export function createEmbeddedIpfsStore(config: IpfsServerConfig): EmbeddedIpfsStore {
+  const gateways = config.gateways.map((gateway) => new TrustlessGatewaySource(gateway, { timeoutMs: config.kuboTimeoutMs }));
+  return new EmbeddedIpfsStore(config.dir, {
+    sources: () => {
+      const node = getRunningIpfsNode();
+      return node ? [node, ...gateways] : gateways;
+    },
+    onFetched: (cid) => {
+      getRunningIpfsNode()?.announce(cid).catch(() => undefined);
+    },
+    pinner: createRemotePinner(config),
+    maxBytes: config.maxUploadBytes,
+  });
+}
 
 /**
  * The store the app's routes use, created once per process (kept on `globalThis` so that Next's development
  * reloads do not open a second one): kubo when `MODELBOUNTY_IPFS_API` is set, the embedded store otherwise.
+ * It does not start the network node; the server does that once, at start-up ({@link startEmbeddedIpfsNode}).
  */
 export function getIpfsStore(): IpfsStore {
   const holder = globalThis as GlobalWithStore;
@@ -335,8 +533,13 @@ export function getIpfsStore(): IpfsStore {
   if (!store) {
     const config = readIpfsServerConfig();
     store = config.apiUrl
-      ? new KuboIpfsStore(config.apiUrl, { timeoutMs: config.kuboTimeoutMs, maxBytes: config.maxUploadBytes, authorization: config.apiAuthorization })
-      : new EmbeddedIpfsStore(config.dir);
+      ? new KuboIpfsStore(config.apiUrl, {
+          timeoutMs: config.kuboTimeoutMs,
+          maxBytes: config.maxUploadBytes,
+          authorization: config.apiAuthorization,
+          pinner: createRemotePinner(config),
+        })
+      : createEmbeddedIpfsStore(config);
     holder[STORE_KEY] = store;
   }
   return store;
@@ -345,4 +548,61 @@ export function getIpfsStore(): IpfsStore {
 /** Forgets the memoized store, so the next {@link getIpfsStore} reads the environment again (tests). */
 export function resetIpfsStore(): void {
   delete (globalThis as GlobalWithStore)[STORE_KEY];
+}
+
+/**
+ * Starts this process's IPFS node (once; later calls return the same node): libp2p on
+ * `MODELBOUNTY_IPFS_SWARM_HOST:MODELBOUNTY_IPFS_SWARM_PORT` serving the data folder's blocks over bitswap, connected
+ * to `MODELBOUNTY_IPFS_PEERS`. Prints the node's multiaddrs. Resolves to `undefined`, saying why, when the app uses a
+ * kubo node (`MODELBOUNTY_IPFS_API`) or `MODELBOUNTY_IPFS_NETWORK=off`; a node that cannot start is reported and the
+ * app goes on with its local store and gateways.
+ */
+export function startEmbeddedIpfsNode(log: (message: string) => void = (message) => console.log(message)): Promise<IpfsNode | undefined> {
+  const holder = globalThis as GlobalWithStore;
+  const existing = holder[NODE_KEY];
+  if (existing) return existing.started;
+  const entry: { started: Promise<IpfsNode | undefined>; node?: IpfsNode } = { started: Promise.resolve(undefined) };
+  entry.started = (async () => {
+    const config = readIpfsServerConfig();
+    if (config.apiUrl) {
+      log(`[ipfs] using the kubo node at ${config.apiUrl}; the embedded IPFS node is not started`);
+      return undefined;
+    }
+    if (!config.network) {
+      log("[ipfs] MODELBOUNTY_IPFS_NETWORK=off: the embedded store is offline (local blocks and gateways only)");
+      return undefined;
+    }
+    try {
+      const { IpfsNode } = await import("./network");
+      const node = await IpfsNode.start({
+        dir: config.dir,
+        host: config.swarmHost,
+        port: config.swarmPort,
+        peers: config.peers,
+        peerTimeoutMs: config.peerTimeoutMs,
+        log,
+      });
+      entry.node = node;
+      log(`[ipfs] node ${node.peerId} serves ${config.dir} over bitswap at ${node.multiaddrs().join(" ")}`);
+      if (node.connectedPeers().length > 0) log(`[ipfs] connected to ${node.connectedPeers().join(", ")}`);
+      return node;
+    } catch (error) {
+      log(
+        `[ipfs] the IPFS node did not start (${error instanceof Error ? error.message : String(error)}); uploads and ` +
+          "downloads still work from the local store" + (config.gateways.length > 0 ? " and the gateways" : "") + ".",
+      );
+      return undefined;
+    }
+  })();
+  holder[NODE_KEY] = entry;
+  return entry.started;
+}
+
+/** Stops the node {@link startEmbeddedIpfsNode} started (tests, shutdown). */
+export async function stopEmbeddedIpfsNode(): Promise<void> {
+  const holder = globalThis as GlobalWithStore;
+  const entry = holder[NODE_KEY];
+  delete holder[NODE_KEY];
+  const node = await entry?.started;
+  await node?.stop();
 }

@@ -202,6 +202,7 @@ describe("IPFS routes (POST /api/ipfs, GET /ipfs/[cid])", () => {
   it("GET /api/ipfs tells clients the limit", async () => {
     process.env.MODELBOUNTY_IPFS_MAX_BYTES = "12345";
     const response = await uploadRoute.GET();
-    expect(await response.json()).to.deep.equal({ maxBytes: 12345, gateway: "/ipfs" });
+    // No node runs in this test process, and no pinning service is configured.
+    expect(await response.json()).to.deep.equal({ maxBytes: 12345, gateway: "/ipfs", pinning: false });
   });
 });

@@ -219,6 +219,32 @@ describe("lib/ipfs/store", () => {
       expect(custom).to.include({ dir: "/tmp/x", apiUrl: "http://127.0.0.1:5001", maxUploadBytes: 1000 });
     });
 
+    it("reads the node, peer and gateway settings with defaults", () => {
+      expect(readIpfsServerConfig({})).to.include({ network: true, swarmHost: "127.0.0.1", swarmPort: 4001, peerTimeoutMs: 10_000 });
+      expect(readIpfsServerConfig({}).peers).to.deep.equal([]);
+      expect(readIpfsServerConfig({}).gateways).to.deep.equal([]);
+      const peer = "/ip4/10.0.0.2/tcp/4001/p2p/12D3KooWDNUVee71rTSQCSfhpiE2hA9d1eqFyfF8XuWJf9oYKfMR";
+      const custom = readIpfsServerConfig({
+        MODELBOUNTY_IPFS_NETWORK: "off",
+        MODELBOUNTY_IPFS_SWARM_HOST: "0.0.0.0",
+        MODELBOUNTY_IPFS_SWARM_PORT: "0",
+        MODELBOUNTY_IPFS_PEERS: ` ${peer}, ${peer}`,
+        MODELBOUNTY_IPFS_GATEWAYS: "https://gw.example/ http://127.0.0.1:8080",
+        MODELBOUNTY_IPFS_PEER_TIMEOUT_MS: "2500",
+      });
+      expect(custom).to.include({ network: false, swarmHost: "0.0.0.0", swarmPort: 0, peerTimeoutMs: 2500 });
+      expect(custom.peers).to.deep.equal([peer, peer]);
+      expect(custom.gateways).to.deep.equal(["https://gw.example", "http://127.0.0.1:8080"]);
+    });
+
+    it("names the node variable when a value is unusable", () => {
+      expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_SWARM_PORT: "70000" })).to.throw(/MODELBOUNTY_IPFS_SWARM_PORT must be a TCP port/);
+      expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_SWARM_HOST: "localhost" })).to.throw(/MODELBOUNTY_IPFS_SWARM_HOST/);
+      expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_PEERS: "/ip4/127.0.0.1/tcp/4001" })).to.throw(/\/p2p\/<peer id>/);
+      expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_GATEWAYS: "gw.example" })).to.throw(/MODELBOUNTY_IPFS_GATEWAYS/);
+      expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_NETWORK: "maybe" })).to.throw(/"on" or "off"/);
+    });
+
     it("names the variable when a value is unusable", () => {
       expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_MAX_BYTES: "50MB" })).to.throw(/MODELBOUNTY_IPFS_MAX_BYTES/);
       expect(() => readIpfsServerConfig({ MODELBOUNTY_IPFS_MAX_BYTES: "0" })).to.throw(/positive whole number/);
