@@ -36,6 +36,19 @@ const nextConfig: NextConfig = {
   // `next build` type-checks only what it bundles (tsconfig.app.json): tests, e2e, benches and scripts are checked by
   // `npm run typecheck` (tsconfig.json), so the build does not spend minutes on them.
   typescript: { tsconfigPath: "tsconfig.app.json" },
+  // The embedded IPFS node (lib/ipfs/network.ts, started by instrumentation.ts) runs on the server only; its libp2p
+  // stack is loaded from node_modules at run time rather than bundled.
+  serverExternalPackages: [
+    "libp2p",
+    "@libp2p/crypto",
+    "@libp2p/identify",
+    "@libp2p/logger",
+    "@libp2p/noise",
+    "@libp2p/tcp",
+    "@libp2p/yamux",
+    "@multiformats/multiaddr",
+    "@helia/bitswap",
+  ],
   turbopack: {
     resolveAlias: Object.fromEntries(OPTIONAL_WALLET_MODULES.map((name) => [name, EMPTY_MODULE])),
   },

@@ -44,9 +44,11 @@ export interface IpfsStore {
   /** Stores the bytes as a UnixFS file and returns their CID. */
   add(bytes: Uint8Array): Promise<IpfsAddResult>;
   /**
-   * The content named by `cid`, verified against it; `undefined` when this store does not hold it.
-   * @throws InvalidCidError for a malformed CID, IpfsVerificationError when stored data does not match its CID,
-   *   IpfsStoreError when the backend fails.
+   * The content named by `cid`, verified against it; `undefined` when this store does not hold it and has nowhere
+   * else to look (an offline store, a kubo node).
+   * @throws InvalidCidError for a malformed CID, IpfsVerificationError when stored (or fetched) data does not match
+   *   its CID, IpfsNotFoundError when a store that also asks peers and gateways found it nowhere (the message says
+   *   what was tried), IpfsStoreError when the backend fails.
    */
   get(cid: string): Promise<Uint8Array | undefined>;
   /** Whether the content's root block is held (cheap; does not verify). */
