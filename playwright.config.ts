@@ -45,6 +45,8 @@ export default defineConfig({
       MODELBOUNTY_CHAIN_PORT: String(e2eSettings.chainPort),
       PORT: String(e2eSettings.appPort),
       NEXT_TELEMETRY_DISABLED: "1",
+      // No interval mining (scripts/dev/mining.ts): the specs count blocks and mine exactly the ones they need.
+      MODELBOUNTY_DEV_BLOCK_INTERVAL: "0",
       // A build folder of its own: `next dev` allows one server per folder, and one may already be running.
       MODELBOUNTY_NEXT_DIST_DIR: process.env.MODELBOUNTY_NEXT_DIST_DIR ?? ".next/e2e",
     },

@@ -4,17 +4,20 @@ import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { DEFAULT_BLOCK_TIME_SECONDS } from "@/lib/config";
-import { observeBlockTime } from "@/lib/chain/blockTime";
+import { BLOCK_TIME_WINDOW, observeBlockTime } from "@/lib/chain/blockTime";
 
 export interface BlockTime {
   seconds: number;
-  source: "configured" | "observed" | "default";
+  /** "on-demand": a local chain with no block rhythm to observe (blocks come with transactions). */
+  source: "configured" | "observed" | "default" | "on-demand";
 }
 
 /**
- * Seconds per block for "time left" estimates: MODELBOUNTY_BLOCK_TIME_SECONDS when set, otherwise the average over
- * the last 100 blocks (re-measured every few minutes), otherwise 12 s. `initialObserved` seeds the observation (the
- * marketplace gets it from the server's snapshot, so its first render already shows the right times).
+ * Seconds per block for "time left" estimates: MODELBOUNTY_BLOCK_TIME_SECONDS when set (`npm run dev` sets it to its
+ * node's mining interval), otherwise the robust observation of lib/chain/blockTime (the median interval of the last
+ * 32 blocks, re-measured every minute; none on a chain that mines on demand), otherwise 12 s, Ethereum's slot time.
+ * `initialObserved` seeds the observation (the marketplace gets it from the server's snapshot, so its first render
+ * already shows the right times).
  */
 export function useBlockTime(initialObserved?: number | null): BlockTime {
   const config = useAppConfig();
@@ -22,13 +25,13 @@ export function useBlockTime(initialObserved?: number | null): BlockTime {
   const observed = useQuery({
     queryKey: ["block-time", config.chainId],
     enabled: config.blockTimeSeconds === null && !!client,
-    staleTime: 5 * 60_000,
+    staleTime: 60_000,
     initialData: initialObserved ?? undefined,
     queryFn: () => (client ? observeBlockTime(client) : Promise.resolve(null)),
   });
   if (config.blockTimeSeconds !== null) return { seconds: config.blockTimeSeconds, source: "configured" };
   if (observed.data) return { seconds: observed.data, source: "observed" };
-  return { seconds: DEFAULT_BLOCK_TIME_SECONDS, source: "default" };
+  return { seconds: DEFAULT_BLOCK_TIME_SECONDS, source: config.localChain ? "on-demand" : "default" };
 }
 
 export function describeBlockTime(blockTime: BlockTime): string {
@@ -37,8 +40,10 @@ export function describeBlockTime(blockTime: BlockTime): string {
     case "configured":
       return `at ${s} s per block (configured)`;
     case "observed":
-      return `at ${s} s per block, the average of recent blocks`;
+      return `at ${s} s per block, the median of the last ${BLOCK_TIME_WINDOW} blocks`;
     case "default":
       return `at ${s} s per block`;
+    case "on-demand":
+      return `at ${s} s per block, a guess: this local chain mines blocks only with transactions`;
   }
 }

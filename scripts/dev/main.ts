@@ -8,6 +8,9 @@
  *      (their IPFS documents go to the embedded node under .data/ipfs)
  *   5. start Next.js on http://localhost:3000 (`next dev`, or `next build && next start` with --production)
  *
+ * After the seed, the node also mines a block every MODELBOUNTY_DEV_BLOCK_INTERVAL seconds (default 2; 0: only on
+ * transactions) so that countdowns move on an idle chain (./mining.ts).
+ *
  * With MODELBOUNTY_RPC_URL set, steps 2–4 are skipped: the app talks to that chain and MODELBOUNTY_FACTORY /
  * MODELBOUNTY_PROBLEM_FACTORY (or deployments/<chainId>.json). Ctrl-C stops every child process.
  */
@@ -19,6 +22,7 @@ import { devAccount } from "../../lib/chain/devAccounts";
 import type { DankuWallet } from "../../lib/chain/danku";
 import { getIpfsStore } from "../../lib/ipfs/store";
 import { readDeployment, writeDeployment } from "../shared/deployments";
+import { devBlockInterval, startIntervalMining } from "./mining";
 import { seedDemo } from "./seed";
 import { seedDaimonDemo } from "./seedDaimon";
 
@@ -100,6 +104,7 @@ async function rpcAnswers(url: string): Promise<number | undefined> {
 }
 
 async function main(): Promise<void> {
+  const blockInterval = devBlockInterval(process.env);
   log("compiling contracts…");
   const compiled = spawnSync(path.join(BIN, "hardhat"), ["compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
   if (compiled.status !== 0) throw new Error("contract compilation failed");
@@ -158,6 +163,9 @@ async function main(): Promise<void> {
       });
       log(`  DaiMoN       ${problem.title} ${problem.address} (${problem.blocks} blocks, seeded in ${problem.seconds.toFixed(1)} s)`);
     }
+    const blockTime = await startIntervalMining(createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) }), blockInterval, process.env);
+    if (blockTime !== undefined) env.MODELBOUNTY_BLOCK_TIME_SECONDS = blockTime;
+    log(blockInterval > 0 ? `mining a block every ${blockInterval} s (and one per transaction)` : "mining only on transactions");
     env.MODELBOUNTY_RPC_URL = rpcUrl;
     env.MODELBOUNTY_CHAIN_ID = "31337";
     env.MODELBOUNTY_FACTORY = deployment.address;
