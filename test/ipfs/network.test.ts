@@ -133,6 +133,16 @@ describe("lib/ipfs/network: the embedded node over libp2p", () => {
     expect((await node(dir)).peerId).to.equal(peerId);
   });
 
+  it("moves to a free port, and says so, when its port is taken", async () => {
+    const first = await node(await folder());
+    const port = Number(/\/tcp\/(\d+)\//.exec(first.multiaddrs()[0] ?? "")?.[1]);
+    const logged: string[] = [];
+    const second = await IpfsNode.start({ dir: await folder(), host: "127.0.0.1", port, log: (line) => logged.push(line) });
+    nodes.push(second);
+    expect(logged.join("\n")).to.match(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use .*MODELBOUNTY_IPFS_SWARM_PORT`));
+    expect(second.multiaddrs()[0]).to.match(/\/tcp\/\d+\//).and.not.include(`/tcp/${port}/`);
+  });
+
   it("a node with no peers and no gateway gives a clear not-found error (and the gateway route answers 404)", async () => {
     const lonely = await node(await folder());
     const store = new EmbeddedIpfsStore(await folder(), { sources: () => [lonely] });
