@@ -3,16 +3,20 @@
  * would, off-line), the page's submit panel driven like a person would, and the wei a test account spent on gas.
  */
 import { expect, type Page } from "@playwright/test";
-import type { Address, Hex } from "viem";
+import { readFileSync } from "node:fs";
+import { hexToBytes, type Address, type Hex } from "viem";
 import { readRevealedPoints } from "../lib/chain/danku";
 import type { DataPoint } from "../lib/danku/encoding";
 import { evaluateAccuracy } from "../lib/danku/forward";
 import type { FloatModel } from "../lib/danku/floatModel";
 import { prepareSubmissionModel } from "../lib/danku/modelImport";
+import { parseSubmissionFile } from "../lib/danku/secrets";
+import { computeCid } from "../lib/ipfs/cid";
 import type { ChainFixture } from "./fixtures/chain";
 
+/** The submit section: "Submit a model" while submissions are open, then "Your submissions" (a submitter's own). */
 export function submitPanel(page: Page) {
-  return page.getByRole("region", { name: "Submit a model" });
+  return page.getByRole("region", { name: /^(Submit a model|Your submissions)$/ });
 }
 
 export async function revealedData(chain: ChainFixture, competition: Address, training: boolean, featureCount: number): Promise<DataPoint[]> {
@@ -33,9 +37,16 @@ export async function previewModelFile(page: Page, file: { name: string; buffer:
   await expect(panel.getByTestId("preview-result")).toBeVisible({ timeout: 90_000 });
 }
 
-/** Saves the submission file (a download), confirms it is kept, commits, and waits for the IPFS copy. */
-export async function commitPreviewedModel(page: Page): Promise<{ submissionFile: string }> {
+/**
+ * Saves the submission file (a download), confirms it is kept and commits. Nothing is uploaded: until the reveal the
+ * model stays in the browser. `ipfsUploads` keeps collecting the page's uploads (POST /api/ipfs) from the commit on.
+ */
+export async function commitPreviewedModel(page: Page): Promise<{ submissionFile: string; ipfsUploads: string[] }> {
   const panel = submitPanel(page);
+  const ipfsUploads: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname.startsWith("/api/ipfs")) ipfsUploads.push(request.url());
+  });
   const downloading = page.waitForEvent("download");
   await panel.getByTestId("prepare-submission").click();
   const download = await downloading;
@@ -44,8 +55,24 @@ export async function commitPreviewedModel(page: Page): Promise<{ submissionFile
   await panel.getByLabel("I have kept the submission file somewhere safe.").check();
   await panel.getByRole("button", { name: "Commit the model" }).click();
   await expect(panel.getByTestId("transaction-status")).toContainText(/Commit the model: confirmed in block #\d+/);
-  await expect(panel.getByTestId("model-uploaded")).toContainText(/bafk/);
-  return { submissionFile };
+  await expect(panel.getByTestId("my-submission").first()).toContainText(/Submission #\d+/);
+  await expect(panel.getByTestId("model-uploaded")).toHaveCount(0);
+  await expect(panel).not.toContainText("IPFS");
+  return { submissionFile, ipfsUploads };
+}
+
+/** Reveals the page's submission `id`; then (not before) the model's public copy is on IPFS, under the CID of its bytes. */
+export async function revealCommittedModel(page: Page, id: number, submissionFile: string): Promise<string> {
+  const panel = submitPanel(page);
+  await panel.getByTestId("my-submission").getByRole("button", { name: `Reveal model #${id}` }).click();
+  await expect(panel.getByTestId("transaction-status")).toContainText(new RegExp(`Reveal model #${id}: confirmed`));
+  const bytes = hexToBytes(parseSubmissionFile(readFileSync(submissionFile, "utf8")).modelHex);
+  const cid = await computeCid(bytes);
+  await expect(panel.getByTestId("model-uploaded")).toContainText(cid);
+  const stored = await page.request.get(`/ipfs/${cid}`);
+  expect(stored.status()).toBe(200);
+  expect(Buffer.from(await stored.body()).equals(Buffer.from(bytes))).toBe(true);
+  return cid;
 }
 
 /** Wei paid for gas by the transactions `hashes` (each mined, successful or not). */

@@ -15,7 +15,7 @@ import { connectWallet, expect, test } from "./fixtures";
 import { NetworkGuard } from "./fixtures/network";
 import { TestWallet } from "./fixtures/wallet";
 import { prepareDraft } from "./organizer-helpers";
-import { commitPreviewedModel, expectedScore, gasSpent, previewModelFile, submitPanel } from "./submitter-helpers";
+import { commitPreviewedModel, expectedScore, gasSpent, previewModelFile, revealCommittedModel, submitPanel } from "./submitter-helpers";
 
 const SHAPE = { featureCount: 2, classCount: 2 };
 const json = (model: FloatModel) => Buffer.from(JSON.stringify(model));
@@ -57,7 +57,7 @@ test.describe("as a data scientist (account 1)", () => {
     await expect(panel.getByTestId("preview-backend")).toHaveText("ONNX Runtime Web on WASM");
     await expect(panel.getByTestId("training-onchain-score")).toContainText(`${expected.correct} / ${expected.total}`);
 
-    await commitPreviewedModel(page);
+    const { submissionFile, ipfsUploads } = await commitPreviewedModel(page);
     const mine = panel.getByTestId("my-submission");
     await expect(mine).toContainText("Submission #0");
     await expect(mine.getByTestId("next-step")).toContainText("Reveal it after the submission period");
@@ -80,8 +80,10 @@ test.describe("as a data scientist (account 1)", () => {
       args: [BigInt(committed.submissionId), toHex(otherModel), salt],
     });
     otherTxs.push(revealed.hash);
-    await mine.getByRole("button", { name: "Reveal model #0" }).click();
-    await expect(panel.getByTestId("transaction-status")).toContainText(/Reveal model #0: confirmed/);
+    // Committed, not revealed: the model never left the browser (no IPFS upload), though the other model is revealed.
+    expect(ipfsUploads).toEqual([]);
+    await revealCommittedModel(page, 0, submissionFile);
+    expect(ipfsUploads).toHaveLength(1);
     expect((await readSubmission(chain.client, competition, 0)).revealed).toBe(true);
 
     // The organizer lets the test-reveal period lapse: no evaluation at all (no training-data fallback any more).
@@ -93,11 +95,12 @@ test.describe("as a data scientist (account 1)", () => {
     expect(pool % 2n).toBe(1n);
     await expect(page.getByTestId("test-withheld")).toContainText(formatEth(share, { decimals: 18 }));
     await expect(page.getByTestId("test-withheld")).toContainText(`the donations (${formatEth(donation, { decimals: 18 })}) are refunded to the donors`);
-    await expect(page.getByText("The test data was withheld: there will be no winner, so a donation now is only refunded")).toBeVisible();
+    // A donation could only be refunded now: no Donate form, and no Evaluate button anywhere.
+    await expect(page.getByTestId("donations-closed")).toContainText("The test data was withheld: there will be no winner, so a donation now could only be refunded");
+    await expect(page.getByRole("region", { name: "Donate" })).toHaveCount(0);
     await expect(mine.getByTestId("next-step")).toContainText("there is no evaluation");
-    await expect(mine.getByRole("button", { name: /Evaluate #0/ })).toHaveCount(0);
-    await expect(page.getByRole("button", { name: /^Evaluate/ })).toBeDisabled();
-    await expect(page.getByRole("region", { name: "Actions" })).toContainText("TestDataWithheld");
+    await expect(page.getByRole("button", { name: /^Evaluate/ })).toHaveCount(0);
+    await expect(page.getByTestId("next-actions")).toContainText("The test data was withheld, so there is no evaluation");
     await expect(page.getByTestId("leaderboard-withheld")).toBeVisible();
 
     // Finalize from the page, then withdraw the share; the other submitter withdraws theirs and the remainder.
@@ -236,7 +239,7 @@ test("a whole competition in the browser: CSV → two submitters (JSON and ONNX)
       const tab = await context.newPage();
       const signer = new TestWallet(chain.chain, chain.rpcUrl, account);
       await signer.install(tab);
-      return { account, file, context, guard, tab, signer };
+      return { account, file, context, guard, tab, signer, submissionFile: "" };
     }),
   );
   for (const s of scientists) {
@@ -247,7 +250,7 @@ test("a whole competition in the browser: CSV → two submitters (JSON and ONNX)
     const model = s.account === 1 ? DIAGONAL : X_ONLY;
     const onTraining = expectedScore(model, training, training, SHAPE);
     await expect(submitPanel(s.tab).getByTestId("training-onchain-score")).toContainText(`${onTraining.correct} / ${onTraining.total}`);
-    await commitPreviewedModel(s.tab);
+    s.submissionFile = (await commitPreviewedModel(s.tab)).submissionFile;
   }
 
   // A donor sends ETH straight to the contract address, from outside the app.
@@ -258,11 +261,7 @@ test("a whole competition in the browser: CSV → two submitters (JSON and ONNX)
 
   let state = await readCompetition(chain.client, address);
   await chain.mineTo(state.deadlines.submissionEnd);
-  for (const [i, s] of scientists.entries()) {
-    const mine = submitPanel(s.tab).getByTestId("my-submission");
-    await mine.getByRole("button", { name: `Reveal model #${i}` }).click();
-    await expect(submitPanel(s.tab).getByTestId("transaction-status")).toContainText(new RegExp(`Reveal model #${i}: confirmed`));
-  }
+  for (const [i, s] of scientists.entries()) await revealCommittedModel(s.tab, i, s.submissionFile);
 
   // The organizer reveals the test data from the secrets the wizard kept in this browser.
   state = await readCompetition(chain.client, address);
