@@ -45,6 +45,8 @@ export default defineConfig({
       MODELBOUNTY_CHAIN_PORT: String(e2eSettings.chainPort),
       PORT: String(e2eSettings.appPort),
       NEXT_TELEMETRY_DISABLED: "1",
+      // The embedded IPFS node listens on any free port, so a developer's `npm run dev` (port 4001) can keep running.
+      MODELBOUNTY_IPFS_SWARM_PORT: process.env.MODELBOUNTY_IPFS_SWARM_PORT ?? "0",
       // No interval mining (scripts/dev/mining.ts): the specs count blocks and mine exactly the ones they need.
       MODELBOUNTY_DEV_BLOCK_INTERVAL: "0",
       // A build folder of its own: `next dev` allows one server per folder, and one may already be running.
