@@ -112,6 +112,8 @@ export function ModelPreview({
     if (!client) return;
     setStatus({ kind: "running", fileName: file.name, phase: "import", done: 0, total: 1 });
     try {
+      // The revealed training data calibrates the quantization (lib/danku/submission.ts), also for the test score:
+      // the previewed bytes are the ones SubmissionFlow commits.
       const trainingPoints = await revealedBytes(client, state, true);
       const testPoints = state.usesTestData && state.testPoints > 0 ? await revealedBytes(client, state, false) : undefined;
       worker.current ??= new ScoreWorkerClient();

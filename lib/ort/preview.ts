@@ -1,14 +1,16 @@
 /**
  * A submitter's preview, from a model file to the scores the chain will compute: import (float JSON or ONNX) →
- * check against the competition → quantize on the revealed training data (lib/danku) → score the quantized model
+ * the model bytes commit would submit (lib/danku/submission.ts: checked against the competition, quantized on the
+ * revealed training data, whichever data is then scored) → score the model of those bytes
  * with onnxruntime-web on the training and, once revealed, the test data, next to the float model's own score.
  *
  * The score worker runs this in browsers; Node tests run it with an injected `onnxruntime-web` module. A file the
  * contract would reject throws ModelFormatError / OnnxImportError / FloatModelError with a sentence for people.
  */
-import { decodePoints, encodeModel } from "../danku/encoding";
+import { decodePoints } from "../danku/encoding";
 import { floatAccuracy, floatModelWidths } from "../danku/floatModel";
-import { importModelFile, detectModelFormat, prepareSubmissionModel } from "../danku/modelImport";
+import { importModelFile, detectModelFormat } from "../danku/modelImport";
+import { modelToCommit } from "../danku/submission";
 import { labelledRowsFromPointBytes } from "./input";
 import { createScorer, type OrtLoader, type OrtModule, type PreferredBackend } from "./scorer";
 import type { GpuLike } from "./webgpu";
@@ -52,7 +54,9 @@ export async function previewModel(input: PreviewInput, options: PreviewOptions 
 
   progress?.("quantize", 0, 1);
   const training = decodePoints(input.trainingPoints, input.featureCount);
-  const { model, report } = prepareSubmissionModel(floatModel, training, competition);
+  // The training rows calibrate the quantization for both scores below: the bytes are the ones commit submits.
+  const committed = modelToCommit(floatModel, training, competition);
+  const { model, report } = committed;
   progress?.("quantize", 1, 1);
   options.signal?.throwIfAborted();
 
@@ -81,7 +85,7 @@ export async function previewModel(input: PreviewInput, options: PreviewOptions 
     return {
       format,
       widths: floatModelWidths(floatModel),
-      modelBytes: encodeModel(model),
+      modelBytes: committed.bytes,
       report,
       backend: scorer.backend,
       variant: scorer.variant,

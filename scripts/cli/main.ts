@@ -105,8 +105,13 @@ command(
     c
       .requiredOption("--model <file>", "float model JSON or ONNX file")
       .option("--data <csv>", "dataset to score on")
-      .option("--label <column>", "label column of --data")
-      .option("--competition <address>", "score on the competition's revealed data instead")
+      .option("--label <column>", "label column of --data (and --training)")
+      .option(
+        "--training <csv>",
+        "with --data: the training rows the model would be committed with (e.g. a competition's downloaded training data); the quantization is calibrated on them, as commit does (default: --data itself)",
+      )
+      .option("--classes <n>", "with --data: the number of classes (the model's outputs) when the CSV holds only some of them; labels are then class numbers 0…n−1")
+      .option("--competition <address>", "score on the competition's revealed data instead (always quantized on its training data, as commit does)")
       .option("--test", "with --competition: use the revealed test data")
       .option("--min-accuracy <r>", "report whether the score meets this minimum"),
   scoreCommand,

@@ -5,10 +5,14 @@ import { readFileSync } from "node:fs";
 import { bytesToHex, hexToBytes } from "viem";
 import { readCompetition, readRevealedModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
 import { commitSubmission, evaluateSubmissionToEnd, revealSubmissionModel } from "../../lib/chain/flows";
-import { importModelFile, prepareSubmissionModel } from "../../lib/danku/modelImport";
+import { importModelFile } from "../../lib/danku/modelImport";
+import { modelToCommit, previewScore, scoreModelToCommit } from "../../lib/danku/submission";
+import { floatModelWidths, type FloatModel } from "../../lib/danku/floatModel";
+import { MAX_CLASSES, MIN_CLASSES } from "../../lib/danku/constants";
+import type { ParsedDataset } from "../../lib/danku/dataset";
 import { estimateEvaluationGas } from "../../lib/danku/gasModel";
-import { encodeModel, macsPerPoint, modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
-import { evaluateAccuracy, meetsMinimumAccuracy } from "../../lib/danku/forward";
+import { macsPerPoint, modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
+import { meetsMinimumAccuracy } from "../../lib/danku/forward";
 import { buildSubmissionFile, parseSubmissionFile, serializeSubmissionFile } from "../../lib/danku/secrets";
 import { CliError, connect, Output, parseAddress, readTextFile, signer, type GlobalOptions } from "./context";
 import { readCsvDataset, writeAtomically, writeNewFile } from "./files";
@@ -22,34 +26,159 @@ function readModelBytes(file: string): Uint8Array {
   return new Uint8Array(readFileSync(file));
 }
 
-/** The data a model is scored on: a CSV file, or the competition's revealed training (or test) data. */
-async function scoringData(
-  options: { data?: string; label?: string; competition?: string; test?: boolean } & GlobalOptions,
-): Promise<{ points: DataPoint[]; featureCount: number; classCount: number; source: string }> {
-  if (options.data) {
-    if (!options.label) throw new CliError("--label names the label column of --data");
-    const dataset = await readCsvDataset(options.data, { labelColumn: options.label });
-    return { points: dataset.points, featureCount: dataset.featureNames.length, classCount: dataset.classNames.length, source: options.data };
+/** A class name that is a class number as written by people and by the dataset export: "0", "1", … "254". */
+function classNumber(name: string): number | undefined {
+  return /^(0|[1-9][0-9]{0,2})$/.test(name) ? Number(name) : undefined;
+}
+
+/**
+ * Class indices for datasets that may not hold every class (a held-out file, a small sample): without `declared`,
+ * the classes of `reference` in §2.1 order (as `create` numbers them); with `declared` (--classes), that many
+ * classes, which must cover the ones seen — and when more are declared than seen, the labels must be the class
+ * numbers themselves (0 … n−1), since names say nothing about the numbers of the classes that are missing.
+ */
+function classIndexing(reference: ParsedDataset, declared: number | undefined, where: string): { classCount: number; indexOf: (name: string) => number | undefined } {
+  const seen = reference.classNames;
+  if (declared === undefined || declared === seen.length) {
+    const positions = new Map(seen.map((name, i) => [name, i]));
+    return { classCount: seen.length, indexOf: (name) => positions.get(name) };
   }
+  if (declared < seen.length) {
+    throw new CliError(`--classes ${declared} is fewer than the ${seen.length} classes in ${where} (${seen.join(", ")}); pass --classes ${seen.length} or more`);
+  }
+  const numbers = seen.map(classNumber);
+  if (numbers.some((n) => n === undefined)) {
+    throw new CliError(
+      `--classes ${declared} declares more classes than the ${seen.length} in ${where}, but its labels are names (${seen.slice(0, 5).join(", ")}), ` +
+        `so the numbers of the missing classes are unknown: write the labels as class numbers 0…${declared - 1}, or pass --training with a file that holds every class`,
+    );
+  }
+  const largest = Math.max(...(numbers as number[]));
+  if (largest >= declared) {
+    throw new CliError(`${where} has class number ${largest}, but --classes ${declared} allows only 0…${declared - 1}; pass --classes ${largest + 1} or more`);
+  }
+  return { classCount: declared, indexOf: classNumber };
+}
+
+/** `dataset`'s points with labels renumbered by `indexOf` (names of `dataset.classNames`). */
+function relabel(dataset: ParsedDataset, indexOf: (name: string) => number | undefined, where: string, reference: string): DataPoint[] {
+  const indices = dataset.classNames.map((name) => {
+    const index = indexOf(name);
+    if (index === undefined) throw new CliError(`${where} has the class "${name}", which ${reference} does not have`);
+    return index;
+  });
+  return dataset.points.map((point) => ({ features: point.features, label: indices[point.label] as number }));
+}
+
+/**
+ * What `score` scores and how the model is quantized for it. The calibration rows are always the ones `commit` would
+ * quantize on (lib/danku/submission.ts): a competition's revealed training data, whichever data is scored; for a
+ * dataset, its training rows — `--training <csv>` when the scored rows are held out, else the scored CSV itself
+ * (which is then taken to be the training data, as a competition's downloaded training CSV is).
+ */
+interface ScoringPlan {
+  /** "dataset" or "competition": what messages call it. */
+  readonly kind: "dataset" | "competition";
+  readonly points: DataPoint[];
+  readonly source: string;
+  /** The rows the quantization is calibrated on, and that in words. */
+  readonly training: DataPoint[];
+  readonly calibration: string;
+  readonly featureCount: number;
+  readonly classCount: number;
+}
+
+async function datasetPlan(options: ScoreOptions, data: string): Promise<ScoringPlan> {
+  if (!options.label) throw new CliError("--label names the label column of --data (and of --training)");
+  if (options.test) throw new CliError("--test picks a competition's revealed test data; with --data, the CSV is what is scored");
+  const declared = options.classes === undefined ? undefined : Number(options.classes);
+  if (declared !== undefined && !(Number.isInteger(declared) && declared >= MIN_CLASSES && declared <= MAX_CLASSES)) {
+    throw new CliError(`--classes must be a whole number of classes between ${MIN_CLASSES} and ${MAX_CLASSES}, got ${options.classes}`);
+  }
+  const scored = await readCsvDataset(data, { labelColumn: options.label });
+  if (!options.training) {
+    const { classCount, indexOf } = classIndexing(scored, declared, `dataset ${data}`);
+    const points = relabel(scored, indexOf, `dataset ${data}`, "it");
+    return {
+      kind: "dataset",
+      points,
+      source: data,
+      training: points,
+      calibration: `the ${points.length} rows of ${data}, taken as the training data (commit quantizes on a competition's revealed training data; to score held-out rows, pass that as --training <csv>)`,
+      featureCount: scored.featureNames.length,
+      classCount,
+    };
+  }
+  const training = await readCsvDataset(options.training, { labelColumn: options.label });
+  if (training.featureNames.join("\u0000") !== scored.featureNames.join("\u0000")) {
+    throw new CliError(`--training ${options.training} has the features ${training.featureNames.join(", ")}, but --data ${data} has ${scored.featureNames.join(", ")}`);
+  }
+  training.featureMappings.forEach((mapping, f) => {
+    if (JSON.stringify(mapping) !== JSON.stringify(scored.featureMappings[f])) {
+      throw new CliError(
+        `feature "${training.featureNames[f]}" is not bytes 0..255 in both files, so --training ${options.training} and --data ${data} map it to bytes differently; ` +
+          "give both as the byte features of the competition (its downloaded CSVs are)",
+      );
+    }
+  });
+  const { classCount, indexOf } = classIndexing(training, declared, `training dataset ${options.training}`);
+  return {
+    kind: "dataset",
+    points: relabel(scored, indexOf, `dataset ${data}`, `--training ${options.training}`),
+    source: data,
+    training: relabel(training, indexOf, `training dataset ${options.training}`, "it"),
+    calibration: `the ${training.points.length} rows of the training data ${options.training}, as commit quantizes on a competition's training data`,
+    featureCount: scored.featureNames.length,
+    classCount,
+  };
+}
+
+/** The data a model is scored on: a dataset CSV, or the competition's revealed training (or test) data. */
+async function scoringPlan(options: ScoreOptions): Promise<ScoringPlan> {
+  if (options.data && options.competition) {
+    throw new CliError(
+      "pass --data (a dataset) or --competition (its revealed data), not both; to score your own rows as they would be committed to a competition, " +
+        "pass its training data (the CSV on its page) as --training",
+    );
+  }
+  if (options.data) return datasetPlan(options, options.data);
+  if (options.training || options.classes !== undefined) throw new CliError("--training and --classes go with --data; a competition has its own training data and classes");
   if (!options.competition) throw new CliError("pass --data <csv> --label <column>, or --competition <address> to score on revealed data");
   const context = await connect(options);
   const competition = parseAddress(options.competition, "--competition");
   const state = await readCompetition(context.client, competition);
-  const training = !options.test;
-  const points = await readRevealedPoints(context.client, competition, training, state.config.featureCount);
-  if (points.length === 0) throw new CliError(`no ${training ? "training" : "test"} data has been revealed on ${competition} yet`);
-  return {
-    points,
-    featureCount: state.config.featureCount,
-    classCount: state.config.classCount,
-    source: `${training ? "training" : "test"} data of ${competition}`,
-  };
+  const { featureCount, classCount } = state.config;
+  // commit quantizes on the revealed training data, so the preview does too, even when it scores the test data.
+  const training = await readRevealedPoints(context.client, competition, true, featureCount);
+  if (training.length === 0) throw new CliError(`no training data has been revealed on ${competition} yet, so a model cannot be quantized for it`);
+  const calibration = `the ${training.length} revealed training points of ${competition}, as commit does`;
+  if (!options.test) return { kind: "competition", points: training, source: `training data of ${competition}`, training, calibration, featureCount, classCount };
+  const test = await readRevealedPoints(context.client, competition, false, featureCount);
+  if (test.length === 0) throw new CliError(`no test data has been revealed on ${competition} yet`);
+  return { kind: "competition", points: test, source: `test data of ${competition}`, training, calibration, featureCount, classCount };
+}
+
+/** The model's shape against the data, in words that name what there is (a dataset, or a competition). */
+function checkModelShape(floatModel: FloatModel, plan: ScoringPlan): void {
+  const widths = floatModelWidths(floatModel);
+  const inputs = widths[0] as number;
+  const outputs = widths[widths.length - 1] as number;
+  const what = plan.kind === "dataset" ? `dataset ${plan.source}` : "competition";
+  if (inputs !== plan.featureCount) throw new CliError(`the model takes ${inputs} inputs but the ${what} has ${plan.featureCount} features`);
+  if (outputs !== plan.classCount) {
+    throw new CliError(
+      `the model has ${outputs} outputs but the ${what} has ${plan.classCount} classes` +
+        (plan.kind === "dataset" && outputs > plan.classCount ? `; if it holds only some of the model's classes, pass --classes ${outputs}` : ""),
+    );
+  }
 }
 
 export interface ScoreOptions extends GlobalOptions {
   model: string;
   data?: string;
   label?: string;
+  training?: string;
+  classes?: string;
   competition?: string;
   test?: boolean;
   minAccuracy?: string;
@@ -57,29 +186,35 @@ export interface ScoreOptions extends GlobalOptions {
 
 export async function scoreCommand(options: ScoreOptions, output: Output): Promise<void> {
   const floatModel = importModelFile(readModelBytes(options.model), options.model);
-  const data = await scoringData(options);
-  const prepared = prepareSubmissionModel(floatModel, data.points, { featureCount: data.featureCount, classCount: data.classCount });
-  const result = evaluateAccuracy(prepared.model, data.points);
-  const gas = estimateEvaluationGas(prepared.model.widths, result.total);
+  const plan = await scoringPlan(options);
+  checkModelShape(floatModel, plan);
+  // Exactly the bytes commit would submit (calibrated on the training rows), scored as the chain scores them.
+  const { committed, score: result, float } = previewScore(floatModel, { training: plan.training, scored: plan.points, featureCount: plan.featureCount, classCount: plan.classCount });
+  const gas = estimateEvaluationGas(committed.model.widths, result.total);
   const accuracy = result.total === 0 ? 0 : result.correct / result.total;
+  const floatFraction = float.total === 0 ? 0 : float.correct / float.total;
   const minBps = options.minAccuracy ? Math.round(Number(options.minAccuracy) * 10_000) : undefined;
   output.result(
     [
-      `data: ${data.source} (${result.total} points)`,
-      `network: ${prepared.model.widths.join("-")} (${macsPerPoint(prepared.model.widths)} MACs per point)`,
-      `float accuracy: ${(prepared.report.floatAccuracy * 100).toFixed(2)} %`,
-      `on-chain score: ${result.correct}/${result.total} = ${(accuracy * 100).toFixed(2)} % (quantization cost ${(prepared.report.accuracyLoss * 100).toFixed(2)} points)`,
+      `data: ${plan.source} (${result.total} points, ${plan.classCount} classes)`,
+      `quantized on: ${plan.calibration}`,
+      `network: ${committed.model.widths.join("-")} (${macsPerPoint(committed.model.widths)} MACs per point)`,
+      `float accuracy: ${(floatFraction * 100).toFixed(2)} %`,
+      `on-chain score: ${result.correct}/${result.total} = ${(accuracy * 100).toFixed(2)} % (quantization cost ${((floatFraction - accuracy) * 100).toFixed(2)} points)`,
       `estimated evaluation gas: ${gas.totalGas.toLocaleString("en-US")} in ${gas.transactions} transaction(s)`,
       ...(minBps === undefined ? [] : [`meets the minimum accuracy: ${meetsMinimumAccuracy(result, minBps) ? "yes" : "no"}`]),
     ].join("\n"),
     {
-      source: data.source,
-      widths: prepared.model.widths,
+      source: plan.source,
+      calibration: { source: options.data ? (options.training ?? options.data) : `training data of ${options.competition}`, points: committed.calibrationPoints },
+      classCount: plan.classCount,
+      widths: committed.model.widths,
+      modelHash: committed.hash,
       correct: result.correct,
       total: result.total,
       accuracy,
-      floatAccuracy: prepared.report.floatAccuracy,
-      quantizationLoss: prepared.report.accuracyLoss,
+      floatAccuracy: floatFraction,
+      quantizationLoss: floatFraction - accuracy,
       estimatedGas: gas.totalGas,
       estimatedTransactions: gas.transactions,
     },
@@ -100,11 +235,12 @@ export async function commitCommand(options: CommitOptions, output: Output): Pro
   const state = await readCompetition(context.client, competition);
   if (state.stage !== "Submission") throw new CliError(`the competition is in the ${state.stage} stage; commitments are only accepted during Submission`);
   const training = await readRevealedPoints(context.client, competition, true, state.config.featureCount);
-  const prepared = prepareSubmissionModel(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount });
-  const modelBytes = encodeModel(prepared.model);
+  if (training.length === 0) throw new CliError(`no training data has been revealed on ${competition} yet, so a model cannot be quantized for it`);
+  const committed = modelToCommit(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount });
+  const modelBytes = committed.bytes;
   const wallet = signer(context);
   const salt = randomSalt();
-  const hash = modelHash(modelBytes);
+  const hash = committed.hash;
   const commitment = submissionCommitment({ competition, submitter: wallet.account.address, modelHash: hash, salt });
   const file = buildSubmissionFile({
     chainId: context.chain.id,
@@ -118,7 +254,7 @@ export async function commitCommand(options: CommitOptions, output: Output): Pro
   output.progress(`submission file written to ${options.out}; committing…`);
   const { submissionId, transaction, blockNumber } = await commitSubmission(wallet, context.client, { competition, commitment });
   writeAtomically(options.out, serializeSubmissionFile({ ...file, submissionId }));
-  const training_accuracy = evaluateAccuracy(prepared.model, training);
+  const training_accuracy = scoreModelToCommit(committed, training);
   output.result(
     [
       `submission ${submissionId} committed in block ${blockNumber}`,
