@@ -1,7 +1,8 @@
 import { MAX_GROUPS, MIN_GROUPS } from "../../lib/danku/constants";
 import { manipulationOddsTable, type ManipulationOddsRow } from "../../lib/danku/odds";
 import { trainingGroupCount } from "../../lib/danku/groups";
-import { expectedBurnedRewards, oneGroupOddsTable, oneGroupTrainingOdds } from "../../lib/danku/risk";
+import { expectedBurnedRewards, oneGroupOddsTable, oneGroupTrainingOdds, type OneGroupOddsRow } from "../../lib/danku/risk";
+import { StackedTable, type StackedColumn } from "../ui/StackedTable";
 
 /** The paper's block limit L (§5.2): the original contract let the organizer try this many blocks for init2. */
 export const PAPER_ATTEMPTS = 5;
@@ -51,6 +52,44 @@ function formatCombinations(c: bigint): string {
   return `${text[0]}.${text.slice(1, 3)} × 10${power}`;
 }
 
+/** A probability on two lines, so a narrow column wraps between the percentage and its "1 in …". */
+function Probability({ p }: { p: number }) {
+  const text = formatProbability(p);
+  const split = text.indexOf(" (1 in ");
+  if (split < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, split)} <span className="whitespace-nowrap">{text.slice(split + 1)}</span>
+    </>
+  );
+}
+
+/** The exact-split table's columns; the one-group table's below. Both render through {@link StackedTable}. */
+function exactSplitColumns(chosen: number): StackedColumn<ManipulationOddsRow>[] {
+  return [
+    {
+      key: "groups",
+      header: "Groups G",
+      cell: (row) => (
+        <>
+          {row.groupCount}
+          {row.groupCount === chosen ? <span className="ml-1 text-xs font-normal">(yours)</span> : null}
+        </>
+      ),
+    },
+    { key: "training", header: "Training groups", cell: (row) => row.trainingGroups },
+    { key: "combinations", header: "Possible training sets", cell: (row) => formatCombinations(row.combinations) },
+    { key: "paper", header: `P with L = ${PAPER_ATTEMPTS} (paper)`, cell: (row) => <Probability p={row.odds} /> },
+    { key: "single", header: "P with one draw (this contract)", cell: (row) => <Probability p={row.singleDrawOdds} /> },
+  ];
+}
+
+const ONE_GROUP_COLUMNS: StackedColumn<OneGroupOddsRow>[] = [
+  { key: "draws", header: "Draws k", cell: (row) => row.draws },
+  { key: "odds", header: "P(one chosen group is training)", cell: (row) => <Probability p={row.odds} /> },
+  { key: "burned", header: "Rewards burned", cell: (row) => row.rewardsBurned },
+];
+
 /**
  * The chance that an organizer obtains one particular training set (paper §5.2), for group counts around the chosen
  * one: with the paper's L = 5 tries and with the single draw this contract leaves (docs/protocol.md §3).
@@ -72,50 +111,15 @@ export function OddsTable({ groupCount, trainingBps, maxGroups }: { groupCount: 
         organizer try L = {PAPER_ATTEMPTS} blocks; here the seed is the hash of a block after creation, so each creation is a single
         draw, and each redraw burns the reward. The attack above, one group&apos;s placement, is far more likely than this.
       </p>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="odds-table">
-          <thead className="bg-slate-100 dark:bg-slate-900">
-            <tr>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                Groups G
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                Training groups
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                Possible training sets
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                P with L = {PAPER_ATTEMPTS} (paper)
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                P with one draw (this contract)
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const chosen = row.groupCount === groupCount;
-              return (
-                <tr
-                  key={row.groupCount}
-                  aria-current={chosen ? "true" : undefined}
-                  className={`border-t border-slate-100 dark:border-slate-800 ${chosen ? "bg-indigo-50 font-semibold dark:bg-indigo-950/40" : ""}`}
-                >
-                  <th scope="row" className="px-3 py-1 text-left tabular-nums">
-                    {row.groupCount}
-                    {chosen && <span className="ml-1 text-xs font-normal">(yours)</span>}
-                  </th>
-                  <td className="px-3 py-1 tabular-nums">{row.trainingGroups}</td>
-                  <td className="px-3 py-1 tabular-nums">{formatCombinations(row.combinations)}</td>
-                  <td className="px-3 py-1 tabular-nums">{formatProbability(row.odds)}</td>
-                  <td className="px-3 py-1 tabular-nums">{formatProbability(row.singleDrawOdds)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <StackedTable
+        caption="Odds of the exact split for group counts around yours"
+        columns={exactSplitColumns(groupCount)}
+        rows={rows}
+        rowKey={(row) => row.groupCount}
+        rowCurrent={(row) => row.groupCount === groupCount}
+        rowClassName={(row) => (row.groupCount === groupCount ? "bg-indigo-50 font-semibold dark:bg-indigo-950/40" : undefined)}
+        testId="odds-table"
+      />
     </section>
   );
 }
@@ -149,34 +153,7 @@ export function OneGroupOdds({ groupCount, trainingBps }: { groupCount: number; 
         after the seed block, which <strong>burns the reward</strong>: on average{" "}
         {Number.isFinite(burned) ? `${burned.toFixed(burned < 10 ? 2 : 0)} rewards` : "every reward"} are lost before a wanted placement.
       </p>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="one-group-odds-table">
-          <thead className="bg-slate-100 dark:bg-slate-900">
-            <tr>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                Draws k
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                P(one chosen group is training)
-              </th>
-              <th scope="col" className="px-3 py-1.5 font-medium">
-                Rewards burned
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.draws} className="border-t border-slate-100 dark:border-slate-800">
-                <th scope="row" className="px-3 py-1 text-left tabular-nums">
-                  {row.draws}
-                </th>
-                <td className="px-3 py-1 tabular-nums">{formatProbability(row.odds)}</td>
-                <td className="px-3 py-1 tabular-nums">{row.rewardsBurned}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackedTable caption="Odds that one chosen group is training, by number of draws" columns={ONE_GROUP_COLUMNS} rows={rows} rowKey={(row) => row.draws} testId="one-group-odds-table" />
     </section>
   );
 }

@@ -16,8 +16,8 @@ import { card } from "./styles";
 export function PageSection({ title, id, children, aside, description }: { title: string; id: string; children: ReactNode; aside?: ReactNode; description?: string }) {
   return (
     <section aria-labelledby={id} className={`${card} p-5`}>
-      <div className={`mb-4 flex justify-between gap-2 ${description ? "items-start" : "items-center"}`}>
-        <div>
+      <div className={`mb-4 flex flex-wrap justify-between gap-2 ${description ? "items-start" : "items-center"}`}>
+        <div className="min-w-0">
           <h2 id={id} className="text-base font-semibold">
             {title}
           </h2>
@@ -38,7 +38,8 @@ export function BackLink({ label }: { label: string }) {
   );
 }
 
-export function ContractPageSkeleton({ backLabel, loading }: { backLabel: string; loading: string }) {
+/** While the contract is read: placeholders, or `header` (a title and description the server already knew) in their place. */
+export function ContractPageSkeleton({ backLabel, loading, header }: { backLabel: string; loading: string; header?: ReactNode }) {
   return (
     <div aria-busy="true">
       <BackLink label={backLabel} />
@@ -46,8 +47,12 @@ export function ContractPageSkeleton({ backLabel, loading }: { backLabel: string
         {loading}
       </p>
       <Skeleton className="mt-6 h-6 w-40 rounded-full" />
-      <Skeleton className="mt-4 h-9 w-2/3" />
-      <Skeleton className="mt-3 h-4 w-full max-w-2xl" />
+      {header ?? (
+        <>
+          <Skeleton className="mt-4 h-9 w-2/3" />
+          <Skeleton className="mt-3 h-4 w-full max-w-2xl" />
+        </>
+      )}
       <div className="mt-8 grid gap-4 lg:grid-cols-3">
         <Skeleton className="h-64 lg:col-span-2" />
         <Skeleton className="h-64" />
