@@ -1,141 +1,131 @@
 /**
- * Charts of a model's preview score: a confusion matrix (cells shaded by share of the true class) and per-class
- * accuracy bars. Each chart is an image with a text alternative and the same numbers in a table.
+ * Charts of a model's preview score: a confusion matrix and per-class accuracy bars. Both are HTML, not scaled SVG,
+ * so their text keeps its size on a phone (≥ 12 px) and labels sit beside the cells instead of over them (issue 12
+ * §5). The matrix is a table a screen reader reads cell by cell; the bars are a list whose items say their numbers.
  */
 import { useId } from "react";
 import type { ClassAccuracy } from "@/lib/danku/confusion";
 
-function shortName(name: string): string {
-  return name.length > 14 ? `${name.slice(0, 13)}…` : name;
+/** Classes drawn in the on-screen matrix; more are listed in the full table below it. */
+const SHOWN_CLASSES = 12;
+/** Classes drawn as bars. */
+const SHOWN_BARS = 40;
+
+function percentText(share: number): string {
+  return `${(100 * share).toFixed(share === 1 || share === 0 ? 0 : 1)} %`;
+}
+
+/** The cell's shade: emerald on the diagonal (right), rose off it (wrong), stronger for a larger share of the row. */
+function shade(correct: boolean, share: number, count: number): { backgroundColor: string; color?: string } {
+  const alpha = count === 0 ? 0.06 : 0.15 + 0.8 * share;
+  const rgb = correct ? "16 185 129" : "244 63 94";
+  return { backgroundColor: `rgb(${rgb} / ${alpha.toFixed(3)})`, color: alpha > 0.6 ? "white" : undefined };
+}
+
+function MatrixTable({ confusion, classNames, classes, labelledBy, compact }: { confusion: readonly (readonly number[])[]; classNames: readonly string[]; classes: number; labelledBy?: string; compact?: boolean }) {
+  const name = (c: number) => classNames[c] ?? String(c);
+  const rows = confusion.slice(0, classes);
+  return (
+    <table aria-labelledby={labelledBy} className="border-separate border-spacing-0.5 text-sm tabular-nums">
+      <thead>
+        <tr>
+          <th scope="col" className="px-1 pb-1 text-left align-bottom text-xs font-normal text-slate-500 dark:text-slate-400">
+            true ↓ predicted →
+          </th>
+          {rows.map((_, p) => (
+            <th key={p} scope="col" title={name(p)} className="max-w-24 break-words px-1 pb-1 align-bottom text-xs font-medium">
+              {name(p)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, t) => {
+          const total = row.reduce((a, b) => a + b, 0);
+          return (
+            <tr key={t}>
+              <th scope="row" title={name(t)} className="max-w-28 break-words px-1 text-left text-xs font-medium">
+                {name(t)}
+              </th>
+              {row.slice(0, classes).map((n, p) => {
+                const share = total > 0 ? n / total : 0;
+                return (
+                  <td
+                    key={p}
+                    className={`rounded text-center ${compact ? "min-w-10 px-1.5 py-1" : "h-12 min-w-12 px-1.5"}`}
+                    style={shade(t === p, share, n)}
+                  >
+                    <span className="block font-semibold">{n}</span>
+                    {compact ? null : <span className="block text-xs opacity-80"> {percentText(share)}</span>}
+                  </td>
+                );
+              })}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
 }
 
 /** `confusion[label][prediction]`, rows are the true classes. */
 export function ConfusionMatrix({ confusion, classNames, caption }: { confusion: readonly (readonly number[])[]; classNames: readonly string[]; caption: string }) {
-  const titleId = useId();
-  const descId = useId();
+  const captionId = useId();
   const classes = confusion.length;
-  const shown = Math.min(classes, 16);
-  const cell = 36;
-  const label = 110;
-  const size = label + shown * cell;
-  const description = confusion
-    .slice(0, shown)
-    .map((row, t) => `${classNames[t] ?? t}: ${row.slice(0, shown).map((n, p) => `${n} predicted ${classNames[p] ?? p}`).join(", ")}`)
-    .join("; ");
+  const shown = Math.min(classes, SHOWN_CLASSES);
   return (
-    <figure className="space-y-2" data-testid="confusion-matrix">
-      <figcaption className="text-sm font-medium">{caption}</figcaption>
-      <svg role="img" aria-labelledby={`${titleId} ${descId}`} viewBox={`0 0 ${size + 4} ${size + 4}`} className="w-full max-w-md text-slate-700 dark:text-slate-200">
-        <title id={titleId}>Confusion matrix: rows are true classes, columns predicted classes</title>
-        <desc id={descId}>{description}</desc>
-        {Array.from({ length: shown }, (_, p) => (
-          <text key={`c${p}`} x={label + p * cell + cell / 2} y={label - 8} fontSize="11" textAnchor="end" transform={`rotate(-45 ${label + p * cell + cell / 2} ${label - 8})`} fill="currentColor">
-            {shortName(classNames[p] ?? String(p))}
-          </text>
-        ))}
-        {confusion.slice(0, shown).map((row, t) => {
-          const rowTotal = row.reduce((a, b) => a + b, 0);
-          return (
-            <g key={`r${t}`}>
-              <text x={label - 6} y={label + t * cell + cell / 2 + 4} fontSize="11" textAnchor="end" fill="currentColor">
-                {shortName(classNames[t] ?? String(t))}
-              </text>
-              {row.slice(0, shown).map((n, p) => {
-                const share = rowTotal > 0 ? n / rowTotal : 0;
-                const correct = t === p;
-                return (
-                  <g key={`${t}-${p}`}>
-                    <rect
-                      x={label + p * cell}
-                      y={label + t * cell}
-                      width={cell - 2}
-                      height={cell - 2}
-                      rx="3"
-                      className={correct ? "fill-emerald-500" : "fill-rose-500"}
-                      fillOpacity={n === 0 ? 0.06 : 0.15 + 0.85 * share}
-                    />
-                    <text x={label + p * cell + cell / 2 - 1} y={label + t * cell + cell / 2 + 3} fontSize="10" textAnchor="middle" fill="currentColor">
-                      {n}
-                    </text>
-                  </g>
-                );
-              })}
-            </g>
-          );
-        })}
-      </svg>
-      {classes > shown ? <p className="text-xs text-slate-500">The chart shows the first {shown} classes; the table lists all of them.</p> : null}
-      <details className="text-sm">
-        <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Confusion matrix as a table</summary>
-        <div className="mt-2 overflow-x-auto">
-          <table className="text-right text-xs tabular-nums">
-            <thead>
-              <tr>
-                <th scope="col" className="px-2 text-left">
-                  true ↓ / predicted →
-                </th>
-                {confusion.map((_, p) => (
-                  <th key={p} scope="col" className="px-2">
-                    {classNames[p] ?? p}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {confusion.map((row, t) => (
-                <tr key={t}>
-                  <th scope="row" className="px-2 text-left">
-                    {classNames[t] ?? t}
-                  </th>
-                  {row.map((n, p) => (
-                    <td key={p} className="px-2">
-                      {n}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
+    <figure className="min-w-0 space-y-2" data-testid="confusion-matrix">
+      <figcaption id={captionId} className="text-sm font-medium">
+        {caption}
+      </figcaption>
+      <div className="max-w-full overflow-x-auto">
+        <MatrixTable confusion={confusion} classNames={classNames} classes={shown} labelledBy={captionId} />
+      </div>
+      <p className="text-xs text-slate-500 dark:text-slate-400">Rows are the true classes, columns the predictions; each cell gives its count and its share of the row.</p>
+      {classes > shown ? (
+        <details className="text-sm">
+          <summary className="cursor-pointer text-slate-600 dark:text-slate-300">
+            The chart shows the first {shown} of {classes} classes; all of them as a table
+          </summary>
+          <div className="mt-2 max-w-full overflow-x-auto">
+            <MatrixTable confusion={confusion} classNames={classNames} classes={classes} compact />
+          </div>
+        </details>
+      ) : null}
     </figure>
   );
 }
 
 /** Horizontal bars: each class's accuracy (recall), with its support. */
 export function PerClassAccuracyChart({ perClass, classNames }: { perClass: readonly ClassAccuracy[]; classNames: readonly string[] }) {
-  const titleId = useId();
-  const descId = useId();
-  const shown = perClass.slice(0, 40);
-  const rowHeight = 22;
-  const labelWidth = 120;
-  const barWidth = 300;
-  const height = shown.length * rowHeight + 4;
-  const percent = (c: ClassAccuracy) => 100 * (c.recall ?? 0);
-  const description = shown.map((c, i) => `${classNames[i] ?? i}: ${c.support > 0 ? `${percent(c).toFixed(1)} % of ${c.support}` : "no points"}`).join(", ");
+  const captionId = useId();
+  const shown = perClass.slice(0, SHOWN_BARS);
   return (
-    <figure className="space-y-2" data-testid="per-class-accuracy">
-      <figcaption className="text-sm font-medium">Accuracy per class</figcaption>
-      <svg role="img" aria-labelledby={`${titleId} ${descId}`} viewBox={`0 0 ${labelWidth + barWidth + 110} ${height}`} className="w-full max-w-xl text-slate-700 dark:text-slate-200">
-        <title id={titleId}>Accuracy per class</title>
-        <desc id={descId}>{description}</desc>
+    <figure className="min-w-0 space-y-2" data-testid="per-class-accuracy">
+      <figcaption id={captionId} className="text-sm font-medium">
+        Accuracy per class
+      </figcaption>
+      <ul aria-labelledby={captionId} className="space-y-1.5 text-sm">
         {shown.map((c, i) => {
-          const y = i * rowHeight + 2;
-          const width = Math.max(1, (percent(c) / 100) * barWidth);
+          const name = classNames[i] ?? String(i);
+          const share = c.recall ?? 0;
           return (
-            <g key={c.classIndex}>
-              <text x={labelWidth - 8} y={y + 14} textAnchor="end" fontSize="12" fill="currentColor">
-                {shortName(classNames[i] ?? String(i))}
-              </text>
-              <rect x={labelWidth} y={y + 2} width={barWidth} height={rowHeight - 6} rx="3" className="fill-slate-200 dark:fill-slate-800" />
-              <rect x={labelWidth} y={y + 2} width={width} height={rowHeight - 6} rx="3" className="fill-indigo-500" />
-              <text x={labelWidth + barWidth + 6} y={y + 14} fontSize="12" fill="currentColor">
-                {c.support > 0 ? `${percent(c).toFixed(1)} % (${c.correct}/${c.support})` : "no points"}
-              </text>
-            </g>
+            <li key={c.classIndex} className="grid grid-cols-[minmax(0,7rem)_minmax(0,1fr)] items-center gap-x-3 gap-y-0.5 sm:grid-cols-[minmax(0,8rem)_minmax(0,1fr)_auto]">
+              <span className="truncate font-medium" title={name}>
+                {name}
+                <span className="sr-only">:</span>
+              </span>
+              <span aria-hidden className="h-3 overflow-hidden rounded bg-slate-200 dark:bg-slate-800">
+                <span className="block h-full rounded bg-indigo-500" style={{ width: `${Math.max(0.5, 100 * share)}%` }} />
+              </span>
+              <span className="tabular col-start-2 text-xs text-slate-600 sm:col-start-auto sm:text-sm dark:text-slate-300">
+                {c.support > 0 ? `${percentText(share)} (${c.correct} of ${c.support})` : "no points"}
+              </span>
+            </li>
           );
         })}
-      </svg>
+      </ul>
+      {perClass.length > shown.length ? <p className="text-xs text-slate-500">The first {shown.length} of {perClass.length} classes.</p> : null}
     </figure>
   );
 }
