@@ -27,15 +27,38 @@ import { Leaderboard } from "./Leaderboard";
 import { StageTimeline } from "./StageTimeline";
 import { useCompetitionMetadata, useCompetitionState, useDonations, useSubmissions, useWithdrawable } from "./useCompetition";
 import { useRevealShown } from "./useRevealShown";
+import type { InitialCompetitionMetadata } from "@/lib/web/competitionHead";
 
 
-export function CompetitionView({ address }: { address: Address }) {
+/** The heading's title and description from the metadata query: a placeholder only while a document is still loading. */
+function headingText(metadata: ReturnType<typeof useCompetitionMetadata>, cid: string | undefined) {
+  const meta = metadata.data;
+  return {
+    title: meta?.title ?? (metadata.isPending && cid ? undefined : UNTITLED),
+    description: meta?.description ?? (metadata.isError ? "The description could not be loaded from IPFS." : cid ? "" : "The organizer published no description."),
+  };
+}
+
+function Title({ title }: { title: string | undefined }) {
+  return <h1 className="mt-3 text-3xl font-bold tracking-tight wrap-break-word text-slate-900 dark:text-white">{title ?? <Skeleton className="h-9 w-2/3" />}</h1>;
+}
+
+function Description({ text }: { text: string }) {
+  return <p className="mt-3 max-w-3xl whitespace-pre-line wrap-break-word text-slate-600 dark:text-slate-300">{text}</p>;
+}
+
+/**
+ * `initialMetadata`: the metadata CID and document the server read for the page's HTML (lib/web/competitionHead), so
+ * the title and description are there before the browser has read the chain or IPFS.
+ */
+export function CompetitionView({ address, initialMetadata }: { address: Address; initialMetadata?: InitialCompetitionMetadata }) {
   const config = useAppConfig();
   const { address: account, chainId: walletChain } = useAccount();
   const blockTime = useBlockTime();
   const competition = useCompetitionState(address);
   const state = competition.data;
-  const metadata = useCompetitionMetadata(state?.metadataCid || undefined);
+  const metadataCid = (state ? state.metadataCid : initialMetadata?.cid) || undefined;
+  const metadata = useCompetitionMetadata(metadataCid, initialMetadata);
   const submissions = useSubmissions(address, !!state);
   const donations = useDonations(address, state?.init1Block);
   const withdrawable = useWithdrawable(address);
@@ -71,11 +94,27 @@ export function CompetitionView({ address }: { address: Address }) {
     );
   }
 
-  if (!state || !page) return <ContractPageSkeleton backLabel="All competitions" loading="Loading the competition…" />;
+  if (!state || !page) {
+    const known = initialMetadata ? headingText(metadata, metadataCid) : undefined;
+    return (
+      <ContractPageSkeleton
+        backLabel="All competitions"
+        loading="Loading the competition…"
+        header={
+          known ? (
+            <header>
+              <Title title={known.title} />
+              <Description text={known.description} />
+            </header>
+          ) : undefined
+        }
+      />
+    );
+  }
 
 
   const meta = metadata.data;
-  const title = meta?.title ?? (metadata.isPending && state.metadataCid ? undefined : UNTITLED);
+  const { title, description } = headingText(metadata, metadataCid);
   const total = state.usesTestData ? state.testPoints : state.trainingPoints;
   const pool = state.reward + state.totalDonations;
   const paymentUri = `ethereum:${state.address}@${config.chainId}`;
@@ -93,15 +132,8 @@ export function CompetitionView({ address }: { address: Address }) {
             </span>
           ) : null}
         </div>
-        <h1 className="mt-3 text-3xl font-bold tracking-tight text-slate-900 dark:text-white">{title ?? <Skeleton className="h-9 w-2/3" />}</h1>
-        <p className="mt-3 max-w-3xl whitespace-pre-line text-slate-600 dark:text-slate-300">
-          {meta?.description ??
-            (metadata.isError
-              ? "The description could not be loaded from IPFS."
-              : state.metadataCid
-                ? ""
-                : "The organizer published no description.")}
-        </p>
+        <Title title={title} />
+        <Description text={description} />
         <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">
           Organized by <AddressText address={state.organizer} /> · created in block #{formatNumber(state.init1Block)} · now {STAGE_DESCRIPTIONS[state.stage]}
         </p>
@@ -158,8 +190,9 @@ export function CompetitionView({ address }: { address: Address }) {
         <OutcomeNotice state={state} submissions={submissions.data} />
       </div>
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      {/* One column of minmax(0, 1fr) below lg: an implicit auto column would grow to its widest content. */}
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <PageSection title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <Leaderboard state={state} submissions={submissions.data} loading={submissions.isPending} />
           </PageSection>
@@ -183,7 +216,7 @@ export function CompetitionView({ address }: { address: Address }) {
             <DatasetPanel state={state} metadata={meta} />
           </PageSection>
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <PageSection title="Timeline" id="timeline-title" aside={<span className="tabular text-xs text-slate-500">block #{formatNumber(state.blockNumber)}</span>}>
             <StageTimeline state={state} blockTime={blockTime} />
           </PageSection>

@@ -9,6 +9,7 @@ import { dankuCompetitionAbi } from "@/lib/generated/abis";
 import { competitionsWithWinner, organizerHistory, type OrganizerHistory } from "@/lib/web/organizerHistory";
 import { useMarketplace } from "@/components/marketplace/useMarketplace";
 import { loadCompetitionMetadata, metadataQueryKey } from "@/lib/web/metadata";
+import type { InitialCompetitionMetadata } from "@/lib/web/competitionHead";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { CHAIN_QUERY_PREFIX } from "@/components/providers/ChainSync";
 import { useFollowed } from "@/components/hooks/useFollowed";
@@ -66,10 +67,12 @@ export function useWithdrawable(address: Address) {
   });
 }
 
-export function useCompetitionMetadata(cid: string | undefined) {
+/** The competition's metadata document by CID; `initial` is what the server sent with the page (used when the CIDs agree). */
+export function useCompetitionMetadata(cid: string | undefined, initial?: InitialCompetitionMetadata) {
   return useQuery({
     queryKey: metadataQueryKey(cid ?? ""),
     enabled: !!cid,
+    initialData: initial && initial.cid === cid ? initial.metadata : undefined,
     staleTime: Infinity,
     gcTime: Infinity,
     retry: 1,

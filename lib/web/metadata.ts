@@ -9,7 +9,7 @@ import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
 export const UNTITLED = "Untitled competition";
 
 /** Metadata documents are small; refuse anything large rather than download it for a card. */
-const MAX_METADATA_BYTES = 256 * 1024;
+export const MAX_METADATA_BYTES = 256 * 1024;
 
 export async function loadCompetitionMetadata(cid: string, signal?: AbortSignal): Promise<CompetitionMetadata> {
   const bytes = await fetchFromIpfs(cid, { signal, maxBytes: MAX_METADATA_BYTES, retries: 1 });
