@@ -1,23 +1,13 @@
 "use client";
 
 import { useId, useRef, useState, type DragEvent } from "react";
+import { csvSizeProblem, MAX_CSV_BYTES, MAX_CSV_DATA_ROWS } from "../../lib/danku/csvLimits";
 import { formatBytes } from "../../lib/ipfs/config";
 
-/**
- * Largest CSV the wizard accepts. Every byte of the dataset is eventually stored on chain by the reveals (≈ 200 gas
- * per byte), so files beyond this are impractical to publish long before the browser has trouble with them.
- */
-export const MAX_CSV_BYTES = 10 * 1024 * 1024;
-
-export function csvSizeError(size: number): string | undefined {
-  if (size === 0) return "The file is empty. Choose a CSV file with a header row and data rows.";
-  if (size > MAX_CSV_BYTES) {
-    return (
-      `The file is ${formatBytes(size)}; the limit is ${formatBytes(MAX_CSV_BYTES)}. Every data point is stored on chain ` +
-      "when it is revealed, so a dataset this large would cost too much gas. Sample or aggregate it first."
-    );
-  }
-  return undefined;
+/** Why `file` is refused before a byte of it is read (empty, or over the dataset size cap), or undefined. */
+function fileProblem(file: File): string | undefined {
+  if (file.size === 0) return "The file is empty. Choose a CSV file with a header row and data rows.";
+  return csvSizeProblem(file.size, file.name);
 }
 
 /** File picker plus a drop zone for one CSV file; refuses oversized files before reading a byte. */
@@ -30,7 +20,7 @@ export function CsvDropzone({ onFile, disabled }: { onFile: (file: File) => void
 
   const accept = (file: File | undefined) => {
     if (!file) return;
-    const problem = csvSizeError(file.size);
+    const problem = fileProblem(file);
     setError(problem);
     if (!problem) onFile(file);
   };
@@ -83,7 +73,8 @@ export function CsvDropzone({ onFile, disabled }: { onFile: (file: File) => void
           }}
         />
         <p id={hintId} className="text-xs text-slate-500">
-          A header row, one label column and numeric feature columns; up to {formatBytes(MAX_CSV_BYTES)}. The file stays in your browser.
+          A header row, one label column and numeric feature columns; up to {formatBytes(MAX_CSV_BYTES)} and{" "}
+          {MAX_CSV_DATA_ROWS.toLocaleString("en-US")} rows. The file stays in your browser.
         </p>
       </div>
       {error && (

@@ -208,6 +208,8 @@ class ByteList {
 export interface CsvDatasetReaderOptions extends ParseCsvOptions {
   /** Also keep the first this many parsed rows (header included, raw fields) as {@link CsvDatasetReader.preview}. */
   readonly previewRows?: number;
+  /** Chooses the label column from the (trimmed) header names when the header arrives, instead of `labelColumn`. */
+  readonly chooseLabelColumn?: (header: readonly string[]) => string;
 }
 
 /**
@@ -227,7 +229,9 @@ class DatasetRows {
   private readonly issues: DatasetIssue[] = [];
   private totalIssues = 0;
   private readonly delimiter: string;
-  private readonly labelColumn: string;
+  /** The label column (trimmed): the one asked for, or the one chosen from the header. */
+  labelColumn: string;
+  private readonly chooseLabelColumn: ((header: readonly string[]) => string) | undefined;
   private readonly previewLimit: number;
   readonly preview: string[][] = [];
   private previewSeen = 0;
@@ -257,6 +261,7 @@ class DatasetRows {
   constructor(options: CsvDatasetReaderOptions) {
     this.delimiter = options.delimiter ?? ",";
     this.labelColumn = options.labelColumn.trim();
+    this.chooseLabelColumn = options.chooseLabelColumn;
     this.previewLimit = options.previewRows ?? 0;
   }
 
@@ -332,6 +337,7 @@ class DatasetRows {
     if (header === undefined) {
       const names = fields.map((name) => name.trim());
       this.header = names;
+      if (this.chooseLabelColumn) this.labelColumn = this.chooseLabelColumn(names).trim();
       this.labelIndex = names.indexOf(this.labelColumn);
       this.headerOk = errors.length === 0 && checkHeader(names, this.labelColumn, line, (l, m) => this.report(l, m));
       if (this.headerOk) {
@@ -519,6 +525,11 @@ export class CsvDatasetReader {
   /** The first `previewRows` parsed rows (header included, raw fields), whether or not the file is valid. */
   get preview(): string[][] {
     return this.rows.preview;
+  }
+
+  /** The label column: `labelColumn`, or what `chooseLabelColumn` picked once the header was read. */
+  get labelColumn(): string {
+    return this.rows.labelColumn;
   }
 
   write(text: string): void {

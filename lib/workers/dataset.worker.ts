@@ -2,8 +2,8 @@
  * Dataset worker: CSV parsing and group hashing off the main thread (protocol in ./datasetProtocol.ts).
  * Stateless: every request carries the file, so a worker restarted after a reload needs nothing from before.
  */
-import Papa from "papaparse";
-import { DatasetError, parseCsvDataset, type ParsedDataset } from "../danku/dataset";
+import { csvSizeProblem } from "../danku/csvLimits";
+import { CsvDatasetReader, DatasetError, type CsvDatasetReaderOptions, type ParsedDataset } from "../danku/dataset";
 import { buildDataGroups } from "../danku/groups";
 import { buildSecrets, serializeSecrets } from "../danku/secrets";
 import {
@@ -33,11 +33,26 @@ function guessLabelColumn(header: readonly string[]): string {
   return header[header.length - 1] ?? "";
 }
 
-function preview(text: string): { header: string[]; rows: string[][] } {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parsed = Papa.parse<string[]>(source, { delimiter: ",", skipEmptyLines: "greedy", preview: PREVIEW_ROWS + 1 });
-  const [header = [], ...rows] = parsed.data;
-  return { header: header.map((name) => name.trim()), rows };
+/**
+ * Streams the file through the CSV reader (refused from its size first), so neither the text nor intermediate strings
+ * of a large file are held at once; stops reading as soon as the file is refused for too many rows.
+ */
+async function readDataset(file: Blob, options: CsvDatasetReaderOptions): Promise<CsvDatasetReader> {
+  const problem = csvSizeProblem(file.size, file instanceof File ? file.name : undefined);
+  if (problem) throw new Error(problem);
+  const reader = new CsvDatasetReader(options);
+  const text = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await text.read();
+      if (done) break;
+      reader.write(value);
+      if (reader.stopped) break;
+    }
+  } finally {
+    await text.cancel().catch(() => undefined);
+  }
+  return reader; // reader.end() gives the dataset or throws its problems
 }
 
 function summarize(dataset: ParsedDataset): DatasetSummary {
@@ -62,26 +77,29 @@ function summarize(dataset: ParsedDataset): DatasetSummary {
   };
 }
 
-function analyze(text: string, labelColumn: string | undefined): AnalyzeResult {
-  const { header, rows } = preview(text);
-  const label = labelColumn ?? guessLabelColumn(header);
+async function analyze(file: Blob, labelColumn: string | undefined): Promise<AnalyzeResult> {
+  const reader = await readDataset(file, {
+    labelColumn: labelColumn ?? "",
+    ...(labelColumn === undefined ? { chooseLabelColumn: guessLabelColumn } : {}),
+    previewRows: PREVIEW_ROWS + 1,
+  });
+  let outcome: AnalyzeResult["outcome"];
   try {
-    return { header, previewRows: rows, labelColumn: label, outcome: { ok: true, summary: summarize(parseCsvDataset(text, { labelColumn: label })) } };
+    outcome = { ok: true, summary: summarize(reader.end()) };
   } catch (error) {
-    if (error instanceof DatasetError) {
-      return { header, previewRows: rows, labelColumn: label, outcome: { ok: false, issues: error.issues, totalIssues: error.totalIssues } };
-    }
-    throw error;
+    if (!(error instanceof DatasetError)) throw error;
+    outcome = { ok: false, issues: error.issues, totalIssues: error.totalIssues };
   }
+  const [header = [], ...rows] = reader.preview;
+  return { header: header.map((name) => name.trim()), previewRows: rows, labelColumn: labelColumn ?? reader.labelColumn, outcome };
 }
 
 async function handle(request: DatasetWorkerRequest): Promise<void> {
-  const text = await request.file.text();
   if (request.kind === "analyze") {
-    scope.postMessage({ id: request.id, kind: "analyzed", result: analyze(text, request.labelColumn) });
+    scope.postMessage({ id: request.id, kind: "analyzed", result: await analyze(request.file, request.labelColumn) });
     return;
   }
-  const dataset = parseCsvDataset(text, { labelColumn: request.labelColumn });
+  const dataset = (await readDataset(request.file, { labelColumn: request.labelColumn })).end();
   const featureCount = dataset.featureNames.length;
   const classCount = dataset.classNames.length;
   let lastReport = 0;
