@@ -27,6 +27,8 @@ import { MAX_EMBEDDING } from "@/lib/daimon/fixedPoint";
 import { encodeTestInputs } from "@/lib/daimon/inputs";
 import { IpfsUploadError, uploadToIpfs } from "@/lib/ipfs/client";
 import { formatBytes } from "@/lib/ipfs/config";
+import { DAIMON_GLOSSARY } from "@/lib/web/daimonGlossary";
+import { DaimonGlossary, Term } from "@/components/problem/Term";
 import { DelWorkerClient, DelWorkerError } from "@/lib/browser/delWorker";
 import type { DelTrainingProgress } from "@/lib/daimon/delTrainer";
 import type { TrainedDel } from "@/lib/workers/delProtocol";
@@ -249,10 +251,11 @@ export function NewProblemWizard() {
     <div className="space-y-6">
       <Notice tone="info" title="Your labels stay in this browser">
         <p>
-          The labelled test set is read and f is trained here. Only the test inputs Z, the DEL function f and its output y<sub>t</sub> = f(x<sub>t</sub>)
+          The labelled test set is read and f is trained here. Only the test inputs Z, the <Term name="DEL" /> function f and its output y<sub>t</sub> = f(x<sub>t</sub>)
           are published; the labels x<sub>t</sub> themselves are never uploaded or sent.
         </p>
       </Notice>
+      <DaimonGlossary terms={["DEL", "f", "DMZ1", "Z", "y_t", "tuple", "d", "d_c", "δ", "m", "n", "C", "T_p", "T_b", "round", "a", "R"]} />
       <nav aria-label="Problem creation steps">
         <ol className="flex flex-wrap gap-2 text-sm">
           {STEPS.map((s, i) => {
@@ -368,11 +371,11 @@ export function NewProblemWizard() {
               <Row label="Token" value={`${definition.name} (${definition.symbol})`} />
               <Row label="Classes C · test points m" value={`${definition.config.classCount} · ${definition.config.testSetSize}`} />
               <Row label="Input shape" value={`[${definition.inputShape.join(", ")}]`} />
-              <Row label="Embedding n" value={definition.config.embeddingSize} />
-              <Row label="T_p · T_b (blocks)" value={`${definition.config.definitionPeriod} · ${definition.config.competitionPeriod}`} />
-              <Row label="a · δ" value={`${definition.config.rewardShape} · ${form.margin.trim()}`} />
+              <Row label="Embedding size n" value={definition.config.embeddingSize} />
+              <Row label="Definition period T_p · round length T_b (blocks)" value={`${definition.config.definitionPeriod} · ${definition.config.competitionPeriod}`} />
+              <Row label="Reward shape a · margin δ" value={`${definition.config.rewardShape} · ${form.margin.trim()}`} />
               <Row label="Tokens for R = 1 · min votes" value={`${form.rewardScale.trim()} · ${definition.config.minVotes}`} />
-              <Row label="y_t" value={<code className="break-all text-xs">{training.result.target.slice(0, 18)}…</code>} />
+              <Row label="Target y_t (f of your labels)" value={<code className="break-all text-xs">{training.result.target.slice(0, 18)}…</code>} />
             </dl>
             <TransactionStatus state={tx.state} />
             {walletBlocked && !tx.busy && (
@@ -380,7 +383,7 @@ export function NewProblemWizard() {
                 <p>{walletBlocked}</p>
                 {app.problemFactory && (
                   <div className="pt-2">
-                    <ConnectButton />
+                    <ConnectButton showBalance={false} />
                   </div>
                 )}
               </Notice>
@@ -432,7 +435,7 @@ function DataStep({
     <div className="space-y-6">
       <p className="text-sm text-slate-600 dark:text-slate-300">
         The labelled test set: either one JSON file <code>{'{"inputs": [input₀, …], "labels": [x₀, …]}'}</code> (every input a nested array of the input
-        shape, every label an integer 0…C−1), or a DMZ1 test-inputs file with a JSON array of labels (docs/daimon.md, &ldquo;Client formats&rdquo;).
+        shape, every label an integer 0…C−1), or a <Term name="DMZ1" /> test-inputs file with a JSON array of labels (docs/daimon.md, &ldquo;Client formats&rdquo;).
       </p>
       <div className="grid gap-6 sm:grid-cols-2">
         <div className="space-y-2">
@@ -443,6 +446,7 @@ function DataStep({
         </div>
         <fieldset className="space-y-2">
           <legend className={labelBase}>Or: test inputs (DMZ1) and labels (JSON array)</legend>
+          <p className="text-xs text-slate-500 dark:text-slate-400">DMZ1: {DAIMON_GLOSSARY.DMZ1.plain}, as the CLI writes it.</p>
           <label htmlFor={`${id}-dmz`} className="sr-only">
             Test inputs (DMZ1)
           </label>
@@ -552,18 +556,20 @@ function DefineStep({
             {(props) => <textarea {...props} rows={3} className={fieldBase} value={form.description} onChange={(e) => set("description", e.currentTarget.value)} />}
           </Field>
         </div>
-        {text("classCount", "Classes C", `from the labels: at least ${loaded.minClassCount}`, "number")}
+        {text("classCount", "Classes C", `${DAIMON_GLOSSARY.C.plain}; from the labels: at least ${loaded.minClassCount}`, "number")}
         {text("classNames", "Class names (optional)", "comma-separated, label 0 first")}
         {text("inputShape", "Input shape", `the test inputs are [${loaded.inputShape.join(", ")}]; a reshape of the same values is allowed`)}
         <div className="space-y-1">
-          <span className={labelBase}>Test points m</span>
+          <span className={labelBase}>
+            Test points <Term name="m" />
+          </span>
           <p className="py-2 text-sm font-medium tabular-nums">{loaded.m}</p>
         </div>
       </fieldset>
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold">Embedding size n and the brute-force odds</legend>
-        <div className="grid gap-4 sm:grid-cols-2">{text("embeddingSize", "Embedding size n", "2…256 entries in every y vector", "number")}</div>
+        <div className="grid gap-4 sm:grid-cols-2">{text("embeddingSize", "Embedding size n", `${DAIMON_GLOSSARY.n.plain}: 2…256 entries in every y vector; more is harder to guess labels from`, "number")}</div>
         <div className="overflow-x-auto">
           <table className="w-full text-sm" data-testid="brute-force-table">
             <caption className="pb-2 text-left text-xs text-slate-500">
@@ -600,11 +606,11 @@ function DefineStep({
 
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold">Rules and rewards</legend>
-        {text("definitionPeriod", "Definition period T_p (blocks)", "10…2,000,000: tuples may be added", "number")}
-        {text("competitionPeriod", "Round length T_b (blocks)", "10…2,000,000 per round", "number")}
-        {text("rewardShape", "Reward shape a", "1…32 (the paper plots 3)", "number")}
-        {text("margin", "Margin δ", "0…0.5: a proof needs d + δ < d_c")}
-        {text("rewardScale", "Tokens for R = 1", "whole or decimal tokens (18 decimals)")}
+        {text("definitionPeriod", "Definition period T_p (blocks)", "10…2,000,000: blocks during which test tuples may be added; proofs start after it", "number")}
+        {text("competitionPeriod", "Round length T_b (blocks)", "10…2,000,000 blocks per round; each round can add one Improvement block", "number")}
+        {text("rewardShape", "Reward shape a", "1…32 (the paper plots 3): larger a pays relatively more for gains near a perfect model", "number")}
+        {text("margin", "Margin δ", `${DAIMON_GLOSSARY.δ.plain}: a proof needs d + δ < d_c (d: its distance, d_c: the current best distance); 0…0.5`)}
+        {text("rewardScale", "Tokens for R = 1", "tokens paid for an improvement of reward R = 1 (R comes from the distances before and after); whole or decimal, 18 decimals")}
         {text("minVotes", "Minimum votes", "1…1000 validators per block", "number")}
         {text("tokenName", "Token name", "1…64 bytes")}
         {text("tokenSymbol", "Token symbol", "1…16 bytes")}

@@ -6,6 +6,7 @@ import { formatNumber } from "@/lib/web/format";
 import { PhaseBadge, ProtocolBadge } from "@/components/ui/Badge";
 import { CoinsIcon, TrophyIcon, UsersIcon } from "@/components/ui/Icons";
 import type { BlockTime } from "@/components/hooks/useBlockTime";
+import { describeRound } from "@/lib/web/daimonGlossary";
 import { CardStat, EndsStat, ListingCard } from "./ListingCard";
 import type { ProblemMetadataStatus } from "./useMarketplace";
 
@@ -32,6 +33,11 @@ export function ProblemCard({
         <>
           <ProtocolBadge protocol="daimon" />
           <PhaseBadge phase={schedule.phase} round={schedule.round} />
+          {schedule.phase === "Competition" && schedule.round !== undefined ? (
+            <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="problem-round-gloss">
+              {describeRound(schedule.round, p.config.competitionPeriod)}
+            </span>
+          ) : null}
         </>
       }
       metadata={metadata}
@@ -63,7 +69,7 @@ export function ProblemCard({
             icon={<TrophyIcon />}
             label="Best distance"
             value={blocks > 0 ? formatDistance(p.bestDistance) : "—"}
-            detail={blocks > 0 ? `≈ ${formatAccuracy(p.bestDistance)} estimated accuracy` : "no improvement yet"}
+            detail={blocks > 0 ? `≈ ${formatAccuracy(p.bestDistance)} estimated accuracy · lower is better` : "no improvement yet"}
             testId="problem-best-distance"
           />
         </>

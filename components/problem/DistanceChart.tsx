@@ -7,6 +7,7 @@ import { useId } from "react";
 import type { DistancePoint } from "@/lib/web/daimon";
 import { formatTokenAmount } from "@/lib/web/daimon";
 import { shortAddress } from "@/lib/web/format";
+import { Term } from "./Term";
 
 const WIDTH = 640;
 const HEIGHT = 260;
@@ -57,7 +58,7 @@ export function DistanceChart({ points, threshold, symbol }: { points: readonly 
             <svg width="18" height="8" aria-hidden>
               <line x1="0" y1="4" x2="18" y2="4" className="stroke-amber-500" strokeWidth="1.5" strokeDasharray="2 2" />
             </svg>
-            next proof needs d &lt; d_c − δ
+            next proof needs <Term name="d" gloss={false} /> &lt; <Term name="d_c" gloss={false} /> − <Term name="δ" gloss={false} />: below the current best distance by the margin
           </span>
         ) : null}
       </figcaption>

@@ -24,6 +24,7 @@ import { fieldBase, labelBase } from "@/components/ui/styles";
 import { BackendSelect } from "./BackendSelect";
 import { loadTupleFiles, useRegistration } from "./useProblem";
 import { describeBackend, poiProgressLabel, poiProblemOf, type PoiStep } from "./poiClient";
+import { Term } from "./Term";
 
 /** ONNX models above this are refused before anything runs (they are uploaded and downloaded by every validator). */
 export const MAX_DAIMON_MODEL_BYTES = 64 * 1024 * 1024;
@@ -213,12 +214,14 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
               <dd className="tabular text-lg font-semibold">{formatAccuracy(status.proof.distance)}</dd>
             </div>
             <div className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800">
-              <dt className="text-xs text-slate-500 dark:text-slate-400">Needed: d &lt; d_c − δ</dt>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">
+                Needed: <Term name="d" gloss={false} /> &lt; <Term name="d_c" gloss={false} /> − <Term name="δ" gloss={false} /> (best distance minus the margin)
+              </dt>
               <dd className="tabular text-lg font-semibold">
                 {formatDistance(actions.bestDistance - state.config.margin > 0n ? actions.bestDistance - state.config.margin : 0n, 6)}
               </dd>
               <dd className="tabular text-xs text-slate-500">
-                d_c {formatDistance(actions.bestDistance)} · δ {formatDistance(state.config.margin)}
+                <Term name="d_c" /> {formatDistance(actions.bestDistance)} · <Term name="δ" gloss={false} /> (margin) {formatDistance(state.config.margin)}
               </dd>
             </div>
             <div className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800">

@@ -21,6 +21,11 @@ import { RoundSchedule } from "./RoundSchedule";
 import { TokenHolders } from "./TokenHolders";
 import { TuplesPanel } from "./TuplesPanel";
 import { useProblemEvents, useProblemListing, useProblemMetadata, useProblemState } from "./useProblem";
+import { DaimonGlossary, Term } from "./Term";
+import { describeRound, type DaimonTerm } from "@/lib/web/daimonGlossary";
+
+/** The terms the problem page uses, explained in its "What these terms mean" list. */
+const PAGE_TERMS: readonly DaimonTerm[] = ["DEL", "f", "d", "d_c", "δ", "round", "T_p", "T_b", "tuple", "Z", "y_t", "PROVE", "m", "n", "C", "a", "R"];
 
 
 function ContractLine({ label, address, detail, testId }: { label: string; address: Address; detail?: string; testId: string }) {
@@ -93,6 +98,11 @@ export function ProblemView({ address }: { address: Address }) {
         <div className="flex flex-wrap items-center gap-2">
           <ProtocolBadge protocol="daimon" />
           <PhaseBadge phase={state.phase} round={state.currentRound} />
+          {state.phase === "Competition" && state.currentRound !== undefined ? (
+            <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="phase-round-gloss">
+              {describeRound(state.currentRound, state.config.competitionPeriod)}
+            </span>
+          ) : null}
           {problem.isError ? (
             <span role="status" className="text-xs font-medium text-amber-700 dark:text-amber-300">
               Updates paused: the chain stopped answering.
@@ -112,6 +122,9 @@ export function ProblemView({ address }: { address: Address }) {
         <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">
           Created by <AddressText address={state.creator} /> · block #{formatNumber(state.createdBlock)} · now {PHASE_DESCRIPTIONS[state.phase]}
         </p>
+        <div className="mt-3 max-w-3xl">
+          <DaimonGlossary terms={PAGE_TERMS} />
+        </div>
       </header>
 
       <section aria-label="Contract addresses" className={`${card} mt-6 grid gap-4 p-4 md:grid-cols-2`}>
@@ -121,7 +134,7 @@ export function ProblemView({ address }: { address: Address }) {
 
       <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {[
-          { label: "Phase", value: PHASE_TITLES[state.phase], detail: state.currentRound !== undefined ? `round ${formatNumber(state.currentRound)}` : undefined, testId: "problem-phase" },
+          { label: "Phase", value: PHASE_TITLES[state.phase], detail: state.currentRound !== undefined ? `round ${formatNumber(state.currentRound)} (rounds count from 0)` : undefined, testId: "problem-phase" },
           {
             label: state.phase === "Definition" ? "Definition ends" : "Round ends",
             value: blocksLeft === undefined ? "—" : blocksLeft === 0n ? "next block" : `in ${formatBlocks(blocksLeft)}`,
@@ -129,16 +142,30 @@ export function ProblemView({ address }: { address: Address }) {
             testId: "problem-blocks-left",
           },
           {
-            label: "Best distance d_c",
+            label: (
+              <>
+                Best distance <Term name="d_c" gloss={false} />
+              </>
+            ),
+            key: "best",
             value: formatDistance(state.bestDistance),
             detail: improvementBlockCount(state.chainLength) > 0 ? `≈ ${formatAccuracy(state.bestDistance)} estimated accuracy` : "no improvement yet",
             testId: "best-distance",
           },
           { label: "Improvement blocks", value: formatNumber(improvementBlockCount(state.chainLength)), detail: `${formatNumber(state.proofCount)} proof${state.proofCount === 1 ? "" : "s"} so far`, testId: "improvement-blocks" },
           { label: "Token supply", value: supply === undefined ? "—" : formatTokenAmount(supply, state.tokenSymbol), detail: state.tokenName, testId: "token-supply-stat" },
-          { label: "Margin δ · votes", value: formatDistance(state.config.margin), detail: `${state.config.minVotes} vote${state.config.minVotes === 1 ? "" : "s"} per block` },
+          {
+            label: (
+              <>
+                Margin <Term name="δ" gloss={false} /> · votes
+              </>
+            ),
+            key: "margin",
+            value: formatDistance(state.config.margin),
+            detail: `${state.config.minVotes} vote${state.config.minVotes === 1 ? "" : "s"} per block; a new model needs d + δ < d_c`,
+          },
         ].map((s) => (
-          <div key={s.label} className={`${card} px-4 py-3`}>
+          <div key={typeof s.label === "string" ? s.label : s.key} className={`${card} px-4 py-3`}>
             <dt className="text-xs font-medium text-slate-500 dark:text-slate-400">{s.label}</dt>
             <dd className="tabular mt-1 text-lg font-semibold" data-testid={s.testId}>
               {s.value}
@@ -153,7 +180,7 @@ export function ProblemView({ address }: { address: Address }) {
           <PageSection title="Chain of blocks" id="chain-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <BlockTimeline state={state} chain={data?.chain} proofs={data?.proofs} loading={events.isPending} />
           </PageSection>
-          <PageSection title="Distance over blocks" id="chart-title" description="d is the DEL distance of the block's proof, a proxy of the model's error on the hidden test labels.">
+          <PageSection title="Distance over blocks" id="chart-title" description="d is the DEL (distance embedding for labels) distance of the block's proof: how far the model's predictions are from the hidden test labels, lower is better.">
             <DistanceChart points={points} threshold={threshold} symbol={state.tokenSymbol} />
           </PageSection>
           <PageSection title="Pending proofs" id="pending-title" description="Validators: verify a proof in this browser, then vote for it. One vote per validator, in the proof's round.">
@@ -178,21 +205,31 @@ export function ProblemView({ address }: { address: Address }) {
           </PageSection>
           <PageSection title="Rules" id="rules-title">
             <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
-              {[
-                ["Classes C", formatNumber(state.config.classCount)],
-                ["Input shape", `[${state.inputShape.join(", ")}]`],
-                ["Test set size m", formatNumber(state.config.testSetSize)],
-                ["Embedding size n", formatNumber(state.config.embeddingSize)],
-                ["Definition period", formatBlocks(state.config.definitionPeriod)],
-                ["Round length T_b", formatBlocks(state.config.competitionPeriod)],
-                ["Reward shape a", formatNumber(state.config.rewardShape)],
-                ["Tokens for R = 1", formatTokenAmount(state.config.rewardScale, state.tokenSymbol)],
-                ["Margin δ", formatDistance(state.config.margin, 6)],
-                ["Votes per block", formatNumber(state.config.minVotes)],
-                ["Tuples", `${state.tupleCount} (${state.config.openTuples ? "anyone" : "creator only"})`],
-              ].map(([k, v]) => (
-                <div key={k}>
-                  <dt className="text-xs text-slate-500 dark:text-slate-400">{k}</dt>
+              {(
+                [
+                  ["Classes", "C", formatNumber(state.config.classCount)],
+                  ["Input shape", undefined, `[${state.inputShape.join(", ")}]`],
+                  ["Test set size", "m", formatNumber(state.config.testSetSize)],
+                  ["Embedding size", "n", formatNumber(state.config.embeddingSize)],
+                  ["Definition period", "T_p", formatBlocks(state.config.definitionPeriod)],
+                  ["Round length", "T_b", formatBlocks(state.config.competitionPeriod)],
+                  ["Reward shape", "a", formatNumber(state.config.rewardShape)],
+                  ["Tokens for reward", "R", `${formatTokenAmount(state.config.rewardScale, state.tokenSymbol)} at R = 1`],
+                  ["Margin", "δ", formatDistance(state.config.margin, 6)],
+                  ["Votes per block", undefined, formatNumber(state.config.minVotes)],
+                  ["Tuples (test sets)", undefined, `${state.tupleCount} (${state.config.openTuples ? "anyone" : "creator only"})`],
+                ] satisfies [string, DaimonTerm | undefined, string][]
+              ).map(([label, term, v]) => (
+                <div key={label}>
+                  <dt className="text-xs text-slate-500 dark:text-slate-400">
+                    {label}
+                    {term ? (
+                      <>
+                        {" "}
+                        <Term name={term} gloss={false} />
+                      </>
+                    ) : null}
+                  </dt>
                   <dd className="tabular">{v}</dd>
                 </div>
               ))}

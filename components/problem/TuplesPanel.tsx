@@ -5,6 +5,7 @@ import { unpackVector } from "@/lib/daimon/fixedPoint";
 import { hexToBytes } from "viem";
 import { ipfsGatewayUrl } from "@/lib/ipfs/client";
 import { AddressText } from "@/components/ui/Address";
+import { Term } from "./Term";
 
 /** The test dataset tuples (Z, f, y_t): IPFS files anyone can download, with their contributors (docs/daimon.md §10). */
 export function TuplesPanel({ state, tuples, loading }: { state: ProblemState; tuples: readonly ChainTuple[] | undefined; loading: boolean }) {
@@ -25,7 +26,9 @@ export function TuplesPanel({ state, tuples, loading }: { state: ProblemState; t
           </p>
           <dl className="mt-1 space-y-1">
             <div>
-              <dt className="text-slate-500 dark:text-slate-400">Test inputs Z (m = {state.config.testSetSize})</dt>
+              <dt className="text-slate-500 dark:text-slate-400">
+                Test inputs <Term name="Z" gloss={false} /> (<Term name="m" gloss={false} /> = {state.config.testSetSize} examples, a <Term name="DMZ1" /> file)
+              </dt>
               <dd className="break-all font-mono">
                 <a className="underline-offset-2 hover:underline" href={ipfsGatewayUrl(t.inputsCid)} download>
                   {t.inputsCid}
@@ -33,7 +36,9 @@ export function TuplesPanel({ state, tuples, loading }: { state: ProblemState; t
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500 dark:text-slate-400">DEL function f (ONNX)</dt>
+              <dt className="text-slate-500 dark:text-slate-400">
+                <Term name="DEL" /> function <Term name="f" gloss={false} /> (ONNX)
+              </dt>
               <dd className="break-all font-mono">
                 <a className="underline-offset-2 hover:underline" href={ipfsGatewayUrl(t.delCid)} download>
                   {t.delCid}
@@ -41,7 +46,9 @@ export function TuplesPanel({ state, tuples, loading }: { state: ProblemState; t
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500 dark:text-slate-400">Target y_t = f(x_t)</dt>
+              <dt className="text-slate-500 dark:text-slate-400">
+                Target <Term name="y_t" /> = f(x_t)
+              </dt>
               <dd className="font-mono text-slate-600 dark:text-slate-300">
                 {unpackVector(hexToBytes(t.target)).length} int16 entries: [{unpackVector(hexToBytes(t.target)).slice(0, 6).join(", ")}, …]
               </dd>
