@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { ConnectButton } from "@rainbow-me/rainbowkit";
 import { LogoMark } from "@/components/ui/Icons";
 import { WalletBalance } from "./WalletBalance";
+import { WalletButton } from "./WalletButton";
 
 const NAV = [
   { href: "/", label: "Marketplace", match: (path: string) => path === "/" || (path.startsWith("/problems/") && path !== "/problems/new") || (path.startsWith("/competitions/") && path !== "/competitions/new") },
@@ -48,7 +48,7 @@ export function SiteHeader() {
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <WalletBalance />
-          <ConnectButton showBalance={false} chainStatus={{ smallScreen: "icon", largeScreen: "full" }} accountStatus={{ smallScreen: "avatar", largeScreen: "full" }} />
+          <WalletButton />
         </div>
       </div>
     </header>

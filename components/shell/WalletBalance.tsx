@@ -5,8 +5,9 @@ import { formatEth } from "@/lib/web/format";
 
 /**
  * The connected wallet's balance for the header, from wagmi's useBalance and formatted by formatEth (rounded in
- * bigint to 4 decimals). RainbowKit's own balance truncates through floats ("9,999.6" for 9,999.6999), so the
- * ConnectButton's is turned off. The transactor invalidates this query when a transaction is mined.
+ * bigint to 4 decimals). RainbowKit's own balance truncates through floats ("9,999.6" for 9,999.6999), so the header
+ * uses ./WalletButton (RainbowKit's connect and network modals, our account pop-up). The transactor invalidates this
+ * query when a transaction is mined.
  */
 export function WalletBalance() {
   const { address, isConnected } = useAccount();
