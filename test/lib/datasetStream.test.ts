@@ -141,6 +141,16 @@ describe("lib/danku/dataset: streaming reader", () => {
     });
   });
 
+  it("reports an empty file, blank lines only, or a header alone as the whole-text parse does", () => {
+    for (const text of ["", "\n\n", "\ufeff", "x,label", "x,label\r\n\r\n"]) {
+      const reader = new CsvDatasetReader({ labelColumn: "label", feedChars: 3 });
+      if (text !== "") reader.write(text);
+      const whole = outcome(() => parseCsvDataset(text, { labelColumn: "label" }));
+      expect("error" in whole, JSON.stringify(text)).to.equal(true);
+      expect(outcome(() => reader.end()), JSON.stringify(text)).to.deep.equal(whole);
+    }
+  });
+
   it("parseCsvDatasetChunks reads an async source and gives the same dataset", async () => {
     const text = "x,y,label\n1,2,a\n3,4,b\n\n5,6.5,a\n";
     async function* pieces() {
