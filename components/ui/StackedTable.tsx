@@ -61,7 +61,7 @@ export function StackedTable<Row>({
               key={rowKey(row)}
               role="row"
               aria-current={current ? "true" : undefined}
-              className={`block border-t border-slate-100 py-2 sm:table-row sm:py-0 dark:border-slate-800 ${rowClassName?.(row) ?? ""}`}
+              className={`block border-t border-slate-100 px-2 py-2 sm:table-row sm:p-0 dark:border-slate-800 ${rowClassName?.(row) ?? ""}`}
             >
               {columns.map((column, index) => {
                 const Cell = index === 0 ? "th" : "td";
