@@ -77,39 +77,64 @@ async function openLoaded(page: Page, address: Address, title: string, stage: St
   await expect(page.getByTestId("leaderboard").or(page.getByText("No submissions yet."))).toBeVisible();
 }
 
-/** A competition in `stage`: the fixture's stages, and the three it leaves out (reached with one more transaction or a few blocks). */
-async function competitionIn(chain: ChainFixture, stage: StageName, title: string): Promise<Address> {
-  const seed: Record<StageName, SeedStage> = {
-    AwaitingSplit: "AwaitingSplit",
-    TrainingReveal: "TrainingReveal",
-    Submission: "Submission",
-    ModelReveal: "ModelReveal",
-    TestReveal: "TestReveal",
-    Evaluation: "Evaluation",
-    AwaitingFinalization: "AwaitingFinalization",
-    Finalized: "AwaitingFinalization",
-    Cancelled: "AwaitingSplit",
-    SetupExpired: "AwaitingSplit",
-  };
+/**
+ * The pages to check: every stage, and the two outcome notices (a reward forfeited by a cancel after the seed block,
+ * the test data withheld). Each is made from one of the fixture's stages and at most one more transaction or a few blocks.
+ */
+const CASES: { name: string; stage: StageName; seed: SeedStage; then?: (chain: ChainFixture, address: Address) => Promise<void>; notice?: string }[] = [
+  { name: "AwaitingSplit", stage: "AwaitingSplit", seed: "AwaitingSplit" },
+  { name: "TrainingReveal", stage: "TrainingReveal", seed: "TrainingReveal" },
+  { name: "Submission", stage: "Submission", seed: "Submission" },
+  { name: "ModelReveal", stage: "ModelReveal", seed: "ModelReveal" },
+  { name: "TestReveal", stage: "TestReveal", seed: "TestReveal" },
+  { name: "Evaluation", stage: "Evaluation", seed: "Evaluation" },
+  { name: "AwaitingFinalization", stage: "AwaitingFinalization", seed: "AwaitingFinalization" },
+  {
+    name: "Finalized",
+    stage: "Finalized",
+    seed: "AwaitingFinalization",
+    then: (chain, address) => send(chain, 2, address, "finalize"),
+  },
+  { name: "Cancelled", stage: "Cancelled", seed: "AwaitingSplit", then: (chain, address) => send(chain, 0, address, "cancel") },
+  {
+    name: "Cancelled, reward forfeited",
+    stage: "Cancelled",
+    seed: "TrainingReveal",
+    then: (chain, address) => send(chain, 0, address, "cancel"),
+    notice: "reward-forfeited",
+  },
+  {
+    name: "SetupExpired",
+    stage: "SetupExpired",
+    seed: "AwaitingSplit",
+    then: async (chain, address) => chain.mineTo((await readCompetition(chain.client, address)).deadlines.init2Deadline + 1n),
+  },
+  {
+    name: "Evaluation, test data withheld",
+    stage: "Evaluation",
+    seed: "TestReveal",
+    then: async (chain, address) => chain.mineTo((await readCompetition(chain.client, address)).deadlines.testRevealEnd),
+    notice: "test-withheld",
+  },
+];
+
+async function send(chain: ChainFixture, account: number, address: Address, functionName: "finalize" | "cancel"): Promise<void> {
+  await sendContractTransaction(chain.wallet(account), chain.client, { address, abi: dankuCompetitionAbi, functionName, args: [] });
+}
+
+async function competitionFor(chain: ChainFixture, check: (typeof CASES)[number], title: string): Promise<Address> {
   const { address } = await chain.createCompetition({
     title,
-    stage: seed[stage],
+    stage: check.seed,
     // A long description of unbroken text and a long token must wrap, not widen the page.
     description: `A phone-sized check of every card. 0x${"8d".repeat(32)} ${"word ".repeat(40)}`,
   });
-  if (stage === "Finalized") {
-    await sendContractTransaction(chain.wallet(2), chain.client, { address, abi: dankuCompetitionAbi, functionName: "finalize", args: [] });
-  } else if (stage === "Cancelled") {
-    await sendContractTransaction(chain.wallet(0), chain.client, { address, abi: dankuCompetitionAbi, functionName: "cancel", args: [] });
-  } else if (stage === "SetupExpired") {
-    const state = await readCompetition(chain.client, address);
-    await chain.mineTo(state.deadlines.init2Deadline + 1n);
-  }
-  expect((await readCompetition(chain.client, address)).stage).toBe(stage);
+  await check.then?.(chain, address);
+  expect((await readCompetition(chain.client, address)).stage).toBe(check.stage);
   return address;
 }
 
-test("in every stage the competition page fits a 390 px phone: no card, table or hash wider than the screen, no sideways scroll", async ({ browser, page, chain }, testInfo) => {
+test("in every stage, and with either outcome notice, the competition page fits a 390 px phone: no card, table or hash wider than the screen, no sideways scroll", async ({ browser, page, chain }, testInfo) => {
   test.setTimeout(600_000);
   // The organizer (account 0) in a browser of its own, connected once: it also sees the reveal and cancel panels.
   const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, viewport: PHONE });
@@ -119,11 +144,14 @@ test("in every stage the competition page fits a 390 px phone: no card, table or
   let connected = false;
   try {
     // Each competition is checked right after it is made: the short stages (the split window, the reveal periods) pass as blocks are mined.
-    for (const stage of STAGES) {
-      const title = `Phone check: ${stage}`;
-      const address = await competitionIn(chain, stage, title);
+    expect(new Set(CASES.map((c) => c.stage)), "every stage is checked").toEqual(new Set(STAGES));
+    for (const check of CASES) {
+      const { name, stage } = check;
+      const title = `Phone check: ${name}`;
+      const address = await competitionFor(chain, check, title);
       await openLoaded(page, address, title, stage);
-      await expectNothingSideways(page, `${stage}, not connected`);
+      if (check.notice) await expect(page.getByTestId(check.notice)).toBeVisible();
+      await expectNothingSideways(page, `${name}, not connected`);
       if (stage === "AwaitingFinalization") await shot(page, testInfo, "competition-390-awaiting-finalization");
       await organizer.goto(`/competitions/${address}`);
       if (!connected) {
@@ -132,7 +160,7 @@ test("in every stage the competition page fits a 390 px phone: no card, table or
         connected = true;
       }
       await openLoaded(organizer, address, title, stage, { navigate: false });
-      await expectNothingSideways(organizer, `${stage}, as the organizer`);
+      await expectNothingSideways(organizer, `${name}, as the organizer`);
     }
   } finally {
     await context.close();
