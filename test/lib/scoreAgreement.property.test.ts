@@ -17,7 +17,9 @@ import { encodePoints, type DataPoint } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import type { FloatModel } from "../../lib/danku/floatModel";
 import { modelToCommit, previewScore } from "../../lib/danku/submission";
+import { previewModel } from "../../lib/ort";
 import { bytesHex, deployEnv, deployTestContract, evaluatorHarnessAbi, receipt } from "../danku/fixtures";
+import { ort } from "../ort/support";
 
 const SEED = Number(process.env.SCORE_AGREEMENT_SEED ?? 20261203);
 const CASES = 1000;
@@ -134,5 +136,40 @@ describe("modelbounty score ≡ the chain's score of the committed bytes (1,000 
     expect(cases).to.equal(CASES);
     // Enough cases where the calibration rows change the score for the property to catch a preview calibrated on them.
     expect(calibrationMatters).to.be.greaterThanOrEqual(20);
+  });
+
+  it(`the browser preview (lib/ort/preview.ts, ORT WASM) previews the same bytes and the chain's test score (seed ${SEED})`, async function () {
+    const { harness, publicClient } = await loadFixture(deployHarness);
+    const runs = 30;
+    let calibrationMatters = 0;
+    const property = fc.asyncProperty(caseArb, async ({ model, training, scored, featureCount, classCount }) => {
+      const shape = { featureCount, classCount };
+      const result = await previewModel(
+        {
+          fileBytes: new TextEncoder().encode(JSON.stringify(model)),
+          fileName: "model.json",
+          ...shape,
+          trainingPoints: encodePoints(training, featureCount, classCount),
+          testPoints: encodePoints(scored, featureCount, classCount),
+          preferredBackend: "wasm",
+        },
+        { ort },
+      );
+      const submitted = modelToCommit(model, training, shape);
+      const hex = bytesHex(submitted.bytes);
+      const { result: chunks } = await harness.simulate.store([hex]);
+      await receipt({ publicClient }, harness.write.store([hex]));
+      const [chainCorrect] = await harness.read.evaluate([chunks, bytesHex(encodePoints(scored, featureCount, classCount)), BigInt(featureCount)]);
+      expect(result.test?.quantized.correct, "the preview's test score vs the chain").to.equal(Number(chainCorrect));
+      expect(bytesHex(result.modelBytes), "the preview's bytes are the ones commit submits").to.equal(hex);
+      if (previewScore(model, { training: scored, scored, ...shape }).score.correct !== Number(chainCorrect)) calibrationMatters++;
+    });
+    const details = await fc.check(property, { seed: SEED, numRuns: runs, endOnFailure: true });
+    if (details.failed) {
+      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(`property failed with seed ${SEED} (SCORE_AGREEMENT_SEED=${SEED}) after ${details.numRuns} cases: ${error}`);
+    }
+    console.log(`      ${runs} browser previews agree; in ${calibrationMatters} quantizing on the test rows would have scored differently`);
+    expect(calibrationMatters).to.be.greaterThanOrEqual(1);
   });
 });
