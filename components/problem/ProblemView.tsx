@@ -2,7 +2,7 @@
 
 import type { Address } from "viem";
 import { PHASE_DESCRIPTIONS, PHASE_TITLES, UNTITLED_PROBLEM, distanceSeries, effectiveBestDistance, formatAccuracy, formatDistance, formatTokenAmount, improvementBlockCount, problemSchedule, tokenHolders } from "@/lib/web/daimon";
-import { formatBlocks, formatNumber } from "@/lib/web/format";
+import { formatBlocks, formatDuration, formatNumber } from "@/lib/web/format";
 import { fromWad } from "@/lib/daimon/fixedPoint";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { useBlockTime } from "@/components/hooks/useBlockTime";
@@ -138,7 +138,9 @@ export function ProblemView({ address }: { address: Address }) {
           {
             label: state.phase === "Definition" ? "Definition ends" : "Round ends",
             value: blocksLeft === undefined ? "—" : blocksLeft === 0n ? "next block" : `in ${formatBlocks(blocksLeft)}`,
-            detail: schedule.window ? `at block #${formatNumber(schedule.window.end)}` : undefined,
+            detail: schedule.window
+              ? `at block #${formatNumber(schedule.window.end)}${blocksLeft !== undefined && blocksLeft > 0n ? ` · ${formatDuration(Number(blocksLeft) * blockTime.seconds)}` : ""}`
+              : undefined,
             testId: "problem-blocks-left",
           },
           {
