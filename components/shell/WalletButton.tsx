@@ -22,8 +22,16 @@ export function WalletButton() {
     <ConnectButton.Custom>
       {({ account, chain, mounted, openConnectModal, openChainModal }) => {
         if (!mounted || !account || !chain) {
+          // Until RainbowKit has mounted (after hydration) the button would do nothing: it keeps its place but is
+          // hidden from view, pointer and assistive technology, as RainbowKit's own ConnectButton does.
           return (
-            <button type="button" onClick={openConnectModal} className={`${buttonBase} bg-indigo-600 text-white ring-indigo-600 hover:bg-indigo-500`}>
+            <button
+              type="button"
+              onClick={openConnectModal}
+              className={`${buttonBase} bg-indigo-600 text-white ring-indigo-600 hover:bg-indigo-500 ${mounted ? "" : "pointer-events-none select-none opacity-0"}`}
+              aria-hidden={mounted ? undefined : true}
+              tabIndex={mounted ? undefined : -1}
+            >
               Connect Wallet
             </button>
           );
