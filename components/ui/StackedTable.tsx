@@ -77,7 +77,7 @@ export function StackedTable<Row>({
                     <span aria-hidden className="shrink-0 text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">
                       {column.label ?? column.header}
                     </span>
-                    <span className="min-w-0 break-words text-right">{column.cell(row)}</span>
+                    <span className={`min-w-0 break-words text-right ${column.align === "right" ? "" : "sm:text-left"}`}>{column.cell(row)}</span>
                   </Cell>
                 );
               })}
