@@ -100,7 +100,7 @@ command(
 );
 command(
   "score",
-  "offline: quantize a model and compute exactly the score the chain will compute",
+  "offline: the model bytes commit would submit (quantized on the training data), scored exactly as the chain will score them",
   (c) =>
     c
       .requiredOption("--model <file>", "float model JSON or ONNX file")
