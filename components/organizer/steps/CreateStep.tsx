@@ -96,7 +96,7 @@ export function CreateStep({
         <Notice tone="info">
           <p>{blocked}</p>
           <div className="pt-2">
-            <ConnectButton />
+            <ConnectButton showBalance={false} />
           </div>
         </Notice>
       )}
