@@ -56,6 +56,11 @@ test("a CSV under the size cap with more rows than a competition holds is refuse
   const rows = MAX_CSV_DATA_ROWS + 1;
   writeFileSync(file, "x,label\n" + "1,a\n0,b\n".repeat(Math.ceil(rows / 2)).slice(0, rows * 4));
   await page.locator('input[type="file"]').setInputFiles(file);
+  // Reading 16 MB takes seconds: the page shows how far it has got, in the file's bytes.
+  const reading = page.getByRole("progressbar", { name: "Reading and checking the file" });
+  await expect(reading).toBeVisible();
+  await expect(reading).toHaveAttribute("aria-valuemax", String(rows * 4 + "x,label\n".length));
+  await expect(reading).toHaveAttribute("aria-valuetext", /MiB|KiB|bytes/);
 
   const issues = page.getByTestId("dataset-issues");
   await expect(issues).toBeVisible({ timeout: 180_000 });

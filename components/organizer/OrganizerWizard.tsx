@@ -106,9 +106,9 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
   }, []);
 
   const analyze = useCallback(async (file: Blob, labelColumn: string | undefined) => {
-    setAnalysis({ status: "reading" });
+    setAnalysis({ status: "reading", bytesRead: 0, total: file.size });
     try {
-      const result = await getWorker().analyze(file, labelColumn);
+      const result = await getWorker().analyze(file, labelColumn, (bytesRead, total) => setAnalysis({ status: "reading", bytesRead, total }));
       setAnalysis({ status: "done", result });
       if (draftRef.current && draftRef.current.labelColumn !== result.labelColumn) {
         await commit((d) => ({ ...d, labelColumn: result.labelColumn }));

@@ -27,12 +27,16 @@ export class DatasetWorkerClient {
     (message) => new DatasetWorkerError(message),
   );
 
-  /** Reads the header and preview rows and validates the file with `labelColumn` (or a guessed label column). */
-  analyze(file: Blob, labelColumn?: string): Promise<AnalyzeResult> {
+  /**
+   * Reads the header and preview rows and validates the file with `labelColumn` (or a guessed label column);
+   * `onRead` hears the bytes read so far.
+   */
+  analyze(file: Blob, labelColumn?: string, onRead?: (bytes: number, total: number) => void): Promise<AnalyzeResult> {
     const tooLarge = oversize(file);
     if (tooLarge) return Promise.reject(tooLarge);
     return this.requests.request<AnalyzeResult>({ kind: "analyze", file, ...(labelColumn !== undefined ? { labelColumn } : {}) }, (message, settle) => {
-      if (message.kind === "analyzed") settle.resolve(message.result);
+      if (message.kind === "read") onRead?.(message.bytes, message.total);
+      else if (message.kind === "analyzed") settle.resolve(message.result);
       else if (message.kind === "error") settle.reject(new DatasetWorkerError(message.message));
     });
   }

@@ -21,6 +21,9 @@ interface WorkerScope {
 }
 const scope = globalThis as unknown as WorkerScope;
 
+/** How often, at most, the worker reports bytes read while analyzing a file. */
+const READ_REPORT_INTERVAL_MS = 200;
+
 const LABEL_NAMES = ["label", "class", "target", "y", "outcome"];
 
 /** The label column when the user has not chosen one: a conventionally named column, else the last one. */
@@ -37,11 +40,29 @@ function guessLabelColumn(header: readonly string[]): string {
  * Streams the file through the CSV reader (refused from its size first), so neither the text nor intermediate strings
  * of a large file are held at once; stops reading as soon as the file is refused for too many rows.
  */
-async function readDataset(file: Blob, options: CsvDatasetReaderOptions): Promise<CsvDatasetReader> {
+async function readDataset(
+  file: Blob,
+  options: CsvDatasetReaderOptions,
+  onRead?: (bytes: number, total: number) => void,
+): Promise<CsvDatasetReader> {
   const problem = csvSizeProblem(file.size, file instanceof File ? file.name : undefined);
   if (problem) throw new Error(problem);
   const reader = new CsvDatasetReader(options);
-  const text = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  // Bytes are counted before decoding, so the progress is in the file's own units (File.size).
+  let bytesRead = 0;
+  let lastReport = 0;
+  const counter = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+    transform(chunk, controller) {
+      bytesRead += chunk.byteLength;
+      const now = Date.now();
+      if (onRead && now - lastReport >= READ_REPORT_INTERVAL_MS) {
+        lastReport = now;
+        onRead(bytesRead, file.size);
+      }
+      controller.enqueue(chunk);
+    },
+  });
+  const text = file.stream().pipeThrough(counter).pipeThrough(new TextDecoderStream()).getReader();
   try {
     for (;;) {
       const { done, value } = await text.read();
@@ -77,12 +98,16 @@ function summarize(dataset: ParsedDataset): DatasetSummary {
   };
 }
 
-async function analyze(file: Blob, labelColumn: string | undefined): Promise<AnalyzeResult> {
-  const reader = await readDataset(file, {
-    labelColumn: labelColumn ?? "",
-    ...(labelColumn === undefined ? { chooseLabelColumn: guessLabelColumn } : {}),
-    previewRows: PREVIEW_ROWS + 1,
-  });
+async function analyze(file: Blob, labelColumn: string | undefined, onRead: (bytes: number, total: number) => void): Promise<AnalyzeResult> {
+  const reader = await readDataset(
+    file,
+    {
+      labelColumn: labelColumn ?? "",
+      ...(labelColumn === undefined ? { chooseLabelColumn: guessLabelColumn } : {}),
+      previewRows: PREVIEW_ROWS + 1,
+    },
+    onRead,
+  );
   let outcome: AnalyzeResult["outcome"];
   try {
     outcome = { ok: true, summary: summarize(reader.end()) };
@@ -96,7 +121,8 @@ async function analyze(file: Blob, labelColumn: string | undefined): Promise<Ana
 
 async function handle(request: DatasetWorkerRequest): Promise<void> {
   if (request.kind === "analyze") {
-    scope.postMessage({ id: request.id, kind: "analyzed", result: await analyze(request.file, request.labelColumn) });
+    const onRead = (bytes: number, total: number) => scope.postMessage({ id: request.id, kind: "read", bytes, total });
+    scope.postMessage({ id: request.id, kind: "analyzed", result: await analyze(request.file, request.labelColumn, onRead) });
     return;
   }
   const dataset = (await readDataset(request.file, { labelColumn: request.labelColumn })).end();

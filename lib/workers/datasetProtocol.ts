@@ -50,5 +50,7 @@ export type DatasetWorkerRequest =
 export type DatasetWorkerResponse =
   | { readonly id: number; readonly kind: "analyzed"; readonly result: AnalyzeResult }
   | { readonly id: number; readonly kind: "progress"; readonly done: number; readonly total: number }
+  /** Bytes of the file read so far while it is analyzed (at most a few reports a second). */
+  | { readonly id: number; readonly kind: "read"; readonly bytes: number; readonly total: number }
   | { readonly id: number; readonly kind: "hashed"; readonly result: HashResult }
   | { readonly id: number; readonly kind: "error"; readonly message: string };

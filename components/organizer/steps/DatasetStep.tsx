@@ -7,11 +7,12 @@ import { ClassBalanceChart, FeatureRangesChart } from "../charts";
 import { CsvDropzone } from "../CsvDropzone";
 import { DatasetIssuesTable, DatasetPreviewTable } from "../DatasetTables";
 import type { DraftFile } from "../draftStore";
+import { ProgressBar } from "../ProgressBar";
 import { StepActions, PrimaryButton } from "../ui";
 
 export type AnalysisState =
   | { readonly status: "idle" }
-  | { readonly status: "reading" }
+  | { readonly status: "reading"; readonly bytesRead: number; readonly total: number }
   | { readonly status: "done"; readonly result: AnalyzeResult }
   | { readonly status: "failed"; readonly message: string };
 
@@ -52,9 +53,12 @@ export function DatasetStep({
         </p>
       )}
       {analysis.status === "reading" && (
-        <p role="status" className="text-sm text-slate-600 dark:text-slate-300">
-          Reading and checking the file…
-        </p>
+        <ProgressBar
+          label="Reading and checking the file"
+          value={analysis.bytesRead}
+          max={Math.max(analysis.total, 1)}
+          detail={`${formatBytes(analysis.bytesRead)} / ${formatBytes(analysis.total)}`}
+        />
       )}
       {analysis.status === "failed" && (
         <p role="alert" className="rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200">
