@@ -15,6 +15,8 @@ import { competitionFactoryAbi, dankuCompetitionAbi, problemFactoryAbi } from ".
 
 /** EIP-170: the most bytes of runtime code a contract may have. */
 const EIP170_LIMIT = 24_576;
+/** EIP-3860: the most bytes of init code a creation transaction may carry (a factory's includes its parts'). */
+const EIP3860_LIMIT = 49_152;
 /** Every deployed contract: at most 90 % of the limit. */
 const DEFAULT_BUDGET = Math.floor(EIP170_LIMIT * 0.9);
 /** DankuCompetition: at most 80 % of the limit (the claim mode is still to come). */
@@ -28,6 +30,18 @@ interface Measured {
   name: string;
   address: Address;
   bytes: number;
+}
+
+/** Init code size of every artifact under `.cache/artifacts/contracts/<folder>/`. */
+function initCodeSizes(folder: string): Map<string, number> {
+  const root = path.join(hre.config.paths.artifacts, "contracts", folder);
+  const sizes = new Map<string, number>();
+  for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".json") || file.endsWith(".dbg.json")) continue;
+    const artifact = JSON.parse(readFileSync(path.join(root, file), "utf8")) as { contractName: string; bytecode: string };
+    sizes.set(artifact.contractName, (artifact.bytecode.length - 2) / 2);
+  }
+  return sizes;
 }
 
 /** Deployed runtime size of every artifact under `.cache/artifacts/contracts/<folder>/` (libraries excluded). */
@@ -89,5 +103,15 @@ describe("Contract sizes (EIP-170 with a margin)", function () {
   it("no contract of contracts/danku or contracts/daimon is over the budget, deployed or not", () => {
     const over = [...artifactSizes("danku"), ...artifactSizes("daimon")].filter(([name, bytes]) => bytes > budgetOf(name));
     expect(over.map(([name, bytes]) => `${name}: ${bytes} bytes`)).to.deep.equal([]);
+  });
+
+  it("the factories' creation transactions stay below EIP-3860's 49,152 bytes of init code with a 10 % margin", () => {
+    // The CompetitionFactory's init code carries the competition's, which carries the reveal module's, and the engine's.
+    const sizes = new Map([...initCodeSizes("danku"), ...initCodeSizes("daimon")]);
+    for (const name of ["CompetitionFactory", "ProblemFactory"]) {
+      const bytes = sizes.get(name);
+      expect(bytes, `${name} init code`).to.be.a("number");
+      expect(bytes, `${name}: ${bytes} bytes of init code`).to.be.at.most(Math.floor(EIP3860_LIMIT * 0.9));
+    }
   });
 });
