@@ -3,6 +3,7 @@
  * if the competition did it itself — its events, its data contracts (created from its own address), its errors —
  * and the module must do nothing when called on its own.
  */
+import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { getAddress, getContractAddress, getContract, parseAbi, parseEventLogs, type Address } from "viem";
@@ -88,5 +89,40 @@ describe("DankuRevealModule (the reveals, by DELEGATECALL)", function () {
     await expectRevert(revealModule.write.revealModel([0n, prepared.bytes, salt(2)]), "OnlyDelegateCall", [], revealModuleAbi);
     // The module holds no state: its code is all there is (no competition storage slot was ever written there).
     expect(await env.publicClient.getStorageAt({ address: revealModule.address, slot: "0x0" })).to.be.oneOf([undefined, `0x${"0".repeat(64)}`]);
+  });
+
+  it("the competition and the module share one storage layout: only DankuCompetitionState declares state variables", async () => {
+    interface AstNode {
+      nodeType: string;
+      id: number;
+      name?: string;
+      nodes?: AstNode[];
+      stateVariable?: boolean;
+      mutability?: string;
+      linearizedBaseContracts?: number[];
+    }
+    const contracts = new Map<number, AstNode>();
+    for (const name of ["DankuCompetition", "DankuRevealModule"]) {
+      const info = await hre.artifacts.getBuildInfo(`contracts/danku/${name}.sol:${name}`);
+      if (!info) throw new Error(`no build info for ${name}`);
+      for (const source of Object.values(info.output.sources)) {
+        for (const node of (source.ast as AstNode).nodes ?? []) if (node.nodeType === "ContractDefinition") contracts.set(node.id, node);
+      }
+    }
+    const byName = (name: string) => [...contracts.values()].find((c) => c.name === name);
+    const state = byName("DankuCompetitionState");
+    expect(state, "DankuCompetitionState").to.not.equal(undefined);
+    for (const name of ["DankuCompetition", "DankuRevealModule"]) {
+      const contract = byName(name);
+      if (!contract?.linearizedBaseContracts) throw new Error(`no AST for ${name}`);
+      expect(contract.linearizedBaseContracts, `${name} derives from DankuCompetitionState`).to.include(state!.id);
+      // Storage is laid out along the linearization: every contract in it except DankuCompetitionState must
+      // declare no storage variable (constants and immutables live in code).
+      const declaring = contract.linearizedBaseContracts
+        .map((id) => contracts.get(id))
+        .filter((c) => (c?.nodes ?? []).some((n) => n.nodeType === "VariableDeclaration" && n.stateVariable === true && n.mutability === "mutable"))
+        .map((c) => c?.name);
+      expect(declaring, name).to.deep.equal(["DankuCompetitionState"]);
+    }
   });
 });
