@@ -45,6 +45,13 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         bytes32 votesDigest;
     }
 
+    /// @dev The first accepted proof with a given outputs vector (the copy rule, docs/daimon.md §7), one slot.
+    struct OutputsClaim {
+        address improver;
+        uint48 proofId;
+        uint48 claimedBlock;
+    }
+
     /// @dev A validator's vote on one proof.
     struct VoteRecord {
         uint32 position;
@@ -81,6 +88,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     mapping(uint256 blockNumber => ImprovementRecord) private _improvements;
     mapping(bytes32 registration => uint256 blockNumber) private _registeredAt;
     mapping(bytes32 cidHash => address improver) private _cidOwner;
+    mapping(bytes32 outputsHash => OutputsClaim) private _outputsOwner;
     mapping(uint256 proofId => mapping(address validator => VoteRecord)) private _votes;
 
     constructor() {
@@ -161,20 +169,22 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     }
 
     /// @notice Submits a proof-of-improvement: the model's CID (registered by the caller in an earlier block) and
-    /// y = f(M(Z)) for every tuple. Accepted only if the aggregate distance d satisfies d + δ < d_c.
+    /// y = f(M(Z)) for every tuple. Accepted only if the aggregate distance d satisfies d + δ < d_c and the outputs
+    /// are not a copy: equal outputs first accepted in an earlier block for another account revert {CopiedOutputs}.
     /// @param cid The model's IPFS CID (the digest of the paper's PROVE).
     /// @param outputs The proof's vectors, one per tuple in tuple order, each `embeddingSize` big-endian int16.
     /// @return proofId The new proof's id (0, 1, 2, … over the problem's life).
     function submitProof(string calldata cid, bytes calldata outputs) external returns (uint256 proofId) {
         uint256 round = _enterCompetition();
         _claimCid(cid);
+        proofId = _proofs.length;
+        _claimOutputs(outputs, proofId);
         (uint256[] memory distances, uint256 distance) = _distances(outputs);
         uint256 best = _state.bestDistance;
         uint256 margin = _config.margin;
         if (distance + margin >= best) revert NoImprovement(distance, best, margin);
 
         bytes32 proofHash = keccak256(abi.encode(address(this), msg.sender, cid, outputs));
-        proofId = _proofs.length;
         _proofs.push(
             ProofRecord({
                 improver: msg.sender,
@@ -361,6 +371,17 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         return _cidOwner[cidHash];
     }
 
+    /// @notice The account, proof and block that first used outputs with hash `outputsHash` = keccak256(outputs)
+    /// (zero address if none): later equal outputs from other accounts are copies.
+    function outputsOwner(bytes32 outputsHash)
+        external
+        view
+        returns (address improver, uint256 proofId, uint256 claimedBlock)
+    {
+        OutputsClaim memory c = _outputsOwner[outputsHash];
+        return (c.improver, c.proofId, c.claimedBlock);
+    }
+
     /// @notice Number of accepted proofs.
     function proofCount() external view returns (uint256) {
         return _proofs.length;
@@ -474,6 +495,22 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         address owner = _cidOwner[cidHash];
         if (owner == address(0)) _cidOwner[cidHash] = msg.sender;
         else if (owner != msg.sender) revert CidTaken(cidHash, owner);
+    }
+
+    /// @dev The copy rule: the first proof with these outputs makes its submitter their owner. Equal outputs are
+    /// refused from any other account once that proof is in an earlier block: they are the same predictions on the
+    /// same tuples, so at best a re-encoded copy of a model published after its proof. In the same block neither
+    /// proof can have been copied from the chain, and refusing the later one would let a mempool copier lock the
+    /// author out, so both are accepted and left to the validators.
+    function _claimOutputs(bytes calldata outputs, uint256 proofId) private {
+        bytes32 key = keccak256(outputs);
+        OutputsClaim memory c = _outputsOwner[key];
+        if (c.improver == address(0)) {
+            _outputsOwner[key] =
+                OutputsClaim({improver: msg.sender, proofId: uint48(proofId), claimedBlock: uint48(block.number)});
+        } else if (c.improver != msg.sender && c.claimedBlock < block.number) {
+            revert CopiedOutputs(key, c.proofId, c.improver);
+        }
     }
 
     function _addTuple(address contributor, string calldata inputsCid, string calldata delCid, bytes calldata target)

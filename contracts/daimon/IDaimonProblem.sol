@@ -182,6 +182,9 @@ interface IDaimonProblem {
     error RegistrationTooRecent(bytes32 registration, uint256 registeredBlock);
     /// @notice Another account submitted a proof with this CID first.
     error CidTaken(bytes32 cidHash, address owner);
+    /// @notice The proof's outputs equal those of proof `earlierProofId`, accepted in an earlier block for another
+    /// account `earlierImprover` (the copy rule: outputs are owned by their first submitter).
+    error CopiedOutputs(bytes32 outputsHash, uint256 earlierProofId, address earlierImprover);
     /// @notice The proof's outputs are not `expected` bytes (tupleCount · embeddingSize · 2) long.
     error ProofLength(uint256 length, uint256 expected);
     /// @notice The proof's distance does not beat the best distance by the margin: not `distance + margin < best`.

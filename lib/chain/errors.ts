@@ -127,6 +127,8 @@ const DESCRIPTIONS: Record<string, Describer> = {
   RegistrationTooRecent: ([, registeredBlock]) =>
     `The registration was mined in block ${show(registeredBlock)}; the proof must be mined in a later block. Wait for the next block.`,
   CidTaken: ([, owner]) => `Another account (${show(owner)}) already submitted a proof for this model's CID.`,
+  CopiedOutputs: ([, proofId, improver]) =>
+    `These outputs are proof ${show(proofId)}'s, submitted earlier by ${show(improver)}: a copy of a model earns nothing. Submit a model whose predictions differ.`,
   ProofLength: ([length, expected]) => `The proof's outputs are ${show(length)} bytes; the problem's tuples need ${show(expected)}.`,
   NoImprovement: ([distance, best, margin]) =>
     `The proof's distance ${wad(distance)} does not beat the best distance ${wad(best)} by the margin ${wad(margin)}: no improvement.`,

@@ -92,6 +92,14 @@ export function cidHash(cid: string): Hex {
   return keccak256(toBytes(cid));
 }
 
+/**
+ * keccak256(outputs): the key of the copy rule (docs/daimon.md §7). The outputs cover every tuple, so equal keys mean
+ * equal predictions' DEL vectors on the whole test data; the first account to submit them owns them (`outputsOwner`).
+ */
+export function outputsHash(outputs: Hex): Hex {
+  return keccak256(outputs);
+}
+
 /** keccak256(abi.encode(problem, improver, cid, outputs)): what a vote must name. */
 export function proofHash(problem: Address, improver: Address, cid: string, outputs: Hex): Hex {
   return keccak256(
