@@ -11,10 +11,13 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { getAddress, parseEventLogs, type Hash } from "viem";
+import { getAddress, parseEventLogs, type Hash, type PublicClient } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import { WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
 import { outputsHash, registrationHash } from "../../lib/daimon/encoding";
+import { submitProof } from "../../lib/chain/daimon";
+import { TransactionFailure } from "../../lib/chain/transactions";
+import { describeContractError } from "../../lib/chain/errors";
 import {
   castVote,
   createProblem,
@@ -57,6 +60,22 @@ describe("DaimonProblem: issue 11's attacks", function () {
       honest.proofId,
       getAddress(author.account.address),
     ]);
+    // Through the library (as the CLI and the page send it): simulated first, refused, nothing sent. (Hardhat's
+    // in-process node reports custom errors in its message; over JSON-RPC viem decodes them into the sentence.)
+    const nonce = await env.publicClient.getTransactionCount({ address: copier.account.address });
+    let failure: unknown;
+    try {
+      await submitProof(copier, env.publicClient as unknown as PublicClient, created.address, "bafy-reencoded-copy", honest.outputs);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).to.be.instanceOf(TransactionFailure);
+    const { errorName, message } = failure as TransactionFailure;
+    expect(errorName ?? /custom error '(\w+)\(/.exec(message)?.[1]).to.equal("CopiedOutputs");
+    expect(describeContractError("CopiedOutputs", [key, honest.proofId, getAddress(author.account.address)])).to.equal(
+      `These outputs are proof 0's, submitted earlier by ${getAddress(author.account.address)}: a copy of a model earns nothing. Submit a model whose predictions differ.`,
+    );
+    expect(await env.publicClient.getTransactionCount({ address: copier.account.address })).to.equal(nonce);
     const owner = await created.as(copier).read.outputsOwner([key]);
     expect(owner).to.deep.equal([getAddress(author.account.address), honest.proofId, honest.submitReceipt.blockNumber]);
     // There is no copied proof for the copier's Sybil to vote for; the author's proof is the round's only one.
