@@ -22,7 +22,7 @@ import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocal
 import { sendContractTransaction } from "../lib/chain/transactions";
 import { deployFactory } from "../lib/chain/deploy";
 import { buildDataGroups, groupPointCounts } from "../lib/danku/groups";
-import { encodeModel, macsPerPoint, modelHash, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
+import { encodeModel, macsPerPoint, modelHash, pointSize, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
 import { evaluateAccuracy } from "../lib/danku/forward";
 import { estimateEvaluationGas } from "../lib/danku/gasModel";
 import { seededUniform } from "../lib/danku/train";
@@ -46,6 +46,8 @@ const CASES: BenchCase[] = [
 ];
 
 const TRAINING_BPS = 1000;
+/** Submissions in `totalGas20Submissions` (issue 10 §4). */
+const SUBMISSIONS_FOR_TOTAL = 20;
 const PERIOD = 10;
 /** The production default (beyond a proof-of-stake proposer lookahead); the bench mines the blocks itself. */
 const SPLIT_DELAY = 64;
@@ -276,6 +278,18 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
     storedWeights: weights,
     evaluationTransactions: evaluation.transactions.length,
     withinTxCap: max(all) < BigInt(TX_GAS_CAP),
+    // Issue 10 §4's comparison keys. This design has one mode, full on-chain evaluation, so there is no claim or dispute.
+    mode: "onchain" as const,
+    revealGasPerByte: Number(sum(testRevealGas)) / (c.testPoints * pointSize(featureCount)),
+    claimGas: null,
+    disputeGasMax: null,
+    fullEvaluationGas: Number(totalEvaluation),
+    // A whole competition with 20 honest submissions of this network: the competition's own steps once, and commit,
+    // model reveal and full evaluation 20 times. Computed from this run's measured steps (each submission's steps cost
+    // the same for one network: the evaluator's work depends on the widths, not on the weights), not run 20 times.
+    totalGas20Submissions:
+      Number(createGas! + init2Gas! + sum(trainingRevealGas) + sum(testRevealGas) + finalized.receipt.gasUsed) +
+      SUBMISSIONS_FOR_TOTAL * Number(commitGas! + revealedModel.receipt.gasUsed + totalEvaluation),
   };
 }
 
