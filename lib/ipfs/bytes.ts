@@ -12,6 +12,28 @@ export function concatBytes(parts: readonly Uint8Array[], totalLength?: number):
   return out;
 }
 
+/**
+ * A response body read to its end, refused with `tooLarge()` as soon as it passes `limit` bytes (the rest is not
+ * downloaded), so a hostile or broken server cannot make us hold more than we would accept.
+ */
+export async function readResponseAtMost(response: Response, limit: number, tooLarge: () => Error): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  return concatBytes(parts, length);
+}
+
 /** Collects an (async) iterable of chunks. */
 export async function collectBytes(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

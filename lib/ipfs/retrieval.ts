@@ -7,7 +7,7 @@
  * the local blockstore, so the node then holds (and serves over bitswap) what it fetched.
  */
 import type { CID } from "multiformats/cid";
-import { concatBytes } from "./bytes";
+import { readResponseAtMost } from "./bytes";
 import { blockMatchesCid, BlockNotFoundError, type FsBlockstore } from "./fsBlockstore";
 
 /** What one source answered for one block. */
@@ -108,7 +108,7 @@ export class TrustlessGatewaySource implements BlockSource {
       await response.body?.cancel().catch(() => undefined);
       return { ok: false, outcome: "failed", detail: `answered HTTP ${response.status}` };
     }
-    const bytes = await readAtMost(response, MAX_BLOCK_BYTES).catch((error: unknown) => error);
+    const bytes = await readResponseAtMost(response, MAX_BLOCK_BYTES, () => new Error(`more than ${MAX_BLOCK_BYTES} bytes for one block`)).catch((error: unknown) => error);
     if (!(bytes instanceof Uint8Array)) {
       const reason = bytes instanceof Error ? bytes.message : String(bytes);
       return { ok: false, outcome: "failed", detail: `sent an unusable answer (${reason})` };
@@ -122,24 +122,6 @@ export class TrustlessGatewaySource implements BlockSource {
     }
     return { ok: true, bytes };
   }
-}
-
-async function readAtMost(response: Response, limit: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`more than ${limit} bytes for one block`);
-    }
-    parts.push(value);
-  }
-  return concatBytes(parts, length);
 }
 
 /**

@@ -16,7 +16,7 @@ import path from "node:path";
 import { exporter } from "ipfs-unixfs-exporter";
 import { importFile } from "ipfs-unixfs-importer";
 import type { CID } from "multiformats/cid";
-import { concatBytes, toArrayBufferBytes } from "./bytes";
+import { concatBytes, readResponseAtMost, toArrayBufferBytes } from "./bytes";
 import { computeCid, KUBO_ADD_QUERY, kuboImporterOptions, normalizeCid, parseCid, verifyContent } from "./cid";
 import { DEFAULT_MAX_UPLOAD_BYTES, formatBytes } from "./config";
 import { IpfsNotFoundError, IpfsStoreError, IpfsVerificationError } from "./errors";
@@ -439,24 +439,12 @@ export class KuboIpfsStore implements IpfsStore {
     );
   }
 
-  private async readLimited(response: Response, cid: CID): Promise<Uint8Array> {
-    if (!response.body) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
-    const parts: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.length;
-      if (length > this.maxBytes) {
-        await reader.cancel();
-        throw new IpfsStoreError(
-          `File ${cid.toString()} on the IPFS node is larger than the ${formatBytes(this.maxBytes)} this server reads.`,
-        );
-      }
-      parts.push(value);
-    }
-    return concatBytes(parts, length);
+  private readLimited(response: Response, cid: CID): Promise<Uint8Array> {
+    return readResponseAtMost(
+      response,
+      this.maxBytes,
+      () => new IpfsStoreError(`File ${cid.toString()} on the IPFS node is larger than the ${formatBytes(this.maxBytes)} this server reads.`),
+    );
   }
 }
 
