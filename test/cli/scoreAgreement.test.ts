@@ -23,6 +23,7 @@ import { decodePoints, modelHash, type DataPoint } from "../../lib/danku/encodin
 import type { FloatModel } from "../../lib/danku/floatModel";
 import { parseSecrets, parseSubmissionFile } from "../../lib/danku/secrets";
 import { previewScore } from "../../lib/danku/submission";
+import { seededUniform } from "../../lib/danku/train";
 import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
 
 const execFileAsync = promisify(execFile);
@@ -34,17 +35,6 @@ const MODELS_PER_COMPETITION = 2;
 const ORGANIZER = devPrivateKey(0);
 const SUBMITTERS = [devPrivateKey(1), devPrivateKey(2)];
 
-/** mulberry32: a small seeded generator, so the datasets and models are the same in every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("modelbounty score ≡ the chain's score after commit, reveal and evaluate (whole competitions)", function () {
   let node: HardhatNode | undefined;
@@ -91,7 +81,7 @@ describe("modelbounty score ≡ the chain's score after commit, reveal and evalu
   it(`score prints the chain's score for every committed model (seed ${SEED})`, async function () {
     this.timeout(900_000);
     console.log(`      seed ${SEED} (SCORE_AGREEMENT_SEED=${SEED} replays it), ${COMPETITIONS} competitions × ${MODELS_PER_COMPETITION} models`);
-    const random = generator(SEED);
+    const random = seededUniform(SEED);
     const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
     let calibrationMatters = 0;
     let checked = 0;

@@ -15,20 +15,11 @@ import {
 } from "../../lib/danku/dataset";
 import { csvSizeProblem, csvTooLargeMessage, MAX_CSV_BYTES, MAX_CSV_DATA_ROWS } from "../../lib/danku/csvLimits";
 import { MAX_TOTAL_POINTS } from "../../lib/danku/constants";
+import { seededUniform } from "../../lib/danku/train";
 
 const SEED = Number(process.env.MODELBOUNTY_TEST_SEED ?? 20261203);
 const CASES = 400;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome = { ok: ParsedDataset } | { error: { message: string; issues: unknown; total: number } };
 
@@ -102,7 +93,7 @@ describe("lib/danku/dataset: streaming reader", () => {
   it(`reads ${CASES} random files cut into random pieces exactly like the whole text (seed ${SEED})`, function () {
     this.timeout(60_000);
     console.log(`      seed ${SEED} (MODELBOUNTY_TEST_SEED replays another)`);
-    const random = mulberry32(SEED);
+    const random = seededUniform(SEED);
     let valid = 0;
     for (let i = 0; i < CASES; i++) {
       const text = randomCsv(random);

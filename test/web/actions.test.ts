@@ -6,25 +6,13 @@ import { expect } from "chai";
 import { parseEther, type Address } from "viem";
 import type { CompetitionState, StageName, SubmissionState } from "../../lib/chain/danku";
 import { availableActions, type AvailableActions, type ViewerRole } from "../../lib/web/actions";
+import { SHORT_COMPETITION_CONFIG } from "./fixtures";
 
 const COMPETITION = "0x00000000000000000000000000000000000000a1" as Address;
 const ORGANIZER = "0x00000000000000000000000000000000000000c3" as Address;
 const SUBMITTER = "0x00000000000000000000000000000000000000d4" as Address;
 const STRANGER = "0x00000000000000000000000000000000000000e5" as Address;
 
-const CONFIG = {
-  featureCount: 2,
-  classCount: 2,
-  trainingBps: 8000,
-  minAccuracyBps: 7000,
-  init2Window: 5,
-  splitDelay: 1,
-  trainingRevealPeriod: 50,
-  submissionPeriod: 100,
-  modelRevealPeriod: 20,
-  testRevealPeriod: 20,
-  evaluationPeriod: 30,
-};
 
 /** init1 at block 10: seed block 11, split by 16, training reveal by 66; trained at 20 → submissions until 120, … */
 function deadlines(trained: boolean): CompetitionState["deadlines"] {
@@ -68,7 +56,7 @@ function scenario(stage: StageName): { state: CompetitionState; submissions: Sub
       organizer: ORGANIZER,
       reward: parseEther("1"),
       totalDonations: 0n,
-      config: CONFIG,
+      config: SHORT_COMPETITION_CONFIG,
       metadataCid: "",
       groupCount: 10,
       trainingGroupCount: 8,

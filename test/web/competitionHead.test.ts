@@ -14,11 +14,10 @@ import { createPublicClient, http, parseEther, type Address, type Hex, type Publ
 import { deployFactory } from "../../lib/chain/deploy";
 import { type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition, mineLocalBlocks } from "../../lib/chain/flows";
-import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 import type { AppConfig } from "../../lib/config";
 import { readInitialCompetitionMetadata } from "../../lib/web/competitionHead";
-import { OPEN_COMPETITION_CONFIG } from "./fixtures";
+import { addCompetitionMetadata, OPEN_COMPETITION_CONFIG } from "./fixtures";
 
 const HASHES = [`0x${"33".repeat(32)}`, `0x${"44".repeat(32)}`] as Hex[];
 
@@ -61,12 +60,7 @@ describe("lib/web/competitionHead (title and description in the competition page
     organizer = first;
     factory = (await deployFactory(organizer, client)).address;
     store = new EmbeddedIpfsStore(mkdtempSync(path.join(os.tmpdir(), "mb-head-ipfs-")));
-    const metadata = buildCompetitionMetadata({
-      title: "Head title",
-      description: "Sent with the first HTML.",
-      dataset: { name: "d.csv", featureNames: ["x", "y"], classNames: ["a", "b"], featureMappings: [{ kind: "identity" }, { kind: "identity" }], pointCount: 4, groupCount: 2, labelColumn: "label" },
-    });
-    metadataCid = (await store.add(new TextEncoder().encode(JSON.stringify(metadata)))).cid;
+    metadataCid = await addCompetitionMetadata(store, "Head title", "Sent with the first HTML.");
   });
 
   it("gives the CID on chain and the document from the server's store", async function () {

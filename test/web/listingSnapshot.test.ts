@@ -13,11 +13,10 @@ import { createPublicClient, custom, http, parseEther, type Address, type Hex, t
 import { deployFactory } from "../../lib/chain/deploy";
 import { type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition, mineLocalBlocks } from "../../lib/chain/flows";
-import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 import type { AppConfig } from "../../lib/config";
 import { ListingIndexer } from "../../lib/web/listingSnapshot";
-import { OPEN_COMPETITION_CONFIG } from "./fixtures";
+import { addCompetitionMetadata, OPEN_COMPETITION_CONFIG } from "./fixtures";
 
 const HASHES = [`0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`] as Hex[];
 
@@ -77,12 +76,7 @@ describe("lib/web/listingSnapshot (the server's listing snapshot)", function () 
     organizer = first;
     factory = (await deployFactory(organizer, client)).address;
     store = new EmbeddedIpfsStore(mkdtempSync(path.join(os.tmpdir(), "mb-snapshot-ipfs-")));
-    const metadata = buildCompetitionMetadata({
-      title: "Snapshot title",
-      description: "Read by the server from its IPFS store.",
-      dataset: { name: "d.csv", featureNames: ["x", "y"], classNames: ["a", "b"], featureMappings: [{ kind: "identity" }, { kind: "identity" }], pointCount: 4, groupCount: 2, labelColumn: "label" },
-    });
-    metadataCid = (await store.add(new TextEncoder().encode(JSON.stringify(metadata)))).cid;
+    metadataCid = await addCompetitionMetadata(store, "Snapshot title", "Read by the server from its IPFS store.");
   });
 
   after(() => indexers.forEach((i) => i.stop()));

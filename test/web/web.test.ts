@@ -20,24 +20,12 @@ import { formatBlocks, formatDuration, formatEth, formatPercent, shortAddress } 
 import { explainWalletError } from "../../lib/web/errors";
 import { describeReadError } from "../../lib/web/readErrors";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
+import { SHORT_COMPETITION_CONFIG } from "./fixtures";
 
 const A = "0x00000000000000000000000000000000000000a1" as Address;
 const B = "0x00000000000000000000000000000000000000b2" as Address;
 const ORGANIZER = "0x00000000000000000000000000000000000000c3" as Address;
 
-const CONFIG = {
-  featureCount: 2,
-  classCount: 2,
-  trainingBps: 8000,
-  minAccuracyBps: 7000,
-  init2Window: 5,
-  splitDelay: 1,
-  trainingRevealPeriod: 50,
-  submissionPeriod: 100,
-  modelRevealPeriod: 20,
-  testRevealPeriod: 20,
-  evaluationPeriod: 30,
-};
 
 function deadlines(trainingCompleted: bigint | undefined, init1 = 10n): CompetitionState["deadlines"] {
   const splitSeedBlock = init1 + 1n;
@@ -56,7 +44,7 @@ function summary(address: Address, overrides: Partial<CompetitionSummary> = {}):
     groupCount: 10,
     trainingGroupCount: 8,
     init1Block: 10n,
-    config: CONFIG,
+    config: SHORT_COMPETITION_CONFIG,
     metadataCid: "",
     blockNumber: 10n,
     transactionHash: "0x01",
@@ -84,7 +72,7 @@ function state(stage: StageName, overrides: Partial<CompetitionState> = {}): Com
     organizer: ORGANIZER,
     reward: parseEther("1"),
     totalDonations: 0n,
-    config: CONFIG,
+    config: SHORT_COMPETITION_CONFIG,
     metadataCid: "",
     groupCount: 10,
     trainingGroupCount: 8,
