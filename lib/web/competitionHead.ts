@@ -14,7 +14,7 @@ import { chainFromConfig, type AppConfig } from "../config";
 import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
 import { dankuCompetitionAbi } from "../generated/abis";
 import { getIpfsStore, type IpfsStore } from "../ipfs/store";
-import { MAX_METADATA_BYTES } from "./metadata";
+import { readStoredMetadata } from "./metadata";
 
 /** The metadata the page is rendered with: the CID on chain ("" when the organizer published none) and its document. */
 export interface InitialCompetitionMetadata {
@@ -44,9 +44,7 @@ function clientFor(config: AppConfig): PublicClient {
 
 /** The document named by `cid` from the store (verified there against the CID), or undefined when absent or invalid. */
 export async function readStoredCompetitionMetadata(store: IpfsStore, cid: string): Promise<CompetitionMetadata | undefined> {
-  const bytes = await store.get(cid);
-  if (!bytes || bytes.byteLength > MAX_METADATA_BYTES) return undefined;
-  return parseCompetitionMetadata(new TextDecoder().decode(bytes));
+  return readStoredMetadata(store, cid, parseCompetitionMetadata);
 }
 
 /**

@@ -23,6 +23,7 @@ import { observeBlockTime } from "../chain/blockTime";
 import { parseCompetitionMetadata, type CompetitionMetadata } from "../danku/metadata";
 import { parseProblemMetadata, type ProblemMetadata } from "../daimon/metadata";
 import { getIpfsStore, type IpfsStore } from "../ipfs/store";
+import { readStoredMetadata } from "./metadata";
 import { isOnChain, readChainHead, type ChainHead } from "../chain/follow";
 import { refreshListing, type Listing } from "./listing";
 import { competitionSource, problemSource, type CompetitionListing, type ProblemListing } from "./marketplaceSources";
@@ -49,7 +50,6 @@ const BLOCK_TIME_TTL_MS = 5 * 60_000;
 /** A metadata document that could not be read is tried again after this long (IPFS may not have it yet). */
 const METADATA_RETRY_MS = 30_000;
 const METADATA_CONCURRENCY = 8;
-const METADATA_MAX_BYTES = 256 * 1024;
 
 interface Snapshot {
   head: ChainHead;
@@ -178,10 +178,10 @@ export class ListingIndexer {
 
   private async loadOne<T>(cid: string, map: Map<string, Loaded<T>>, parse: (text: string) => T): Promise<void> {
     try {
-      // The store verifies the content against its CID; the size check mirrors the browser's for a card.
-      const bytes = await this.store().get(cid);
-      if (!bytes || bytes.byteLength > METADATA_MAX_BYTES) throw new Error("unavailable");
-      map.set(cid, { value: parse(new TextDecoder().decode(bytes)) });
+      // The store verifies the content against its CID; the size limit is the browser's for a card.
+      const value = await readStoredMetadata(this.store(), cid, parse);
+      if (value === undefined) throw new Error("unavailable");
+      map.set(cid, { value });
     } catch {
       // The browser tries again and reports why; the server only retries later.
       map.set(cid, { failedAt: Date.now() });
