@@ -22,8 +22,8 @@ import { buildDataGroups, groupPointCounts, minimumEvaluationPeriod, type DataGr
 import { buildSecrets, serializeSecrets, withCompetition } from "../../lib/danku/secrets";
 import { buildCompetitionMetadata } from "../../lib/danku/metadata";
 import { trainBaselineMlp, seededUniform } from "../../lib/danku/train";
-import { prepareSubmissionModel } from "../../lib/danku/modelImport";
-import { encodeModel, modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
+import { modelToCommit } from "../../lib/danku/submission";
+import { submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
 import { randomBytes32 } from "../../lib/danku/random";
 import type { IpfsStore } from "../../lib/ipfs/store";
 
@@ -161,10 +161,9 @@ async function commitTrainedModel(
   recipe: { hidden: number; epochs: number; seed: number },
 ): Promise<DemoSubmission> {
   const float = trainBaselineMlp(training, { hidden: recipe.hidden, classes: classCount, epochs: recipe.epochs, seed: recipe.seed, rate: 0.05 });
-  const { model } = prepareSubmissionModel(float, training, { featureCount, classCount });
-  const bytes = encodeModel(model);
+  const { bytes, hash } = modelToCommit(float, training, { featureCount, classCount });
   const salt = randomBytes32();
-  const commitment = submissionCommitment({ competition, submitter: wallet.account.address, modelHash: modelHash(bytes), salt });
+  const commitment = submissionCommitment({ competition, submitter: wallet.account.address, modelHash: hash, salt });
   const { submissionId } = await commitSubmission(wallet, context.client, { competition, commitment });
   return { id: submissionId, wallet, modelHex: toHex(bytes), salt };
 }
