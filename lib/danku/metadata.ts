@@ -3,6 +3,7 @@
  * Public only: titles, the dataset's column names and feature mappings; never nonces or test data.
  */
 import type { FeatureMapping } from "./dataset";
+import type { ImageShape } from "./images";
 
 export const METADATA_FORMAT = "modelbounty-competition";
 export const MAX_TITLE_LENGTH = 120;
@@ -23,6 +24,11 @@ export interface CompetitionMetadata {
     groupCount: number;
     /** Label column name in the organizer's CSV. */
     labelColumn: string;
+    /**
+     * Image datasets (docs/protocol.md §2.3): the input shape the features are, row-major height × width × channels.
+     * Absent for CSV datasets.
+     */
+    imageShape?: ImageShape;
   };
 }
 
@@ -69,6 +75,22 @@ export function validateCompetitionMetadata(value: unknown): asserts value is Co
     throw new MetadataError("there must be one valid feature mapping per feature");
   }
   if (!Number.isInteger(d.pointCount) || !Number.isInteger(d.groupCount)) throw new MetadataError("point and group counts must be integers");
+  if (d.imageShape !== undefined) validateImageShape(d.imageShape, d.featureNames.length);
+}
+
+/** An image shape is positive integers with 1 or 3 channels whose product is the feature count. */
+function validateImageShape(value: unknown, featureCount: number): void {
+  const s = value as Partial<ImageShape> | null;
+  const positive = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
+  if (typeof s !== "object" || s === null || !positive(s.height) || !positive(s.width) || (s.channels !== 1 && s.channels !== 3)) {
+    throw new MetadataError("metadata.dataset.imageShape needs integer height and width ≥ 1 and 1 or 3 channels");
+  }
+  const features = (s.height as number) * (s.width as number) * s.channels;
+  if (features !== featureCount) {
+    throw new MetadataError(
+      `metadata.dataset.imageShape is ${s.height} × ${s.width} × ${s.channels} = ${features} features, but the dataset has ${featureCount}`,
+    );
+  }
 }
 
 export function parseCompetitionMetadata(text: string): CompetitionMetadata {
