@@ -48,11 +48,15 @@ function command<T>(name: string, description: string, configure: (c: Command) =
 
 command(
   "create",
-  "hash a CSV dataset into groups, create the competition with its reward (init1) and draw the train/test split (init2)",
+  "hash a dataset (CSV, PNGs with a labels CSV, or an IDX pair) into groups, create the competition with its reward (init1) and draw the train/test split (init2)",
   (c) =>
     c
-      .requiredOption("--data <csv>", "dataset with a header row")
-      .requiredOption("--label <column>", "name of the label column")
+      .option("--data <csv>", "dataset CSV with a header row (or --images, or --idx-images and --idx-labels)")
+      .option("--label <column>", "with --data: name of the label column")
+      .option("--images <folder|zip>", "image dataset: PNGs in a folder or .zip, with a labels CSV (columns file,label) inside or given by --labels")
+      .option("--labels <csv>", "with --images: the labels CSV (columns file,label), when it is not in the folder or archive")
+      .option("--idx-images <file>", "image dataset as MNIST ships it: the idx3 images file (optionally .gz), with --idx-labels")
+      .option("--idx-labels <file>", "with --idx-images: the idx1 labels file (optionally .gz)")
       .requiredOption("--reward <eth>", "reward in ETH, escrowed by the contract")
       .requiredOption("--secrets <file>", "where to write the nonces and data groups (keep it: reveals need it)")
       .option("--groups <n>", "number of data groups")

@@ -38,13 +38,21 @@ import {
   placementOdds,
   resolveSplitDelay,
 } from "./commitments";
-import { readCsvDataset, refuseOverwrite, writeAtomically, writeNewFile } from "./files";
+import { readCsvDataset, readImageDataset, refuseOverwrite, writeAtomically, writeNewFile } from "./files";
+import type { ImageDataset, ImageShape } from "../../lib/danku/images";
 import { openIpfs, type CliIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 import { LOCAL_CHAIN_ID } from "../../lib/danku/split";
 
 export interface CreateOptions extends GlobalOptions, IpfsLocationOptions {
-  data: string;
-  label: string;
+  /** A CSV dataset (with --label); or --images, or --idx-images and --idx-labels. */
+  data?: string;
+  label?: string;
+  /** PNGs: a folder or a .zip, with their labels CSV inside or named by --labels (docs/protocol.md §2.3). */
+  images?: string;
+  labels?: string;
+  /** An IDX pair as MNIST ships it (optionally gzipped). */
+  idxImages?: string;
+  idxLabels?: string;
   reward: string;
   groups?: string;
   groupSize?: string;
@@ -117,7 +125,8 @@ function evaluationPeriodFor(value: string | undefined, totalPoints: number): nu
  * The metadata document --title and --description describe, built like the web wizard builds it
  * (lib/danku/metadata.ts), or undefined without --title. Checked before anything is uploaded or sent.
  */
-function competitionMetadata(options: CreateOptions, dataset: ParsedDataset, groupCount: number): CompetitionMetadata | undefined {
+function competitionMetadata(options: CreateOptions, input: DatasetInput, groupCount: number): CompetitionMetadata | undefined {
+  const dataset = input.dataset;
   if (options.title === undefined) {
     if (options.description !== undefined) throw new CliError("--description goes into the competition's metadata, which needs a --title too");
     return undefined;
@@ -139,13 +148,14 @@ function competitionMetadata(options: CreateOptions, dataset: ParsedDataset, gro
       title,
       description,
       dataset: {
-        name: path.basename(options.data),
+        name: input.name,
         featureNames: dataset.featureNames,
         classNames: dataset.classNames,
         featureMappings: dataset.featureMappings,
         pointCount: dataset.points.length,
         groupCount,
-        labelColumn: options.label,
+        labelColumn: input.labelColumn,
+        ...(input.imageShape ? { imageShape: input.imageShape } : {}),
       },
     });
   } catch (error) {
@@ -154,9 +164,46 @@ function competitionMetadata(options: CreateOptions, dataset: ParsedDataset, gro
   }
 }
 
+/** The dataset create hashes, with what its metadata says about it. */
+interface DatasetInput {
+  readonly dataset: ParsedDataset;
+  /** The dataset's name in the metadata: the CSV's, the folder's or archive's, or the IDX image file's. */
+  readonly name: string;
+  readonly labelColumn: string;
+  readonly imageShape?: ImageShape;
+}
+
+/** Reads the one dataset the options name: a CSV (--data, --label), PNGs (--images, --labels) or an IDX pair. */
+async function readDatasetInput(options: CreateOptions): Promise<DatasetInput> {
+  const given = [options.data && "--data", options.images && "--images", (options.idxImages || options.idxLabels) && "--idx-images/--idx-labels"].filter(Boolean);
+  if (given.length !== 1) {
+    throw new CliError(
+      given.length === 0
+        ? "create needs a dataset: --data <csv> --label <column>, --images <folder|zip> [--labels <csv>], or --idx-images <file> --idx-labels <file>"
+        : `give one dataset, not ${given.join(" and ")}`,
+    );
+  }
+  if (options.data) {
+    if (!options.label) throw new CliError("--label names the label column of --data (e.g. --label variety)");
+    if (options.labels) throw new CliError("--labels is the labels CSV of --images; a --data CSV holds its labels in the --label column");
+    return { dataset: await readCsvDataset(options.data, { labelColumn: options.label }), name: path.basename(options.data), labelColumn: options.label };
+  }
+  if (options.label) throw new CliError("--label is for --data CSVs; image datasets take their labels from --labels (PNGs) or --idx-labels");
+  let dataset: ImageDataset;
+  if (options.images) dataset = readImageDataset({ kind: "png", images: options.images, ...(options.labels ? { labels: options.labels } : {}) });
+  else {
+    if (!options.idxImages || !options.idxLabels) throw new CliError("an IDX dataset needs both --idx-images (idx3) and --idx-labels (idx1), as MNIST ships them");
+    if (options.labels) throw new CliError("--labels is the labels CSV of --images; an IDX pair takes its labels from --idx-labels");
+    dataset = readImageDataset({ kind: "idx", images: options.idxImages, labels: options.idxLabels });
+  }
+  const name = path.basename((options.images ?? options.idxImages) as string);
+  return { dataset, name, labelColumn: dataset.labelColumn, imageShape: dataset.imageShape };
+}
+
 export async function createCommand(options: CreateOptions, output: Output): Promise<void> {
   // Everything that can be wrong with the input is checked before any key is touched or transaction sent.
-  const dataset = await readCsvDataset(options.data, { labelColumn: options.label });
+  const input = await readDatasetInput(options);
+  const dataset = input.dataset;
   const pointCount = dataset.points.length;
   const groupCount = options.groups
     ? integerOption(options.groups, "groups", 2, pointCount)
@@ -179,7 +226,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     evaluationPeriod: evaluationPeriodFor(options.evaluationPeriod, sizes.totalPoints),
   };
   const reward = parseReward(options.reward);
-  const metadata = competitionMetadata(options, dataset, groupCount);
+  const metadata = competitionMetadata(options, input, groupCount);
   const ipfs: CliIpfs | undefined = metadata ? openIpfs(options) : undefined;
   refuseOverwrite(options.secrets, { force: options.force });
 
@@ -245,6 +292,9 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
       `competition: ${launched.address}`,
       metadata ? `title: ${metadata.title} (metadata ${metadataCid})` : metadataCid ? `metadata: ${metadataCid}` : "metadata: none (lists as untitled; pass --title)",
       `groups: ${groupCount} (${nTrain} training, ${groupCount - nTrain} test), ${pointCount} points`,
+      ...(input.imageShape
+        ? [`images: ${input.imageShape.height} × ${input.imageShape.width} × ${input.imageShape.channels} (${config.featureCount} features, row-major), from ${input.name}`]
+        : []),
       `group sizes: ${formatGroupSizes(sizes)}`,
       `split: seeded by the hash of block ${seedBlock} (created in ${launched.init1Block}, split delay ${config.splitDelay})`,
       `training groups: ${split.training.slice().sort((a, b) => a - b).join(", ")}`,
@@ -258,6 +308,9 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
       competition: launched.address,
       metadataCid,
       title: metadata?.title,
+      pointCount,
+      featureCount: config.featureCount,
+      imageShape: input.imageShape ?? null,
       init1Block: launched.init1Block,
       splitDelay: config.splitDelay,
       splitSeedBlock: seedBlock,
