@@ -183,6 +183,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
         pointCount: prepared.pointCount,
         groupCount: prepared.groupCount,
         labelColumn: prepared.labelColumn,
+        ...(prepared.imageShape ? { imageShape: prepared.imageShape } : {}),
       },
     });
     return JSON.stringify(metadata, null, 2);
@@ -289,6 +290,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
           pointCount: result.pointCount,
           featureCount: built.featureCount,
           classCount: built.classCount,
+          ...(result.imageShape ? { imageShape: result.imageShape } : {}),
           groupHashes: result.groupHashes,
           downloaded: false,
           confirmed: false,
@@ -568,6 +570,7 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
                 groupCount={createGroups}
                 trainingGroups={trainingGroupCount(createGroups, createConfig.trainingBps)}
                 pointCount={createPoints}
+                imageShape={draft.prepared?.imageShape}
                 metadataCid={metadataCid ?? ""}
                 factory={app.factory}
                 blocked={!app.factory ? `No CompetitionFactory is configured for ${app.chainName}.` : walletBlocked}

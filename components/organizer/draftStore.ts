@@ -5,6 +5,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { CompetitionConfig } from "../../lib/chain/danku";
+import type { ImageShape } from "../../lib/danku/images";
 import { idbDelete, idbGet, idbGetAll, idbPut } from "../../lib/browser/idb";
 import { deleteDraftSecrets } from "../../lib/browser/secretsStore";
 import { defaultSettings, type SettingsForm } from "./settings";
@@ -28,7 +29,7 @@ export function stepIndex(step: WizardStep): number {
 export interface DraftFile {
   readonly name: string;
   readonly size: number;
-  /** The CSV itself: IndexedDB stores Blobs, so a reload can parse and hash it again. */
+  /** The CSV (or the zip of an image dataset) itself: IndexedDB stores Blobs, so a reload can parse and hash it again. */
   readonly blob: Blob;
 }
 
@@ -40,6 +41,8 @@ export interface PreparedGroups {
   readonly pointCount: number;
   readonly featureCount: number;
   readonly classCount: number;
+  /** Image datasets: the input shape the competition declares in its metadata (docs/protocol.md §2.3). */
+  readonly imageShape?: ImageShape;
   readonly groupHashes: Hex[];
   readonly downloaded: boolean;
   /** The organizer ticked "I saved the secrets file"; no transaction is possible before. */

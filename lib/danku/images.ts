@@ -13,7 +13,7 @@
  * Pure: it takes the files' bytes and names (the CLI reads them from disk, the wizard's worker from Blobs).
  */
 import { convertIndexedToRgb, decode as decodePng, hasPngSignature, type DecodedPng } from "fast-png";
-import { Gunzip, unzipSync } from "fflate";
+import { Gunzip, unzipSync, zipSync } from "fflate";
 import Papa from "papaparse";
 import { formatBytes } from "../ipfs/config";
 import { MAX_CLASSES, MAX_FEATURES, MAX_TOTAL_POINTS, MIN_CLASSES } from "./constants";
@@ -480,6 +480,30 @@ function kindOf(file: NamedBytes): "png" | "idx" | "csv" | "zip" | "other" {
   if (/\.csv$/i.test(file.name)) return "csv";
   if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0) return "idx";
   return "other";
+}
+
+/** The refusal of an image input of `sizeBytes` over {@link MAX_IMAGE_INPUT_BYTES}: the size, the limit, why, what to do. */
+export function imageInputTooLargeMessage(sizeBytes: number, name: string): string {
+  return (
+    `${name} is ${formatBytes(sizeBytes)} (${count(sizeBytes)} bytes), over the ${formatBytes(MAX_IMAGE_INPUT_BYTES)} ` +
+    `(${count(MAX_IMAGE_INPUT_BYTES)} bytes) limit for an image dataset, so it was not read: the whole dataset is decoded, ` +
+    `checked and hashed in memory. Take a random sample of the images and try again.`
+  );
+}
+
+/**
+ * Several files (a folder, a multiple selection, an IDX pair) as one stored zip archive, which {@link parseImageFiles}
+ * reads like any other: the wizard keeps a dataset as one Blob, so a reload can parse and hash it again. Stored, not
+ * deflated (level 0): PNGs and .gz files are compressed already, and storing is a copy.
+ */
+export function packImageFiles(files: readonly NamedBytes[]): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const file of files) {
+    const name = normalPath(file.name);
+    if (name in entries) fail(`${name} was given twice; choose each file once`);
+    entries[name] = file.bytes;
+  }
+  return zipSync(entries, { level: 0 });
 }
 
 /**

@@ -5,9 +5,11 @@
 import { csvSizeProblem } from "../danku/csvLimits";
 import { CsvDatasetReader, DatasetError, type CsvDatasetReaderOptions, type ParsedDataset } from "../danku/dataset";
 import { buildDataGroups } from "../danku/groups";
+import { imageSamples, isZip, parseImageFiles, type ImageDataset } from "../danku/images";
 import { buildSecrets, serializeSecrets } from "../danku/secrets";
 import {
   HISTOGRAM_BINS,
+  PREVIEW_IMAGES,
   PREVIEW_ROWS,
   type AnalyzeResult,
   type DatasetSummary,
@@ -76,6 +78,39 @@ async function readDataset(
   return reader; // reader.end() gives the dataset or throws its problems
 }
 
+/** True when the Blob is a zip archive (an image dataset: the dropzone packs several files into one), from its first bytes. */
+async function isImageBundle(file: Blob): Promise<boolean> {
+  return isZip(new Uint8Array(await file.slice(0, 4).arrayBuffer()));
+}
+
+/** The whole Blob's bytes, read as a stream so `onRead` can report progress (a 60,000-image MNIST pair is 47 MB). */
+async function readBytes(file: Blob, onRead?: (bytes: number, total: number) => void): Promise<Uint8Array> {
+  const out = new Uint8Array(file.size);
+  let offset = 0;
+  let lastReport = 0;
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (offset + value.byteLength > out.length) throw new Error("the file grew while it was read; choose it again");
+    out.set(value, offset);
+    offset += value.byteLength;
+    const now = Date.now();
+    if (onRead && now - lastReport >= READ_REPORT_INTERVAL_MS) {
+      lastReport = now;
+      onRead(offset, file.size);
+    }
+  }
+  onRead?.(offset, file.size);
+  return out.subarray(0, offset);
+}
+
+/** An image dataset from its bundle (lib/danku/images.ts, the same code the CLI runs). */
+async function readImageDataset(file: Blob, onRead?: (bytes: number, total: number) => void): Promise<ImageDataset> {
+  const name = file instanceof File ? file.name : "dataset.zip";
+  return parseImageFiles([{ name, bytes: await readBytes(file, onRead) }]);
+}
+
 function summarize(dataset: ParsedDataset): DatasetSummary {
   const featureCount = dataset.featureNames.length;
   const featureHistograms = Array.from({ length: featureCount }, () => new Array<number>(HISTOGRAM_BINS).fill(0));
@@ -98,7 +133,25 @@ function summarize(dataset: ParsedDataset): DatasetSummary {
   };
 }
 
+async function analyzeImages(file: Blob, onRead: (bytes: number, total: number) => void): Promise<AnalyzeResult> {
+  let dataset: ImageDataset;
+  try {
+    dataset = await readImageDataset(file, onRead);
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    return { header: [], previewRows: [], labelColumn: "label", outcome: { ok: false, issues: error.issues, totalIssues: error.totalIssues } };
+  }
+  return {
+    header: [],
+    previewRows: [],
+    labelColumn: dataset.labelColumn,
+    outcome: { ok: true, summary: { ...summarize(dataset), imageShape: dataset.imageShape } },
+    images: { shape: dataset.imageShape, samples: imageSamples(dataset, PREVIEW_IMAGES) },
+  };
+}
+
 async function analyze(file: Blob, labelColumn: string | undefined, onRead: (bytes: number, total: number) => void): Promise<AnalyzeResult> {
+  if (await isImageBundle(file)) return analyzeImages(file, onRead);
   const reader = await readDataset(
     file,
     {
@@ -125,7 +178,8 @@ async function handle(request: DatasetWorkerRequest): Promise<void> {
     scope.postMessage({ id: request.id, kind: "analyzed", result: await analyze(request.file, request.labelColumn, onRead) });
     return;
   }
-  const dataset = (await readDataset(request.file, { labelColumn: request.labelColumn })).end();
+  const images = (await isImageBundle(request.file)) ? await readImageDataset(request.file) : undefined;
+  const dataset = images ?? (await readDataset(request.file, { labelColumn: request.labelColumn })).end();
   const featureCount = dataset.featureNames.length;
   const classCount = dataset.classNames.length;
   let lastReport = 0;
@@ -154,7 +208,12 @@ async function handle(request: DatasetWorkerRequest): Promise<void> {
   scope.postMessage({
     id: request.id,
     kind: "hashed",
-    result: { secretsText: serializeSecrets(secrets), groupHashes: secrets.groups.map((g) => g.hash), pointCount: dataset.points.length },
+    result: {
+      secretsText: serializeSecrets(secrets),
+      groupHashes: secrets.groups.map((g) => g.hash),
+      pointCount: dataset.points.length,
+      ...(images ? { imageShape: images.imageShape } : {}),
+    },
   });
 }
 

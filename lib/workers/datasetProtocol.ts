@@ -5,9 +5,13 @@
  */
 import type { Hex } from "viem";
 import type { DatasetIssue, FeatureMapping, FeatureRange } from "../danku/dataset";
+import type { ImageSample, ImageShape } from "../danku/images";
 
 /** Rows of the file shown as a preview (raw text, header excluded). */
 export const PREVIEW_ROWS = 8;
+/** Images of an image dataset shown as thumbnails. */
+export const PREVIEW_IMAGES = 8;
+
 /** Bins of the per-feature byte histograms (16 bins of 16 byte values each). */
 export const HISTOGRAM_BINS = 16;
 
@@ -21,6 +25,14 @@ export interface DatasetSummary {
   /** Per feature: how many points fall in each of the {@link HISTOGRAM_BINS} byte-value bins. */
   readonly featureHistograms: number[][];
   readonly pointCount: number;
+  /** Image datasets (docs/protocol.md §2.3): the shape the features are, row-major height × width × channels. */
+  readonly imageShape?: ImageShape;
+}
+
+/** The first images of an image dataset, for thumbnails. */
+export interface ImagePreview {
+  readonly shape: ImageShape;
+  readonly samples: ImageSample[];
 }
 
 export type AnalyzeOutcome =
@@ -34,6 +46,8 @@ export interface AnalyzeResult {
   /** The label column the outcome was computed for (the one asked for, or the worker's guess). */
   readonly labelColumn: string;
   readonly outcome: AnalyzeOutcome;
+  /** Set for an image dataset (a zip of PNGs and a labels CSV, or of an IDX pair): there is no header to choose from. */
+  readonly images?: ImagePreview;
 }
 
 export interface HashResult {
@@ -41,6 +55,7 @@ export interface HashResult {
   readonly secretsText: string;
   readonly groupHashes: Hex[];
   readonly pointCount: number;
+  readonly imageShape?: ImageShape;
 }
 
 export type DatasetWorkerRequest =

@@ -9,6 +9,8 @@ import type { CompetitionConfig } from "@/lib/chain/danku";
 import { groupSizes } from "@/lib/danku/groups";
 import { evaluationFit, groupSizeSummary } from "@/lib/danku/risk";
 import { formatNumber } from "@/lib/web/format";
+import type { ImageShape } from "@/lib/danku/images";
+import { formatImageShape } from "../ImageThumbnails";
 import { PERIOD_FIELDS } from "../settings";
 import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 
@@ -22,6 +24,7 @@ export function CreateStep({
   groupCount,
   trainingGroups,
   pointCount,
+  imageShape,
   metadataCid,
   factory,
   blocked,
@@ -37,6 +40,8 @@ export function CreateStep({
   trainingGroups: number;
   /** Points of all groups: their sizes are committed with the hashes. */
   pointCount: number;
+  /** Image datasets: the input shape declared in the metadata. */
+  imageShape?: ImageShape;
   metadataCid: string;
   factory: string | null;
   /** Why the transaction cannot be sent now (no wallet, wrong chain…), or undefined. */
@@ -60,7 +65,8 @@ export function CreateStep({
       </p>
       <dl className="grid gap-x-8 gap-y-2 text-sm sm:grid-cols-2" data-testid="create-summary">
         <Row label="Reward (escrowed now)" value={formatEth(reward, { decimals: 18 })} />
-        <Row label="Data" value={`${config.featureCount} features, ${config.classCount} classes`} />
+        <Row label="Data" value={`${formatNumber(pointCount)} points, ${config.featureCount} features, ${config.classCount} classes`} />
+        {imageShape && <Row label="Input shape (images)" value={formatImageShape(imageShape)} />}
         <Row label="Groups" value={`${groupCount} (${trainingGroups} training, ${groupCount - trainingGroups} test)`} />
         <Row
           label="Group sizes (committed)"

@@ -4,8 +4,9 @@ import { useId } from "react";
 import { formatBytes } from "../../../lib/ipfs/config";
 import type { AnalyzeResult } from "../../../lib/workers/datasetProtocol";
 import { ClassBalanceChart, FeatureRangesChart } from "../charts";
-import { CsvDropzone } from "../CsvDropzone";
+import { DatasetDropzone } from "../DatasetDropzone";
 import { DatasetIssuesTable, DatasetPreviewTable } from "../DatasetTables";
+import { formatImageShape, ImageThumbnails } from "../ImageThumbnails";
 import type { DraftFile } from "../draftStore";
 import { ProgressBar } from "../ProgressBar";
 import { StepActions, PrimaryButton } from "../ui";
@@ -17,7 +18,8 @@ export type AnalysisState =
   | { readonly status: "failed"; readonly message: string };
 
 /**
- * Step 1: choose the CSV, pick the label column, see every problem with its line number, or a preview and charts.
+ * Step 1: choose the CSV (or an image dataset), pick the label column, see every problem with its line number, or a
+ * preview (the first rows, or thumbnails of the first images) and charts.
  * Nothing else is possible while the file has problems.
  */
 export function DatasetStep({
@@ -44,8 +46,9 @@ export function DatasetStep({
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Your dataset never leaves this browser until you reveal it: only hashes of its data groups go on chain at creation.
         Every column except the label must be numeric; values are mapped to bytes (0–255) as the contract stores them.
+        Images are their pixel bytes, row by row (height × width × channels).
       </p>
-      <CsvDropzone onFile={onFile} />
+      <DatasetDropzone onFile={onFile} />
       {file && (
         <p className="text-sm" data-testid="dataset-file">
           <span className="font-medium">{file.name}</span> · {formatBytes(file.size)}
@@ -65,7 +68,7 @@ export function DatasetStep({
           {analysis.message}
         </p>
       )}
-      {result && result.header.length > 1 && (
+      {result && !result.images && result.header.length > 1 && (
         <div className="flex flex-wrap items-center gap-3">
           <label htmlFor={labelId} className="text-sm font-medium">
             Label column
@@ -95,12 +98,23 @@ export function DatasetStep({
             <Stat label="Points" value={summary.pointCount.toLocaleString("en-US")} />
             <Stat label="Features" value={String(summary.featureNames.length)} />
             <Stat label="Classes" value={String(summary.classNames.length)} />
-            <Stat label="Label column" value={result.labelColumn} />
+            {summary.imageShape ? (
+              <Stat label="Image shape" value={formatImageShape(summary.imageShape)} testId="dataset-image-shape" />
+            ) : (
+              <Stat label="Label column" value={result.labelColumn} />
+            )}
           </dl>
-          <section aria-label="Preview" className="space-y-2">
-            <h3 className="text-sm font-medium">First rows</h3>
-            <DatasetPreviewTable header={result.header} rows={result.previewRows} labelColumn={result.labelColumn} />
-          </section>
+          {result.images ? (
+            <section aria-label="Preview" className="space-y-2">
+              <h3 className="text-sm font-medium">First images</h3>
+              <ImageThumbnails shape={result.images.shape} samples={result.images.samples} />
+            </section>
+          ) : (
+            <section aria-label="Preview" className="space-y-2">
+              <h3 className="text-sm font-medium">First rows</h3>
+              <DatasetPreviewTable header={result.header} rows={result.previewRows} labelColumn={result.labelColumn} />
+            </section>
+          )}
           <div className="grid gap-8 lg:grid-cols-2">
             <ClassBalanceChart classNames={summary.classNames} classCounts={summary.classCounts} />
             <FeatureRangesChart
@@ -119,9 +133,9 @@ export function DatasetStep({
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800">
+    <div className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800" data-testid={testId}>
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className="truncate text-lg font-semibold tabular-nums">{value}</dd>
     </div>
