@@ -15,6 +15,7 @@ import {
   MAX_IMAGE_DECODED_BYTES,
   parseIdxDataset,
   parseImageFiles,
+  packImageFiles,
   parsePngDataset,
   readIdxHeader,
   type NamedBytes,
@@ -246,6 +247,16 @@ describe("lib/danku/images", () => {
       expect(refusal(() => parsePngDataset([{ name: "b.png", bytes: broken }, files[1] as NamedBytes], text("l.csv", "file,label\nb.png,1\na.png,2\n")))).to.include("b.png could not be decoded as a PNG");
       const wide = [{ name: "w.png", bytes: png(40, 26, 1, () => 0) }, { name: "v.png", bytes: png(40, 26, 1, () => 1) }];
       expect(refusal(() => parsePngDataset(wide, text("l.csv", "file,label\nw.png,1\nv.png,2\n")))).to.include("1,040 features");
+    });
+
+    it("packs a selection into one stored zip that reads back as the same dataset (what the wizard keeps), refusing a name given twice", () => {
+      const labels = text("labels.csv", "file,label\na.png,dog\nb.png,cat\nc.png,dog\n");
+      const packed = packImageFiles([...files, labels]);
+      const fromZip = parseImageFiles([{ name: "selection.zip", bytes: packed }]);
+      const loose = parseImageFiles([...files, labels]);
+      expect(fromZip.points.map((p) => [Array.from(p.features), p.label])).to.deep.equal(loose.points.map((p) => [Array.from(p.features), p.label]));
+      expect(fromZip.sources).to.deep.equal(["digits/a.png", "digits/b.png", "digits/c.png"]);
+      expect(refusal(() => packImageFiles([files[0] as NamedBytes, { ...(files[0] as NamedBytes) }]))).to.equal("digits/b.png was given twice; choose each file once");
     });
 
     it("refuses selections that are not one dataset", () => {
