@@ -359,10 +359,14 @@ function pngPixels(file: NamedBytes): { shape: ImageShape; pixels: Uint8Array } 
 export function parsePngDataset(pngs: readonly NamedBytes[], labelsCsv: NamedBytes): ImageDataset {
   const csvName = labelsCsv.name;
   const text = new TextDecoder("utf-8").decode(labelsCsv.bytes).replace(/^\uFEFF/, "");
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy", delimiter: "," });
+  // Blank lines are kept by Papa and skipped here, so a row's index is its line (file names hold no line breaks).
+  const parsed = Papa.parse<string[]>(text, { delimiter: ",", newline: text.includes("\r\n") ? "\r\n" : "\n" });
   const issues: DatasetIssue[] = [];
   for (const error of parsed.errors) issues.push({ line: (error.row ?? 0) + 1, message: `${csvName}: ${error.message}` });
-  const [header = [], ...rows] = parsed.data;
+  const numbered = parsed.data.map((fields, i) => ({ fields, line: i + 1 })).filter((row) => row.fields.some((f) => f.trim() !== ""));
+  const header = numbered[0]?.fields ?? [];
+  const headerLine = numbered[0]?.line ?? 1;
+  const rows = numbered.slice(1);
   const names = header.map((h) => h.trim());
   const fileColumn = names.findIndex((h) => FILE_COLUMNS.includes(h.toLowerCase()));
   const labelColumn = names.findIndex((h) => LABEL_COLUMNS.includes(h.toLowerCase()));
@@ -370,7 +374,7 @@ export function parsePngDataset(pngs: readonly NamedBytes[], labelsCsv: NamedByt
     fail(
       `${csvName}: the header (${names.map((n) => `"${n}"`).join(", ")}) needs a file column (${FILE_COLUMNS.join(", ")}) and a ` +
         `label column (${LABEL_COLUMNS.join(", ")}), e.g. "file,label"`,
-      1,
+      headerLine,
     );
   }
   checkPointCount(rows.length, csvName);
@@ -387,8 +391,7 @@ export function parsePngDataset(pngs: readonly NamedBytes[], labelsCsv: NamedByt
   const listed = new Map<NamedBytes, number>();
   const rowFiles: (NamedBytes | undefined)[] = [];
   const rowLabels: string[] = [];
-  rows.forEach((fields, r) => {
-    const line = r + 2; // header is line 1 (blank lines are skipped, so this counts rows, as the message says)
+  rows.forEach(({ fields, line }) => {
     const file = (fields[fileColumn] ?? "").trim();
     const label = (fields[labelColumn] ?? "").trim();
     if (fields.length !== header.length) issues.push({ line, message: `${csvName}: expected ${header.length} columns, found ${fields.length}` });
@@ -572,9 +575,4 @@ export function imageSamples(dataset: ImageDataset, n: number): ImageSample[] {
     className: dataset.classNames[point.label] as string,
     source: dataset.sources[i] ?? `#${i}`,
   }));
-}
-
-/** True when the metadata-style shape agrees with a feature count (used by the metadata validation). */
-export function imageShapeFeatureCount(shape: ImageShape): number {
-  return shape.height * shape.width * shape.channels;
 }

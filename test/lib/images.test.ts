@@ -217,11 +217,11 @@ describe("lib/danku/images", () => {
     });
 
     it("refuses listed files that are missing, PNGs that are not listed, duplicates and empty labels, with line numbers", () => {
-      const message = refusal(() => parsePngDataset(files, text("labels.csv", "file,label\na.png,1\nmissing.png,2\na.png,1\nb.png,\n")));
+      const message = refusal(() => parsePngDataset(files, text("labels.csv", "file,label\na.png,1\nmissing.png,2\n\na.png,1\nb.png,\n")));
       expect(message.split("\n")).to.deep.equal([
         `line 3: labels.csv: "missing.png" is listed but no such PNG was given; add it, or remove the row`,
-        `line 4: labels.csv: "a.png" is listed twice (first on line 2); each image is one point`,
-        `line 5: labels.csv: the label of "b.png" is empty`,
+        `line 5: labels.csv: "a.png" is listed twice (first on line 2); each image is one point`,
+        `line 6: labels.csv: the label of "b.png" is empty`,
         `digits/c.png is not listed in labels.csv; add a row "c.png,<label>", or leave the file out`,
       ]);
     });
