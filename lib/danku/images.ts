@@ -352,7 +352,7 @@ function pngPixels(file: NamedBytes): { shape: ImageShape; pixels: Uint8Array } 
 /**
  * PNG images with a labels CSV: a header with a file column (`file`, `filename`, `image` or `path`) and a label
  * column (`label`, `class`, `target` or `y`), one row per image, in the order the points take. A listed name matches
- * a PNG by its path in the selection, or by its file name when that is unique. Every listed file must exist, every
+ * a PNG by its path in the selection, by its path from the CSV's folder, or by its file name when that is unique. Every listed file must exist, every
  * PNG be listed once, and every image have the same height, width and channel count. Class names are the label
  * strings in §2.1's order.
  */
@@ -388,6 +388,9 @@ export function parsePngDataset(pngs: readonly NamedBytes[], labelsCsv: NamedByt
     const base = baseName(full);
     byBase.set(base, byBase.has(base) ? null : png);
   }
+  // Names are also tried relative to the CSV's own folder (a folder selection names every file from its top).
+  const csvPath = normalPath(csvName);
+  const csvDir = csvPath.includes("/") ? csvPath.slice(0, csvPath.lastIndexOf("/") + 1) : "";
   const listed = new Map<NamedBytes, number>();
   const rowFiles: (NamedBytes | undefined)[] = [];
   const rowLabels: string[] = [];
@@ -399,7 +402,7 @@ export function parsePngDataset(pngs: readonly NamedBytes[], labelsCsv: NamedByt
     let found: NamedBytes | undefined;
     if (file === "") issues.push({ line, message: `${csvName}: the file name is empty` });
     else {
-      found = byPath.get(normalPath(file)) ?? byBase.get(baseName(file)) ?? undefined;
+      found = byPath.get(normalPath(file)) ?? byPath.get(csvDir + normalPath(file)) ?? byBase.get(baseName(file)) ?? undefined;
       if (!found) {
         const ambiguous = byBase.get(baseName(file)) === null;
         issues.push({

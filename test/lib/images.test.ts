@@ -232,6 +232,10 @@ describe("lib/danku/images", () => {
       expect(refusal(() => parsePngDataset(twins, text("l.csv", "file,label\na.png,1\ny/a.png,2\n")))).to.include(`"a.png" matches PNGs in several folders`);
       const byPath = parsePngDataset(twins, text("l.csv", "file,label\nx/a.png,1\ny/a.png,2\n"));
       expect(byPath.points.map((p) => p.features[0])).to.deep.equal([pixelAt(0, 0, 0), pixelAt(1, 0, 0)]);
+      // From the CSV's folder: a folder selection names everything from its top ("set/x/a.png", "set/l.csv").
+      const nested = twins.map((t) => ({ ...t, name: `set/${t.name}` }));
+      const fromCsv = parsePngDataset(nested, text("set/l.csv", "file,label\ny/a.png,2\nx/a.png,1\n"));
+      expect(fromCsv.sources).to.deep.equal(["set/y/a.png", "set/x/a.png"]);
     });
 
     it("refuses images of different sizes or channel counts, 16-bit PNGs, and undecodable files", () => {
