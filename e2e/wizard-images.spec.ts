@@ -3,9 +3,11 @@
  * together) and a zip of RGB PNGs with a labels CSV are read in the dataset worker, shown as thumbnails with their
  * shape, and carried through settings, hashing and the metadata to the create step with the right point count and
  * shape; the IDX competition is then created and its metadata declares 28 × 28 × 1. A zip whose labels CSV misses a
- * PNG is refused with the file named. Fixtures are generated here (fast-png's encoder, fflate).
+ * PNG is refused with the file named; a folder of grayscale PNGs is chosen with the folder picker. Fixtures are
+ * generated here (fast-png's encoder, fflate).
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { encode as encodePng } from "fast-png";
 import { gzipSync, zipSync } from "fflate";
 import type { Page, TestInfo } from "@playwright/test";
@@ -135,4 +137,29 @@ test("a zip of RGB PNGs with a labels CSV reaches the create step as 4 × 5 × 3
   const create = page.getByTestId("create-summary");
   await expect(create).toContainText("12 points, 60 features, 2 classes");
   await expect(create).toContainText("4 × 5 × 3 (RGB)");
+});
+
+test("a folder of grayscale PNGs and its labels CSV, chosen with the folder picker, is read as one dataset", async ({ page }, testInfo) => {
+  const folder = testInfo.outputPath("strokes");
+  mkdirSync(path.join(folder, "train"), { recursive: true });
+  const rows = ["file,label"];
+  for (let i = 0; i < 6; i++) {
+    // 3 × 3: a horizontal stroke (class "h") or a vertical one ("v").
+    const data = Uint8Array.from({ length: 9 }, (_, k) => ((i % 2 === 0 ? Math.floor(k / 3) : k % 3) === 1 ? 250 : 5));
+    writeFileSync(path.join(folder, "train", `s${i}.png`), encodePng({ width: 3, height: 3, channels: 1, depth: 8, data }));
+    rows.push(`train/s${i}.png,${i % 2 === 0 ? "h" : "v"}`);
+  }
+  writeFileSync(path.join(folder, "labels.csv"), `${rows.join("\n")}\n`);
+
+  await page.goto("/competitions/new");
+  const choosing = page.waitForEvent("filechooser");
+  await page.getByRole("button", { name: "Choose a folder of PNGs" }).click();
+  await (await choosing).setFiles(folder);
+  await expect(page.getByTestId("dataset-file")).toContainText("strokes.zip");
+  const summary = page.getByTestId("dataset-summary");
+  await expect(summary).toContainText("Points6");
+  await expect(summary).toContainText("Features9");
+  await expect(summary).toContainText("Classes2");
+  await expect(page.getByTestId("dataset-image-shape")).toContainText("3 × 3 × 1 (grayscale)");
+  await expect(page.getByRole("img", { name: "Image 2: strokes/train/s1.png, class v" })).toBeVisible();
 });
