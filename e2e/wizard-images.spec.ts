@@ -163,3 +163,26 @@ test("a folder of grayscale PNGs and its labels CSV, chosen with the folder pick
   await expect(page.getByTestId("dataset-image-shape")).toContainText("3 × 3 × 1 (grayscale)");
   await expect(page.getByRole("img", { name: "Image 2: strokes/train/s1.png, class v" })).toBeVisible();
 });
+
+test("MNIST's full training set as IDX (60,000 images, 47 MB uncompressed) is read and summarized in the worker", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const n = 60_000;
+  const pixels = new Uint8Array(n * 784);
+  for (let i = 0; i < n; i++) for (let r = 4; r < 24; r++) pixels[i * 784 + r * 28 + 2 * (i % 10) + 4] = 255;
+  const images = testInfo.outputPath("train-images.idx3-ubyte");
+  const labels = testInfo.outputPath("train-labels.idx1-ubyte");
+  writeFileSync(images, idx([n, 28, 28], pixels));
+  writeFileSync(labels, idx([n], Array.from({ length: n }, (_, i) => i % 10)));
+
+  await page.goto("/competitions/new");
+  const started = Date.now();
+  await page.locator('input[type="file"]').setInputFiles([images, labels]);
+  const summary = page.getByTestId("dataset-summary");
+  await expect(summary).toContainText("Points60,000", { timeout: 120_000 });
+  const seconds = (Date.now() - started) / 1000;
+  testInfo.annotations.push({ type: "mnist-60k-read-seconds", description: seconds.toFixed(1) });
+  console.log(`60,000 MNIST-sized IDX images (47,040,016 + 60,008 bytes) read, checked and summarized in ${seconds.toFixed(1)} s`);
+  await expect(summary).toContainText("Features784");
+  await expect(page.getByTestId("dataset-image-shape")).toContainText("28 × 28 × 1 (grayscale)");
+  await expect(page.getByTestId("image-thumbnail")).toHaveCount(8);
+});
