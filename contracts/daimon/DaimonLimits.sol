@@ -38,6 +38,12 @@ library DaimonLimits {
     uint256 internal constant MAX_SYMBOL_BYTES = 16;
     /// @notice Every CID (metadata, test inputs, DEL function, model): 1…128 bytes of its string form.
     uint256 internal constant MAX_CID_BYTES = 128;
+    /// @notice R: a proof needs a registration at least this many blocks old (docs/daimon.md §7, §10). A failed
+    /// `submitProof` publishes its CID and outputs; anyone who registers them after seeing them waits R blocks, so
+    /// the author, whose registration was R blocks old before he ever sent the proof, has R blocks to retry first.
+    /// 8 blocks are 96 s at 12-s slots (several retries, and a censor must exclude him from 8 consecutive blocks)
+    /// and 16 s on the local chain's 2-s blocks. A chain property, not a problem's choice, hence a constant.
+    uint256 internal constant REGISTRATION_AGE = 8;
 
     /// @notice Reverts with {IDaimonProblem.ConfigOutOfRange} on the first value out of bounds.
     function validate(

@@ -41,15 +41,18 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         uint64 round;
         uint32 voteCount;
         uint64 distance;
+        /// 1 + the id of the proof that took this proof's outputs or CID away (0: none), docs/daimon.md §7.
+        uint64 supersededBy;
         bytes32 proofHash;
         bytes32 votesDigest;
     }
 
-    /// @dev The first accepted proof with a given outputs vector (the copy rule, docs/daimon.md §7), one slot.
-    struct OutputsClaim {
+    /// @dev Who owns a CID or an outputs vector (docs/daimon.md §7), one slot: the proof that holds it and the block
+    /// of that improver's registration for it, which decides priority (the earliest registration owns it).
+    struct Claim {
         address improver;
         uint48 proofId;
-        uint48 claimedBlock;
+        uint48 registeredBlock;
     }
 
     /// @dev A validator's vote on one proof.
@@ -87,8 +90,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     bytes32[] private _blockHashes;
     mapping(uint256 blockNumber => ImprovementRecord) private _improvements;
     mapping(bytes32 registration => uint256 blockNumber) private _registeredAt;
-    mapping(bytes32 cidHash => address improver) private _cidOwner;
-    mapping(bytes32 outputsHash => OutputsClaim) private _outputsOwner;
+    mapping(bytes32 cidHash => Claim) private _cidOwner;
+    mapping(bytes32 outputsHash => Claim) private _outputsOwner;
     mapping(uint256 proofId => mapping(address validator => VoteRecord)) private _votes;
 
     constructor() {
@@ -156,8 +159,10 @@ contract DaimonProblem is IDaimonProblem, Initializable {
 
     // =================================================================== proofs-of-improvement
 
-    /// @notice Registers a model before it is published: `registration` = keccak256(abi.encode(problem, msg.sender,
-    /// cid)) hides the CID and binds it to the registrant. Allowed from creation on (not on a dead problem).
+    /// @notice Registers a model and its proof's outputs before either is published: `registration` =
+    /// keccak256(abi.encode(problem, msg.sender, cid, keccak256(outputs))) hides both and binds them to the
+    /// registrant, so nobody can hold a registration for outputs he has not seen. The proof is accepted from
+    /// `REGISTRATION_AGE` blocks later on. Allowed from creation on (not on a dead problem).
     /// @param registration The registration hash (lib/daimon/encoding.ts `registrationHash`).
     function register(bytes32 registration) external {
         Phase current = _phase();
@@ -168,17 +173,21 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         emit ModelRegistered(registration, msg.sender);
     }
 
-    /// @notice Submits a proof-of-improvement: the model's CID (registered by the caller in an earlier block) and
-    /// y = f(M(Z)) for every tuple. Accepted only if the aggregate distance d satisfies d + δ < d_c and the outputs
-    /// are not a copy: equal outputs first accepted in an earlier block for another account revert {CopiedOutputs}.
+    /// @notice Submits a proof-of-improvement: the model's CID and y = f(M(Z)) for every tuple, registered together
+    /// by the caller at least `REGISTRATION_AGE` blocks before. Accepted only if the aggregate distance d satisfies
+    /// d + δ < d_c and neither the CID nor the outputs belong to another account whose registration is older
+    /// ({CidTaken}, {CopiedOutputs}); a proof whose registration is older than the current owner's takes them over
+    /// and supersedes the owner's proof ({ProofSuperseded}).
     /// @param cid The model's IPFS CID (the digest of the paper's PROVE).
     /// @param outputs The proof's vectors, one per tuple in tuple order, each `embeddingSize` big-endian int16.
     /// @return proofId The new proof's id (0, 1, 2, … over the problem's life).
     function submitProof(string calldata cid, bytes calldata outputs) external returns (uint256 proofId) {
         uint256 round = _enterCompetition();
-        _claimCid(cid);
+        _checkCid(cid);
+        uint256 registeredBlock = _requireRegistration(cid, outputs);
         proofId = _proofs.length;
-        _claimOutputs(outputs, proofId);
+        _claim(_cidOwner, keccak256(bytes(cid)), proofId, registeredBlock, false);
+        _claim(_outputsOwner, keccak256(outputs), proofId, registeredBlock, true);
         (uint256[] memory distances, uint256 distance) = _distances(outputs);
         uint256 best = _state.bestDistance;
         uint256 margin = _config.margin;
@@ -191,6 +200,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
                 round: uint64(round),
                 voteCount: 0,
                 distance: uint64(distance),
+                supersededBy: 0,
                 proofHash: proofHash,
                 votesDigest: bytes32(0)
             })
@@ -210,6 +220,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (p.proofHash != proofHash) revert ProofHashMismatch(proofId, proofHash, p.proofHash);
         if (p.round != round) revert VotingClosed(proofId, p.round, round);
         if (p.improver == msg.sender) revert SelfVote(proofId);
+        uint256 supersededBy = p.supersededBy;
+        if (supersededBy != 0) revert Superseded(proofId, supersededBy - 1);
         VoteRecord storage v = _votes[proofId][msg.sender];
         if (v.position != 0) revert AlreadyVoted(proofId, msg.sender, v.position);
 
@@ -222,9 +234,13 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         emit VoteCast(proofId, round, msg.sender, position, digest);
 
         // The leader has the most votes, ties to the lowest id. Only this proof's count changed, so comparing it
-        // with the leader keeps that true after every vote.
+        // with the leader keeps that true after every vote. A superseded leader (a copy whose author came in with
+        // an older registration) can never be committed, so any vote for a live proof takes the lead from it.
         PendingRound memory pending = _pending;
-        if (s > pending.leaderVotes || (s == pending.leaderVotes && proofId < pending.leader)) {
+        if (
+            s > pending.leaderVotes || (s == pending.leaderVotes && proofId < pending.leader)
+                || (pending.leader != proofId && _proofs[pending.leader].supersededBy != 0)
+        ) {
             _pending.leader = uint64(proofId);
             _pending.leaderVotes = s;
             emit RoundLeaderChanged(round, proofId, s);
@@ -366,20 +382,21 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         return _registeredAt[registration];
     }
 
-    /// @notice The account whose proof first used the CID with hash `cidHash` (zero address if none).
+    /// @notice The account whose proof owns the CID with hash `cidHash` (zero address if none).
     function cidOwner(bytes32 cidHash) external view returns (address) {
-        return _cidOwner[cidHash];
+        return _cidOwner[cidHash].improver;
     }
 
-    /// @notice The account, proof and block that first used outputs with hash `outputsHash` = keccak256(outputs)
-    /// (zero address if none): later equal outputs from other accounts are copies.
+    /// @notice The account and proof that own outputs with hash `outputsHash` = keccak256(outputs) (zero address if
+    /// none) and the block of that account's registration for them: equal outputs from other accounts registered
+    /// later are copies.
     function outputsOwner(bytes32 outputsHash)
         external
         view
-        returns (address improver, uint256 proofId, uint256 claimedBlock)
+        returns (address improver, uint256 proofId, uint256 registeredBlock)
     {
-        OutputsClaim memory c = _outputsOwner[outputsHash];
-        return (c.improver, c.proofId, c.claimedBlock);
+        Claim memory c = _outputsOwner[outputsHash];
+        return (c.improver, c.proofId, c.registeredBlock);
     }
 
     /// @notice Number of accepted proofs.
@@ -396,7 +413,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
             voteCount: p.voteCount,
             distance: p.distance,
             proofHash: p.proofHash,
-            votesDigest: p.votesDigest
+            votesDigest: p.votesDigest,
+            supersededBy: p.supersededBy
         });
     }
 
@@ -483,34 +501,50 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (length == 0 || length > DaimonLimits.MAX_CID_BYTES) revert CidLength(length, DaimonLimits.MAX_CID_BYTES);
     }
 
-    /// @dev Checks the caller's registration of `cid` (from an earlier block) and that no other account owns the CID;
-    /// the first proof with a CID makes its submitter the owner.
-    function _claimCid(string calldata cid) private {
-        _checkCid(cid);
-        bytes32 registration = keccak256(abi.encode(address(this), msg.sender, cid));
-        uint256 registeredAt_ = _registeredAt[registration];
-        if (registeredAt_ == 0) revert NotRegistered(registration);
-        if (registeredAt_ >= block.number) revert RegistrationTooRecent(registration, registeredAt_);
-        bytes32 cidHash = keccak256(bytes(cid));
-        address owner = _cidOwner[cidHash];
-        if (owner == address(0)) _cidOwner[cidHash] = msg.sender;
-        else if (owner != msg.sender) revert CidTaken(cidHash, owner);
+    /// @dev The caller's registration of (cid, outputs) and its block; it must be `REGISTRATION_AGE` blocks old. A
+    /// failed proof publishes cid and outputs: whoever registers them after seeing them gets a usable registration R
+    /// blocks after the author, whose registration was that old before he first sent the proof.
+    function _requireRegistration(string calldata cid, bytes calldata outputs) private view returns (uint256 at) {
+        bytes32 registration = keccak256(abi.encode(address(this), msg.sender, cid, keccak256(outputs)));
+        at = _registeredAt[registration];
+        if (at == 0) revert NotRegistered(registration);
+        uint256 usableFrom = at + DaimonLimits.REGISTRATION_AGE;
+        if (block.number < usableFrom) revert RegistrationTooRecent(registration, at, usableFrom);
     }
 
-    /// @dev The copy rule: the first proof with these outputs makes its submitter their owner. Equal outputs are
-    /// refused from any other account once that proof is in an earlier block: they are the same predictions on the
-    /// same tuples, so at best a re-encoded copy of a model published after its proof. In the same block neither
-    /// proof can have been copied from the chain, and refusing the later one would let a mempool copier lock the
-    /// author out, so both are accepted and left to the validators.
-    function _claimOutputs(bytes calldata outputs, uint256 proofId) private {
-        bytes32 key = keccak256(outputs);
-        OutputsClaim memory c = _outputsOwner[key];
-        if (c.improver == address(0)) {
-            _outputsOwner[key] =
-                OutputsClaim({improver: msg.sender, proofId: uint48(proofId), claimedBlock: uint48(block.number)});
-        } else if (c.improver != msg.sender && c.claimedBlock < block.number) {
-            revert CopiedOutputs(key, c.proofId, c.improver);
+    /// @dev Ownership of a CID (`isOutputs` false) or of an outputs vector (the copy rule), decided by registration
+    /// age, never by which proof was mined first: a front-runner can only register what he has seen, so his
+    /// registration is younger than the author's. Another account's claim registered earlier refuses this proof
+    /// ({CidTaken} / {CopiedOutputs}); one registered in the same block is left in place and this proof accepted too
+    /// (neither can have seen the other's outputs, which appear on chain R blocks after a registration at the
+    /// earliest); one registered later (a copier who got in while the author was kept out) passes to this proof, and
+    /// the copier's proof is superseded: no more votes, never committed.
+    function _claim(
+        mapping(bytes32 => Claim) storage claims,
+        bytes32 key,
+        uint256 proofId,
+        uint256 registeredBlock,
+        bool isOutputs
+    ) private {
+        Claim memory c = claims[key];
+        if (c.improver == msg.sender) {
+            // The owner resubmits (later round, or another CID for his outputs): keep his oldest registration.
+            if (registeredBlock < c.registeredBlock) claims[key].registeredBlock = uint48(registeredBlock);
+            return;
         }
+        if (c.improver != address(0)) {
+            if (c.registeredBlock < registeredBlock) {
+                if (isOutputs) revert CopiedOutputs(key, c.proofId, c.improver);
+                revert CidTaken(key, c.improver);
+            }
+            if (c.registeredBlock == registeredBlock) return;
+            ProofRecord storage displaced = _proofs[c.proofId];
+            if (displaced.supersededBy == 0) {
+                displaced.supersededBy = uint64(proofId + 1);
+                emit ProofSuperseded(c.proofId, proofId, key, c.improver, msg.sender);
+            }
+        }
+        claims[key] = Claim({improver: msg.sender, proofId: uint48(proofId), registeredBlock: uint48(registeredBlock)});
     }
 
     function _addTuple(address contributor, string calldata inputsCid, string calldata delCid, bytes calldata target)
@@ -582,8 +616,9 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         delete _pending;
         address improver;
         uint256 amount;
-        if (pending.leaderVotes >= _config.minVotes) {
-            ProofRecord storage p = _proofs[pending.leader];
+        ProofRecord storage p = _proofs[pending.leader];
+        // A superseded leader is a copy of a proof registered earlier (§7): it is never committed.
+        if (pending.leaderVotes >= _config.minVotes && p.supersededBy == 0) {
             uint256 best = _state.bestDistance;
             // Re-checked at commit (it cannot fail while every action settles first, but the reward below must
             // never be computed for a distance that does not improve on d_c).

@@ -83,6 +83,9 @@ struct Proof {
     uint64 distance;
     bytes32 proofHash;
     bytes32 votesDigest;
+    /// 1 + the id of the proof, registered earlier, that took this proof's outputs or CID (0: none); a superseded
+    /// proof takes no votes and is never committed (docs/daimon.md §7).
+    uint64 supersededBy;
 }
 
 /// @notice Public view of one committed Improvement block (block numbers ≥ 1; block 0 is the Problem block). The
@@ -123,7 +126,8 @@ interface IDaimonProblem {
     event ProblemBlockCommitted(
         bytes32 indexed blockHash, bytes32 definitionHash, uint256 tupleCount, bytes32 tuplesDigest, address committer
     );
-    /// @notice `registrant` registered keccak256(abi.encode(problem, registrant, cid)) for a model not yet published.
+    /// @notice `registrant` registered keccak256(abi.encode(problem, registrant, cid, keccak256(outputs))) for a
+    /// model and outputs not yet published.
     event ModelRegistered(bytes32 indexed registration, address indexed registrant);
     /// @notice A proof-of-improvement was accepted: `distance` = ceil(mean(distances)) < bestDistance − margin.
     event ProofSubmitted(
@@ -135,6 +139,11 @@ interface IDaimonProblem {
         uint256[] distances,
         uint256 distance,
         bytes32 proofHash
+    );
+    /// @notice Proof `byProofId` by `owner`, registered before proof `proofId` by `copier`, took over the CID or the
+    /// outputs with hash `key`: proof `proofId` takes no more votes and is never committed.
+    event ProofSuperseded(
+        uint256 indexed proofId, uint256 indexed byProofId, bytes32 key, address copier, address owner
     );
     /// @notice `validator` voted for proof `proofId` at position `position` (1, 2, 3… per proof).
     event VoteCast(
@@ -176,14 +185,16 @@ interface IDaimonProblem {
     error ProblemBlockAlreadyCommitted();
     /// @notice This registration exists already.
     error AlreadyRegistered(bytes32 registration);
-    /// @notice No registration keccak256(abi.encode(problem, msg.sender, cid)) exists.
+    /// @notice No registration keccak256(abi.encode(problem, msg.sender, cid, keccak256(outputs))) exists: the
+    /// caller did not register this CID with exactly these outputs.
     error NotRegistered(bytes32 registration);
-    /// @notice The registration was made in this block; a proof needs one from an earlier block.
-    error RegistrationTooRecent(bytes32 registration, uint256 registeredBlock);
-    /// @notice Another account submitted a proof with this CID first.
+    /// @notice The registration was made in block `registeredBlock`; its proof is accepted from block `usableFrom`
+    /// (registeredBlock + REGISTRATION_AGE) on.
+    error RegistrationTooRecent(bytes32 registration, uint256 registeredBlock, uint256 usableFrom);
+    /// @notice Another account, registered earlier, owns a proof with this CID.
     error CidTaken(bytes32 cidHash, address owner);
-    /// @notice The proof's outputs equal those of proof `earlierProofId`, accepted in an earlier block for another
-    /// account `earlierImprover` (the copy rule: outputs are owned by their first submitter).
+    /// @notice The proof's outputs equal those of proof `earlierProofId` by another account `earlierImprover`, whose
+    /// registration for them is older (the copy rule: outputs belong to their earliest registrant).
     error CopiedOutputs(bytes32 outputsHash, uint256 earlierProofId, address earlierImprover);
     /// @notice The proof's outputs are not `expected` bytes (tupleCount · embeddingSize · 2) long.
     error ProofLength(uint256 length, uint256 expected);
@@ -195,6 +206,8 @@ interface IDaimonProblem {
     error ProofHashMismatch(uint256 proofId, bytes32 given, bytes32 actual);
     /// @notice Votes for proof `proofId` are accepted only during its round `proofRound`.
     error VotingClosed(uint256 proofId, uint256 proofRound, uint256 currentRound);
+    /// @notice Proof `proofId` is a copy: proof `byProofId`, registered earlier, took its outputs or CID.
+    error Superseded(uint256 proofId, uint256 byProofId);
     /// @notice An improver cannot vote for his own proof.
     error SelfVote(uint256 proofId);
     /// @notice `validator` voted for this proof already, at `position`.

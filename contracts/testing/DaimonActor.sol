@@ -7,15 +7,16 @@ import {DaimonProblem} from "../daimon/DaimonProblem.sol";
 /// @notice Test-only: a contract account that makes several problem calls in one transaction (one block), e.g. a
 /// registration and the proof that needs it.
 contract DaimonActor {
-    /// @notice Registers keccak256(abi.encode(problem, this, cid)) and submits the proof in the same transaction.
+    /// @notice Registers keccak256(abi.encode(problem, this, cid, keccak256(outputs))) and submits the proof in the
+    /// same transaction.
     function registerAndSubmit(DaimonProblem problem, string calldata cid, bytes calldata outputs) external {
-        problem.register(keccak256(abi.encode(address(problem), address(this), cid)));
+        problem.register(keccak256(abi.encode(address(problem), address(this), cid, keccak256(outputs))));
         problem.submitProof(cid, outputs);
     }
 
-    /// @notice Registers keccak256(abi.encode(problem, this, cid)).
-    function register(DaimonProblem problem, string calldata cid) external {
-        problem.register(keccak256(abi.encode(address(problem), address(this), cid)));
+    /// @notice Registers keccak256(abi.encode(problem, this, cid, keccak256(outputs))).
+    function register(DaimonProblem problem, string calldata cid, bytes calldata outputs) external {
+        problem.register(keccak256(abi.encode(address(problem), address(this), cid, keccak256(outputs))));
     }
 
     /// @notice Submits a proof as this contract.

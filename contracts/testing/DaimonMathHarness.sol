@@ -55,8 +55,8 @@ contract DaimonMathHarness {
 
     /// @notice The protocol constants, by name, for the TypeScript mirror's test.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](20);
-        values = new uint256[](20);
+        names = new string[](21);
+        values = new uint256[](21);
         (names[0], values[0]) = ("WAD", DaimonLimits.WAD);
         (names[1], values[1]) = ("MIN_CLASSES", DaimonLimits.MIN_CLASSES);
         (names[2], values[2]) = ("MAX_CLASSES", DaimonLimits.MAX_CLASSES);
@@ -77,5 +77,6 @@ contract DaimonMathHarness {
         (names[17], values[17]) = ("MAX_NAME_BYTES", DaimonLimits.MAX_NAME_BYTES);
         (names[18], values[18]) = ("MAX_SYMBOL_BYTES", DaimonLimits.MAX_SYMBOL_BYTES);
         (names[19], values[19]) = ("MAX_CID_BYTES", DaimonLimits.MAX_CID_BYTES);
+        (names[20], values[20]) = ("REGISTRATION_AGE", DaimonLimits.REGISTRATION_AGE);
     }
 }

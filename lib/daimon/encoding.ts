@@ -82,9 +82,15 @@ export function problemBlockHash(definition: Hex, tupleCount: number, digest: He
   );
 }
 
-/** keccak256(abi.encode(problem, registrant, cid)): what `register` takes; it hides the CID. */
-export function registrationHash(problem: Address, registrant: Address, cid: string): Hex {
-  return keccak256(encodeAbiParameters(parseAbiParameters("address, address, string"), [problem, registrant, cid]));
+/**
+ * keccak256(abi.encode(problem, registrant, cid, keccak256(outputs))): what `register` takes. It hides the CID and the
+ * outputs and commits to both, so a registration made after a failed proof leaked them is younger than the author's
+ * and becomes usable `REGISTRATION_AGE` blocks after it (docs/daimon.md §7).
+ */
+export function registrationHash(problem: Address, registrant: Address, cid: string, outputs: Hex): Hex {
+  return keccak256(
+    encodeAbiParameters(parseAbiParameters("address, address, string, bytes32"), [problem, registrant, cid, outputsHash(outputs)]),
+  );
 }
 
 /** keccak256(bytes(cid)): the key under which the contract records a CID's owner. */
@@ -94,7 +100,8 @@ export function cidHash(cid: string): Hex {
 
 /**
  * keccak256(outputs): the key of the copy rule (docs/daimon.md §7). The outputs cover every tuple, so equal keys mean
- * equal predictions' DEL vectors on the whole test data; the first account to submit them owns them (`outputsOwner`).
+ * equal predictions' DEL vectors on the whole test data; they belong to the account with the oldest registration for
+ * them among those who submitted them (`outputsOwner`).
  */
 export function outputsHash(outputs: Hex): Hex {
   return keccak256(outputs);

@@ -34,9 +34,16 @@ export const DAIMON_LIMITS = {
   MAX_NAME_BYTES: 64n,
   MAX_SYMBOL_BYTES: 16n,
   MAX_CID_BYTES: 128n,
+  /** R: blocks a registration must age before its proof is accepted (docs/daimon.md §7). */
+  REGISTRATION_AGE: 8n,
 } as const;
 
 export const MAX_EMBEDDING = Number(DAIMON_LIMITS.MAX_EMBEDDING);
+
+/** The first block in which a proof may use a registration mined in block `registeredAt` (its age R, §7). */
+export function registrationUsableFrom(registeredAt: bigint): bigint {
+  return registeredAt + DAIMON_LIMITS.REGISTRATION_AGE;
+}
 export const MAX_TUPLES = Number(DAIMON_LIMITS.MAX_TUPLES);
 export const INT16_MAX = 32_767;
 export const INT16_MIN = -32_768;
