@@ -7,14 +7,14 @@ import { useAccount } from "wagmi";
 import { daimonProblemAbi } from "@/lib/generated/abis";
 import type { ChainProof, ChainTuple, ProblemState } from "@/lib/chain/daimon";
 import { registrationHash } from "@/lib/daimon/encoding";
-import { improverReward, validatorShare } from "@/lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, improverReward, validatorShare } from "@/lib/daimon/fixedPoint";
 import type { PoiProgress, PoiProof } from "@/lib/daimon/poi";
 import { PoiWorkerClient } from "@/lib/browser/poiWorker";
 import { uploadToIpfs } from "@/lib/ipfs/client";
 import { formatBytes } from "@/lib/ipfs/config";
 import type { PoiBackendPreference, PoiRun } from "@/lib/workers/poiProtocol";
 import { formatAccuracy, formatDistance, formatTokenAmount, improverActions, phaseAt } from "@/lib/web/daimon";
-import { formatNumber, sameAddress } from "@/lib/web/format";
+import { formatBlocks, formatNumber, sameAddress } from "@/lib/web/format";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
@@ -40,9 +40,9 @@ type Upload = { status: "idle" } | { status: "uploading"; sent: number; total: n
 type Submitted = { proofId: bigint; round: bigint; distance: bigint; hash: string };
 
 /**
- * The model improver's PROVE → register → publish → submit, from this browser: the model runs on every tuple's Z
- * and f in a worker, the registration hides the CID in a block before the proof, and the model is uploaded to IPFS
- * only once the registration is mined.
+ * The model improver's PROVE → register → wait → submit → publish, from this browser: the model runs on every tuple's
+ * Z and f in a worker, the registration hides the CID and the outputs REGISTRATION_AGE blocks before the proof
+ * (docs/daimon.md §7), and the model is uploaded to IPFS only once the proof is mined, as the CLI does.
  */
 export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; tuples: readonly ChainTuple[] | undefined; proofs: readonly ChainProof[] }) {
   const app = useAppConfig();
@@ -59,7 +59,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
   useEffect(() => () => worker.current?.dispose(), []);
 
   const proof = status.kind === "done" ? status.proof : undefined;
-  const registration = useRegistration(state.address, account, proof?.cid);
+  const registration = useRegistration(state.address, account, proof?.cid, proof?.packedOutputs);
   const actions = improverActions({
     state,
     proofs,
@@ -119,12 +119,10 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
       address: state.address,
       abi: daimonProblemAbi,
       functionName: "register",
-      args: [registrationHash(state.address, account, status.proof.cid)],
+      args: [registrationHash(state.address, account, status.proof.cid, status.proof.packedOutputs)],
     });
     if (!receipt) return;
     await registration.refetch();
-    // Only now, with the hidden registration in an earlier block than any copy's could be, does the model leave the browser.
-    await publish(status.file, status.proof.cid);
   }
 
   async function submit() {
@@ -138,9 +136,11 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
     if (!receipt) return;
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: receipt.logs, eventName: "ProofSubmitted" });
     if (event) setSubmitted({ proofId: event.args.proofId, round: event.args.round, distance: event.args.distance, hash: event.args.proofHash });
+    // Only now, with the proof (and so the CID and the outputs) owned on chain, does the model leave the browser.
+    await publish(status.file, status.proof.cid);
   }
 
-  const registeredAt = registration.data?.registeredAt;
+  const age = actions.registration;
   // The latest proof this account made with the proved model, if any (its block may be committed already).
   const ownProof = proof ? [...proofs].reverse().find((p) => p.cid === proof.cid && sameAddress(p.improver, account)) : undefined;
   const mineOwn = !!ownProof && ownProof.round === (state.currentRound ?? -1n);
@@ -250,19 +250,48 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
               <div className="min-w-0">
                 <p className="font-semibold">1. Register the model</p>
                 <p className="text-xs text-slate-500 dark:text-slate-400">
-                  Only keccak256(problem, you, CID) goes on chain. The registration must be mined in an earlier block than the proof, so the model stays private until then.
+                  Only keccak256(problem, you, CID, keccak256(outputs)) goes on chain. The proof is accepted {formatNumber(DAIMON_LIMITS.REGISTRATION_AGE)} blocks after
+                  the registration: if a proof fails and shows its outputs, anyone who registers them after seeing them waits as long, so you can retry first.
                 </p>
                 <p id={`${inputId}-register`} className="mt-1 text-xs text-slate-600 dark:text-slate-300" data-testid="registration-status">
                   {actions.register.reason}
                 </p>
+                {age ? (
+                  <div className="mt-1" data-testid="registration-age">
+                    <ProgressBar
+                      label={
+                        age.blocksLeft > 0n
+                          ? `Registered in block #${formatNumber(age.registeredAt)}, usable from block #${formatNumber(age.usableFrom)}: ${formatBlocks(age.blocksLeft)} to go`
+                          : `Registered in block #${formatNumber(age.registeredAt)}, usable from block #${formatNumber(age.usableFrom)}: ready`
+                      }
+                      value={Number(age.age - age.blocksLeft)}
+                      max={Number(age.age)}
+                      detail={`${formatNumber(age.age - age.blocksLeft)} / ${formatBlocks(age.age)}`}
+                    />
+                  </div>
+                ) : null}
               </div>
               <PrimaryButton disabled={!actions.register.allowed || tx.busy} aria-describedby={`${inputId}-register`} onClick={() => void register()}>
                 Register
               </PrimaryButton>
             </li>
+            <li className="flex flex-col gap-1 sm:flex-row sm:items-start sm:justify-between">
+              <div className="min-w-0">
+                <p className="font-semibold">2. Submit the proof</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">
+                  The CID and y = f(M(Z)) of every tuple ({formatNumber(status.proof.outputs.reduce((n, o) => n + o.length, 0))} int16 values); the contract recomputes d and refuses it unless d + δ &lt; d_c.
+                </p>
+                <p id={`${inputId}-submit`} className="mt-1 text-xs text-slate-600 dark:text-slate-300" data-testid="submit-status">
+                  {mineOwn && !submitted ? "You already submitted this model in this round." : actions.submit.reason}
+                </p>
+              </div>
+              <PrimaryButton disabled={!actions.submit.allowed || tx.busy || mineOwn} aria-describedby={`${inputId}-submit`} onClick={() => void submit()}>
+                Submit the proof
+              </PrimaryButton>
+            </li>
             <li>
-              <p className="font-semibold">2. Publish the model on IPFS</p>
-              <p className="text-xs text-slate-500 dark:text-slate-400">After the registration is mined, so validators can download it by its CID and check it.</p>
+              <p className="font-semibold">3. Publish the model on IPFS</p>
+              <p className="text-xs text-slate-500 dark:text-slate-400">Right after the proof is mined (done for you), so validators can download it by its CID and check it.</p>
               {upload.status === "uploading" ? <ProgressBar label="Uploading the model to IPFS" value={upload.sent} max={upload.total} /> : null}
               {upload.status === "done" ? (
                 <p className="mt-1 text-xs text-emerald-700 dark:text-emerald-400" data-testid="model-published">
@@ -275,25 +304,11 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
                   <SecondaryButton onClick={() => void publish(status.file, status.proof.cid)}>Retry the upload</SecondaryButton>
                 </Notice>
               ) : null}
-              {upload.status === "idle" && registeredAt !== undefined && registeredAt > 0n ? (
+              {upload.status === "idle" && (submitted || ownProof) ? (
                 <SecondaryButton className="mt-1" onClick={() => void publish(status.file, status.proof.cid)}>
                   Publish the model
                 </SecondaryButton>
               ) : null}
-            </li>
-            <li className="flex flex-col gap-1 sm:flex-row sm:items-start sm:justify-between">
-              <div className="min-w-0">
-                <p className="font-semibold">3. Submit the proof</p>
-                <p className="text-xs text-slate-500 dark:text-slate-400">
-                  The CID and y = f(M(Z)) of every tuple ({formatNumber(status.proof.outputs.reduce((n, o) => n + o.length, 0))} int16 values); the contract recomputes d and refuses it unless d + δ &lt; d_c.
-                </p>
-                <p id={`${inputId}-submit`} className="mt-1 text-xs text-slate-600 dark:text-slate-300" data-testid="submit-status">
-                  {mineOwn && !submitted ? "You already submitted this model in this round." : actions.submit.reason}
-                </p>
-              </div>
-              <PrimaryButton disabled={!actions.submit.allowed || tx.busy || mineOwn} aria-describedby={`${inputId}-submit`} onClick={() => void submit()}>
-                Submit the proof
-              </PrimaryButton>
             </li>
           </ol>
           {submitted ? (

@@ -2,12 +2,12 @@
 
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import type { Address, PublicClient } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
 import { daimonProblemAbi } from "@/lib/generated/abis";
-import { checkChain, listProblems, mergeProblemEvents, readProblem, readProblemEvents, type ChainTuple, type ListedProblem, type ProblemEvents } from "@/lib/chain/daimon";
+import { checkChain, listProblems, mergeProblemEvents, readProblem, readProblemEvents, readRegistration, type ChainTuple, type ListedProblem, type ProblemEvents } from "@/lib/chain/daimon";
 import { readTokenTransfers, type TokenTransfer } from "@/lib/chain/daimonReads";
 import { followChain, readChainHead, type Followed } from "@/lib/chain/follow";
-import { cidHash, registrationHash } from "@/lib/daimon/encoding";
+import { cidHash } from "@/lib/daimon/encoding";
 import { fetchFromIpfs } from "@/lib/ipfs/client";
 import { loadProblemMetadata, problemMetadataQueryKey } from "@/lib/web/metadata";
 import type { PoiTupleFiles } from "@/lib/workers/poiProtocol";
@@ -145,20 +145,20 @@ export async function loadTupleFiles(
   );
 }
 
-/** The account's registration of `cid` and the CID's owner, for the improver's panel. */
-export function useRegistration(problem: Address, account: Address | undefined, cid: string | undefined) {
+/** The account's registration of (`cid`, `outputs`) and the CID's owner, for the improver's panel. */
+export function useRegistration(problem: Address, account: Address | undefined, cid: string | undefined, outputs: Hex | undefined) {
   const { chainId } = useAppConfig();
   const client = useClient();
   return useQuery({
-    queryKey: [CHAIN_QUERY_PREFIX, "registration", chainId, problem, account, cid],
-    enabled: !!client && !!account && !!cid,
+    queryKey: [CHAIN_QUERY_PREFIX, "registration", chainId, problem, account, cid, outputs],
+    enabled: !!client && !!account && !!cid && !!outputs,
     queryFn: async () => {
       const c = client as PublicClient;
-      const [registeredAt, cidOwner] = await Promise.all([
-        c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registrationHash(problem, account as Address, cid as string)] }),
+      const [registration, cidOwner] = await Promise.all([
+        readRegistration(c, problem, account as Address, cid as string, outputs as Hex),
         c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(cid as string)] }),
       ]);
-      return { registeredAt, cidOwner };
+      return { registeredAt: registration.registeredAt, cidOwner };
     },
   });
 }

@@ -18,7 +18,7 @@ import {
   type ProblemSpec,
   type TestTuple,
 } from "../daimon/encoding";
-import { packOutputs, type FixedVector } from "../daimon/fixedPoint";
+import { packOutputs, registrationUsableFrom, type FixedVector } from "../daimon/fixedPoint";
 import type { DankuWallet } from "./danku";
 import { sendContractTransaction, type SentTransaction } from "./transactions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
@@ -113,27 +113,81 @@ export async function commitProblemBlock(wallet: DaimonWallet, client: PublicCli
   return sendContractTransaction(wallet, client, { address: problem, abi: daimonProblemAbi, functionName: "commitProblemBlock", args: [] });
 }
 
+export interface Registration {
+  registration: Hex;
+  /** Block the registration was mined in (0: none). */
+  registeredAt: bigint;
+  /** First block in which its proof is accepted (registeredAt + REGISTRATION_AGE; 0 without a registration). */
+  usableFrom: bigint;
+}
+
+function packed(outputs: readonly FixedVector[] | Hex): Hex {
+  return typeof outputs === "string" ? outputs : bytesToHex(packOutputs(outputs));
+}
+
+/** Reads `registrant`'s registration of (cid, outputs) on `problem`. */
+export async function readRegistration(
+  client: PublicClient,
+  problem: Address,
+  registrant: Address,
+  cid: string,
+  outputs: readonly FixedVector[] | Hex,
+): Promise<Registration> {
+  const registration = registrationHash(problem, registrant, cid, packed(outputs));
+  const registeredAt = await client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registration] });
+  return { registration, registeredAt, usableFrom: registeredAt === 0n ? 0n : registrationUsableFrom(registeredAt) };
+}
+
 /**
- * Registers a model's CID for the wallet's account, hiding it: call this before the model file is published, and
- * submit the proof in a later block. Anyone may register the same hash first (it names the wallet's account, so that
- * only helps); then nothing is sent and `transaction` is undefined.
+ * Registers a model's CID together with its proof's outputs for the wallet's account, hiding both: call this before
+ * the model file or the outputs are published, and submit the proof from `usableFrom` on (docs/daimon.md §7).
+ * Anyone may register the same hash first (it names the wallet's account, so that only helps); then nothing is sent
+ * and `transaction` is undefined.
  */
 export async function registerModel(
   wallet: DaimonWallet,
   client: PublicClient,
   problem: Address,
   cid: string,
-): Promise<{ registration: Hex; registeredAt: bigint; transaction?: SentTransaction }> {
-  const registration = registrationHash(problem, wallet.account.address, cid);
-  const existing = await client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registration] });
-  if (existing !== 0n) return { registration, registeredAt: existing };
+  outputs: readonly FixedVector[] | Hex,
+): Promise<Registration & { transaction?: SentTransaction }> {
+  const existing = await readRegistration(client, problem, wallet.account.address, cid, outputs);
+  if (existing.registeredAt !== 0n) return existing;
   const transaction = await sendContractTransaction(wallet, client, {
     address: problem,
     abi: daimonProblemAbi,
     functionName: "register",
-    args: [registration],
+    args: [existing.registration],
   });
-  return { registration, registeredAt: transaction.receipt.blockNumber, transaction };
+  const registeredAt = transaction.receipt.blockNumber;
+  return { registration: existing.registration, registeredAt, usableFrom: registrationUsableFrom(registeredAt), transaction };
+}
+
+export interface RegistrationWait {
+  /** Called on every new block while the registration is too young: the chain's latest block and `usableFrom`. */
+  onWait?: (latest: bigint, usableFrom: bigint) => void;
+  /** Polling interval in ms (default 1,000). */
+  pollingIntervalMs?: number;
+  /** Aborts the wait (e.g. the page's Cancel). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves once a transaction sent now lands in block `usableFrom` or later (the next block is ≥ usableFrom). The
+ * chain must produce blocks by itself (a public chain, or the dev node's interval mining).
+ */
+export async function waitForBlock(client: PublicClient, usableFrom: bigint, options: RegistrationWait = {}): Promise<void> {
+  let reported = -1n;
+  for (;;) {
+    if (options.signal?.aborted) throw new Error("stopped waiting for the registration to age");
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
+    if (latest + 1n >= usableFrom) return;
+    if (latest !== reported) {
+      reported = latest;
+      options.onWait?.(latest, usableFrom);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.pollingIntervalMs ?? 1_000));
+  }
 }
 
 export interface SubmittedProof extends SentTransaction {
@@ -144,20 +198,33 @@ export interface SubmittedProof extends SentTransaction {
   proofHash: Hex;
 }
 
-/** Submits a proof: the registered CID and y = f(M(Z)) for every tuple (int16 vectors, or already packed). */
+/**
+ * Submits a proof: the registered CID and y = f(M(Z)) for every tuple (int16 vectors, or already packed). With
+ * `waitForRegistration`, it first waits until the registration is `REGISTRATION_AGE` blocks old (a missing
+ * registration is refused at once); either way it is simulated first, so a proof that would revert is never sent
+ * and its outputs stay private.
+ */
 export async function submitProof(
   wallet: DaimonWallet,
   client: PublicClient,
   problem: Address,
   cid: string,
   outputs: readonly FixedVector[] | Hex,
+  options: { waitForRegistration?: RegistrationWait } = {},
 ): Promise<SubmittedProof> {
-  const packed = typeof outputs === "string" ? outputs : bytesToHex(packOutputs(outputs));
+  const bytes = packed(outputs);
+  if (options.waitForRegistration) {
+    const registration = await readRegistration(client, problem, wallet.account.address, cid, bytes);
+    if (registration.registeredAt === 0n) {
+      throw new Error(`${wallet.account.address} has not registered ${cid} with these outputs: register them first, before publishing either`);
+    }
+    await waitForBlock(client, registration.usableFrom, options.waitForRegistration);
+  }
   const sent = await sendContractTransaction(wallet, client, {
     address: problem,
     abi: daimonProblemAbi,
     functionName: "submitProof",
-    args: [cid, packed],
+    args: [cid, bytes],
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofSubmitted" });
   if (!event) throw new Error("submitProof did not emit ProofSubmitted");
@@ -395,6 +462,11 @@ export interface ChainProof {
   proofHash: Hex;
   blockNumber: bigint;
   transactionHash: Hex;
+  /**
+   * The proof, registered earlier, that took this one's outputs or CID (`ProofSuperseded`): this one is a copy, takes
+   * no votes and is never committed (docs/daimon.md §7). Undefined for a live proof.
+   */
+  supersededBy?: bigint;
 }
 
 /** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
@@ -518,11 +590,24 @@ export interface ProblemEvents {
   proofs: ChainProof[];
   votes: ChainVote[];
   claims: ValidatorClaim[];
+  /** `ProofSuperseded`: proof → the proof that took its outputs or CID (already applied to `proofs`). */
+  supersessions: { proofId: bigint; byProofId: bigint }[];
+}
+
+/** Marks every superseded proof (the first supersession counts, as in the contract). */
+function applySupersessions(events: ProblemEvents): ProblemEvents {
+  const by = new Map<bigint, bigint>();
+  for (const s of events.supersessions) if (!by.has(s.proofId)) by.set(s.proofId, s.byProofId);
+  for (const p of events.proofs) {
+    const byProofId = by.get(p.proofId);
+    if (byProofId !== undefined) p.supersededBy = byProofId;
+  }
+  return events;
 }
 
 /** All of a problem's events in one `getLogs` per block range (instead of one per event kind). */
 export async function readProblemEvents(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ProblemEvents> {
-  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [] };
+  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [] };
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
     for (const log of logs) {
@@ -547,24 +632,28 @@ export async function readProblemEvents(client: PublicClient, problem: Address, 
         case "ValidatorRewardClaimed":
           events.claims.push(claimFromLog(log));
           break;
+        case "ProofSuperseded":
+          events.supersessions.push({ proofId: log.args.proofId, byProofId: log.args.byProofId });
+          break;
       }
     }
   });
   sortTuples(events.tuples);
   sortProofs(events.proofs);
   sortVotes(events.votes);
-  return events;
+  return applySupersessions(events);
 }
 
 /** `previous` followed by the events of later blocks (an incremental scan's merge). */
 export function mergeProblemEvents(previous: ProblemEvents, added: ProblemEvents): ProblemEvents {
-  return {
+  return applySupersessions({
     blocks: [...previous.blocks, ...added.blocks],
     tuples: sortTuples([...previous.tuples, ...added.tuples]),
     proofs: sortProofs([...previous.proofs, ...added.proofs]),
     votes: sortVotes([...previous.votes, ...added.votes]),
     claims: [...previous.claims, ...added.claims],
-  };
+    supersessions: [...previous.supersessions, ...added.supersessions],
+  });
 }
 
 export interface RebuiltChain {

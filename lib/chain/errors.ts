@@ -123,12 +123,15 @@ const DESCRIPTIONS: Record<string, Describer> = {
   ZeroVector: ([tuple]) => `The vector for tuple ${show(tuple)} is all zeros, which has no direction.`,
   ProblemBlockAlreadyCommitted: () => "The Problem block (#0) is already committed.",
   AlreadyRegistered: () => "This registration is already on chain.",
-  NotRegistered: () => "This model is not registered by your account: register its CID first, then submit the proof in a later block.",
-  RegistrationTooRecent: ([, registeredBlock]) =>
-    `The registration was mined in block ${show(registeredBlock)}; the proof must be mined in a later block. Wait for the next block.`,
-  CidTaken: ([, owner]) => `Another account (${show(owner)}) already submitted a proof for this model's CID.`,
+  NotRegistered: () =>
+    "Your account has not registered this model with exactly these outputs: register the CID and outputs together first, then submit the proof once the registration is old enough.",
+  RegistrationTooRecent: ([, registeredBlock, usableFrom]) =>
+    `The registration was mined in block ${show(registeredBlock)}; its proof is accepted from block ${show(usableFrom)} on. Wait for that block and submit again.`,
+  CidTaken: ([, owner]) => `Another account (${show(owner)}), registered before yours, already submitted a proof for this model's CID.`,
   CopiedOutputs: ([, proofId, improver]) =>
-    `These outputs are proof ${show(proofId)}'s, submitted earlier by ${show(improver)}: a copy of a model earns nothing. Submit a model whose predictions differ.`,
+    `These outputs are proof ${show(proofId)}'s, registered earlier by ${show(improver)}: a copy of a model earns nothing. Submit a model whose predictions differ.`,
+  Superseded: ([id, by]) =>
+    `Proof ${show(id)} is a copy: proof ${show(by)}, registered earlier, owns its outputs or CID. It takes no votes and is never committed; vote for proof ${show(by)} if it verifies.`,
   ProofLength: ([length, expected]) => `The proof's outputs are ${show(length)} bytes; the problem's tuples need ${show(expected)}.`,
   NoImprovement: ([distance, best, margin]) =>
     `The proof's distance ${wad(distance)} does not beat the best distance ${wad(best)} by the margin ${wad(margin)}: no improvement.`,

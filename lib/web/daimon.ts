@@ -7,7 +7,7 @@
 import { zeroAddress, type Address } from "viem";
 import type { ChainBlock, ChainImprovementBlock, ChainProof, ChainVote, PendingRoundState, PhaseName } from "../chain/daimon";
 import type { TokenTransfer, ValidatorClaim } from "../chain/daimonReads";
-import { WAD, fromWad, isImprovement, validatorShare } from "../daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, fromWad, isImprovement, registrationUsableFrom, validatorShare } from "../daimon/fixedPoint";
 import { formatBlocks, formatFixedRounded, formatNumber, sameAddress, shortAddress } from "./format";
 import type { ActionAvailability } from "./actions";
 import type { StageTone } from "./stages";
@@ -156,7 +156,15 @@ export function pendingRoundStatus(state: ProblemLike, proofs: readonly ChainPro
  */
 export function effectiveBestDistance(state: ProblemLike, proofs: readonly ChainProof[]): bigint {
   const status = pendingRoundStatus(state, proofs);
-  if (status.open && status.over && status.enoughVotes && status.leader && isImprovement(status.leader.distance, state.bestDistance, state.config.margin)) {
+  // A superseded leader (a copy, §7) is never committed.
+  if (
+    status.open &&
+    status.over &&
+    status.enoughVotes &&
+    status.leader &&
+    status.leader.supersededBy === undefined &&
+    isImprovement(status.leader.distance, state.bestDistance, state.config.margin)
+  ) {
     return status.leader.distance;
   }
   return state.bestDistance;
@@ -207,7 +215,7 @@ export interface ImproverInput extends WalletContext {
   state: ProblemLike;
   proofs: readonly ChainProof[];
   proved?: ProvedModel;
-  /** Block of the account's registration of the proved CID; 0n when not registered; undefined while unknown. */
+  /** Block of the account's registration of the proved CID and outputs; 0n when not registered; undefined while unknown. */
   registeredAt?: bigint;
   /** Owner of the proved CID (the first account to submit a proof with it), zero address when none. */
   cidOwner?: Address;
@@ -220,9 +228,14 @@ export interface ImproverActions {
   beats?: boolean;
   /** d_c for a proof sent now. */
   bestDistance: bigint;
+  /** The registration's age (docs/daimon.md §7): when it was mined, the first block its proof may land in, and how many blocks remain. */
+  registration?: { registeredAt: bigint; usableFrom: bigint; blocksLeft: bigint; age: bigint };
 }
 
-/** Register (hide the CID, in a block before the proof) and submit the proof (docs/daimon.md §7, "Model improvers"). */
+/**
+ * Register (hide the CID and the outputs, REGISTRATION_AGE blocks before the proof) and submit the proof
+ * (docs/daimon.md §7, "Model improvers").
+ */
 export function improverActions(input: ImproverInput): ImproverActions {
   const { state, proved } = input;
   const next = state.blockNumber + 1n;
@@ -231,15 +244,23 @@ export function improverActions(input: ImproverInput): ImproverActions {
   const beats = proved ? isImprovement(proved.distance, best, state.config.margin) : undefined;
   const ownedByOther = !!input.cidOwner && input.cidOwner !== zeroAddress && !sameAddress(input.cidOwner, input.account);
   const threshold = `d_c − δ = ${formatDistance(best, 6)} − ${formatDistance(state.config.margin, 6)}`;
+  const registeredAt = input.registeredAt;
+  const registration =
+    registeredAt !== undefined && registeredAt > 0n
+      ? (() => {
+          const usableFrom = registrationUsableFrom(registeredAt);
+          return { registeredAt, usableFrom, blocksLeft: usableFrom > next ? usableFrom - next : 0n, age: DAIMON_LIMITS.REGISTRATION_AGE };
+        })()
+      : undefined;
 
   let register: ActionAvailability;
   if (nextPhase === "Dead") register = no("The problem is dead: its definition period ended without a tuple.");
   else if (!proved) register = no("Load a model and run PROVE first: the registration hides the model's CID.");
   else if (input.registeredAt === undefined) register = no("Checking whether this model is already registered…");
-  else if (input.registeredAt > 0n) register = no(`Registered in block #${formatNumber(input.registeredAt)}.`);
+  else if (registration) register = no(`Registered in block #${formatNumber(registration.registeredAt)}, usable from block #${formatNumber(registration.usableFrom)}.`);
   else if (ownedByOther) register = no(`Another account (${shortAddress(input.cidOwner as string)}) already submitted a proof for this model's CID.`);
   else if (!beats) register = no(`d = ${formatDistance(proved.distance, 6)} does not beat ${threshold}: the proof would be refused.`);
-  else register = yes("Registers keccak256(problem, you, CID); the CID stays hidden. It must be mined in an earlier block than the proof.");
+  else register = yes(`Registers keccak256(problem, you, CID, keccak256(outputs)); both stay hidden. The proof is accepted ${formatNumber(DAIMON_LIMITS.REGISTRATION_AGE)} blocks after it is mined.`);
 
   let submit: ActionAvailability;
   if (nextPhase !== "Competition") {
@@ -249,13 +270,17 @@ export function improverActions(input: ImproverInput): ImproverActions {
         : no(`Proofs open with the competition at block #${formatNumber(state.definitionEnd)}; register now, submit then.`);
   } else if (!proved) submit = no("Load a model and run PROVE first.");
   else if (input.registeredAt === undefined) submit = no("Checking the registration…");
-  else if (input.registeredAt === 0n) submit = no("Register the model first; the proof must come in a later block than the registration.");
-  else if (input.registeredAt >= next) submit = no("Wait for the next block: the proof must be mined after the registration's block.");
+  else if (!registration) submit = no(`Register the model first; its proof is accepted ${formatNumber(DAIMON_LIMITS.REGISTRATION_AGE)} blocks after the registration.`);
+  else if (registration.blocksLeft > 0n) {
+    submit = no(
+      `Registered in block #${formatNumber(registration.registeredAt)}, usable from block #${formatNumber(registration.usableFrom)}: ${formatBlocks(registration.blocksLeft)} to go. Sending earlier would fail and publish the outputs.`,
+    );
+  }
   else if (ownedByOther) submit = no(`Another account (${shortAddress(input.cidOwner as string)}) owns this CID: it submitted a proof for it first.`);
   else if (!beats) submit = no(`d = ${formatDistance(proved.distance, 6)} does not beat ${threshold}.`);
   else submit = yes(`d = ${formatDistance(proved.distance, 6)} beats ${threshold}; validators can vote for it in round ${formatNumber(roundAt(next, state) ?? 0n)}.`);
 
-  return { register: gate(register, input), submit: gate(submit, input), beats, bestDistance: best };
+  return { register: gate(register, input), submit: gate(submit, input), beats, bestDistance: best, ...(registration ? { registration } : {}) };
 }
 
 export interface VoteInput extends WalletContext {
@@ -276,6 +301,9 @@ export function voteAvailability(input: VoteInput): ActionAvailability & { posit
     return no(`Voting closed with round ${formatNumber(proof.round)}: votes count only in the proof's round.`);
   }
   if (sameAddress(proof.improver, input.account)) return no("You submitted this proof; improvers cannot vote for their own proofs.");
+  if (proof.supersededBy !== undefined) {
+    return no(`A copy: proof #${formatNumber(proof.supersededBy)}, registered earlier, owns its outputs or CID. It takes no votes and is never committed.`);
+  }
   if (input.verified === undefined) return gate(no("Verify the proof first: the vote attests that you checked the model."), input);
   if (!input.verified) return gate(no("The proof did not verify, so you should not vote for it."), input);
   return gate(yes("Verified in this browser: the vote names this proof's hash."), input);

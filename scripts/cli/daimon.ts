@@ -22,6 +22,7 @@ import {
   readTokenBalance,
   readTuples,
   readValidatorReward,
+  readRegistration,
   registerModel,
   submitProof,
   voteForProof,
@@ -30,7 +31,7 @@ import {
   type ProblemState,
 } from "../../lib/chain/daimon";
 import { DAIMON_LIMITS, MAX_TUPLES, isImprovement } from "../../lib/daimon/fixedPoint";
-import { cidHash, registrationHash, type ProblemConfig, type TestTuple } from "../../lib/daimon/encoding";
+import { cidHash, type ProblemConfig, type TestTuple } from "../../lib/daimon/encoding";
 import { trainDel, type DelTrainingOptions } from "../../lib/daimon/delTrainer";
 import { buildDelOnnx } from "../../lib/daimon/delOnnx";
 import { evaluateDel, heldOutPerturbations } from "../../lib/daimon/delMetrics";
@@ -39,7 +40,6 @@ import { checkLabels, decodeTestInputs, encodeTestInputs, parseLabelledTestSet, 
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
 import { computeTarget, formatDistance, prove, verify, type PoiProblem, type PoiTuple, type PoiVerification } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
-import { computeCid } from "../../lib/ipfs/cid";
 import { CliError, connect, Output, parseAddress, resolveProblemFactory, signer, type ChainContext, type GlobalOptions } from "./context";
 import { openIpfs, type CliIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 
@@ -416,20 +416,28 @@ export interface ModelOptions extends DaimonOptions {
 }
 
 export async function registerCommand(options: ModelOptions, output: Output): Promise<void> {
-  const model = readBytes(options.model, "model file");
-  const cid = await computeCid(model);
-  const { context, problem, state } = await openProblem(options);
+  // The registration commits to the outputs too (docs/daimon.md §7), so PROVE runs first; nothing is published.
+  const { context, problem, state, proof } = await proveModel(options, output);
   if (state.phase === "Dead") throw new CliError("the problem is dead: its definition period ended without a tuple");
   const wallet = signer(context);
+  const cid = proof.cid;
   const owner = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(cid)] });
   if (owner !== zeroAddress && !isAddressEqual(owner, wallet.account.address)) throw new CliError(`the model ${cid} was already proved by ${owner}`);
-  const registered = await registerModel(wallet, context.client, problem, cid);
+  const registered = await registerModel(wallet, context.client, problem, cid, proof.packedOutputs);
   output.result(
     [
-      `${registered.transaction ? "registered" : "already registered"} model ${cid} for ${wallet.account.address} in block ${registered.registeredAt}`,
-      "keep the model file private until its proof is mined: modelbounty daimon submit-proof publishes it right after",
+      `${registered.transaction ? "registered" : "already registered"} model ${cid} and its outputs for ${wallet.account.address} in block ${registered.registeredAt}; its proof is accepted from block ${registered.usableFrom} on`,
+      "keep the model file and its outputs private until the proof is mined: modelbounty daimon submit-proof waits for that block, submits, then publishes the model",
     ].join("\n"),
-    { problem, cid, registration: registered.registration, registeredAt: registered.registeredAt, transaction: registered.transaction?.hash ?? null },
+    {
+      problem,
+      cid,
+      outputs: proof.packedOutputs,
+      registration: registered.registration,
+      registeredAt: registered.registeredAt,
+      usableFrom: registered.usableFrom,
+      transaction: registered.transaction?.hash ?? null,
+    },
   );
 }
 
@@ -475,17 +483,23 @@ export async function submitProofCommand(options: ModelOptions & { publish: bool
   const { context, problem, state, ipfs, model, proof } = await proveModel(options, output);
   const wallet = signer(context);
   if (state.phase !== "Competition") throw new CliError(`proofs are accepted from block ${state.definitionEnd} on (now ${state.blockNumber})`);
-  const registration = registrationHash(problem, wallet.account.address, proof.cid);
-  const registeredAt = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "registeredAt", args: [registration] });
-  if (registeredAt === 0n) {
-    throw new CliError(`${wallet.account.address} has not registered ${proof.cid}: run modelbounty daimon register --problem ${problem} --model ${options.model} first (before publishing the model)`);
+  const registration = await readRegistration(context.client, problem, wallet.account.address, proof.cid, proof.packedOutputs);
+  if (registration.registeredAt === 0n) {
+    throw new CliError(`${wallet.account.address} has not registered ${proof.cid} with these outputs: run modelbounty daimon register --problem ${problem} --model ${options.model} first (before publishing the model)`);
   }
   const owner = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(proof.cid)] });
   if (owner !== zeroAddress && !isAddressEqual(owner, wallet.account.address)) throw new CliError(`the model ${proof.cid} was already proved by ${owner}`);
   const { improves, line } = proofSummary(state, proof);
   if (!improves) throw new CliError(`${line}; nothing was sent`);
-  output.progress("submitting the proof…");
-  const submitted = await submitProof(wallet, context.client, problem, proof.cid, proof.packedOutputs);
+  // The proof is accepted only with a registration REGISTRATION_AGE blocks old; sending it earlier would revert and
+  // publish the outputs (the simulation refuses it anyway), so wait for that block.
+  const submitted = await submitProof(wallet, context.client, problem, proof.cid, proof.packedOutputs, {
+    waitForRegistration: {
+      onWait: (latest, usableFrom) =>
+        output.progress(`registered in block ${registration.registeredAt}: the proof is accepted from block ${usableFrom} on (now ${latest}), waiting…`),
+    },
+  });
+  output.progress("proof submitted");
   let published: string | null = null;
   if (options.publish) {
     // Only now, with the CID owned on chain, may the model become public (docs/daimon.md §7).

@@ -26,6 +26,7 @@ import {
 } from "./daimon";
 import { DEFAULT_IPFS_URL } from "./daimonIpfs";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
+import { DAIMON_LIMITS } from "../../lib/daimon/fixedPoint";
 
 const program = new Command()
   .name("modelbounty")
@@ -230,7 +231,7 @@ daimonCommand(
 );
 daimonCommand(
   "register",
-  "register a model's CID (hidden) before publishing it; the proof follows in a later block",
+  `PROVE, then register the model's CID and outputs (hidden) before publishing either; the proof is accepted ${DAIMON_LIMITS.REGISTRATION_AGE} blocks later`,
   (c) => withProblem(c).requiredOption("--model <onnx>", "the model file"),
   registerCommand,
 );

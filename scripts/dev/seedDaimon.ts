@@ -96,8 +96,10 @@ async function improve(context: DaimonSeedContext, problem: Address, model: Uint
   const state = await readProblem(context.client, problem);
   const poiProblem = { classCount: state.config.classCount, testSetSize: state.config.testSetSize, embeddingSize: state.config.embeddingSize, inputShape: state.inputShape };
   const proof = await prove({ model, tuples, problem: poiProblem, problemAddress: problem, improver: improver.account.address }, { ort });
-  // Register the hidden CID first; the proof goes in a later block (automine gives every transaction its own).
-  await registerModel(improver, context.client, problem, proof.cid);
+  // Register the hidden CID and outputs first; the proof is accepted REGISTRATION_AGE blocks later (§7), which the
+  // seed mines at once instead of waiting for the dev node's interval.
+  const registered = await registerModel(improver, context.client, problem, proof.cid, proof.packedOutputs);
+  await mineTo(context, registered.usableFrom - 1n);
   const submitted = await submitProof(improver, context.client, problem, proof.cid, proof.packedOutputs);
   await store(context, model);
   for (const validator of context.validators) {
