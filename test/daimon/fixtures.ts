@@ -7,7 +7,7 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { bytesToHex, getContract, parseAbi, parseEventLogs, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
 import { daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
-import { WAD, packOutputs, packVector, type FixedVector } from "../../lib/daimon/fixedPoint";
+import { WAD, packOutputs, packVector, registrationUsableFrom, type FixedVector } from "../../lib/daimon/fixedPoint";
 import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type TestTuple } from "../../lib/daimon/encoding";
 import { expectRevert as expectRevertWith, seededRng, type PublicClient, type TestClient, type WalletClient } from "../danku/fixtures";
 
@@ -228,12 +228,28 @@ export interface Submitted {
   submitReceipt: TransactionReceipt;
 }
 
-/** Registers `cid` from `improver` (one block) and submits the proof (the next block). */
+/** Registers (`cid`, `outputs`) from `improver`; returns the registration's receipt. */
+export async function registerProof(env: Env, created: Created, improver: WalletClient, cid: string, outputs: readonly FixedVector[] | Hex): Promise<TransactionReceipt> {
+  const packed = typeof outputs === "string" ? outputs : hexOutputs(outputs);
+  return receipt(env, created.as(improver).write.register([registrationHash(created.address, improver.account.address, cid, packed)]));
+}
+
+/** Mines so that the next transaction lands in the first block a registration mined in `registeredAt` is usable. */
+export async function toUsable(env: Env, registeredAt: bigint): Promise<void> {
+  await mineUntilNextTxIn(env, registrationUsableFrom(registeredAt));
+}
+
+/**
+ * Registers `cid` with its outputs from `improver`, mines until the registration is REGISTRATION_AGE blocks old and
+ * submits the proof (in the first block it is accepted).
+ */
 export async function registerAndSubmit(env: Env, created: Created, improver: WalletClient, cid: string, outputs: readonly FixedVector[]): Promise<Submitted> {
   const problem = created.as(improver);
-  const registerReceipt = await receipt(env, problem.write.register([registrationHash(created.address, improver.account.address, cid)]));
   const packed = hexOutputs(outputs);
+  const registerReceipt = await registerProof(env, created, improver, cid, packed);
+  await toUsable(env, registerReceipt.blockNumber);
   const submitReceipt = await receipt(env, problem.write.submitProof([cid, packed]));
+  expect(submitReceipt.blockNumber).to.equal(registrationUsableFrom(registerReceipt.blockNumber));
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: submitReceipt.logs, eventName: "ProofSubmitted" });
   if (!event) throw new Error("no ProofSubmitted event");
   expect(event.args.proofHash).to.equal(proofHash(created.address, improver.account.address, cid, packed));
