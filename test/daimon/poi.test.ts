@@ -274,7 +274,8 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       const testClient = await hre.viem.getTestClient();
       const now = await client.getBlockNumber();
       if (created.definitionEnd > now) await testClient.mine({ blocks: Number(created.definitionEnd - now) });
-      await registerModel(improver!, client, created.problem, proof.cid);
+      const registered = await registerModel(improver!, client, created.problem, proof.cid, proof.packedOutputs);
+      await testClient.mine({ blocks: Number(registered.usableFrom - 1n - (await client.getBlockNumber())) });
       const submitted = await submitProof(improver!, client, created.problem, proof.cid, proof.packedOutputs);
       expect(submitted.distance).to.equal(proof.distance);
       expect([...submitted.distances]).to.deep.equal(proof.distances);

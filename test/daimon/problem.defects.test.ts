@@ -17,7 +17,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEventLogs } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import { WAD, improverReward, reward } from "../../lib/daimon/fixedPoint";
-import { proofHash, registrationHash, votesDigest } from "../../lib/daimon/encoding";
+import { proofHash, votesDigest } from "../../lib/daimon/encoding";
 import {
   castVote,
   createProblem,
@@ -27,6 +27,8 @@ import {
   outputsNear,
   receipt,
   registerAndSubmit,
+  registerProof,
+  toUsable,
   tokenAt,
   toRound,
   wallet,
@@ -109,8 +111,8 @@ describe("DaimonProblem: the prototype's defects", function () {
       await castVote(env, created, v2, proof);
       // A worse model in the same round is refused outright.
       const worse = created.as(v2);
-      await receipt(env, worse.write.register([registrationHash(created.address, v2.account.address, `bafy-worse-${i}`)]));
       const bad = created.tuples.map((t) => t.vector.map((x) => -x));
+      await toUsable(env, (await registerProof(env, created, v2, `bafy-worse-${i}`, bad)).blockNumber);
       await expectRevert(worse.write.submitProof([`bafy-worse-${i}`, hexOutputs(bad)]), "NoImprovement");
       previous = proof.distance;
       round += 1;
@@ -138,7 +140,7 @@ describe("DaimonProblem: the prototype's defects", function () {
     const [alice, bob, carol, v1, v2] = wallets(env, 1, 2, 3, 4, 5);
     const a = await registerAndSubmit(env, created, alice, "bafy-alice", outputsNear(created, 2000, 1));
     // Bob registers a model but never submits it: there is no proof to vote for.
-    await receipt(env, created.as(bob).write.register([registrationHash(created.address, bob.account.address, "bafy-bob")]));
+    await registerProof(env, created, bob, "bafy-bob", a.outputs);
     const bobHash = proofHash(created.address, bob.account.address, "bafy-bob", a.outputs);
     await expectRevert(created.as(v1).write.vote([1n, bobHash]), "UnknownProof", [1n, 1n]);
     // A vote naming Alice's id with the hash of another model (another CID, other outputs, another improver).

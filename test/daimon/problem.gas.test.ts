@@ -70,9 +70,9 @@ async function measure(env: Env, n: number, tuples: number, label: string): Prom
   const c = await registerAndSubmit(env, created, carol, "bafy-carol", outputsNear(created, 0, 3));
   await castVote(env, created, v1, c);
   await toRound(env, created, 2);
-  const lazy = (await receipt(env, p.write.register([registrationHash(created.address, carol.account.address, "bafy-carol-2")])))
+  const lazy = (await receipt(env, p.write.register([registrationHash(created.address, carol.account.address, "bafy-carol-2", c.outputs)])))
     .gasUsed;
-  const plain = (await receipt(env, p.write.register([registrationHash(created.address, carol.account.address, "bafy-carol-3")])))
+  const plain = (await receipt(env, p.write.register([registrationHash(created.address, carol.account.address, "bafy-carol-3", c.outputs)])))
     .gasUsed;
 
   const m: Measured = {
@@ -128,7 +128,8 @@ describe("DaimonProblem gas", function () {
 
   it("costs the same to vote and commit after many proofs, votes and rounds (O(1))", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createProblem(env, { config: { competitionPeriod: 60 }, tupleCount: 1 });
+    // Six proofs, each REGISTRATION_AGE blocks after its registration, and 36 votes fit in one round of 120 blocks.
+    const created = await createProblem(env, { config: { competitionPeriod: 120 }, tupleCount: 1 });
     await toRound(env, created, 0);
     const proofs = [];
     for (let i = 0; i < 6; i++) proofs.push(await registerAndSubmit(env, created, wallet(env, 1 + i), `bafy-${i}`, outputsNear(created, 4000 - 300 * i, i)));

@@ -25,6 +25,8 @@ import {
   outputsNear,
   receipt,
   registerAndSubmit,
+  registerProof,
+  toUsable,
   roundStart,
   toRound,
   wallet,
@@ -36,7 +38,7 @@ import {
 
 const daimonActorAbi = parseAbi([
   "function registerAndSubmit(address problem, string cid, bytes outputs)",
-  "function register(address problem, string cid)",
+  "function register(address problem, string cid, bytes outputs)",
   "function submit(address problem, string cid, bytes outputs)",
 ]);
 
@@ -224,14 +226,14 @@ describe("DaimonProblem reverts", function () {
       const env = await loadFixture(deployEnv);
       const created = await createProblem(env, { tupleCount: 0 });
       const p = created.as(wallet(env, 1));
-      await receipt(env, p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-early")]));
+      await receipt(env, p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-early", "0x")]));
       await mineUntilNextTxIn(env, created.definitionEnd + 1n); // the latest block is definitionEnd
       expect(await p.read.phase()).to.equal(Phase.Dead);
       const dead = [Phase.Dead, Phase.Competition];
       const t = makeTuple(16, 1).tuple;
       await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.target]), "WrongPhase", [Phase.Dead, Phase.Definition]);
       await expectRevert(p.write.commitProblemBlock(), "WrongPhase", dead);
-      await expectRevert(p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-x")]), "WrongPhase", dead);
+      await expectRevert(p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-x", "0x")]), "WrongPhase", dead);
       await expectRevert(p.write.submitProof(["bafy-early", "0x"]), "WrongPhase", dead);
       await expectRevert(p.write.vote([0n, `0x${"00".repeat(32)}`]), "WrongPhase", dead);
       await expectRevert(p.write.commitImprovementBlock(), "WrongPhase", dead);
@@ -255,12 +257,12 @@ describe("DaimonProblem reverts", function () {
       const created = await createProblem(env);
       const improver = wallet(env, 1);
       const p = created.as(improver);
-      await receipt(env, p.write.register([registrationHash(created.address, improver.account.address, "bafy-m")]));
+      await registerProof(env, created, improver, "bafy-m", outputsNear(created, 100, 1));
       await expectRevert(p.write.submitProof(["bafy-m", hexOutputs(outputsNear(created, 100, 1))]), "WrongPhase", [
         Phase.Definition,
         Phase.Competition,
       ]);
-      // The registration made during T_p is valid in round 0.
+      // The registration made during T_p is valid in round 0 (it is older than REGISTRATION_AGE by then).
       await toRound(env, created, 0);
       await receipt(env, p.write.submitProof(["bafy-m", hexOutputs(outputsNear(created, 100, 1))]));
     });
@@ -268,32 +270,46 @@ describe("DaimonProblem reverts", function () {
     it("refuses a second registration of the same hash", async function () {
       const env = await loadFixture(deployEnv);
       const created = await inCompetition(env);
-      const registration = registrationHash(created.address, wallet(env, 1).account.address, "bafy-m");
+      const registration = registrationHash(created.address, wallet(env, 1).account.address, "bafy-m", hexOutputs(outputsNear(created, 500, 1)));
       await receipt(env, created.as(wallet(env, 1)).write.register([registration]));
       await expectRevert(created.as(wallet(env, 2)).write.register([registration]), "AlreadyRegistered", [registration]);
     });
 
-    it("needs the caller's own registration, from an earlier block", async function () {
+    it("needs the caller's own registration of exactly this CID and these outputs, REGISTRATION_AGE blocks old", async function () {
       const env = await loadFixture(deployEnv);
       const created = await inCompetition(env);
       const [alice, bob] = wallets(env, 1, 2);
       const outputs = hexOutputs(outputsNear(created, 500, 1));
-      await expectRevert(created.as(alice).write.submitProof(["bafy-m", outputs]), "NotRegistered", [
-        registrationHash(created.address, alice.account.address, "bafy-m"),
-      ]);
-      // Alice's registration does not let Bob submit her CID.
-      await receipt(env, created.as(alice).write.register([registrationHash(created.address, alice.account.address, "bafy-m")]));
+      const mine = registrationHash(created.address, alice.account.address, "bafy-m", outputs);
+      await expectRevert(created.as(alice).write.submitProof(["bafy-m", outputs]), "NotRegistered", [mine]);
+      const registered = await registerProof(env, created, alice, "bafy-m", outputs);
+      // Alice's registration does not let Bob submit her CID and outputs.
       await expectRevert(created.as(bob).write.submitProof(["bafy-m", outputs]), "NotRegistered", [
-        registrationHash(created.address, bob.account.address, "bafy-m"),
+        registrationHash(created.address, bob.account.address, "bafy-m", outputs),
       ]);
+      // Nor herself other outputs under that CID: the registration commits to both.
+      const other = hexOutputs(outputsNear(created, 501, 1));
+      await expectRevert(created.as(alice).write.submitProof(["bafy-m", other]), "NotRegistered", [
+        registrationHash(created.address, alice.account.address, "bafy-m", other),
+      ]);
+      // Younger than REGISTRATION_AGE: refused in every block up to usableFrom − 1, accepted in usableFrom.
+      const usableFrom = registered.blockNumber + DAIMON_LIMITS.REGISTRATION_AGE;
+      expect(DAIMON_LIMITS.REGISTRATION_AGE).to.equal(8n);
+      await mineUntilNextTxIn(env, usableFrom - 1n);
+      await expectRevert(created.as(alice).write.submitProof(["bafy-m", outputs]), "RegistrationTooRecent", [mine, registered.blockNumber, usableFrom]);
+      await mineUntilNextTxIn(env, usableFrom);
+      const accepted = await receipt(env, created.as(alice).write.submitProof(["bafy-m", outputs]));
+      expect(accepted.blockNumber).to.equal(usableFrom);
       // Registering and submitting in one block is refused.
       const actor = await hre.viem.deployContract("DaimonActor", []);
       const actorAs = getContract({ address: actor.address, abi: daimonActorAbi, client: { wallet: alice } });
-      const registration = registrationHash(created.address, actor.address, "bafy-same-block");
+      const better = hexOutputs(outputsNear(created, 100, 1));
+      const registration = registrationHash(created.address, actor.address, "bafy-same-block", better);
       const now = await env.publicClient.getBlockNumber();
-      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", outputs]), "RegistrationTooRecent", [
+      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", better]), "RegistrationTooRecent", [
         registration,
         now + 1n,
+        now + 1n + DAIMON_LIMITS.REGISTRATION_AGE,
       ]);
     });
 
@@ -305,13 +321,20 @@ describe("DaimonProblem reverts", function () {
       await expectRevert(created.as(wallet(env, 1)).write.submitProof(["c".repeat(129), outputs]), "CidLength", [129n, 128n]);
     });
 
-    it("gives a CID to the first account that proves with it", async function () {
+    it("gives a CID to the account with the oldest registration that proves with it", async function () {
       const env = await loadFixture(deployEnv);
       const created = await inCompetition(env);
       const [alice, bob] = wallets(env, 1, 2);
       const first = await registerAndSubmit(env, created, alice, "bafy-model", outputsNear(created, 3000, 1));
-      // Bob saw the CID in Alice's proof; his own registration of it is useless.
-      await receipt(env, created.as(bob).write.register([registrationHash(created.address, bob.account.address, first.cid)]));
+      // Bob saw the CID in Alice's proof; his own registration of it (even with other outputs) is younger, useless.
+      const bobs = await registerProof(env, created, bob, first.cid, outputsNear(created, 2000, 9));
+      await toUsable(env, bobs.blockNumber);
+      await expectRevert(created.as(bob).write.submitProof([first.cid, hexOutputs(outputsNear(created, 2000, 9))]), "CidTaken", [
+        cidHash(first.cid),
+        getAddress(alice.account.address),
+      ]);
+      await registerProof(env, created, bob, first.cid, first.outputs);
+      await toUsable(env, await env.publicClient.getBlockNumber());
       await expectRevert(created.as(bob).write.submitProof([first.cid, first.outputs]), "CidTaken", [
         cidHash(first.cid),
         getAddress(alice.account.address),
@@ -324,8 +347,17 @@ describe("DaimonProblem reverts", function () {
       const created = await inCompetition(env);
       const improver = wallet(env, 1);
       const p = created.as(improver);
-      await receipt(env, p.write.register([registrationHash(created.address, improver.account.address, "bafy-m")]));
       const good = outputsNear(created, 500, 1);
+      // The registration commits to the outputs, so each variant tried below is registered first.
+      const variants: Hex[] = [
+        hexOutputs([good[0] as number[]]),
+        `${hexOutputs(good)}00`,
+        hexOutputs([good[0] as number[], Array(16).fill(0)]),
+        hexOutputs(created.tuples.map((t) => t.vector.map((x) => -x))),
+        hexOutputs(good),
+      ];
+      for (const v of variants) await registerProof(env, created, improver, "bafy-m", v);
+      await toUsable(env, await env.publicClient.getBlockNumber());
       await expectRevert(p.write.submitProof(["bafy-m", hexOutputs([good[0] as number[]])]), "ProofLength", [32n, 64n]);
       await expectRevert(p.write.submitProof(["bafy-m", `${hexOutputs(good)}00`]), "ProofLength", [65n, 64n]);
       await expectRevert(p.write.submitProof(["bafy-m", hexOutputs([good[0] as number[], Array(16).fill(0)])]), "ZeroVector", [1n]);
@@ -350,7 +382,7 @@ describe("DaimonProblem reverts", function () {
         await toRound(env, created, 0);
         const improver = wallet(env, 1);
         const p = created.as(improver);
-        await receipt(env, p.write.register([registrationHash(created.address, improver.account.address, "bafy-edge")]));
+        await toUsable(env, (await registerProof(env, created, improver, "bafy-edge", outputs)).blockNumber);
         const call = p.write.submitProof(["bafy-edge", hexOutputs(outputs)]);
         if (accepted) await receipt(env, call);
         else await expectRevert(call, "NoImprovement", [d, WAD, margin]);

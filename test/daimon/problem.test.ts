@@ -21,7 +21,6 @@ import {
   improvementBlockHash,
   problemBlockHash,
   proofHash,
-  registrationHash,
   tuplesDigest,
   votesDigest,
 } from "../../lib/daimon/encoding";
@@ -42,6 +41,7 @@ import {
   outputsNear,
   receipt,
   registerAndSubmit,
+  registerProof,
   roundStart,
   toRound,
   tokenAt,
@@ -264,9 +264,9 @@ describe("DaimonProblem lifecycle", function () {
     // Bob registered in round 0; in round 1 his weaker proof would beat d_c = 1 but not block 1's distance.
     const p = created.as(bob);
     const cid = "bafy-weaker";
-    await receipt(env, p.write.register([registrationHash(created.address, bob.account.address, cid)]));
-    await toRound(env, created, 1);
     const weaker = outputsNear(created, 9000, 2);
+    await registerProof(env, created, bob, cid, weaker);
+    await toRound(env, created, 1);
     const d = proofDistance(vectors(created), weaker).distance;
     expect(d + created.spec.config.margin < WAD).to.equal(true);
     const packed = hexOutputs(weaker);
@@ -329,15 +329,31 @@ describe("DaimonProblem lifecycle", function () {
     await daimon.commitProblemBlock(v1, client, created.problem);
 
     const outputs = [t0.vector, t1.vector].map((v, i) => v.map((x, j) => (j === i ? -x : x)));
-    const registered = await daimon.registerModel(improver, client, created.problem, "bafy-lib-model");
-    const submitted = await daimon.submitProof(improver, client, created.problem, "bafy-lib-model", outputs);
+    const registered = await daimon.registerModel(improver, client, created.problem, "bafy-lib-model", outputs);
+    expect(registered.usableFrom).to.equal(registered.registeredAt + 8n);
+    // Too young: the simulation refuses the proof and nothing is sent, so the outputs stay private.
+    const nonce = await env.publicClient.getTransactionCount({ address: improver.account.address });
+    expect(await failureName(daimon.submitProof(improver, client, created.problem, "bafy-lib-model", outputs))).to.equal("RegistrationTooRecent");
+    expect(await env.publicClient.getTransactionCount({ address: improver.account.address })).to.equal(nonce);
+    // With waitForRegistration it waits, block by block, until the next block is the registration's usable one.
+    const waited: bigint[] = [];
+    const pending = daimon.submitProof(improver, client, created.problem, "bafy-lib-model", outputs, {
+      waitForRegistration: { pollingIntervalMs: 5, onWait: (latest) => waited.push(latest) },
+    });
+    for (let i = 0; i < 7; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await env.testClient.mine({ blocks: 1 });
+    }
+    const submitted = await pending;
+    expect(waited).to.deep.equal(Array.from({ length: 7 }, (_, i) => registered.registeredAt + BigInt(i)));
+    expect(submitted.receipt.blockNumber).to.equal(registered.usableFrom);
     expect(submitted.distance).to.equal(proofDistance([t0.vector, t1.vector], outputs).distance);
     expect(submitted.proofHash).to.equal(proofHash(created.problem, improver.account.address, "bafy-lib-model", hexOutputs(outputs)));
     expect(registered.registration).to.not.equal(zeroHash);
     expect(registered.transaction?.receipt.blockNumber).to.equal(registered.registeredAt);
     // Registering again sends nothing: the registration exists.
-    const again = await daimon.registerModel(improver, client, created.problem, "bafy-lib-model");
-    expect(again).to.deep.equal({ registration: registered.registration, registeredAt: registered.registeredAt });
+    const again = await daimon.registerModel(improver, client, created.problem, "bafy-lib-model", outputs);
+    expect(again).to.deep.equal({ registration: registered.registration, registeredAt: registered.registeredAt, usableFrom: registered.usableFrom });
     expect(await failureName(daimon.voteForProof(improver, client, created.problem, submitted.proofId, submitted.proofHash))).to.equal("SelfVote");
     expect((await daimon.voteForProof(v1, client, created.problem, submitted.proofId, submitted.proofHash)).position).to.equal(1n);
     expect((await daimon.voteForProof(v2, client, created.problem, submitted.proofId, submitted.proofHash)).position).to.equal(2n);
