@@ -341,6 +341,11 @@ export function commitActions(input: WalletContext & { state: ProblemLike & { pr
       `Round ${formatNumber(status.round ?? 0n)} ended with ${status.leaderVotes} vote${status.leaderVotes === 1 ? "" : "s"} for its leader; ` +
         `a block needs ${state.config.minVotes}. The next action on the problem closes the round without a block.`,
     );
+  } else if (status.leader?.supersededBy !== undefined) {
+    improvementBlock = no(
+      `Round ${formatNumber(status.round ?? 0n)} ended with proof #${formatNumber(status.leader.proofId)} leading, a copy superseded by proof #${formatNumber(status.leader.supersededBy)}: ` +
+        "it is never committed, so the next action on the problem closes the round without a block.",
+    );
   } else {
     improvementBlock = {
       ...yes(

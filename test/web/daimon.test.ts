@@ -110,18 +110,26 @@ describe("lib/web/daimon (phases and rounds)", () => {
 });
 
 describe("lib/web/daimon (what each role can do)", () => {
-  it("an improver proves, registers, waits one block and submits only a proof that beats d_c − δ", () => {
+  it("an improver proves, registers, waits REGISTRATION_AGE blocks and submits only a proof that beats d_c − δ", () => {
     const at = (block: bigint, input: Partial<Parameters<typeof improverActions>[0]>) => improverActions({ state: problem(block), proofs: [], ...WALLET, ...input });
     const proved = { cid: "bafk-model", distance: WAD / 5n };
     expect(at(105n, {}).register.reason).to.match(/run PROVE first/);
     expect(at(105n, { proved, registeredAt: 0n }).register.allowed).to.equal(true);
     expect(at(105n, { proved, registeredAt: 0n }).submit.reason).to.match(/Proofs open with the competition at block #110/);
-    expect(at(105n, { proved, registeredAt: 103n }).register.reason).to.equal("Registered in block #103.");
-    expect(at(120n, { proved, registeredAt: 121n }).submit.reason).to.match(/Wait for the next block/);
-    const ok = at(120n, { proved, registeredAt: 120n, cidOwner: zeroAddress });
+    expect(at(105n, { proved, registeredAt: 103n }).register.reason).to.equal("Registered in block #103, usable from block #111.");
+    // Registered in block 113: the proof may land in block 121 = 113 + 8, i.e. be sent once the latest block is 120.
+    const young = at(115n, { proved, registeredAt: 113n, cidOwner: zeroAddress });
+    expect(young.submit.allowed).to.equal(false);
+    expect(young.submit.reason).to.equal(
+      "Registered in block #113, usable from block #121: 5 blocks to go. Sending earlier would fail and publish the outputs.",
+    );
+    expect(young.registration).to.deep.equal({ registeredAt: 113n, usableFrom: 121n, blocksLeft: 5n, age: 8n });
+    expect(at(119n, { proved, registeredAt: 113n, cidOwner: zeroAddress }).submit.reason).to.match(/usable from block #121: 1 block to go/);
+    const ok = at(120n, { proved, registeredAt: 113n, cidOwner: zeroAddress });
     expect(ok.submit.allowed).to.equal(true);
+    expect(ok.registration?.blocksLeft).to.equal(0n);
     expect(ok.beats).to.equal(true);
-    expect(at(120n, { proved, registeredAt: 120n, cidOwner: V1 }).submit.reason).to.match(/owns this CID/);
+    expect(at(120n, { proved, registeredAt: 112n, cidOwner: V1 }).submit.reason).to.match(/owns this CID/);
     expect(at(120n, { proved: { cid: "x", distance: WAD - WAD / 100n }, registeredAt: 0n }).register.reason).to.match(/does not beat/);
     expect(improverActions({ state: problem(120n), proofs: [], account: undefined, rightNetwork: true, proved, registeredAt: 0n }).register.reason).to.equal("Connect a wallet first.");
   });
@@ -149,6 +157,21 @@ describe("lib/web/daimon (what each role can do)", () => {
     expect(voted.reason).to.match(/You voted for this proof \(validator #1\)/);
     expect(as(V2, true, [], problem(129n)).reason).to.match(/Voting closed with round 0/);
     expect(voteAvailability({ state, proof: p, votes: [], account: V1, rightNetwork: false, verified: true }).reason).to.match(/Switch your wallet/);
+    // A copy superseded by an earlier registrant's proof takes no votes, verified or not.
+    const copy = voteAvailability({ state, proof: { ...p, supersededBy: 3n }, votes: [], account: V1, rightNetwork: true, verified: true });
+    expect(copy).to.deep.equal({ allowed: false, reason: "A copy: proof #3, registered earlier, owns its outputs or CID. It takes no votes and is never committed." });
+  });
+
+  it("a superseded leader is never committed: d_c stays and the round closes without a block", () => {
+    const copy = proof(0n, { distance: WAD / 4n, supersededBy: 1n });
+    const pending = { open: true, round: 0n, leader: 0n, leaderVotes: 2 };
+    const state = problem(129n, { pendingRound: pending });
+    expect(effectiveBestDistance(state, [copy])).to.equal(WAD);
+    const commit = commitActions({ state, proofs: [copy], account: V2, rightNetwork: true }).improvementBlock;
+    expect(commit.allowed).to.equal(false);
+    expect(commit.reason).to.equal(
+      "Round 0 ended with proof #0 leading, a copy superseded by proof #1: it is never committed, so the next action on the problem closes the round without a block.",
+    );
   });
 
   it("anyone commits a block once the round is over and its leader has minVotes votes", () => {
