@@ -7,7 +7,7 @@
  */
 import { hexToBytes } from "viem";
 import { readProblem, readProofs, readTokenBalance, registerModel, submitProof } from "../lib/chain/daimon";
-import { WAD, improverReward, unpackVector, validatorShare } from "../lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, improverReward, unpackVector, validatorShare } from "../lib/daimon/fixedPoint";
 import { roundWindow } from "../lib/web/daimon";
 import { connectWallet, expect, test } from "./fixtures";
 import { chromiumWithWebGpu } from "./fixtures/settings";
@@ -66,15 +66,16 @@ test.describe("as a model improver (account 1)", () => {
     await expect(improve.getByRole("button", { name: "Submit the proof" })).toBeDisabled();
     await expect(improve.getByTestId("submit-status")).toContainText("Register the model first");
 
-    // Register (the CID stays hidden), then the model goes to IPFS, then the proof in a later block.
+    // Register (the CID and the outputs stay hidden), wait REGISTRATION_AGE blocks, submit; then the model goes to IPFS.
     await improve.getByRole("button", { name: "Register" }).click();
     await expect(improve.getByTestId("transaction-status")).toContainText(/Register the model: confirmed in block #\d+/);
-    await expect(improve.getByTestId("model-published")).toContainText(expected.cid, { timeout: 60_000 });
-    await expect(improve.getByTestId("registration-status")).toContainText(/Registered in block #\d+/);
+    const registeredAt = await waitForRegistrationAge(improve, chain);
     await expect(page.locator('[data-testid="chain-block"][data-block="0"]')).toBeVisible();
     await improve.getByRole("button", { name: "Submit the proof" }).click();
     await expect(improve.getByTestId("transaction-status")).toContainText(/Submit the proof: confirmed/);
     await expect(improve.getByTestId("proof-submitted")).toContainText(`Proof #0 accepted in round 0 with d = ${fixed6(expected.distance)}`);
+    await expect(improve.getByTestId("model-published")).toContainText(expected.cid, { timeout: 60_000 });
+    expect((await readProofs(chain.client, p.address))[0]?.blockNumber).toBe(registeredAt + DAIMON_LIMITS.REGISTRATION_AGE);
     const [onChain] = await readProofs(chain.client, p.address);
     expect(onChain?.outputs).toBe(expected.packedOutputs);
     expect(onChain?.distance).toBe(expected.distance);
@@ -172,7 +173,8 @@ test.describe("as a validator (account 2)", () => {
     const honest = await proveInNode(p, published);
     const borrowed = await proveInNode(p, good);
     const cheater = chain.wallet(1);
-    await registerModel(cheater, chain.client, p.address, honest.cid);
+    const registered = await registerModel(cheater, chain.client, p.address, honest.cid, borrowed.packedOutputs);
+    await chain.mineTo(registered.usableFrom - 1n);
     const submitted = await submitProof(cheater, chain.client, p.address, honest.cid, borrowed.packedOutputs);
     expect(await uploadBytes(published)).toBe(honest.cid);
     expect(submitted.distance).toBe(borrowed.distance);
@@ -217,9 +219,10 @@ test.describe("on WebGPU (SwiftShader in headless Chromium)", () => {
     await expect(improve.getByTestId("prove-result")).toContainText("with WebGPU");
     await expect(improve.getByTestId("proof-cid")).toHaveText(onWasm.cid);
     await improve.getByRole("button", { name: "Register" }).click();
-    await expect(improve.getByTestId("model-published")).toContainText(onWasm.cid, { timeout: 60_000 });
+    await waitForRegistrationAge(improve, chain);
     await improve.getByRole("button", { name: "Submit the proof" }).click();
     await expect(improve.getByTestId("proof-submitted")).toBeVisible();
+    await expect(improve.getByTestId("model-published")).toContainText(onWasm.cid, { timeout: 60_000 });
 
     const [onChain] = await readProofs(chain.client, p.address);
     const submitted = unpackVector(hexToBytes(onChain!.outputs));
@@ -237,6 +240,26 @@ test.describe("on WebGPU (SwiftShader in headless Chromium)", () => {
     await closeAll([validator]);
   });
 });
+
+/**
+ * After "Register": the page says "usable from block #N" with a countdown and keeps Submit disabled; the chain is
+ * mined up to the block before N (the next transaction lands in N), and Submit turns enabled. Returns the registration's block.
+ */
+async function waitForRegistrationAge(improve: import("@playwright/test").Locator, chain: { mineTo: (block: bigint) => Promise<void> }): Promise<bigint> {
+  const status = improve.getByTestId("registration-status");
+  await expect(status).toContainText(/Registered in block #[\d,]+, usable from block #[\d,]+\./);
+  const [, at, from] = /Registered in block #([\d,]+), usable from block #([\d,]+)/.exec((await status.textContent()) ?? "") ?? [];
+  const registeredAt = BigInt((at ?? "0").replaceAll(",", ""));
+  const usableFrom = BigInt((from ?? "0").replaceAll(",", ""));
+  expect(usableFrom).toBe(registeredAt + DAIMON_LIMITS.REGISTRATION_AGE);
+  await expect(improve.getByTestId("registration-age")).toBeVisible();
+  await expect(improve.getByRole("button", { name: "Submit the proof" })).toBeDisabled();
+  await expect(improve.getByTestId("submit-status")).toContainText(`usable from block #`);
+  await chain.mineTo(usableFrom - 1n);
+  await expect(improve.getByTestId("registration-age")).toContainText("ready", { timeout: 30_000 });
+  await expect(improve.getByRole("button", { name: "Submit the proof" })).toBeEnabled();
+  return registeredAt;
+}
 
 async function connectAndProve(page: import("@playwright/test").Page, model: Uint8Array): Promise<void> {
   await connectWallet(page);

@@ -190,6 +190,9 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     const registered = await daimon(KEYS.bob, "register", "--problem", problem, "--model", "good.onnx");
     expect(registered.code, JSON.stringify(registered)).to.equal(0);
     expect(registered.json.cid).to.equal(await computeCid(new Uint8Array(readFileSync(path.join(workdir, "good.onnx")))));
+    // The registration commits to the outputs PROVE computed, and its proof is accepted REGISTRATION_AGE blocks later.
+    expect(registered.json.usableFrom).to.equal((BigInt(String(registered.json.registeredAt)) + 8n).toString());
+    expect(String(registered.json.outputs)).to.match(/^0x[0-9a-f]{128}$/);
     const early = await daimon(KEYS.bob, "submit-proof", "--problem", problem, "--model", "good.onnx");
     expect(early.code).to.not.equal(0);
     expect(String(early.json.error)).to.match(new RegExp(`proofs are accepted from block ${definitionEnd}`));
@@ -210,6 +213,7 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     expect(submitted.json.distance).to.equal(offline.json.distance);
     expect(submitted.json.proofHash).to.equal(offline.json.proofHash);
     expect(submitted.json.published).to.equal(registered.json.cid);
+    expect(submitted.json.outputs).to.equal(registered.json.outputs);
     const distance = BigInt(String(submitted.json.distance));
 
     // Two validators: verify (through the app's routes, and once straight from the store's folder), then vote.
