@@ -35,11 +35,13 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         bool problemBlockCommitted;
     }
 
-    /// @dev Storage form of a proof (4 slots).
+    /// @dev Storage form of a proof (4 slots). `superseded` shares the first slot with what every vote reads anyway,
+    /// so the check costs votes nothing; a round number fits 56 bits (it is below the block number).
     struct ProofRecord {
         address improver;
-        uint64 round;
+        uint56 round;
         uint32 voteCount;
+        bool superseded;
         uint64 distance;
         /// 1 + the id of the proof that took this proof's outputs or CID away (0: none), docs/daimon.md §7.
         uint64 supersededBy;
@@ -197,8 +199,9 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         _proofs.push(
             ProofRecord({
                 improver: msg.sender,
-                round: uint64(round),
+                round: uint56(round),
                 voteCount: 0,
+                superseded: false,
                 distance: uint64(distance),
                 supersededBy: 0,
                 proofHash: proofHash,
@@ -220,8 +223,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (p.proofHash != proofHash) revert ProofHashMismatch(proofId, proofHash, p.proofHash);
         if (p.round != round) revert VotingClosed(proofId, p.round, round);
         if (p.improver == msg.sender) revert SelfVote(proofId);
-        uint256 supersededBy = p.supersededBy;
-        if (supersededBy != 0) revert Superseded(proofId, supersededBy - 1);
+        if (p.superseded) revert Superseded(proofId, p.supersededBy - 1);
         VoteRecord storage v = _votes[proofId][msg.sender];
         if (v.position != 0) revert AlreadyVoted(proofId, msg.sender, v.position);
 
@@ -239,7 +241,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         PendingRound memory pending = _pending;
         if (
             s > pending.leaderVotes || (s == pending.leaderVotes && proofId < pending.leader)
-                || (pending.leader != proofId && _proofs[pending.leader].supersededBy != 0)
+                || (pending.leader != proofId && _proofs[pending.leader].superseded)
         ) {
             _pending.leader = uint64(proofId);
             _pending.leaderVotes = s;
@@ -539,7 +541,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
             }
             if (c.registeredBlock == registeredBlock) return;
             ProofRecord storage displaced = _proofs[c.proofId];
-            if (displaced.supersededBy == 0) {
+            if (!displaced.superseded) {
+                displaced.superseded = true;
                 displaced.supersededBy = uint64(proofId + 1);
                 emit ProofSuperseded(c.proofId, proofId, key, c.improver, msg.sender);
             }
@@ -618,7 +621,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         uint256 amount;
         ProofRecord storage p = _proofs[pending.leader];
         // A superseded leader is a copy of a proof registered earlier (§7): it is never committed.
-        if (pending.leaderVotes >= _config.minVotes && p.supersededBy == 0) {
+        if (pending.leaderVotes >= _config.minVotes && !p.superseded) {
             uint256 best = _state.bestDistance;
             // Re-checked at commit (it cannot fail while every action settles first, but the reward below must
             // never be computed for a distance that does not improve on d_c).
