@@ -68,6 +68,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
     proved: proof ? { cid: proof.cid, distance: proof.distance } : undefined,
     registeredAt: registration.data?.registeredAt,
     cidOwner: registration.data?.cidOwner,
+    cidOwnerRegisteredAt: registration.data?.cidOwnerRegisteredAt,
   });
   const nextPhase = phaseAt(state.blockNumber + 1n, state);
   const canProve = state.tupleCount > 0 && nextPhase !== "Dead" && !!tuples && tuples.length === state.tupleCount;

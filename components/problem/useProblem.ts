@@ -154,11 +154,11 @@ export function useRegistration(problem: Address, account: Address | undefined, 
     enabled: !!client && !!account && !!cid && !!outputs,
     queryFn: async () => {
       const c = client as PublicClient;
-      const [registration, cidOwner] = await Promise.all([
+      const [registration, [cidOwner, , cidOwnerRegisteredAt]] = await Promise.all([
         readRegistration(c, problem, account as Address, cid as string, outputs as Hex),
-        c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(cid as string)] }),
+        c.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidClaim", args: [cidHash(cid as string)] }),
       ]);
-      return { registeredAt: registration.registeredAt, cidOwner };
+      return { registeredAt: registration.registeredAt, cidOwner, cidOwnerRegisteredAt };
     },
   });
 }

@@ -389,6 +389,13 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         return _cidOwner[cidHash].improver;
     }
 
+    /// @notice The account and proof that own the CID with hash `cidHash` (zero address if none) and the block of
+    /// that account's registration: another account with an older registration of the CID may still take it over.
+    function cidClaim(bytes32 cidHash) external view returns (address improver, uint256 proofId, uint256 registeredBlock) {
+        Claim memory c = _cidOwner[cidHash];
+        return (c.improver, c.proofId, c.registeredBlock);
+    }
+
     /// @notice The account and proof that own outputs with hash `outputsHash` = keccak256(outputs) (zero address if
     /// none) and the block of that account's registration for them: equal outputs from other accounts registered
     /// later are copies.

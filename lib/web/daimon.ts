@@ -217,8 +217,10 @@ export interface ImproverInput extends WalletContext {
   proved?: ProvedModel;
   /** Block of the account's registration of the proved CID and outputs; 0n when not registered; undefined while unknown. */
   registeredAt?: bigint;
-  /** Owner of the proved CID (the first account to submit a proof with it), zero address when none. */
+  /** Owner of the proved CID (the account with the oldest registration among its proofs), zero address when none. */
   cidOwner?: Address;
+  /** Block of the owner's registration of the CID (`cidClaim`): an older registration of ours takes the CID back. */
+  cidOwnerRegisteredAt?: bigint;
 }
 
 export interface ImproverActions {
@@ -276,9 +278,15 @@ export function improverActions(input: ImproverInput): ImproverActions {
       `Registered in block #${formatNumber(registration.registeredAt)}, usable from block #${formatNumber(registration.usableFrom)}: ${formatBlocks(registration.blocksLeft)} to go. Sending earlier would fail and publish the outputs.`,
     );
   }
-  else if (ownedByOther) submit = no(`Another account (${shortAddress(input.cidOwner as string)}) owns this CID: it submitted a proof for it first.`);
-  else if (!beats) submit = no(`d = ${formatDistance(proved.distance, 6)} does not beat ${threshold}.`);
-  else submit = yes(`d = ${formatDistance(proved.distance, 6)} beats ${threshold}; validators can vote for it in round ${formatNumber(roundAt(next, state) ?? 0n)}.`);
+  // The contract gives the CID to the oldest registration (§7): a copier's younger claim does not stop the author.
+  else if (ownedByOther && (input.cidOwnerRegisteredAt === undefined || input.cidOwnerRegisteredAt < registration.registeredAt)) {
+    submit = no(`Another account (${shortAddress(input.cidOwner as string)}) owns this CID: it registered it before you did.`);
+  } else if (!beats) submit = no(`d = ${formatDistance(proved.distance, 6)} does not beat ${threshold}.`);
+  else if (ownedByOther && input.cidOwnerRegisteredAt !== undefined && input.cidOwnerRegisteredAt > registration.registeredAt) {
+    submit = yes(
+      `Another account (${shortAddress(input.cidOwner as string)}) submitted this CID with a registration from block #${formatNumber(input.cidOwnerRegisteredAt)}; yours is older, so your proof takes the CID back and supersedes theirs. d = ${formatDistance(proved.distance, 6)} beats ${threshold}.`,
+    );
+  } else submit = yes(`d = ${formatDistance(proved.distance, 6)} beats ${threshold}; validators can vote for it in round ${formatNumber(roundAt(next, state) ?? 0n)}.`);
 
   return { register: gate(register, input), submit: gate(submit, input), beats, bestDistance: best, ...(registration ? { registration } : {}) };
 }

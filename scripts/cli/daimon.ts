@@ -487,8 +487,11 @@ export async function submitProofCommand(options: ModelOptions & { publish: bool
   if (registration.registeredAt === 0n) {
     throw new CliError(`${wallet.account.address} has not registered ${proof.cid} with these outputs: run modelbounty daimon register --problem ${problem} --model ${options.model} first (before publishing the model)`);
   }
-  const owner = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidOwner", args: [cidHash(proof.cid)] });
-  if (owner !== zeroAddress && !isAddressEqual(owner, wallet.account.address)) throw new CliError(`the model ${proof.cid} was already proved by ${owner}`);
+  // The CID belongs to the oldest registration (docs/daimon.md §7): only an owner registered before us stops the proof.
+  const [owner, , ownerRegisteredAt] = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "cidClaim", args: [cidHash(proof.cid)] });
+  if (owner !== zeroAddress && !isAddressEqual(owner, wallet.account.address) && ownerRegisteredAt < registration.registeredAt) {
+    throw new CliError(`the model ${proof.cid} was already proved by ${owner}, registered in block ${ownerRegisteredAt}, before yours (block ${registration.registeredAt})`);
+  }
   const { improves, line } = proofSummary(state, proof);
   if (!improves) throw new CliError(`${line}; nothing was sent`);
   // The proof is accepted only with a registration REGISTRATION_AGE blocks old; sending it earlier would revert and

@@ -275,6 +275,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const copy = await receipt(env, created.as(observer).write.submitProof([leak.cid, leak.outputs]));
     const [copied] = parseEventLogs({ abi: daimonProblemAbi, logs: copy.logs, eventName: "ProofSubmitted" });
     expect(copied?.args.proofId).to.equal(0n);
+    expect(await created.as(observer).read.cidClaim([cidHash(leak.cid)])).to.deep.equal([getAddress(observer.account.address), 0n, copyRegistration]);
     await castVote(env, created, sybil, { proofId: 0n, proofHash: copied!.args.proofHash }); // the copy leads, 1 vote
 
     // The author's retry: his registration is older, so he takes the CID and the outputs, and the copy is superseded.
@@ -288,6 +289,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     ]);
     expect((await created.as(observer).read.proofAt([0n])).supersededBy).to.equal(2n);
     expect(await created.as(observer).read.cidOwner([cidHash(leak.cid)])).to.equal(authorAddress);
+    expect(await created.as(observer).read.cidClaim([cidHash(leak.cid)])).to.deep.equal([authorAddress, 1n, registeredAt]);
     expect(await created.as(observer).read.outputsOwner([outputsHash(outputs)])).to.deep.equal([authorAddress, 1n, registeredAt]);
     const listed = await readProofs(env.publicClient as unknown as PublicClient, created.address, { fromBlock: created.createdBlock });
     expect(listed.map((p) => p.supersededBy)).to.deep.equal([1n, undefined]);

@@ -10,6 +10,7 @@ import type { ProblemSummary, TokenTransfer } from "../../lib/chain/daimonReads"
 import type { CompetitionSummary } from "../../lib/chain/danku";
 import { WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
 import { describeContractError } from "../../lib/chain/errors";
+import { shortAddress } from "../../lib/web/format";
 import {
   commitActions,
   distanceSeries,
@@ -130,6 +131,14 @@ describe("lib/web/daimon (what each role can do)", () => {
     expect(ok.registration?.blocksLeft).to.equal(0n);
     expect(ok.beats).to.equal(true);
     expect(at(120n, { proved, registeredAt: 112n, cidOwner: V1 }).submit.reason).to.match(/owns this CID/);
+    // The CID belongs to the oldest registration: an older one of ours may submit and take it back, a younger not.
+    expect(at(120n, { proved, registeredAt: 112n, cidOwner: V1, cidOwnerRegisteredAt: 111n }).submit.reason).to.equal(
+      `Another account (${shortAddress(V1)}) owns this CID: it registered it before you did.`,
+    );
+    const back = at(120n, { proved, registeredAt: 112n, cidOwner: V1, cidOwnerRegisteredAt: 114n }).submit;
+    expect(back.allowed).to.equal(true);
+    expect(back.reason).to.match(/^Another account \(.*\) submitted this CID with a registration from block #114; yours is older, so your proof takes the CID back and supersedes theirs\./);
+    expect(at(120n, { proved, registeredAt: 112n, cidOwner: V1, cidOwnerRegisteredAt: 112n }).submit.allowed).to.equal(true);
     expect(at(120n, { proved: { cid: "x", distance: WAD - WAD / 100n }, registeredAt: 0n }).register.reason).to.match(/does not beat/);
     expect(improverActions({ state: problem(120n), proofs: [], account: undefined, rightNetwork: true, proved, registeredAt: 0n }).register.reason).to.equal("Connect a wallet first.");
   });
