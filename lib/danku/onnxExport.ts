@@ -174,15 +174,15 @@ export interface ExactGraphOptions {
 const DataType = onnx.TensorProto.DataType;
 const AttributeType = onnx.AttributeProto.AttributeType;
 
-function intAttr(name: string, i: number): onnx.IAttributeProto {
+export function intAttr(name: string, i: number): onnx.IAttributeProto {
   return { name, type: AttributeType.INT, i };
 }
 
-function stringAttr(name: string, s: string): onnx.IAttributeProto {
+export function stringAttr(name: string, s: string): onnx.IAttributeProto {
   return { name, type: AttributeType.STRING, s: new TextEncoder().encode(s) };
 }
 
-function valueInfo(name: string, elemType: number, dims: readonly (number | string)[]): onnx.IValueInfoProto {
+export function valueInfo(name: string, elemType: number, dims: readonly (number | string)[]): onnx.IValueInfoProto {
   return {
     name,
     type: {
@@ -195,7 +195,7 @@ function valueInfo(name: string, elemType: number, dims: readonly (number | stri
 }
 
 /** Little-endian raw_data tensor (the layout ONNX prescribes for raw_data). */
-function rawTensor(name: string, dataType: number, dims: readonly number[], bytes: Uint8Array): onnx.ITensorProto {
+export function rawTensor(name: string, dataType: number, dims: readonly number[], bytes: Uint8Array): onnx.ITensorProto {
   return { name, dataType, dims: [...dims], rawData: bytes };
 }
 
@@ -224,7 +224,7 @@ function float32Matrix(name: string, model: QuantizedModel, l: number): onnx.ITe
   return rawTensor(name, DataType.FLOAT, [fanIn, fanOut], bytes);
 }
 
-function vector(name: string, dataType: number, values: readonly number[]): onnx.ITensorProto {
+export function vector(name: string, dataType: number, values: readonly number[]): onnx.ITensorProto {
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   values.forEach((v, i) => {
@@ -235,7 +235,7 @@ function vector(name: string, dataType: number, values: readonly number[]): onnx
   return rawTensor(name, dataType, [values.length], bytes);
 }
 
-function scalar(name: string, dataType: number, value: number): onnx.ITensorProto {
+export function scalar(name: string, dataType: number, value: number): onnx.ITensorProto {
   return { ...vector(name, dataType, [value]), dims: [] };
 }
 

@@ -51,12 +51,32 @@ export function largestExponent(m: number, limit: number): number {
 }
 
 /** The largest c with `m · 2^c ≤ limit` (no rounding: activations are floored, so any value ≤ 255 fits). */
-function largestActivationExponent(m: number): number {
+export function largestActivationExponent(m: number): number {
   if (!Number.isFinite(m)) throw new RangeError("the float model's activations overflow on the calibration data");
   let c = Math.floor(Math.log2(MAX_ACTIVATION) - Math.log2(m));
   while (scaleByPowerOfTwo(m, c) > MAX_ACTIVATION) c--;
   while (scaleByPowerOfTwo(m, c + 1) <= MAX_ACTIVATION) c++;
   return c;
+}
+
+/**
+ * e_l of a layer (§4.3): the largest exponent keeping |Wq| ≤ 127, or, when every weight is zero, the one that gives the
+ * biases the most precision (largest |Bq| ≤ 2^30), or 0 when the biases are zero too. Shared with the CNN quantizer.
+ */
+export function layerWeightExponent(maxAbsWeight: number, biases: readonly number[], inputExponent: number): number {
+  if (maxAbsWeight > 0) return largestExponent(maxAbsWeight, MAX_WEIGHT);
+  const maxAbsBias = biases.reduce((m, b) => Math.max(m, Math.abs(b)), 0);
+  return maxAbsBias > 0 ? largestExponent(maxAbsBias, MAX_BIAS_MAGNITUDE) - inputExponent : 0;
+}
+
+/**
+ * c_l of a hidden layer (§4.3): the largest exponent with max_h · 2^c ≤ 255, moved into the range 0 ≤ s_l ≤ 31 of
+ * s_l = preActivationExponent − c_l. Shared with the CNN quantizer.
+ */
+export function hiddenOutputExponent(preActivationExponent: number, maxActivation: number): number {
+  // A layer that is never active on the calibration data can take any scale; shift 0 is the natural choice.
+  const wanted = maxActivation > 0 ? largestActivationExponent(maxActivation) : preActivationExponent;
+  return Math.min(preActivationExponent, Math.max(preActivationExponent - MAX_SHIFT, wanted));
 }
 
 export interface QuantizedLayerReport {
@@ -133,13 +153,7 @@ export function quantizeModel(
     const isOutput = l === depth - 1;
     let maxAbsWeight = 0;
     for (const row of layer.weights) for (const w of row) maxAbsWeight = Math.max(maxAbsWeight, Math.abs(w));
-    let weightExponent: number;
-    if (maxAbsWeight > 0) {
-      weightExponent = largestExponent(maxAbsWeight, MAX_WEIGHT);
-    } else {
-      const maxAbsBias = layer.biases.reduce((m, b) => Math.max(m, Math.abs(b)), 0);
-      weightExponent = maxAbsBias > 0 ? largestExponent(maxAbsBias, MAX_BIAS_MAGNITUDE) - inputExponent : 0;
-    }
+    const weightExponent = layerWeightExponent(maxAbsWeight, layer.biases, inputExponent);
     const preActivationExponent = weightExponent + inputExponent;
 
     let zeroedWeights = 0;
@@ -163,9 +177,7 @@ export function quantizeModel(
     let maxActivation: number | undefined;
     if (!isOutput) {
       maxActivation = maxActivations[l] as number;
-      // A layer that is never active on the calibration data can take any scale; shift 0 is the natural choice.
-      const wanted = maxActivation > 0 ? largestActivationExponent(maxActivation) : preActivationExponent;
-      outputExponent = Math.min(preActivationExponent, Math.max(preActivationExponent - MAX_SHIFT, wanted));
+      outputExponent = hiddenOutputExponent(preActivationExponent, maxActivation);
       shift = preActivationExponent - outputExponent;
     }
     layers.push({ shift, biases, weights });

@@ -1,0 +1,103 @@
+/**
+ * Random quantized CNNs for the CNN tests: small shapes (so 200 networks run in well under two minutes on one core)
+ * that still reach every layer kind, padding, strides, saturation, shifts 0..31, extreme weights and biases, and
+ * tied outputs.
+ */
+import { MAX_BIAS_MAGNITUDE } from "../../lib/danku/constants";
+import type { CnnLayer, CnnModel, ImageShape } from "../../lib/danku/cnn/model";
+import { layerShapes, shapeSize } from "../../lib/danku/cnn/model";
+import { seededInts } from "./support";
+
+type Int = (min: number, max: number) => number;
+
+function weightSource(int: Int): () => number {
+  const mode = int(0, 9);
+  if (mode === 0) return () => -128;
+  if (mode === 1) return () => 127;
+  let toggle = 0;
+  if (mode === 2) return () => (toggle++ % 2 === 0 ? 127 : -128);
+  return () => (int(0, 9) === 0 ? [-128, 127, 0][int(0, 2)]! : int(-128, 127));
+}
+
+function bias(int: Int, shift: number): number {
+  const mode = int(0, 9);
+  if (mode === 0) return [MAX_BIAS_MAGNITUDE, -MAX_BIAS_MAGNITUDE, 0][int(0, 2)]!;
+  if (mode === 1) return int(-MAX_BIAS_MAGNITUDE, MAX_BIAS_MAGNITUDE);
+  // Near saturation: 255·2^shift is where a hidden activation hits the cap.
+  if (mode === 2) return Math.min(MAX_BIAS_MAGNITUDE, 255 * 2 ** shift + int(-5000, 5000));
+  return int(-4000, 4000);
+}
+
+function shift(int: Int): number {
+  return int(0, 3) === 0 ? int(0, 31) : int(4, 14);
+}
+
+/** A random valid CNN for this seed: 0–3 conv/pool layers, flatten, 1–3 dense layers, 2–6 classes. */
+export function randomCnn(seed: number): CnnModel {
+  const int = seededInts(seed);
+  const input: ImageShape = { height: int(1, 12), width: int(1, 12), channels: int(1, 4) };
+  const layers: CnnLayer[] = [];
+  let shape = input;
+  const spatial = int(0, 3);
+  for (let s = 0; s < spatial; s++) {
+    const pick = int(0, 3);
+    if (pick <= 1) {
+      const kernelH = int(1, 4);
+      const kernelW = int(1, 4);
+      let padH = int(0, kernelH - 1);
+      let padW = int(0, kernelW - 1);
+      if (shape.height + 2 * padH < kernelH) padH = Math.ceil((kernelH - shape.height) / 2);
+      if (shape.width + 2 * padW < kernelW) padW = Math.ceil((kernelW - shape.width) / 2);
+      const out = int(1, 12);
+      const w = weightSource(int);
+      const layerShift = shift(int);
+      layers.push({
+        kind: "conv2d",
+        kernelH,
+        kernelW,
+        strideH: int(1, 3),
+        strideW: int(1, 3),
+        padH,
+        padW,
+        shift: layerShift,
+        biases: Array.from({ length: out }, () => bias(int, layerShift)),
+        weights: Array.from({ length: out }, () =>
+          Array.from({ length: kernelH }, () => Array.from({ length: kernelW }, () => Array.from({ length: shape.channels }, w))),
+        ),
+      });
+    } else {
+      layers.push({ kind: pick === 2 ? "maxpool" : "avgpool", kernelH: int(1, Math.min(3, shape.height)), kernelW: int(1, Math.min(3, shape.width)), strideH: int(1, 3), strideW: int(1, 3) });
+    }
+    shape = layerShapes(shape, [layers[layers.length - 1]!])[0]!;
+  }
+  layers.push({ kind: "flatten" });
+  const dense = int(1, 3);
+  let fanIn = shapeSize(shape);
+  for (let d = 0; d < dense; d++) {
+    const isOutput = d === dense - 1;
+    const out = isOutput ? int(2, 6) : int(1, 12);
+    const w = weightSource(int);
+    const layerShift = isOutput ? 0 : shift(int);
+    const biases = Array.from({ length: out }, () => bias(int, layerShift));
+    const weights = Array.from({ length: out }, () => Array.from({ length: fanIn }, w));
+    if (isOutput && int(0, 2) === 0) {
+      // Ties: copy one output neuron over another, so argmax must pick the lower index.
+      const from = int(0, out - 1);
+      const to = int(0, out - 1);
+      biases[to] = biases[from]!;
+      weights[to] = [...weights[from]!];
+    }
+    layers.push({ kind: "dense", shift: layerShift, biases, weights });
+    fanIn = out;
+  }
+  return { input, layers };
+}
+
+/** Feature rows for a model: random bytes, plus one all-255 and one all-0 row. */
+export function randomImages(model: CnnModel, count: number, seed: number): Uint8Array[] {
+  const int = seededInts(seed);
+  const size = shapeSize(model.input);
+  return Array.from({ length: count }, (_, r) =>
+    Uint8Array.from({ length: size }, () => (r === 0 ? 255 : r === 1 ? 0 : int(0, 3) === 0 ? int(0, 1) * 255 : int(0, 255))),
+  );
+}
