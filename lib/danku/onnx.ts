@@ -44,7 +44,7 @@ const POST_PROCESSING_START = new Set(["Softmax", "LogSoftmax", "ArgMax", "ZipMa
 /** Ops whose `axis` must be the class axis for argmax to be unchanged. */
 const CLASS_AXIS_OPS = new Set(["Softmax", "LogSoftmax", "ArgMax"]);
 
-interface Tensor {
+export interface Tensor {
   readonly dims: number[];
   readonly values: Float64Array;
 }
@@ -55,32 +55,32 @@ interface OpenLayer {
 }
 
 /** int64 fields arrive as numbers or Long objects depending on the runtime; both print as decimal. */
-function toInteger(value: unknown, what: string): number {
+export function toInteger(value: unknown, what: string): number {
   const n = typeof value === "number" ? value : typeof value === "object" && value !== null ? Number(String(value)) : NaN;
   if (!Number.isSafeInteger(n)) throw new OnnxImportError(`${what} is not a usable integer (${String(value)})`);
   return n;
 }
 
-function nodeLabel(node: onnx.INodeProto, index: number): string {
+export function nodeLabel(node: onnx.INodeProto, index: number): string {
   return `node ${node.name ? `"${node.name}"` : `#${index}`} (${node.opType ?? "?"})`;
 }
 
-function attribute(node: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
+export function attribute(node: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
   return (node.attribute ?? []).find((a) => a.name === name);
 }
 
-function intAttribute(node: onnx.INodeProto, index: number, name: string, fallback: number): number {
+export function intAttribute(node: onnx.INodeProto, index: number, name: string, fallback: number): number {
   const a = attribute(node, name);
   return a ? toInteger(a.i ?? 0, `attribute ${name} of ${nodeLabel(node, index)}`) : fallback;
 }
 
-function floatAttribute(node: onnx.INodeProto, name: string, fallback: number): number {
+export function floatAttribute(node: onnx.INodeProto, name: string, fallback: number): number {
   const a = attribute(node, name);
   return a ? (a.f ?? 0) : fallback;
 }
 
 /** The numbers of a float32/float64 tensor, from typed fields or little-endian raw bytes. */
-function readTensor(tensor: onnx.ITensorProto, what: string): Tensor {
+export function readTensor(tensor: onnx.ITensorProto, what: string): Tensor {
   const dims = (tensor.dims ?? []).map((d) => toInteger(d, `a dimension of ${what}`));
   if (dims.some((d) => d < 0)) throw new OnnxImportError(`${what} has a negative dimension`);
   const count = dims.reduce((a, b) => a * b, 1);
@@ -130,7 +130,7 @@ function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   return model;
 }
 
-function toIntegerOrZero(value: unknown): number {
+export function toIntegerOrZero(value: unknown): number {
   try {
     return toInteger(value ?? 0, "ir_version");
   } catch {
@@ -138,12 +138,12 @@ function toIntegerOrZero(value: unknown): number {
   }
 }
 
-/** Parses an ONNX file of a dense ReLU network into the float model of docs/protocol.md §4.2. */
-export function parseOnnxDenseModel(bytes: Uint8Array): FloatModel {
-  const graph = decodeModel(bytes).graph as onnx.IGraphProto;
+/**
+ * Every constant tensor of a graph by name: initializers, Constant nodes (value, value_float, value_floats), and 2-D
+ * Transposes of constants folded into constants. Shared with the CNN importer (lib/danku/cnn/onnx.ts).
+ */
+export function collectConstants(graph: onnx.IGraphProto): Map<string, onnx.ITensorProto> {
   const nodes = graph.node ?? [];
-  if (nodes.length === 0) throw new OnnxImportError("the ONNX graph is empty: it has no nodes");
-
   const constants = new Map<string, onnx.ITensorProto>();
   for (const init of graph.initializer ?? []) if (init.name) constants.set(init.name, init);
   for (const node of nodes) {
@@ -172,6 +172,16 @@ export function parseOnnxDenseModel(bytes: Uint8Array): FloatModel {
     const doubleData = swap ? Array.from({ length: rows * cols }, (_, k) => tensor.values[(k % rows) * cols + Math.floor(k / rows)] as number) : Array.from(tensor.values);
     constants.set(output, { dims: swap ? [cols, rows] : [rows, cols], dataType: DataType.DOUBLE, doubleData });
   }
+  return constants;
+}
+
+/** Parses an ONNX file of a dense ReLU network into the float model of docs/protocol.md §4.2. */
+export function parseOnnxDenseModel(bytes: Uint8Array): FloatModel {
+  const graph = decodeModel(bytes).graph as onnx.IGraphProto;
+  const nodes = graph.node ?? [];
+  if (nodes.length === 0) throw new OnnxImportError("the ONNX graph is empty: it has no nodes");
+
+  const constants = collectConstants(graph);
 
   const dataInputs = (graph.input ?? []).filter((input) => input.name && !constants.has(input.name));
   if (dataInputs.length !== 1) {
@@ -378,3 +388,6 @@ function checkPostProcessing(nodes: readonly onnx.INodeProto[], consumers: Map<s
     }
   }
 }
+
+/** The ModelProto decoder with its sanity checks, for the CNN importer (named apart from encoding.ts's decodeModel). */
+export { decodeModel as decodeOnnxModel };
