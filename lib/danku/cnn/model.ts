@@ -22,7 +22,7 @@ export const CNN_MAX_DENSE_WIDTH = 1024;
  * Work per point: lane multiply-accumulates (output positions × 8·⌈out/8⌉ lanes × fan-in, what the SWAR evaluator
  * really executes, padding lanes included) plus one unit per pooled input read. At an assumed ≤ 20 gas per unit this
  * is ≤ 12 M gas, which leaves ≥ 4.7 M of a 16,777,216-gas transaction for the point's calldata, the model's expansion
- * and the dispute's bookkeeping. LeNet-5 on 28×28×1 (padding 2) is 463,392 units.
+ * and the dispute's bookkeeping. LeNet-5 on 28×28×1 (padding 2) is 463,008 units (docs/cnn.md §3).
  */
 export const CNN_MAX_WORK = 600_000;
 export const CNN_LANES = 8;
