@@ -12,7 +12,11 @@ import { shapeSize } from "../../lib/danku/cnn/model";
 import { buildCnnExactOnnxGraph, CNN_EXACT_GRAPH_OPS } from "../../lib/danku/cnn/onnxExport";
 import { CnnModelFormatError } from "../../lib/danku/cnn/encoding";
 import { randomCnn, randomImages } from "./cnnSupport";
-import { assertProperty, ort } from "./support";
+import { assertProperty, ort, seededInts } from "./support";
+import { parseOnnxCnnModel } from "../../lib/danku/cnn/onnx";
+import { quantizeCnnModel } from "../../lib/danku/cnn/quantize";
+import { MAX_BIAS_MAGNITUDE } from "../../lib/danku/constants";
+import { lenet, torchCnnOnnx } from "../support/torchCnnOnnx";
 
 async function runCnnGraph(model: CnnModel, rows: readonly Uint8Array[]): Promise<{ logits: number[][]; predictions: number[] }> {
   const session = await ort.InferenceSession.create(buildCnnExactOnnxGraph(model), { executionProviders: ["wasm"] });
@@ -50,7 +54,7 @@ describe("CNN exact ONNX graph on onnxruntime-web ≡ lib/danku/cnn/forward.ts",
   this.timeout(180_000);
 
   it("≥ 200 random CNNs × 20 points: logits and predictions equal, every layer kind reached", async function () {
-    const kinds = { conv2d: 0, maxpool: 0, avgpool: 0, padded: 0, strided: 0, ties: 0 };
+    const kinds = { conv2d: 0, maxpool: 0, avgpool: 0, bigAvgpool: 0, padded: 0, strided: 0, ties: 0 };
     let networks = 0;
     const property = fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
       const model = randomCnn(seed);
@@ -60,6 +64,7 @@ describe("CNN exact ONNX graph on onnxruntime-web ≡ lib/danku/cnn/forward.ts",
       for (const layer of model.layers) {
         if (layer.kind === "conv2d" || layer.kind === "maxpool" || layer.kind === "avgpool") kinds[layer.kind]++;
         if (layer.kind === "conv2d" && layer.padH + layer.padW > 0) kinds.padded++;
+        if (layer.kind === "avgpool" && layer.kernelH * layer.kernelW >= 16) kinds.bigAvgpool++;
         if ((layer.kind === "conv2d" || layer.kind === "maxpool" || layer.kind === "avgpool") && layer.strideH + layer.strideW > 2) kinds.strided++;
       }
       for (const row of rows) {
@@ -75,8 +80,66 @@ describe("CNN exact ONNX graph on onnxruntime-web ≡ lib/danku/cnn/forward.ts",
     expect(kinds.maxpool).to.be.greaterThan(40);
     expect(kinds.avgpool).to.be.greaterThan(40);
     expect(kinds.padded).to.be.greaterThan(40);
+    expect(kinds.bigAvgpool).to.be.greaterThan(0); // the dedicated avgpool test below covers large windows thoroughly
     expect(kinds.strided).to.be.greaterThan(40);
     expect(kinds.ties).to.be.greaterThan(100);
+  });
+
+  it("a quantized LeNet-5 (28×28×1, imported from a PyTorch-style export) on 64 images", async function () {
+    const int = seededInts(77);
+    const image = () => Uint8Array.from({ length: 784 }, () => (int(0, 2) === 0 ? 0 : int(0, 255)));
+    const calibration = Array.from({ length: 32 }, (_, i) => ({ features: image(), label: i % 10 }));
+    const { model } = quantizeCnnModel(parseOnnxCnnModel(torchCnnOnnx(lenet(11))), calibration);
+    const rows = Array.from({ length: 64 }, image);
+    await expectCnnExact(model, rows, "LeNet-5");
+    // Not a degenerate network: its predictions differ between images.
+    expect(new Set(rows.map((row) => cnnPredict(model, row))).size).to.be.greaterThan(1);
+  });
+
+  it("extremes: an 8×8×16 receptive field of −128 / 127 weights on all-255 inputs with |bias| = 2^30, shifts 31 and 0", async function () {
+    const field = (w: number) => Array.from({ length: 8 }, () => Array.from({ length: 8 }, () => new Array<number>(16).fill(w)));
+    for (const shift of [31, 24, 0]) {
+      const model: CnnModel = {
+        input: { height: 8, width: 8, channels: 16 },
+        layers: [
+          { kind: "conv2d", kernelH: 8, kernelW: 8, strideH: 1, strideW: 1, padH: 0, padW: 0, shift, biases: [MAX_BIAS_MAGNITUDE, -MAX_BIAS_MAGNITUDE, MAX_BIAS_MAGNITUDE], weights: [field(127), field(-128), field(-128)] },
+          { kind: "avgpool", kernelH: 1, kernelW: 1, strideH: 1, strideW: 1 },
+          { kind: "flatten" },
+          { kind: "dense", shift: 0, biases: [MAX_BIAS_MAGNITUDE, -MAX_BIAS_MAGNITUDE], weights: [[127, -128, 127], [-128, 127, -128]] },
+        ],
+      };
+      const rows = [new Uint8Array(1024).fill(255), new Uint8Array(1024), Uint8Array.from({ length: 1024 }, (_, i) => (i % 3 ? 255 : 0))];
+      await expectCnnExact(model, rows, `extremes, shift ${shift}`);
+    }
+  });
+
+  it("avgpool = floor(S / K) exactly for windows up to 8×8, at window sums q·K − 1, q·K and q·K + 1", async function () {
+    const int = seededInts(5);
+    for (const [kh, kw] of [[8, 8], [7, 7], [6, 7], [5, 3], [3, 3], [2, 1]] as const) {
+      const K = kh * kw;
+      const C = 16;
+      const identity = Array.from({ length: C }, (_, j) => Array.from({ length: C }, (_, i) => (i === j ? 1 : 0)));
+      const model: CnnModel = {
+        input: { height: kh, width: kw, channels: C },
+        layers: [{ kind: "avgpool", kernelH: kh, kernelW: kw, strideH: 1, strideW: 1 }, { kind: "flatten" }, { kind: "dense", shift: 0, biases: new Array<number>(C).fill(0), weights: identity }],
+      };
+      const rows = Array.from({ length: 24 }, () => {
+        // One window sum per channel, spread over the K pixels (each ≤ 255).
+        const sums = Array.from({ length: C }, () => Math.min(255 * K, Math.max(0, int(0, 255) * K + int(-1, 1))));
+        const row = new Uint8Array(K * C);
+        sums.forEach((sum, c) => {
+          let left = sum;
+          for (let p = 0; p < K; p++) {
+            const v = Math.min(255, left);
+            row[p * C + c] = v;
+            left -= v;
+          }
+        });
+        return row;
+      });
+      await expectCnnExact(model, rows, `avgpool ${kh}×${kw}`);
+      expect(cnnLogits(model, rows[0]!).every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).to.equal(true);
+    }
   });
 
   it("graph structure: opset 13, only the documented ops, uint8 input, int32 logits", function () {
