@@ -104,9 +104,10 @@ describe("CNN ONNX import (PyTorch exports)", function () {
   describe("rejects what the format cannot express, naming the node", function () {
     const base = colorNet(9);
     const withModule = (i: number, change: (m: TorchModule) => TorchModule): TorchCnn => ({ ...base, modules: base.modules.map((m, k) => (k === i ? change(m) : m)) });
-    const patchNode = (bytes: Uint8Array, op: string, patch: (n: onnx.INodeProto) => void): Uint8Array => {
+    const graphOf = (proto: onnx.ModelProto) => proto.graph as onnx.GraphProto;
+    const patchNode = (bytes: Uint8Array, op: string, patch: (n: onnx.NodeProto) => void): Uint8Array => {
       const proto = onnx.ModelProto.decode(bytes);
-      const node = proto.graph!.node.find((n) => n.opType === op)!;
+      const node = graphOf(proto).node.find((n) => n.opType === op) as onnx.NodeProto;
       patch(node);
       return onnx.ModelProto.encode(proto).finish();
     };
@@ -125,7 +126,7 @@ describe("CNN ONNX import (PyTorch exports)", function () {
       ["a window that does not fit", () => torchCnnOnnx(withModule(2, () => ({ type: "maxpool", kernel: [8, 2], stride: [1, 1] }))), /"\/2\/MaxPool".*8×2 window does not fit the 4×7 input/],
       ["a 3-D input", () => {
         const proto = onnx.ModelProto.decode(torchCnnOnnx(base));
-        proto.graph!.input[0]!.type!.tensorType!.shape!.dim!.pop();
+        graphOf(proto).input[0]!.type!.tensorType!.shape!.dim!.pop();
         return onnx.ModelProto.encode(proto).finish();
       }, /\[N, C, H, W\]/],
     ];
@@ -136,7 +137,7 @@ describe("CNN ONNX import (PyTorch exports)", function () {
     }
     it("a reshape to another shape", function () {
       const proto = onnx.ModelProto.decode(torchCnnOnnx(base, { flatten: "reshape" }));
-      const init = proto.graph!.initializer.find((t) => t.name?.includes("Constant"))!;
+      const init = graphOf(proto).initializer.find((t) => t.name?.includes("Constant")) as onnx.TensorProto;
       new DataView(init.rawData.buffer, init.rawData.byteOffset).setBigInt64(8, 5n, true);
       expect(() => parseOnnxCnnModel(onnx.ModelProto.encode(proto).finish())).to.throw(OnnxImportError, /reshapes to \[-1, 5\]; only \[N, 18\]/);
     });
