@@ -101,6 +101,13 @@ describe("CNN ONNX import (PyTorch exports)", function () {
     expect(model.input).to.deep.equal({ height: 7, width: 6, channels: 3 });
   });
 
+  it("Conv → MaxPool → Relu (F.relu(F.max_pool2d(conv(x), 2))) imports as conv2d then maxpool, same logits", function () {
+    const net = colorNet(3);
+    const swapped: TorchCnn = { ...net, modules: [net.modules[0]!, net.modules[2]!, net.modules[1]!, ...net.modules.slice(3)] };
+    const model = expectSameLogits(swapped, torchCnnOnnx(swapped), images(8, 7 * 6 * 3, 5));
+    expect(model).to.deep.equal(parseOnnxCnnModel(torchCnnOnnx(net)));
+  });
+
   describe("rejects what the format cannot express, naming the node", function () {
     const base = colorNet(9);
     const withModule = (i: number, change: (m: TorchModule) => TorchModule): TorchCnn => ({ ...base, modules: base.modules.map((m, k) => (k === i ? change(m) : m)) });
@@ -112,7 +119,8 @@ describe("CNN ONNX import (PyTorch exports)", function () {
       return onnx.ModelProto.encode(proto).finish();
     };
     const cases: [string, () => Uint8Array, RegExp][] = [
-      ["a Conv without Relu", () => torchCnnOnnx({ ...base, modules: base.modules.filter((_, k) => k !== 1) }), /"\/1\/MaxPool".*follows a Conv directly.*nn\.ReLU\(\)/],
+      ["a Conv without Relu", () => torchCnnOnnx({ ...base, modules: base.modules.filter((_, k) => k !== 4) }), /"\/4\/Flatten".*follows a Conv without a Relu.*nn\.ReLU\(\)/],
+      ["Conv → AveragePool → Relu", () => torchCnnOnnx({ ...base, modules: [base.modules[0]!, { type: "avgpool", kernel: [2, 2], stride: [1, 1] }, { type: "relu" }, ...base.modules.slice(3)] }), /"\/1\/AveragePool".*averaging does not commute/],
       ["a grouped convolution", () => patchNode(torchCnnOnnx(base), "Conv", (n) => n.attribute.find((a) => a.name === "group")!.i = 2), /"\/0\/Conv".*group 1/],
       ["a dilated convolution", () => patchNode(torchCnnOnnx(base), "Conv", (n) => (n.attribute.find((a) => a.name === "dilations")!.ints = [2, 2])), /"\/0\/Conv".*dilation/],
       ["uneven padding", () => patchNode(torchCnnOnnx(base), "Conv", (n) => (n.attribute.find((a) => a.name === "pads")!.ints = [1, 1, 0, 1])), /"\/0\/Conv".*unevenly/],

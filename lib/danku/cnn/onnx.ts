@@ -7,7 +7,8 @@
  *
  * with Identity, Dropout and casts to float types passed through. Conv: any kernel ≤ 8, strides, symmetric zero
  * padding, group 1, dilation 1. Pools: no padding (so AveragePool's count_include_pad cannot matter), ceil_mode 0.
- * The format's conv2d always applies ReLU, so every Conv must be followed by a Relu. PyTorch flattens NCHW in
+ * The format's conv2d always applies ReLU, so every Conv must be followed by a Relu (a MaxPool may come between them:
+ * the two commute). PyTorch flattens NCHW in
  * C, H, W order; the format flattens HWC, so the first dense layer's weight columns are permuted here. Anything else
  * is rejected naming the node and what to change.
  */
@@ -161,8 +162,13 @@ export function parseOnnxCnnModel(bytes: Uint8Array): FloatCnnModel {
     const inputs = node.input ?? [];
     if (node.domain && node.domain !== "ai.onnx") throw new OnnxImportError(`unsupported operator ${node.domain}.${op} in ${label}; ${WHAT_TO_DO}`);
     if (inputs[0] !== current && op !== "Add") throw new OnnxImportError(`${label} must take the activations as its first input`);
-    if (pendingConv && op !== "Relu") {
-      throw new OnnxImportError(`${label} follows a Conv directly; the format's conv2d always applies ReLU, so add nn.ReLU() right after each Conv2d`);
+    // relu(maxpool(z)) = maxpool(relu(z)) exactly (max is monotone), so Conv → MaxPool → Relu, as in
+    // F.relu(F.max_pool2d(conv(x), 2)), is the format's conv2d (with its ReLU) followed by the maxpool.
+    if (pendingConv && op !== "Relu" && op !== "MaxPool") {
+      throw new OnnxImportError(
+        `${label} follows a Conv without a Relu in between; the format's conv2d always applies ReLU, so add nn.ReLU() right after each Conv2d` +
+          (op === "AveragePool" ? " (only a MaxPool may come between a Conv and its Relu: averaging does not commute with ReLU)" : ""),
+      );
     }
     switch (op) {
       case "Identity":
