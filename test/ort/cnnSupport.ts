@@ -19,12 +19,14 @@ function weightSource(int: Int): () => number {
   return () => (int(0, 9) === 0 ? [-128, 127, 0][int(0, 2)]! : int(-128, 127));
 }
 
-function bias(int: Int, shift: number): number {
+function bias(int: Int, shift: number, floatFriendly: boolean): number {
   const mode = int(0, 9);
-  if (mode === 0) return [MAX_BIAS_MAGNITUDE, -MAX_BIAS_MAGNITUDE, 0][int(0, 2)]!;
-  if (mode === 1) return int(-MAX_BIAS_MAGNITUDE, MAX_BIAS_MAGNITUDE);
+  // Float-friendly networks keep |B| ≤ 2^20, so many of them are provably exact in float32 (isCnnFloatExact).
+  const big = floatFriendly ? 2 ** 20 : MAX_BIAS_MAGNITUDE;
+  if (mode === 0) return [big, -big, 0][int(0, 2)]!;
+  if (mode === 1) return int(-big, big);
   // Near saturation: 255·2^shift is where a hidden activation hits the cap.
-  if (mode === 2) return Math.min(MAX_BIAS_MAGNITUDE, 255 * 2 ** shift + int(-5000, 5000));
+  if (mode === 2) return Math.min(big, 255 * 2 ** shift + int(-5000, 5000));
   return int(-4000, 4000);
 }
 
@@ -35,6 +37,7 @@ function shift(int: Int): number {
 /** A random valid CNN for this seed: 0–3 conv/pool layers, flatten, 1–3 dense layers, 2–6 classes. */
 export function randomCnn(seed: number): CnnModel {
   const int = seededInts(seed);
+  const floatFriendly = int(0, 1) === 0;
   const input: ImageShape = { height: int(1, 12), width: int(1, 12), channels: int(1, 4) };
   const layers: CnnLayer[] = [];
   let shape = input;
@@ -60,7 +63,7 @@ export function randomCnn(seed: number): CnnModel {
         padH,
         padW,
         shift: layerShift,
-        biases: Array.from({ length: out }, () => bias(int, layerShift)),
+        biases: Array.from({ length: out }, () => bias(int, layerShift, floatFriendly)),
         weights: Array.from({ length: out }, () =>
           Array.from({ length: kernelH }, () => Array.from({ length: kernelW }, () => Array.from({ length: shape.channels }, w))),
         ),
@@ -80,7 +83,7 @@ export function randomCnn(seed: number): CnnModel {
     const out = isOutput ? int(2, 6) : int(1, 12);
     const w = weightSource(int);
     const layerShift = isOutput ? 0 : shift(int);
-    const biases = Array.from({ length: out }, () => bias(int, layerShift));
+    const biases = Array.from({ length: out }, () => bias(int, layerShift, floatFriendly));
     const weights = Array.from({ length: out }, () => Array.from({ length: fanIn }, w));
     if (isOutput && int(0, 2) === 0) {
       // Ties: copy one output neuron over another, so argmax must pick the lower index.
