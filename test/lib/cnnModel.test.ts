@@ -8,7 +8,8 @@ import { CNN_MODEL_DEFECTS, CnnModelFormatError, decodeCnnModel, encodeCnnModel,
 import { cnnLogits, cnnPredict, evaluateCnnAccuracy } from "../../lib/danku/cnn/forward";
 import { cnnWork, type CnnLayer, type CnnModel } from "../../lib/danku/cnn/model";
 import { quantizeCnnModel } from "../../lib/danku/cnn/quantize";
-import { randomCnn } from "../ort/cnnSupport";
+import { randomCnn, randomImages } from "../ort/cnnSupport";
+import { seededInts } from "../ort/support";
 
 const conv = (kernelH: number, kernelW: number, weights: number[][][][], biases: number[], extra: Partial<CnnLayer> = {}): CnnLayer =>
   ({ kind: "conv2d", kernelH, kernelW, strideH: 1, strideW: 1, padH: 0, padW: 0, shift: 0, biases, weights, ...extra }) as CnnLayer;
@@ -193,6 +194,36 @@ describe("CNN quantizer", function () {
     // 64·10 − 32·20 + 16·30 + 128 = 608 → 152 → logits ±152·64.
     expect(cnnLogits(model, image)).to.deep.equal([9728, -9728]);
     expect(report).to.deep.include({ float: { correct: 1, total: 1 }, quantized: { correct: 1, total: 1 }, agreement: 1 });
+  });
+
+  it("60 random float CNNs: valid output, shift = e + c_in − c_out within 0..31, scales carried through pools", function () {
+    let agreeing = 0;
+    let points = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const base = randomCnn(seed);
+      const int = seededInts(seed);
+      // A float model: the random integer network with weights and biases scaled by arbitrary powers and noise.
+      const scale = 2 ** int(-12, 4) * (1 + int(0, 99) / 100);
+      const floatLayers: CnnLayer[] = base.layers.map((layer) => {
+        if (layer.kind === "conv2d") return { ...layer, biases: layer.biases.map((b) => (b / 2 ** 20) * scale), weights: layer.weights.map((k) => k.map((r) => r.map((c) => c.map((w) => w * scale)))) };
+        if (layer.kind === "dense") return { ...layer, biases: layer.biases.map((b) => (b / 2 ** 20) * scale), weights: layer.weights.map((r) => r.map((w) => w * scale)) };
+        return layer;
+      });
+      const floatModel: CnnModel = { input: base.input, layers: floatLayers };
+      const calibration = randomImages(base, 12, seed).map((features, i) => ({ features, label: i % 2 }));
+      const { model, report } = quantizeCnnModel(floatModel, calibration);
+      expect(decodeCnnModel(encodeCnnModel(model))).to.deep.equal(model);
+      report.layers.forEach((l, i) => {
+        expect(l.shift, `seed ${seed} layer ${i}`).to.be.within(0, 31);
+        if (l.weightExponent !== undefined && l.outputExponent !== undefined) expect(l.shift).to.equal(l.weightExponent + l.inputExponent - l.outputExponent);
+        if (l.weightExponent === undefined) expect(l.outputExponent).to.equal(l.inputExponent);
+        if (i > 0) expect(l.inputExponent).to.equal(report.layers[i - 1]!.outputExponent);
+      });
+      agreeing += Math.round(report.agreement * calibration.length);
+      points += calibration.length;
+    }
+    console.log(`      float vs quantized predictions agree on ${agreeing}/${points} calibration points`);
+    expect(agreeing / points).to.be.greaterThan(0.7);
   });
 
   it("refuses a model that does not fit the competition", function () {
