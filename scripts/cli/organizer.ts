@@ -194,6 +194,9 @@ async function readDatasetInput(options: CreateOptions): Promise<DatasetInput> {
   else {
     if (!options.idxImages || !options.idxLabels) throw new CliError("an IDX dataset needs both --idx-images (idx3) and --idx-labels (idx1), as MNIST ships them");
     if (options.labels) throw new CliError("--labels is the labels CSV of --images; an IDX pair takes its labels from --idx-labels");
+    if (path.resolve(options.idxImages) === path.resolve(options.idxLabels)) {
+      throw new CliError(`--idx-images and --idx-labels both name ${options.idxImages}; give the images (idx3) and the labels (idx1) file`);
+    }
     dataset = readImageDataset({ kind: "idx", images: options.idxImages, labels: options.idxLabels });
   }
   const name = path.basename((options.images ?? options.idxImages) as string);

@@ -88,6 +88,8 @@ describe("CLI create with image datasets", function () {
       expect(await refusal({ data: "x.csv", label: "y", images: "pngs" })).to.equal("give one dataset, not --data and --images");
       expect(await refusal({ idxImages: path.join(dir, "train-images-idx3-ubyte.gz") })).to.include("needs both --idx-images (idx3) and --idx-labels (idx1)");
       expect(await refusal({ images: path.join(dir, "pngs"), label: "label" })).to.include("--label is for --data CSVs");
+      const labels = path.join(dir, "train-labels-idx1-ubyte.gz");
+      expect(await refusal({ idxImages: labels, idxLabels: labels })).to.include("--idx-images and --idx-labels both name");
       expect(await refusal({ idxImages: path.join(dir, "nope"), idxLabels: path.join(dir, "train-labels-idx1-ubyte.gz") })).to.include("--idx-images");
     });
   });
