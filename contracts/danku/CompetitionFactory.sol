@@ -2,7 +2,8 @@
 pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {CompetitionConfig, IDankuCompetition} from "./IDankuCompetition.sol";
+import {CompetitionConfig, ClaimTerms, IDankuCompetition} from "./IDankuCompetition.sol";
+import {DankuClaimModule} from "./DankuClaimModule.sol";
 import {DankuCompetition} from "./DankuCompetition.sol";
 import {DankuEvaluatorEngine} from "./DankuEvaluatorEngine.sol";
 
@@ -32,8 +33,10 @@ contract CompetitionFactory {
     error CompetitionIndexOutOfRange(uint256 index, uint256 count);
 
     /// @dev Deploys the forward-pass engine and the competition implementation that uses it.
-    constructor() {
-        implementation = address(new DankuCompetition(new DankuEvaluatorEngine()));
+    /// @param claimModule The claim-mode module every competition of this factory runs (docs/protocol.md §10, §11),
+    /// deployed first on its own: its init code does not fit in this one's under EIP-3860.
+    constructor(DankuClaimModule claimModule) {
+        implementation = address(new DankuCompetition(new DankuEvaluatorEngine(), claimModule));
     }
 
     /// @notice Creates a competition with reward `msg.value` (> 0): init1 of docs/protocol.md.
@@ -50,6 +53,33 @@ contract CompetitionFactory {
     ) external payable returns (address competition) {
         if (msg.value == 0) revert IDankuCompetition.ZeroReward();
         competition = Clones.clone(implementation);
+        (uint256 nTrain, uint256 totalPoints) = DankuCompetition(payable(competition)).initialize{value: msg.value}(
+            msg.sender, config, groupHashes, groupPointCounts, metadataCid
+        );
+        _competitions.push(competition);
+        _announce(competition, groupHashes.length, nTrain, totalPoints, config, metadataCid);
+    }
+
+    /// @notice Creates a claim-mode competition (docs/protocol.md §11) with reward `msg.value` (> 0): scores are
+    /// claimed with a bond of CLAIM_BOND_GAS × `terms.bondGasPrice` and can be disputed one point at a time for
+    /// `terms.challengeWindow` blocks. Trust assumption: at least one honest checker watches every claim during its
+    /// window. At most MAX_CLAIM_MODE_POINTS points; no evaluation-fits rule (no full evaluation in this mode).
+    /// @param config Dataset shape, split share, accuracy threshold and stage periods (bounds: docs §1).
+    /// @param terms Challenge window (blocks) and bond gas price (wei), bounds in docs §1.
+    /// @param groupHashes keccak256(points ‖ nonce) per data group.
+    /// @param groupPointCounts The number of points of each group.
+    /// @param metadataCid Content identifier of the competition's metadata.
+    /// @return competition The new competition's address.
+    function createClaimCompetition(
+        CompetitionConfig calldata config,
+        ClaimTerms calldata terms,
+        bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
+        string calldata metadataCid
+    ) external payable returns (address competition) {
+        if (msg.value == 0) revert IDankuCompetition.ZeroReward();
+        competition = Clones.clone(implementation);
+        DankuClaimModule(payable(competition)).chooseClaimMode(terms);
         (uint256 nTrain, uint256 totalPoints) = DankuCompetition(payable(competition)).initialize{value: msg.value}(
             msg.sender, config, groupHashes, groupPointCounts, metadataCid
         );

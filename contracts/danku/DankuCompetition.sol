@@ -5,12 +5,12 @@ import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.s
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {
-    Stage, CompetitionConfig, CompetitionSummary, Deadlines, Submission
+    Stage, CompetitionConfig, CompetitionSummary, Deadlines, Submission, EvaluationMode
 } from "./IDankuCompetition.sol";
 import {DankuCompetitionState} from "./DankuCompetitionState.sol";
-import {DankuConfig} from "./DankuConfig.sol";
 import {DankuEvaluatorEngine} from "./DankuEvaluatorEngine.sol";
 import {DankuRevealModule} from "./DankuRevealModule.sol";
+import {DankuClaimModule} from "./DankuClaimModule.sol";
 import {BlobStore} from "./BlobStore.sol";
 
 /// @title DankuCompetition
@@ -33,18 +33,28 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     /// implementation's constructor, so it is always the module compiled with it (same storage layout) and nobody
     /// can point a competition at other code.
     DankuRevealModule public immutable revealModule;
+    /// @notice The claim-mode code (docs/protocol.md §11), run by DELEGATECALL like {revealModule}: claim-mode
+    /// creation and test reveal, claims, disputes, settlement and their views. Deployed on its own (its init code
+    /// would push the factory's past EIP-3860) and given to the factory, which passes it here; fixed for ever. Calls to
+    /// functions this contract does not have reach it through {fallback}; its ABI is the claim part of the
+    /// competition's.
+    DankuClaimModule public immutable claimModule;
 
     /// @param evaluator_ The forward-pass engine (deployed by the factory).
-    constructor(DankuEvaluatorEngine evaluator_) {
+    /// @param claimModule_ The claim-mode module (deployed before the factory, docs/protocol.md §10).
+    constructor(DankuEvaluatorEngine evaluator_, DankuClaimModule claimModule_) {
         factory = msg.sender;
         evaluator = evaluator_;
         revealModule = new DankuRevealModule();
+        claimModule = claimModule_;
         _disableInitializers();
     }
 
     // =================================================================== init1
 
     /// @notice init1: called once by the factory right after cloning. Commits the group hashes and takes the reward.
+    /// For a claim-mode competition the factory has called {DankuClaimModule-chooseClaimMode} just before, and
+    /// the claim-mode bounds apply (docs/protocol.md §11).
     /// @param organizer_ The account that created the competition.
     /// @param config_ Periods and dataset shape; validated against docs/protocol.md §1.
     /// @param groupHashes keccak256(points ‖ nonce) of every data group, in order.
@@ -60,49 +70,7 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
         string calldata metadataCid_
     ) external payable initializer returns (uint256 nTrain, uint256 totalPoints) {
         if (msg.sender != factory) revert NotFactory(msg.sender, factory);
-        if (msg.value == 0) revert ZeroReward();
-        nTrain = DankuConfig.validate(config_, groupHashes.length);
-        totalPoints = DankuConfig.validateGroupSizes(config_, groupHashes.length, groupPointCounts);
-        _committed.totalPoints = uint32(totalPoints);
-        _organizer = organizer_;
-        _init1Block = uint64(block.number);
-        _config = config_;
-        _reward = msg.value;
-        _state.groupCount = uint16(groupHashes.length);
-        _state.trainingGroupCount = uint16(nTrain);
-        _metadataCid = metadataCid_;
-
-        _storeGroupRecords(groupHashes, groupPointCounts);
-    }
-
-    /// @dev Stores the group records (hash ‖ uint32 count) as data contracts and the digest of the hashes.
-    function _storeGroupRecords(bytes32[] calldata groupHashes, uint32[] calldata groupPointCounts) private {
-        uint256 groups = groupHashes.length;
-        bytes32 digest;
-        assembly ("memory-safe") {
-            let scratch := mload(0x40)
-            calldatacopy(scratch, groupHashes.offset, shl(5, groups))
-            digest := keccak256(scratch, shl(5, groups))
-        }
-        _groupHashesDigest = digest;
-        // Records (hash ‖ uint32 count), written front to back: each count's word is overwritten by the next hash.
-        uint256 bytesTotal = groups * GROUP_RECORD_SIZE;
-        uint256 buf = _alloc(64 + bytesTotal) + 32;
-        for (uint256 g; g < groups; ++g) {
-            bytes32 h = groupHashes[g];
-            uint256 n = groupPointCounts[g];
-            assembly ("memory-safe") {
-                let at := add(buf, mul(g, GROUP_RECORD_SIZE))
-                mstore(at, h)
-                mstore(add(at, 32), shl(224, n))
-            }
-        }
-        for (uint256 at; at < bytesTotal; at += RECORDS_PER_CHUNK * GROUP_RECORD_SIZE) {
-            uint256 len = bytesTotal - at < RECORDS_PER_CHUNK * GROUP_RECORD_SIZE
-                ? bytesTotal - at
-                : RECORDS_PER_CHUNK * GROUP_RECORD_SIZE;
-            _hashChunks.push(BlobStore.writeMemory(buf + at, len));
-        }
+        return _init1(organizer_, config_, groupHashes, groupPointCounts, metadataCid_, _evaluationMode == EvaluationMode.Claim);
     }
 
     // =================================================================== init2
@@ -170,7 +138,7 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
         bytes32[] calldata nonces
     ) external {
         (groupIndices, groupPoints, nonces); // read by the module, from the same calldata
-        _delegateToRevealModule();
+        _delegate(address(revealModule));
     }
 
     /// @notice Reveals test groups (TestReveal stage, after the model reveal has ended). Same checks as training.
@@ -184,7 +152,8 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
         bytes32[] calldata nonces
     ) external {
         (groupIndices, groupPoints, nonces); // read by the module, from the same calldata
-        _delegateToRevealModule();
+        // Claim mode keeps labels and a Merkle root instead of the points (docs/protocol.md §11).
+        _delegate(_evaluationMode == EvaluationMode.Claim ? address(claimModule) : address(revealModule));
     }
 
     /// @notice Reveals a committed model during the ModelReveal stage; only the committer may call. The model is
@@ -195,15 +164,20 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     /// @param salt The 32-byte salt used in the commitment.
     function revealModel(uint256 submissionId, bytes calldata model, bytes32 salt) external {
         (submissionId, model, salt); // read by the module, from the same calldata
-        _delegateToRevealModule();
+        _delegate(address(revealModule));
     }
 
-    /// @dev Runs the current call (same calldata: the module's functions have the reveal functions' selectors) in
-    /// {revealModule} on this contract's storage and ends with its result: its return data, or its revert data
-    /// (the custom errors of {IDankuCompetition}, which this contract's ABI decodes). The module is fixed code
-    /// created by the constructor; it calls no other contract.
-    function _delegateToRevealModule() private {
-        address module = address(revealModule);
+    /// @notice Everything of the claim mode that this contract does not declare (claimScore, disputeClaim,
+    /// settleClaim, chooseClaimMode, the claim views) runs in {claimModule}, which reverts on anything else.
+    fallback() external payable {
+        _delegate(address(claimModule));
+    }
+
+    /// @dev Runs the current call (same calldata: a module's functions have the selectors they are called by) in
+    /// `module` on this contract's storage and ends with its result: its return data, or its revert data (the
+    /// custom errors of {IDankuCompetition}, which this contract's ABI decodes). Both modules are fixed code created
+    /// by the constructor; the reveal module calls no other contract, the claim module only the evaluator engine.
+    function _delegate(address module) private {
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
@@ -253,6 +227,7 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
         if (!s.revealed) revert NotRevealed(submissionId);
         if (s.evaluated) revert AlreadyEvaluated(submissionId);
         if (!_state.testCompleted) revert TestDataWithheld();
+        if (_evaluationMode == EvaluationMode.Claim) revert ClaimModeCompetition();
 
         uint256 total = _state.testPoints;
         (uint256 cursor, uint256 correct, uint256 chunkIndex) =
@@ -261,14 +236,7 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
         s.correct = uint32(correct);
         s.chunkIndex = uint32(chunkIndex);
         emit EvaluationProgressed(submissionId, cursor, correct);
-        if (cursor == total) {
-            s.evaluated = true;
-            bool qualified = correct * 10_000 >= uint256(_config.minAccuracyBps) * total;
-            Best memory b = _best;
-            bool newBest = qualified && (!b.exists || correct > b.correct || (correct == b.correct && submissionId < b.id));
-            if (newBest) _best = Best({exists: true, id: uint64(submissionId), correct: uint32(correct)});
-            emit SubmissionEvaluated(submissionId, correct, total, qualified, newBest);
-        }
+        if (cursor == total) _recordEvaluated(s, submissionId, correct, total);
     }
 
     /// @dev Runs the model of `submissionId` on up to `maxPoints` points from `cursor` on, through the evaluator
@@ -321,8 +289,14 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     }
 
     /// @notice Ends the competition once evaluation is over (anyone). Without a qualified submission, refunds open.
+    /// In claim mode only from evaluation end + 2 challenge windows: the last claim's window, then as long again to
+    /// settle it, so an early finalizer cannot cut off a surviving claim (docs/protocol.md §11).
     function finalize() external {
         _requireStage(Stage.AwaitingFinalization);
+        if (_evaluationMode == EvaluationMode.Claim) {
+            uint256 first = _deadlines().evaluationEnd + 2 * uint256(_claimTerms.challengeWindow);
+            if (block.number < first) revert FinalizeTooEarly(block.number, first);
+        }
         _state.finalized = true;
         Best memory b = _best;
         if (b.exists) {
@@ -375,8 +349,19 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     }
 
     function _withdraw(address payable recipient) private {
-        uint256 amount = withdrawable(msg.sender);
+        uint256 bonds = _bondCredits[msg.sender];
+        uint256 share = _poolShare(msg.sender);
+        uint256 amount = share + bonds;
         if (amount == 0) revert NothingToWithdraw(msg.sender);
+        if (bonds != 0) _bondCredits[msg.sender] = 0;
+        // The pool flags mark only a pool share as paid: a challenger or claimant withdrawing a bond must not
+        // mark the winner's payout claimed.
+        if (share != 0) _markShareClaimed();
+        emit Withdrawn(msg.sender, recipient, amount);
+        Address.sendValue(recipient, amount);
+    }
+
+    function _markShareClaimed() private {
         if (_state.hasWinner) {
             _state.payoutClaimed = true;
         } else if (_committed.testWithheld) {
@@ -386,8 +371,6 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
             if (msg.sender == _organizer) _state.payoutClaimed = true;
             _donationRefunded[msg.sender] = true;
         }
-        emit Withdrawn(msg.sender, recipient, amount);
-        Address.sendValue(recipient, amount);
     }
 
     /// @notice What `account` may withdraw now: the winner `reward + totalDonations` after a finalization with a
@@ -395,7 +378,12 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     /// donations; in refund mode
     /// (cancelled, or finalized without winner) the organizer the reward (unless forfeited) and every donor
     /// their donations.
-    function withdrawable(address account) public view returns (uint256 amount) {
+    /// Plus, in claim mode, the claim bonds credited to `account` (docs/protocol.md §11).
+    function withdrawable(address account) public view returns (uint256) {
+        return _poolShare(account) + _bondCredits[account];
+    }
+
+    function _poolShare(address account) private view returns (uint256 amount) {
         State memory st = _state;
         if (st.hasWinner) {
             return account == _winner && !st.payoutClaimed ? _reward + _totalDonations : 0;
@@ -603,15 +591,6 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     /// @notice Data contracts holding submission `submissionId`'s revealed model, in order (empty before its reveal).
     function modelChunks(uint256 submissionId) external view returns (address[] memory) {
         return _modelChunksOf(submissionId);
-    }
-
-    function _modelChunksOf(uint256 submissionId) private view returns (address[] memory chunks) {
-        address first = _submission(submissionId).model;
-        if (first == address(0)) return chunks;
-        address[] storage extra = _extraModelChunks[submissionId];
-        chunks = new address[](1 + extra.length);
-        chunks[0] = first;
-        for (uint256 i; i < extra.length; ++i) chunks[i + 1] = extra[i];
     }
 
     /// @notice The best evaluated qualified submission so far.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IDankuCompetition, Stage, CompetitionConfig} from "./IDankuCompetition.sol";
+import {DankuConfig} from "./DankuConfig.sol";
+import {BlobStore} from "./BlobStore.sol";
+import {IDankuCompetition, Stage, CompetitionConfig, EvaluationMode, ClaimTerms, TestRoot, ScoreClaim} from "./IDankuCompetition.sol";
 
 /// @title DankuCompetitionState
 /// @notice The storage of a DanKu competition and the few rules every part of it reads (the stage, the seed block).
@@ -96,6 +98,13 @@ abstract contract DankuCompetitionState is IDankuCompetition {
     Commitments internal _committed;
     mapping(address submitter => uint256 count) internal _revealedBy;
     mapping(address submitter => bool claimed) internal _shareClaimed;
+    // Claim mode (docs/protocol.md §11): appended, so the layout above is unchanged.
+    EvaluationMode internal _evaluationMode;
+    ClaimTerms internal _claimTerms;
+    TestRoot[] internal _testRoots;
+    ScoreClaim[] internal _claims;
+    /// @dev Claim bonds owed (returned to surviving claimants, won by challengers), pulled through `withdraw`.
+    mapping(address account => uint256 amount) internal _bondCredits;
 
     // =================================================================== internals
 
@@ -132,6 +141,83 @@ abstract contract DankuCompetitionState is IDankuCompetition {
     function _submission(uint256 submissionId) internal view returns (SubmissionRecord storage) {
         if (submissionId >= _submissions.length) revert UnknownSubmission(submissionId, _submissions.length);
         return _submissions[submissionId];
+    }
+
+    /// @dev init1 of both modes (docs/protocol.md §1, §11): validates the configuration and the committed sizes
+    /// (the evaluation-fits rule of §7.2 in the on-chain mode, the claim-mode point bound otherwise), takes the
+    /// reward and stores the group records.
+    function _init1(
+        address organizer_,
+        CompetitionConfig calldata config_,
+        bytes32[] calldata groupHashes,
+        uint32[] calldata groupPointCounts,
+        string calldata metadataCid_,
+        bool claimMode
+    ) internal returns (uint256 nTrain, uint256 totalPoints) {
+        if (msg.value == 0) revert ZeroReward();
+        nTrain = DankuConfig.validate(config_, groupHashes.length);
+        totalPoints = DankuConfig.validateGroupSizes(config_, groupHashes.length, groupPointCounts, claimMode);
+        _committed.totalPoints = uint32(totalPoints);
+        _organizer = organizer_;
+        _init1Block = uint64(block.number);
+        _config = config_;
+        _reward = msg.value;
+        _state.groupCount = uint16(groupHashes.length);
+        _state.trainingGroupCount = uint16(nTrain);
+        _metadataCid = metadataCid_;
+        _storeGroupRecords(groupHashes, groupPointCounts);
+    }
+
+    /// @dev Stores the group records (hash ‖ uint32 count) as data contracts and the digest of the hashes.
+    function _storeGroupRecords(bytes32[] calldata groupHashes, uint32[] calldata groupPointCounts) private {
+        uint256 groups = groupHashes.length;
+        bytes32 digest;
+        assembly ("memory-safe") {
+            let scratch := mload(0x40)
+            calldatacopy(scratch, groupHashes.offset, shl(5, groups))
+            digest := keccak256(scratch, shl(5, groups))
+        }
+        _groupHashesDigest = digest;
+        // Records (hash ‖ uint32 count), written front to back: each count's word is overwritten by the next hash.
+        uint256 bytesTotal = groups * GROUP_RECORD_SIZE;
+        uint256 buf = _alloc(64 + bytesTotal) + 32;
+        for (uint256 g; g < groups; ++g) {
+            bytes32 h = groupHashes[g];
+            uint256 n = groupPointCounts[g];
+            assembly ("memory-safe") {
+                let at := add(buf, mul(g, GROUP_RECORD_SIZE))
+                mstore(at, h)
+                mstore(add(at, 32), shl(224, n))
+            }
+        }
+        for (uint256 at; at < bytesTotal; at += RECORDS_PER_CHUNK * GROUP_RECORD_SIZE) {
+            uint256 len = bytesTotal - at < RECORDS_PER_CHUNK * GROUP_RECORD_SIZE
+                ? bytesTotal - at
+                : RECORDS_PER_CHUNK * GROUP_RECORD_SIZE;
+            _hashChunks.push(BlobStore.writeMemory(buf + at, len));
+        }
+    }
+
+    /// @dev Records a complete score (a finished `evaluate` or a settled claim, docs/protocol.md §7, §11): the
+    /// submission is evaluated, qualifies with correct / total ≥ minAccuracyBps, and becomes the best if it beats it
+    /// (ties go to the lower id).
+    function _recordEvaluated(SubmissionRecord storage s, uint256 submissionId, uint256 correct, uint256 total) internal {
+        s.evaluated = true;
+        s.correct = uint32(correct);
+        bool qualified = correct * 10_000 >= uint256(_config.minAccuracyBps) * total;
+        Best memory b = _best;
+        bool newBest = qualified && (!b.exists || correct > b.correct || (correct == b.correct && submissionId < b.id));
+        if (newBest) _best = Best({exists: true, id: uint64(submissionId), correct: uint32(correct)});
+        emit SubmissionEvaluated(submissionId, correct, total, qualified, newBest);
+    }
+
+    function _modelChunksOf(uint256 submissionId) internal view returns (address[] memory chunks) {
+        address first = _submission(submissionId).model;
+        if (first == address(0)) return chunks;
+        address[] storage extra = _extraModelChunks[submissionId];
+        chunks = new address[](1 + extra.length);
+        chunks[0] = first;
+        for (uint256 i; i < extra.length; ++i) chunks[i + 1] = extra[i];
     }
 
     /// @dev Reserves `size` bytes of memory (rounded up to whole words) and returns their start.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {CompetitionConfig, ConfigField, IDankuCompetition} from "./IDankuCompetition.sol";
+import {CompetitionConfig, ConfigField, IDankuCompetition, ClaimTerms} from "./IDankuCompetition.sol";
 import {DankuLimits} from "./DankuLimits.sol";
 
 /// @title DankuConfig
@@ -31,10 +31,16 @@ library DankuConfig {
         _check(ConfigField.TrainingGroupCount, nTrain, 1, groupCount - 1);
     }
 
-    /// @notice Checks the committed group sizes and that the evaluation period holds the worst-case evaluation of
-    /// one submission on all committed points (docs/protocol.md §7.2).
+    /// @notice Checks the committed group sizes and, in the on-chain mode, that the evaluation period holds the
+    /// worst-case evaluation of one submission on all committed points (docs/protocol.md §7.2). The claim mode has
+    /// no full evaluation; its points are bounded by {DankuLimits.MAX_CLAIM_MODE_POINTS} instead (§11).
     /// @return totalPoints The sum of the group sizes.
-    function validateGroupSizes(CompetitionConfig memory c, uint256 groupCount, uint32[] calldata groupPointCounts)
+    function validateGroupSizes(
+        CompetitionConfig memory c,
+        uint256 groupCount,
+        uint32[] calldata groupPointCounts,
+        bool claimMode
+    )
         internal
         pure
         returns (uint256 totalPoints)
@@ -46,6 +52,10 @@ library DankuConfig {
             uint256 n = groupPointCounts[g];
             if (n == 0) revert IDankuCompetition.EmptyGroup(g);
             totalPoints += n;
+        }
+        if (claimMode) {
+            _check(ConfigField.TotalPoints, totalPoints, groupCount, DankuLimits.MAX_CLAIM_MODE_POINTS);
+            return totalPoints;
         }
         _check(ConfigField.TotalPoints, totalPoints, groupCount, DankuLimits.MAX_TOTAL_POINTS);
         uint256 required = requiredEvaluationBlocks(totalPoints);
@@ -61,6 +71,16 @@ library DankuConfig {
         uint256 perTransaction = (DankuLimits.EVALUATION_TX_GAS - DankuLimits.MAX_EVALUATION_SETUP_GAS)
             / DankuLimits.MAX_EVALUATION_GAS_PER_POINT;
         return DankuLimits.EVALUATION_PERIOD_FACTOR * ((points + perTransaction - 1) / perTransaction);
+    }
+
+    /// @notice Checks the claim-mode terms against docs/protocol.md §1.
+    /// @return bond The claim bond: CLAIM_BOND_GAS × bondGasPrice.
+    function validateClaimTerms(ClaimTerms memory t) internal pure returns (uint256 bond) {
+        _check(
+            ConfigField.ChallengeWindow, t.challengeWindow, DankuLimits.MIN_CHALLENGE_WINDOW, DankuLimits.MAX_CHALLENGE_WINDOW
+        );
+        _check(ConfigField.BondGasPrice, t.bondGasPrice, DankuLimits.MIN_BOND_GAS_PRICE, DankuLimits.MAX_BOND_GAS_PRICE);
+        return DankuLimits.CLAIM_BOND_GAS * t.bondGasPrice;
     }
 
     function _check(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {

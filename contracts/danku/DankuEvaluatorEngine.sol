@@ -44,4 +44,24 @@ contract DankuEvaluatorEngine {
             correct += DankuEvaluator.run(m, buf, s.points, pointSize);
         }
     }
+
+    /// @notice Whether the model stored in `modelChunks` predicts class `point[F]` for the features `point[0..F)`:
+    /// the one-point entry of claim-mode disputes (docs/protocol.md §11). It runs the same forward pass as
+    /// {evaluate} on one point whose label byte is the prediction to test, so it is bit-exact with the evaluation.
+    /// @param modelChunks The model's data contracts, in order.
+    /// @param point F feature bytes and the class to test (F + 1 bytes, F the model's input width).
+    /// @return hit Whether argmax of the model's outputs (ties to the lowest class) is `point[F]`.
+    function predicts(address[] calldata modelChunks, bytes calldata point) external view returns (bool hit) {
+        uint256 m = DankuEvaluator.prepare(modelChunks);
+        uint256 len = point.length;
+        uint256 buf;
+        assembly ("memory-safe") {
+            // The point and the 32 readable bytes the forward pass may look past it.
+            buf := mload(0x40)
+            mstore(0x40, add(buf, and(add(len, 63), not(31))))
+            calldatacopy(buf, point.offset, len)
+            mstore(add(buf, len), 0)
+        }
+        hit = DankuEvaluator.run(m, buf, 1, len) == 1;
+    }
 }

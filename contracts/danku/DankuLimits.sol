@@ -45,6 +45,18 @@ library DankuLimits {
     /// @notice The evaluation period must hold this many times the transactions one worst-case evaluation needs,
     /// one transaction per block: the other half of the blocks is slack for congestion and other submissions.
     uint256 internal constant EVALUATION_PERIOD_FACTOR = 2;
+    /// @notice Claim mode: a claim's predictions (one byte per test point) must fit one transaction's calldata,
+    /// so all committed points together stay below this (MNIST's 70,000 fit).
+    uint256 internal constant MAX_CLAIM_MODE_POINTS = 100_000;
+    /// @notice Claim mode: the bond is this many gas at the stated price. It is EIP-7825's per-transaction cap, so no
+    /// dispute transaction can cost a challenger more gas than the bond pays for at that price.
+    uint256 internal constant CLAIM_BOND_GAS = 16_777_216;
+    /// @notice Challenge window bounds (blocks): at least about 2 minutes, at most about 2 weeks at 12 s blocks.
+    uint256 internal constant MIN_CHALLENGE_WINDOW = 10;
+    uint256 internal constant MAX_CHALLENGE_WINDOW = 100_000;
+    /// @notice Bond gas price bounds (wei): 1 gwei … 10,000 gwei (a bond of 0.0168 … 167.8 ETH).
+    uint256 internal constant MIN_BOND_GAS_PRICE = 1e9;
+    uint256 internal constant MAX_BOND_GAS_PRICE = 1e13;
     uint256 internal constant MIN_TRAINING_BPS = 1000;
     uint256 internal constant MAX_TRAINING_BPS = 9000;
     uint256 internal constant BPS = 10_000;

@@ -45,7 +45,48 @@ enum ConfigField {
     EvaluationPeriod,
     GroupCount,
     TrainingGroupCount,
-    TotalPoints
+    TotalPoints,
+    ChallengeWindow,
+    BondGasPrice
+}
+
+/// @notice How a competition scores its submissions, chosen at creation (docs/protocol.md §7, §11).
+enum EvaluationMode {
+    /// The contract runs every model on every test point (`evaluate`).
+    OnChain,
+    /// Anyone claims a submission's predictions with a bond; the contract scores them and any one point can be
+    /// disputed during the challenge window by running the model on it (`claimScore`, `disputeClaim`, `settleClaim`).
+    Claim
+}
+
+/// @notice Claim-mode terms fixed at creation (docs/protocol.md §11); bounds in docs §1.
+struct ClaimTerms {
+    /// Blocks after a claim during which any of its points can be disputed.
+    uint32 challengeWindow;
+    /// Gas price (wei) the bond is sized at: bond = CLAIM_BOND_GAS × bondGasPrice.
+    uint128 bondGasPrice;
+}
+
+/// @notice The commitment to the test points of one claim-mode reveal call: a Merkle root over the call's points in
+/// reveal order (leaf keccak256(0x00 ‖ point), node keccak256(0x01 ‖ left ‖ right), padded with bytes32(0) leaves to
+/// 2^depth), and the global test index of its first point.
+struct TestRoot {
+    bytes32 root;
+    uint32 firstPoint;
+    uint32 pointCount;
+    uint8 depth;
+}
+
+/// @notice A claimed score (docs/protocol.md §11).
+struct ScoreClaim {
+    address claimant;
+    uint32 submissionId;
+    uint64 claimBlock;
+    bool voided;
+    bool settled;
+    bytes32 predictionsHash;
+    uint128 bond;
+    uint32 correct;
 }
 
 /// @notice Why `revealModel` rejected a model (docs/protocol.md §4.1).
@@ -144,6 +185,30 @@ interface IDankuCompetition {
     /// `revealedSubmissions` revealed submissions (`share` each, the first revealer also gets the remainder);
     /// donors are refunded (docs/protocol.md §7.1).
     event TestWithheldPayout(uint256 revealedSubmissions, uint256 share, uint256 pool);
+    /// @notice The competition uses the claim mode with these terms (emitted once, at creation).
+    event ClaimModeChosen(uint256 challengeWindow, uint256 bondGasPrice, uint256 claimBond);
+    /// @notice A claim-mode test reveal stored the labels and this root over the call's `pointCount` points, the
+    /// first being global test point `firstPoint` (the points themselves are in the transaction's calldata).
+    event TestRootStored(uint256 indexed rootIndex, bytes32 root, uint256 firstPoint, uint256 pointCount, uint256 depth);
+    /// @notice A score was claimed: the predictions (one byte per test point, in the transaction's calldata) hash to
+    /// `predictionsHash` and get `correct` of `total` right against the revealed labels.
+    event ScoreClaimed(
+        uint256 indexed claimId,
+        uint256 indexed submissionId,
+        address indexed claimant,
+        bytes32 predictionsHash,
+        uint256 correct,
+        uint256 total,
+        uint256 bond
+    );
+    /// @notice A claim was disproven at test point `point`: the model does not predict `claimedPrediction` there.
+    /// The claim is void and its bond is credited to `challenger`.
+    event ClaimDisputed(
+        uint256 indexed claimId, uint256 indexed submissionId, address indexed challenger, uint256 point, uint256 claimedPrediction, uint256 bond
+    );
+    /// @notice A claim survived its window: its bond is credited back to the claimant; `counted` says whether it
+    /// gave the submission its score (false when the submission had one already or the competition was finalized).
+    event ClaimSettled(uint256 indexed claimId, uint256 indexed submissionId, address indexed claimant, bool counted);
     /// @notice `amount` owed to `account` was paid to `recipient`.
     event Withdrawn(address indexed account, address indexed recipient, uint256 amount);
 
@@ -216,4 +281,41 @@ interface IDankuCompetition {
     error NothingToWithdraw(address account);
     /// @notice Payouts to the zero address are refused.
     error ZeroRecipient();
+    /// @notice Only claim-mode competitions have claims (this one evaluates on chain: use `evaluate`).
+    error NotClaimMode();
+    /// @notice Claim-mode competitions have no on-chain evaluation: claim the score with `claimScore`.
+    error ClaimModeCompetition();
+    /// @notice A claim must send exactly the claim bond.
+    error WrongBond(uint256 sent, uint256 required);
+    /// @notice A claim needs one prediction byte per revealed test point.
+    error BadPredictionsLength(uint256 length, uint256 testPoints);
+    /// @notice A claimed prediction is not a class index.
+    error PredictionOutOfRange(uint256 point, uint256 prediction, uint256 classCount);
+    /// @notice There is no claim `claimId` (the count is `count`).
+    error UnknownClaim(uint256 claimId, uint256 count);
+    /// @notice The claim was disproven already.
+    error ClaimIsVoid(uint256 claimId);
+    /// @notice The claim was settled already.
+    error ClaimAlreadySettled(uint256 claimId);
+    /// @notice The claim's challenge window closed at block `closedAt`: it can no longer be disputed.
+    error ChallengeWindowClosed(uint256 claimId, uint256 closedAt);
+    /// @notice The claim's challenge window is open until block `closesAt`: it cannot be settled yet.
+    error ChallengeWindowOpen(uint256 claimId, uint256 closesAt);
+    /// @notice The predictions given with a dispute are not the claim's (their keccak256 differs).
+    error PredictionsMismatch(uint256 claimId);
+    /// @notice There is no test root `rootIndex` (the count is `count`).
+    error UnknownTestRoot(uint256 rootIndex, uint256 count);
+    /// @notice Root `rootIndex` holds `pointCount` points; `index` is not one of them (padding or beyond).
+    error PointOutOfRoot(uint256 rootIndex, uint256 index, uint256 pointCount);
+    /// @notice A disputed point must be exactly one point's bytes (features and label).
+    error BadPointLength(uint256 length, uint256 pointSize);
+    /// @notice A Merkle proof must have one node per level of its root's tree.
+    error BadProofLength(uint256 length, uint256 depth);
+    /// @notice The point and proof do not lead to the root: it is not the revealed test point at that index.
+    error PointNotInRoot(uint256 rootIndex, uint256 index);
+    /// @notice The dispute fails: the model does predict `prediction` at test point `point`, as claimed.
+    error ClaimedPredictionCorrect(uint256 claimId, uint256 point, uint256 prediction);
+    /// @notice A claim-mode competition finalizes from block `firstBlock` on (evaluation end + 2 challenge
+    /// windows, so every claim can be disputed and settled first).
+    error FinalizeTooEarly(uint256 currentBlock, uint256 firstBlock);
 }

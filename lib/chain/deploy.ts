@@ -3,7 +3,7 @@
  * the DanKu CompetitionFactory and the DaiMoN ProblemFactory, always together, so every chain that has one has both.
  */
 import type { Address, Hex, PublicClient } from "viem";
-import { competitionFactoryAbi, competitionFactoryBytecode } from "../generated/abis";
+import { competitionFactoryAbi, competitionFactoryBytecode, dankuClaimModuleAbi, dankuClaimModuleBytecode } from "../generated/abis";
 import type { DankuWallet } from "./danku";
 import { deployProblemFactory } from "./daimon";
 
@@ -21,10 +21,25 @@ export interface FactoryDeployments {
   problemFactory: FactoryDeployment;
 }
 
+/**
+ * The claim-mode module first (its init code does not fit in the factory's under EIP-3860, docs/protocol.md §10),
+ * then the CompetitionFactory that every competition of which runs it.
+ */
 export async function deployFactory(wallet: DankuWallet, client: PublicClient): Promise<FactoryDeployment> {
+  const moduleHash = await wallet.deployContract({
+    abi: dankuClaimModuleAbi,
+    bytecode: dankuClaimModuleBytecode,
+    account: wallet.account,
+    chain: wallet.chain,
+  });
+  const moduleReceipt = await client.waitForTransactionReceipt({ hash: moduleHash });
+  if (moduleReceipt.status !== "success" || !moduleReceipt.contractAddress) {
+    throw new Error(`deploying the claim module failed in ${moduleHash}`);
+  }
   const hash = await wallet.deployContract({
     abi: competitionFactoryAbi,
     bytecode: competitionFactoryBytecode,
+    args: [moduleReceipt.contractAddress],
     account: wallet.account,
     chain: wallet.chain,
   });
@@ -39,8 +54,8 @@ export async function deployFactory(wallet: DankuWallet, client: PublicClient): 
 }
 
 /**
- * The CompetitionFactory, then the ProblemFactory, from the same account. The DanKu factory goes first so that on a
- * fresh development chain it keeps the address it always had (the deployer's first contract).
+ * The CompetitionFactory (after its claim module), then the ProblemFactory, from the same account: on a fresh
+ * development chain the factory is the deployer's second contract and the ProblemFactory its third.
  */
 export async function deployFactories(wallet: DankuWallet, client: PublicClient): Promise<FactoryDeployments> {
   const competitionFactory = await deployFactory(wallet, client);

@@ -181,7 +181,9 @@ export async function deployEnv(): Promise<Env> {
   const publicClient = await hre.viem.getPublicClient();
   const testClient = await hre.viem.getTestClient();
   const wallets = await hre.viem.getWalletClients();
-  const factory = await hre.viem.deployContract("CompetitionFactory");
+  // The claim module is deployed on its own and given to the factory (docs/protocol.md §10).
+  const claimModule = await hre.viem.deployContract("DankuClaimModule");
+  const factory = await hre.viem.deployContract("CompetitionFactory", [claimModule.address]);
   return { publicClient, testClient, wallets, factory: factory.address };
 }
 
