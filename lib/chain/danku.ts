@@ -17,6 +17,7 @@ import {
 import { multicall } from "viem/actions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
+import { readClaimModeTestPoints, readEvaluationMode } from "./claims";
 import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
 
 export type DankuWallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -247,13 +248,20 @@ export async function readGroupFlags(
   return { isTraining, isRevealed };
 }
 
-/** Reads the revealed points (training or test) back from the data contracts, in reveal order. */
+/**
+ * Reads the revealed points (training or test) back, in reveal order: from the data contracts, or, for the test data
+ * of a claim-mode competition (which keeps only labels and roots on chain, docs/protocol.md §11), rebuilt from the
+ * reveal transactions' calldata and verified against the stored roots.
+ */
 export async function readRevealedPoints(
   client: PublicClient,
   competition: Address,
   training: boolean,
   featureCount: number,
 ): Promise<DataPoint[]> {
+  if (!training && (await readEvaluationMode(client, competition)) === "claim") {
+    return readClaimModeTestPoints(client, competition, featureCount);
+  }
   const chunkCount = Number(
     await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "dataChunkCount", args: [training] }),
   );

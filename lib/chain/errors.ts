@@ -24,6 +24,7 @@ export const CONFIG_FIELD_LABELS = [
   "the training share",
   "the minimum accuracy",
   "the init2 window",
+  "the split delay",
   "the training-reveal period",
   "the submission period",
   "the model-reveal period",
@@ -31,6 +32,9 @@ export const CONFIG_FIELD_LABELS = [
   "the evaluation period",
   "the number of data groups",
   "the number of training groups",
+  "the number of points of all groups",
+  "the challenge window",
+  "the bond gas price",
 ] as const;
 
 export const MODEL_DEFECT_LABELS = [
@@ -110,6 +114,36 @@ const DESCRIPTIONS: Record<string, Describer> = {
   ZeroRecipient: () => "Choose a recipient address other than the zero address.",
   InsufficientBalance: ([balance, needed]) =>
     `The contract holds ${typeof balance === "bigint" ? formatEther(balance) : show(balance)} ETH but needs ${typeof needed === "bigint" ? formatEther(needed) : show(needed)} ETH.`,
+  // Claim mode (docs/protocol.md §11).
+  NotClaimMode: () => "This competition evaluates models on chain and has no claims: use evaluate instead.",
+  ClaimModeCompetition: () => "This competition scores by claims, not by on-chain evaluation: claim the score with claimScore.",
+  WrongBond: ([sent, required]) =>
+    `A claim must send exactly the claim bond of ${typeof required === "bigint" ? formatEther(required) : show(required)} ETH; this one sent ${typeof sent === "bigint" ? formatEther(sent) : show(sent)} ETH.`,
+  BadPredictionsLength: ([length, points]) =>
+    `A claim needs one prediction byte per test point (${show(points)}); these predictions have ${show(length)} bytes.`,
+  PredictionOutOfRange: ([point, prediction, classes]) =>
+    `The prediction for test point ${show(point)} is ${show(prediction)}, but the competition has only ${show(classes)} classes.`,
+  UnknownClaim: ([id, count]) => `There is no claim ${show(id)}; the competition has ${show(count)}.`,
+  ClaimIsVoid: ([id]) => `Claim ${show(id)} was already disproven; it can be neither disputed nor settled.`,
+  ClaimAlreadySettled: ([id]) => `Claim ${show(id)} is already settled.`,
+  ChallengeWindowClosed: ([id, closedAt]) =>
+    `The challenge window of claim ${show(id)} closed at block ${show(closedAt)}: it can no longer be disputed, only settled.`,
+  ChallengeWindowOpen: ([id, closesAt]) =>
+    `Claim ${show(id)} can still be disputed until block ${show(closesAt)}; settle it from that block on.`,
+  PredictionsMismatch: ([id]) =>
+    `These predictions are not claim ${show(id)}'s: pass exactly the predictions from its claimScore transaction.`,
+  UnknownTestRoot: ([root, count]) => `There is no test reveal ${show(root)}; the competition has ${show(count)}.`,
+  PointOutOfRoot: ([root, at, count]) =>
+    `Test reveal ${show(root)} holds ${show(count)} points; point ${show(at)} is not one of them (padding or beyond).`,
+  BadPointLength: ([length, size]) => `A disputed point must be ${show(size)} bytes (features and label); this one has ${show(length)}.`,
+  BadProofLength: ([length, depth]) => `The proof has ${show(length)} nodes, but this test reveal's tree has ${show(depth)} levels.`,
+  PointNotInRoot: ([root, at]) =>
+    `The point and proof do not match test reveal ${show(root)} at position ${show(at)}: it is not the revealed test point there.`,
+  ClaimedPredictionCorrect: ([id, point, prediction]) =>
+    `The dispute fails: the model does predict ${show(prediction)} at test point ${show(point)}, as claim ${show(id)} says.`,
+  FinalizeTooEarly: ([current, first]) =>
+    `A claim-mode competition can be finalized from block ${show(first)} on (evaluation end plus two challenge windows); the chain is at block ${show(current)}.`,
+  InvalidInitialization: () => "The competition is already initialized.",
   ReentrancyGuardReentrantCall: () => "Re-entering the contract during a payout is not allowed.",
 
   // DaiMoN problems (contracts/daimon/IDaimonProblem.sol; NotFactory and ConfigOutOfRange share DanKu's names).

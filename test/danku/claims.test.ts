@@ -5,7 +5,7 @@
  * proofs come from lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never from copies.
  */
 import { expect } from "chai";
-import { getAddress, getContract, parseEventLogs, type Abi, type Address, type TransactionReceipt } from "viem";
+import { getAddress, getContract, parseEventLogs, type Abi, type Address, type PublicClient, type TransactionReceipt } from "viem";
 import {
   bytesHex,
   commit,
@@ -37,6 +37,18 @@ import {
 } from "./fixtures";
 import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
 import { groupPointCounts, type DataGroup } from "../../lib/danku/groups";
+import { readRevealedPoints, type DankuWallet } from "../../lib/chain/danku";
+import {
+  claimScore as claimWithLib,
+  disputeClaim as disputeWithLib,
+  readClaimModeRevealCalls,
+  readClaimPredictions,
+  readClaims,
+  readClaimTerms,
+  readEvaluationMode,
+  settleClaim as settleWithLib,
+} from "../../lib/chain/claims";
+import { describeContractError } from "../../lib/chain/errors";
 import { encodePoints, groupHash, type DataPoint } from "../../lib/danku/encoding";
 import {
   claimBond,
@@ -462,6 +474,53 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       const claimModule = await competitionAs(env, implementation, env.wallets[0]!).read.claimModule();
       await expectRevert(claimsAs(env, claimModule, env.wallets[0]!).write.settleClaim([0n]), "OnlyDelegateCall", [], dankuClaimModuleAbi);
       await expectRevert(claimsAs(env, c.address, env.wallets[1]!).write.chooseClaimMode([{ challengeWindow: 10, bondGasPrice: BOND_GAS_PRICE }]), "NotFactory", undefined, ERRORS);
+    });
+  });
+
+  describe("lib/chain (typed calls and reads)", function () {
+    it("reads the claim-mode test points back from calldata, claims, disputes and settles through lib/chain/claims.ts", async function () {
+      const r = await toEvaluation(env);
+      const client = env.publicClient as unknown as PublicClient;
+      const bob = r.wallets.bob as unknown as DankuWallet;
+      const challenger = r.wallets.challenger as unknown as DankuWallet;
+      const address = r.created.address;
+      expect(await readEvaluationMode(client, address)).to.equal("claim");
+      expect(await readClaimTerms(client, address)).to.deep.equal({ challengeWindow: WINDOW, bondGasPrice: BOND_GAS_PRICE, bond: BOND });
+      // The same points as revealed (one home for reading revealed data: the app's dataset panel and preview use it).
+      const points = await readRevealedPoints(client, address, false, 2);
+      expect(encodePoints(points, 2, 2)).to.deep.equal(encodePoints(r.testPoints, 2, 2));
+
+      const honest = predictionsOf(WRONG_MODEL, points);
+      const claimed = Uint8Array.from(honest, (v, i) => (i === 3 ? 1 - v : v));
+      const { claimId } = await claimWithLib(bob, client, { competition: address, submissionId: Number(r.ids.wrong), predictions: claimed });
+      expect(await readClaimPredictions(client, address, claimId)).to.deep.equal(claimed);
+      const point = disputablePoint(await readClaimPredictions(client, address, claimId), honest)!;
+      expect(point.index).to.equal(3);
+      const calls = await readClaimModeRevealCalls(client, address, 2);
+      const { rootIndex, indexInRoot } = locateTestPoint(calls.map((c) => c.root.pointCount), point.index);
+      const call = calls[rootIndex]!;
+      await disputeWithLib(challenger, client, {
+        competition: address,
+        claimId,
+        rootIndex,
+        indexInRoot,
+        point: call.points[indexInRoot]!,
+        proof: revealProof(revealTree(call.points), indexInRoot),
+        predictions: claimed,
+      });
+      const good = await claimWithLib(bob, client, { competition: address, submissionId: Number(r.ids.wrong), predictions: honest });
+      const claims = await readClaims(client, address);
+      expect(claims.map((c) => [c.id, c.voided, c.settled, c.correct])).to.deep.equal([
+        [0, true, false, scorePredictions(claimed, labelsOf(points))],
+        [1, false, false, scorePredictions(honest, labelsOf(points))],
+      ]);
+      await mineUntilNextTxIn(env, claims[1]!.windowClosesAt);
+      await settleWithLib(bob, client, { competition: address, claimId: good.claimId });
+      expect((await readClaims(client, address))[1]!.settled).to.equal(true);
+      expect(await withdrawable(r, r.wallets.challenger)).to.equal(BOND);
+      expect(describeContractError("ClaimedPredictionCorrect", [0n, 3n, 1n])).to.equal(
+        "The dispute fails: the model does predict 1 at test point 3, as claim 0 says.",
+      );
     });
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * Typed calls and reads of the claim mode (docs/protocol.md §11). The claim functions and views live in
+ * DankuClaimModule and are reached at the competition's own address (its fallback delegates to the module), so every
+ * call here uses the module's ABI at the competition address. Test points of a claim-mode competition are not kept
+ * as contract code: {@link readClaimModeTestPoints} rebuilds them from the reveal transactions' calldata and checks
+ * them against the roots the contract stored.
+ */
+import { bytesToHex, decodeFunctionData, hexToBytes, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
+import { dankuClaimModuleAbi, dankuCompetitionAbi } from "../generated/abis";
+import { decodePoints, type DataPoint } from "../danku/encoding";
+import { revealTree } from "../danku/claims";
+import { sendContractTransaction, type SentTransaction } from "./transactions";
+import type { DankuWallet } from "./danku";
+
+/** Mirrors `enum EvaluationMode` in contracts/danku/IDankuCompetition.sol. */
+export const EVALUATION_MODES = ["onchain", "claim"] as const;
+export type EvaluationModeName = (typeof EVALUATION_MODES)[number];
+
+export interface ClaimTermsState {
+  challengeWindow: number;
+  bondGasPrice: bigint;
+}
+
+export interface ClaimState {
+  id: number;
+  claimant: Address;
+  submissionId: number;
+  claimBlock: bigint;
+  predictionsHash: Hex;
+  bond: bigint;
+  correct: number;
+  voided: boolean;
+  settled: boolean;
+  /** The block from which the claim can no longer be disputed and can be settled. */
+  windowClosesAt: bigint;
+}
+
+export interface TestRootState {
+  root: Hex;
+  firstPoint: number;
+  pointCount: number;
+  depth: number;
+}
+
+export async function readEvaluationMode(client: PublicClient, competition: Address): Promise<EvaluationModeName> {
+  const mode = await client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "evaluationMode" });
+  const name = EVALUATION_MODES[mode];
+  if (!name) throw new Error(`competition ${competition} reports evaluation mode ${mode}, which this app does not know`);
+  return name;
+}
+
+export async function readClaimTerms(client: PublicClient, competition: Address): Promise<ClaimTermsState & { bond: bigint }> {
+  const [terms, bond] = await Promise.all([
+    client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimTerms" }),
+    client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimBond" }),
+  ]);
+  return { challengeWindow: terms.challengeWindow, bondGasPrice: terms.bondGasPrice, bond };
+}
+
+export async function readClaims(client: PublicClient, competition: Address): Promise<ClaimState[]> {
+  const [count, terms] = await Promise.all([
+    client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimCount" }),
+    client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimTerms" }),
+  ]);
+  const ids = Array.from({ length: Number(count) }, (_, i) => i);
+  return Promise.all(
+    ids.map(async (id) => {
+      const c = await client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimAt", args: [BigInt(id)] });
+      return { id, ...c, windowClosesAt: c.claimBlock + BigInt(terms.challengeWindow) };
+    }),
+  );
+}
+
+export async function readTestRoots(client: PublicClient, competition: Address): Promise<TestRootState[]> {
+  const count = await client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "testRootCount" });
+  return Promise.all(
+    Array.from({ length: Number(count) }, (_, i) =>
+      client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "testRootAt", args: [BigInt(i)] }),
+    ),
+  );
+}
+
+/** Claims `predictions` (one class byte per test point) for submission `submissionId` with the competition's bond. */
+export async function claimScore(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; submissionId: number; predictions: Uint8Array },
+): Promise<SentTransaction & { claimId: number }> {
+  const bond = await client.readContract({ address: args.competition, abi: dankuClaimModuleAbi, functionName: "claimBond" });
+  const sent = await sendContractTransaction(wallet, client, {
+    address: args.competition,
+    abi: dankuClaimModuleAbi,
+    functionName: "claimScore",
+    args: [BigInt(args.submissionId), bytesToHex(args.predictions)],
+    value: bond,
+  });
+  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: sent.receipt.logs, eventName: "ScoreClaimed" });
+  if (!event) throw new Error(`the claim transaction ${sent.hash} emitted no ScoreClaimed event`);
+  return { ...sent, claimId: Number(event.args.claimId) };
+}
+
+/** The predictions of claim `claimId`, from its claimScore transaction's calldata (checked against the claim's hash by the contract). */
+export async function readClaimPredictions(client: PublicClient, competition: Address, claimId: number): Promise<Uint8Array> {
+  const logs = await client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "ScoreClaimed", args: { claimId: BigInt(claimId) }, fromBlock: 0n });
+  const event = logs[0];
+  if (!event) throw new Error(`no ScoreClaimed event for claim ${claimId} of ${competition}`);
+  const tx = await client.getTransaction({ hash: event.transactionHash });
+  const decoded = decodeFunctionData({ abi: dankuClaimModuleAbi, data: tx.input });
+  if (decoded.functionName !== "claimScore" || tx.to?.toLowerCase() !== competition.toLowerCase()) {
+    throw new Error(`claim ${claimId} was made through another contract (${tx.hash}); its predictions cannot be read from that transaction's calldata`);
+  }
+  return hexToBytes(decoded.args[1]);
+}
+
+/** Disputes claim `claimId` at one point (the arguments come from lib/danku/claims.ts: locateTestPoint, revealProof). */
+export async function disputeClaim(
+  wallet: DankuWallet,
+  client: PublicClient,
+  args: { competition: Address; claimId: number; rootIndex: number; indexInRoot: number; point: Uint8Array; proof: readonly Hex[]; predictions: Uint8Array },
+): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, {
+    address: args.competition,
+    abi: dankuClaimModuleAbi,
+    functionName: "disputeClaim",
+    args: [BigInt(args.claimId), BigInt(args.rootIndex), BigInt(args.indexInRoot), bytesToHex(args.point), [...args.proof], bytesToHex(args.predictions)],
+  });
+}
+
+export async function settleClaim(wallet: DankuWallet, client: PublicClient, args: { competition: Address; claimId: number }): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, {
+    address: args.competition,
+    abi: dankuClaimModuleAbi,
+    functionName: "settleClaim",
+    args: [BigInt(args.claimId)],
+  });
+}
+
+/** One claim-mode test reveal call: its root and the point bytes of each of its points, in order. */
+export interface RevealedCall {
+  rootIndex: number;
+  root: TestRootState;
+  points: Uint8Array[];
+}
+
+/**
+ * The test reveal calls of a claim-mode competition rebuilt from their transactions' calldata (the points are kept
+ * nowhere else on chain), each checked against the root the contract stored for it.
+ */
+export async function readClaimModeRevealCalls(client: PublicClient, competition: Address, featureCount: number): Promise<RevealedCall[]> {
+  const [roots, logs] = await Promise.all([
+    readTestRoots(client, competition),
+    client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "TestRootStored", fromBlock: 0n }),
+  ]);
+  const pointSize = featureCount + 1;
+  return Promise.all(
+    roots.map(async (root, rootIndex) => {
+      const log = logs.find((l) => l.args.rootIndex === BigInt(rootIndex));
+      if (!log) throw new Error(`no TestRootStored event for test reveal ${rootIndex} of ${competition}`);
+      const tx = await client.getTransaction({ hash: log.transactionHash });
+      if (tx.to?.toLowerCase() !== competition.toLowerCase()) {
+        throw new Error(`test reveal ${rootIndex} was sent through another contract (${tx.hash}); its points are not in that transaction's calldata`);
+      }
+      const decoded = decodeFunctionData({ abi: dankuCompetitionAbi, data: tx.input });
+      if (decoded.functionName !== "revealTestGroups") throw new Error(`transaction ${tx.hash} is not a test reveal`);
+      const points: Uint8Array[] = [];
+      for (const groupHex of decoded.args[1]) {
+        const bytes = hexToBytes(groupHex);
+        for (let at = 0; at < bytes.length; at += pointSize) points.push(bytes.slice(at, at + pointSize));
+      }
+      const tree = revealTree(points);
+      if (tree.root !== root.root || points.length !== root.pointCount) {
+        throw new Error(`the calldata of ${tx.hash} does not match test reveal ${rootIndex}'s root: the chain's data cannot be verified`);
+      }
+      return { rootIndex, root, points };
+    }),
+  );
+}
+
+/** The test points of a claim-mode competition, in reveal order, rebuilt from calldata and verified. */
+export async function readClaimModeTestPoints(client: PublicClient, competition: Address, featureCount: number): Promise<DataPoint[]> {
+  const calls = await readClaimModeRevealCalls(client, competition, featureCount);
+  const points: DataPoint[] = [];
+  for (const call of calls) for (const p of call.points) points.push(...decodePoints(p, featureCount));
+  return points;
+}
