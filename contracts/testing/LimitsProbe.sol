@@ -9,8 +9,8 @@ import {BlobStore} from "../danku/BlobStore.sol";
 contract LimitsProbe {
     /// @notice Every DankuLimits constant, by name.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](28);
-        values = new uint256[](28);
+        names = new string[](34);
+        values = new uint256[](34);
         (names[0], values[0]) = ("MAX_FEATURES", DankuLimits.MAX_FEATURES);
         (names[1], values[1]) = ("MAX_CLASSES", DankuLimits.MAX_CLASSES);
         (names[2], values[2]) = ("MIN_CLASSES", DankuLimits.MIN_CLASSES);
@@ -39,6 +39,12 @@ contract LimitsProbe {
         (names[25], values[25]) = ("MAX_EVALUATION_SETUP_GAS", DankuLimits.MAX_EVALUATION_SETUP_GAS);
         (names[26], values[26]) = ("MAX_EVALUATION_GAS_PER_POINT", DankuLimits.MAX_EVALUATION_GAS_PER_POINT);
         (names[27], values[27]) = ("EVALUATION_PERIOD_FACTOR", DankuLimits.EVALUATION_PERIOD_FACTOR);
+        (names[28], values[28]) = ("MAX_CLAIM_MODE_POINTS", DankuLimits.MAX_CLAIM_MODE_POINTS);
+        (names[29], values[29]) = ("CLAIM_BOND_GAS", DankuLimits.CLAIM_BOND_GAS);
+        (names[30], values[30]) = ("MIN_CHALLENGE_WINDOW", DankuLimits.MIN_CHALLENGE_WINDOW);
+        (names[31], values[31]) = ("MAX_CHALLENGE_WINDOW", DankuLimits.MAX_CHALLENGE_WINDOW);
+        (names[32], values[32]) = ("MIN_BOND_GAS_PRICE", DankuLimits.MIN_BOND_GAS_PRICE);
+        (names[33], values[33]) = ("MAX_BOND_GAS_PRICE", DankuLimits.MAX_BOND_GAS_PRICE);
     }
 
     /// @notice BlobStore's data bytes per data contract.

@@ -7,19 +7,11 @@
 import { bytesToHex, concat, keccak256, type Hex } from "viem";
 import { predict } from "./forward";
 import type { DataPoint, QuantizedModel } from "./encoding";
+import { CLAIM_BOND_GAS } from "./constants";
 
-/** EIP-7825's per-transaction gas cap: the claim bond pays this much gas at the bond gas price (DankuLimits). */
-export const CLAIM_BOND_GAS = 16_777_216n;
-/** Claim mode: committed points of all groups together at most (a claim's predictions fit one transaction). */
-export const MAX_CLAIM_MODE_POINTS = 100_000;
-export const MIN_CHALLENGE_WINDOW = 10;
-export const MAX_CHALLENGE_WINDOW = 100_000;
-export const MIN_BOND_GAS_PRICE = 1_000_000_000n;
-export const MAX_BOND_GAS_PRICE = 10_000_000_000_000n;
-
-/** The bond a claim sends: CLAIM_BOND_GAS × bondGasPrice. */
+/** The bond a claim sends: CLAIM_BOND_GAS × bondGasPrice (constants in lib/danku/constants.ts, docs §1). */
 export function claimBond(bondGasPrice: bigint): bigint {
-  return CLAIM_BOND_GAS * bondGasPrice;
+  return BigInt(CLAIM_BOND_GAS) * bondGasPrice;
 }
 
 /** The model's predicted class on every point, one byte each, in order: the bytes `claimScore` takes. */

@@ -34,6 +34,15 @@ export const MAX_EVALUATION_SETUP_GAS = 2_700_000;
 export const MAX_EVALUATION_GAS_PER_POINT = 480_000;
 /** The evaluation period must hold this many times the transactions one worst-case evaluation needs. */
 export const EVALUATION_PERIOD_FACTOR = 2;
+/** Claim mode (docs/protocol.md §11): committed points at most, so a claim's predictions fit one transaction. */
+export const MAX_CLAIM_MODE_POINTS = 100_000;
+/** The claim bond is this many gas (EIP-7825's cap: no dispute can cost more) at the competition's bond gas price. */
+export const CLAIM_BOND_GAS = 16_777_216;
+export const MIN_CHALLENGE_WINDOW = 10;
+export const MAX_CHALLENGE_WINDOW = 100_000;
+/** Bond gas price bounds in wei (1 gwei … 10,000 gwei). */
+export const MIN_BOND_GAS_PRICE = 1_000_000_000;
+export const MAX_BOND_GAS_PRICE = 10_000_000_000_000;
 export const MIN_TRAINING_BPS = 1000;
 export const MAX_TRAINING_BPS = 9000;
 export const BPS = 10_000;
