@@ -326,6 +326,8 @@ export interface CreateCompetitionArgs {
   groupPointCounts: number[];
   metadataCid: string;
   reward: bigint;
+  /** Claim mode (docs/protocol.md §11): the challenge window and bond gas price; absent for on-chain evaluation. */
+  claimTerms?: { challengeWindow: number; bondGasPrice: bigint };
 }
 
 export async function createCompetition(
@@ -341,16 +343,30 @@ export async function createCompetition(
         "that cannot complete burns the reward. Use more, smaller groups. Nothing was sent.",
     );
   }
-  const { request } = await client.simulateContract({
-    account: wallet.account,
-    blockTag: "pending",
-    address: args.factory,
-    abi: competitionFactoryAbi,
-    functionName: "createCompetition",
-    args: [args.config, args.groupHashes, args.groupPointCounts, args.metadataCid],
-    value: args.reward,
-  });
-  const hash = await wallet.writeContract(request);
+  let hash: Hex;
+  if (args.claimTerms) {
+    const { request } = await client.simulateContract({
+      account: wallet.account,
+      blockTag: "pending",
+      address: args.factory,
+      abi: competitionFactoryAbi,
+      functionName: "createClaimCompetition",
+      args: [args.config, args.claimTerms, args.groupHashes, args.groupPointCounts, args.metadataCid],
+      value: args.reward,
+    });
+    hash = await wallet.writeContract(request);
+  } else {
+    const { request } = await client.simulateContract({
+      account: wallet.account,
+      blockTag: "pending",
+      address: args.factory,
+      abi: competitionFactoryAbi,
+      functionName: "createCompetition",
+      args: [args.config, args.groupHashes, args.groupPointCounts, args.metadataCid],
+      value: args.reward,
+    });
+    hash = await wallet.writeContract(request);
+  }
   const receipt = await client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`createCompetition reverted in ${hash}`);
   const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: receipt.logs, eventName: "CompetitionCreated" });

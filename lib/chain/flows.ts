@@ -13,7 +13,9 @@ import {
   type CreateCompetitionArgs,
   type DankuWallet,
 } from "./danku";
-import { planEvaluationChunk, planRevealBatches, revealGasLimit } from "./gas";
+import { CLAIM_REVEAL_SIZING, ONCHAIN_REVEAL_SIZING, planEvaluationChunk, planRevealBatches, revealGasLimit } from "./gas";
+import { readEvaluationMode } from "./claims";
+import { TX_GAS_CAP } from "../danku/constants";
 import { sendContractTransaction } from "./transactions";
 import { selectTrainingGroups, type SplitResult } from "../danku/split";
 import { estimateEvaluationGas } from "../danku/gasModel";
@@ -107,7 +109,10 @@ export async function revealPendingGroups(
   const flags = await readGroupFlags(client, args.competition, state.groupCount);
   const pending = args.groups.filter((g) => flags.isTraining[g.index] === args.training && !flags.isRevealed[g.index]);
   const pointSize = state.config.featureCount + 1;
-  const batches = planRevealBatches(pending, pointSize);
+  // A claim-mode test reveal stores no points, only labels and a root: far larger batches fit (docs/protocol.md §11).
+  const claimMode = !args.training && (await readEvaluationMode(client, args.competition)) === "claim";
+  const sizing = claimMode ? CLAIM_REVEAL_SIZING : ONCHAIN_REVEAL_SIZING;
+  const batches = planRevealBatches(pending, pointSize, sizing);
   const transactions: Hex[] = [];
   let revealed = 0;
   onProgress?.(0, pending.length, 0, batches.length);
@@ -118,7 +123,7 @@ export async function revealPendingGroups(
       functionName: args.training ? "revealTrainingGroups" : "revealTestGroups",
       args: [batch.map((g) => BigInt(g.index)), batch.map((g) => g.points), batch.map((g) => g.nonce)],
       // Explicit, from the gas model: eth_estimateGas fails on some nodes for reveals of a few tens of kB.
-      gas: revealGasLimit(batchBytes(batch), batch.length, batchBytes(batch) / pointSize),
+      gas: BigInt(Math.min(TX_GAS_CAP, sizing.estimate(batchBytes(batch), batch.length, batchBytes(batch) / pointSize))),
     });
     transactions.push(sent.hash);
     revealed += batch.length;

@@ -79,11 +79,43 @@ export function revealGasLimit(bytes: number, groups = 1, points = 0): bigint {
 }
 
 /**
+ * Gas model of a claim-mode test reveal (docs/protocol.md §11): the points are not stored, so a byte costs its
+ * calldata — at most EIP-7623's floor of 40 gas for a non-zero byte, which binds for such transactions — plus
+ * copying and hashing (well under 1 gas per byte); each point adds a Merkle leaf and node and one stored label byte
+ * (≈ 200 gas of code deposit). An upper bound, like {@link REVEAL_GAS}.
+ */
+export const CLAIM_REVEAL_GAS = {
+  perTransaction: 200_000,
+  perByte: 41,
+  perPoint: 700,
+  perGroup: 8_000,
+} as const;
+
+export function claimRevealGasEstimate(bytes: number, groups = 1, points = 0): number {
+  const g = CLAIM_REVEAL_GAS;
+  return g.perTransaction + g.perByte * bytes + g.perPoint * points + g.perGroup * groups;
+}
+
+/** How reveal transactions are sized: the on-chain mode's (points stored as code) or the claim mode's test reveal. */
+export interface RevealSizing {
+  estimate: (bytes: number, groups: number, points: number) => number;
+  maxBytes: number;
+}
+
+export const ONCHAIN_REVEAL_SIZING: RevealSizing = { estimate: revealGasEstimate, maxBytes: MAX_REVEAL_BYTES_PER_TX };
+/** No byte cap of its own: calldata is all a claim-mode reveal pays for, and the gas bound limits it. */
+export const CLAIM_REVEAL_SIZING: RevealSizing = { estimate: claimRevealGasEstimate, maxBytes: Number.MAX_SAFE_INTEGER };
+
+/**
  * Splits groups into reveal transactions by byte size and by the reveal gas model (each batch's bound stays under
  * {@link TARGET_TX_GAS}); a single oversized group still gets its own batch. `pointSize` (F + 1) lets the gas model
  * count points; without it, bytes alone decide.
  */
-export function planRevealBatches<T extends RevealableGroup>(groups: readonly T[], pointSize?: number): T[][] {
+export function planRevealBatches<T extends RevealableGroup>(
+  groups: readonly T[],
+  pointSize?: number,
+  sizing: RevealSizing = ONCHAIN_REVEAL_SIZING,
+): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
@@ -91,8 +123,8 @@ export function planRevealBatches<T extends RevealableGroup>(groups: readonly T[
   for (const group of groups) {
     const size = (group.points.length - 2) / 2;
     const after = bytes + size;
-    const overGas = revealGasEstimate(after, current.length + 1, pointsOf(after)) > TARGET_TX_GAS;
-    if (current.length > 0 && (after > MAX_REVEAL_BYTES_PER_TX || current.length >= MAX_GROUPS_PER_REVEAL_TX || overGas)) {
+    const overGas = sizing.estimate(after, current.length + 1, pointsOf(after)) > TARGET_TX_GAS;
+    if (current.length > 0 && (after > sizing.maxBytes || current.length >= MAX_GROUPS_PER_REVEAL_TX || overGas)) {
       batches.push(current);
       current = [];
       bytes = 0;
