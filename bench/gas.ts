@@ -8,7 +8,13 @@
  * bounds): every case also records its creation, init2 and reveal gas before them (the figures of bench/results/gas.json
  * at BASELINE_COMMIT) next to today's, as creationGas / creationGasBefore and so on.
  *
- * BENCH_CASES="2-16-16-2:10000,784-32-10:100" runs a subset (and writes only that subset).
+ * Claim mode (issue 10 §1, §2, §4; docs/protocol.md §11): CLAIM_CASES run the same steps in a claim-mode competition
+ * (test reveal into labels and roots, one claim per submission, disputes of wrong claims at the first, a middle and the
+ * last point, settlement) on MNIST-like points (80 % zero feature bytes), and each is compared with today's on-chain
+ * design for the same competition, computed from that design's measured per-point and per-transaction figures for the
+ * same network in the same run (ONCHAIN_REFERENCE, 100 points: running it at 10,000 points would take hours).
+ *
+ * BENCH_CASES="2-16-16-2:10000,784-32-10:100,claim:784-64-10:10000" runs a subset (and writes only that subset).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,11 +33,15 @@ import { evaluateAccuracy } from "../lib/danku/forward";
 import { estimateEvaluationGas } from "../lib/danku/gasModel";
 import { seededUniform } from "../lib/danku/train";
 import { TX_GAS_CAP } from "../lib/danku/constants";
+import { claimScore, disputeClaim, readClaimModeRevealCalls, settleClaim } from "../lib/chain/claims";
+import { locateTestPoint, predictionsOf, revealProof, revealTree } from "../lib/danku/claims";
 
 interface BenchCase {
   widths: number[];
   testPoints: number;
   pointsPerGroup: number;
+  /** Feature bytes are 0 with this probability, else uniform in 1..255 (MNIST's images are ≈ 80 % zero bytes); 0 or absent: uniform bytes. */
+  zeroShare?: number;
 }
 
 const CASES: BenchCase[] = [
@@ -44,6 +54,24 @@ const CASES: BenchCase[] = [
   { widths: [784, 32, 10], testPoints: 100, pointsPerGroup: 10 },
   { widths: [784, 32, 10], testPoints: 1_000, pointsPerGroup: 10 },
 ];
+
+type ClaimBenchCase = BenchCase & { zeroShare: number };
+
+/**
+ * 784-64-10 stands for issue 10's 784-128-10: a 784-128-10 model encodes to 100,865 bytes, over MAX_MODEL_BYTES
+ * (65,536, one reveal transaction under the EIP-7825 cap), so it cannot be revealed in either mode today; 784-64-10
+ * (50,433 bytes) is the widest power-of-two hidden layer that can.
+ */
+const CLAIM_CASES: ClaimBenchCase[] = [
+  { widths: [784, 64, 10], testPoints: 10_000, pointsPerGroup: 50, zeroShare: 0.8 },
+  { widths: [2, 16, 16, 2], testPoints: 1_000, pointsPerGroup: 20, zeroShare: 0 },
+  { widths: [2, 16, 16, 2], testPoints: 10_000, pointsPerGroup: 20, zeroShare: 0 },
+  { widths: [784, 32, 10], testPoints: 1_000, pointsPerGroup: 10, zeroShare: 0.8 },
+];
+/** The on-chain reference the claim cases are compared with: same network, measured in the same run. */
+const ONCHAIN_REFERENCE_POINTS = 100;
+const CHALLENGE_WINDOW = 20;
+const BOND_GAS_PRICE = 1_000_000_000n;
 
 const TRAINING_BPS = 1000;
 /** Submissions in `totalGas20Submissions` (issue 10 §4). */
@@ -133,9 +161,10 @@ function randomModel(widths: number[], rand: () => number): QuantizedModel {
   return { widths, layers };
 }
 
-function randomPoints(count: number, featureCount: number, classCount: number, rand: () => number): DataPoint[] {
+function randomPoints(count: number, featureCount: number, classCount: number, rand: () => number, zeroShare = 0): DataPoint[] {
+  const feature = zeroShare > 0 ? () => (rand() < zeroShare ? 0 : 1 + Math.floor(rand() * 255)) : () => Math.floor(rand() * 256);
   return Array.from({ length: count }, () => ({
-    features: Uint8Array.from({ length: featureCount }, () => Math.floor(rand() * 256)),
+    features: Uint8Array.from({ length: featureCount }, feature),
     label: Math.floor(rand() * classCount),
   }));
 }
@@ -166,7 +195,7 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
   const classCount = c.widths[c.widths.length - 1]!;
   const testGroups = Math.ceil(c.testPoints / c.pointsPerGroup);
   const groupCount = groupCountFor(testGroups);
-  const points = randomPoints(groupCount * c.pointsPerGroup, featureCount, classCount, rand);
+  const points = randomPoints(groupCount * c.pointsPerGroup, featureCount, classCount, rand, c.zeroShare);
   const groups = buildDataGroups(points, { groupCount, featureCount, classCount });
   const factory = await deployFactory(organizer, client);
 
@@ -293,6 +322,157 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
   };
 }
 
+type OnchainResult = Awaited<ReturnType<typeof runCase>>;
+
+/** A claim-mode competition of case `c` (docs/protocol.md §11), step by step through lib/chain like the CLI. */
+async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter: DankuWallet, client: PublicClient, reference: OnchainResult) {
+  const rand = seededUniform(c.widths.reduce((a, b) => a * 31 + b, c.testPoints + 7));
+  const featureCount = c.widths[0]!;
+  const classCount = c.widths[c.widths.length - 1]!;
+  const testGroups = Math.ceil(c.testPoints / c.pointsPerGroup);
+  const groupCount = groupCountFor(testGroups);
+  const points = randomPoints(groupCount * c.pointsPerGroup, featureCount, classCount, rand, c.zeroShare);
+  const groups = buildDataGroups(points, { groupCount, featureCount, classCount });
+  const factory = await deployFactory(organizer, client);
+  const log = (m: string) => { if (process.env.BENCH_DEBUG) process.stderr.write(`  ${m}\n`); };
+  const launched = await launchCompetition(organizer, client, {
+    factory: factory.address,
+    config: {
+      featureCount,
+      classCount,
+      trainingBps: TRAINING_BPS,
+      minAccuracyBps: 0,
+      init2Window: 5,
+      splitDelay: SPLIT_DELAY,
+      trainingRevealPeriod: 1_000,
+      submissionPeriod: PERIOD,
+      modelRevealPeriod: PERIOD,
+      testRevealPeriod: 1_000,
+      evaluationPeriod: 1_000,
+    },
+    groupHashes: groups.map((g) => g.hash),
+    groupPointCounts: groupPointCounts(groups),
+    metadataCid: "",
+    reward: parseEther("1"),
+    claimTerms: { challengeWindow: CHALLENGE_WINDOW, bondGasPrice: BOND_GAS_PRICE },
+  }, { advance: mineLocalBlocks(client) });
+  const [createGas, init2Gas] = await gasOf(client, launched.transactions);
+  const secretGroups = groups.map((g) => ({ index: g.index, points: toHex(g.bytes), nonce: g.nonce }));
+  const training = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: true });
+  const trainingRevealGas = await gasOf(client, training.transactions);
+  log("training revealed");
+
+  const model = randomModel(c.widths, rand);
+  const bytes = encodeModel(model);
+  const salt = toHex(new Uint8Array(32).fill(7));
+  const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
+  const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
+  const [commitGas] = await gasOf(client, [committed.transaction]);
+  let state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.submissionEnd - state.blockNumber));
+  const revealedModel = await sendContractTransaction(submitter, client, {
+    address: launched.address,
+    abi: dankuCompetitionAbi,
+    functionName: "revealModel",
+    args: [BigInt(committed.submissionId), toHex(bytes), salt],
+  });
+  state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.modelRevealEnd - state.blockNumber));
+  const test = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: false });
+  const testRevealGas = await gasOf(client, test.transactions);
+  state = await readCompetition(client, launched.address);
+  if (state.testPoints !== c.testPoints || !state.usesTestData) throw new Error(`expected ${c.testPoints} test points, chain has ${state.testPoints}`);
+  log(`test revealed in ${test.transactions.length} transactions`);
+
+  // The claim: the reference forward pass's predictions on the points rebuilt from calldata (verified against the roots).
+  const calls = await readClaimModeRevealCalls(client, launched.address, featureCount);
+  const testPoints = calls.flatMap((call) => call.points.map((p) => ({ features: p.subarray(0, featureCount), label: p[featureCount]! })));
+  const honest = predictionsOf(model, testPoints);
+  const claimed = await claimScore(submitter, client, { competition: launched.address, submissionId: committed.submissionId, predictions: honest });
+  // Disputes: a wrong claim per point at the first, a middle and the last test point, each disputed and voided.
+  const disputeGas: bigint[] = [];
+  for (const index of [0, Math.floor(c.testPoints / 2), c.testPoints - 1]) {
+    const wrong = Uint8Array.from(honest);
+    wrong[index] = (wrong[index]! + 1) % classCount;
+    const bad = await claimScore(organizer, client, { competition: launched.address, submissionId: committed.submissionId, predictions: wrong });
+    const { rootIndex, indexInRoot } = locateTestPoint(calls.map((call) => call.points.length), index);
+    const call = calls[rootIndex]!;
+    const disputed = await disputeClaim(organizer, client, {
+      competition: launched.address,
+      claimId: bad.claimId,
+      rootIndex,
+      indexInRoot,
+      point: call.points[indexInRoot]!,
+      proof: revealProof(revealTree(call.points), indexInRoot),
+      predictions: wrong,
+    });
+    disputeGas.push(disputed.receipt.gasUsed);
+  }
+  await mine(CHALLENGE_WINDOW);
+  const settled = await settleClaim(submitter, client, { competition: launched.address, claimId: claimed.claimId });
+  state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.evaluationEnd - state.blockNumber) + 2 * CHALLENGE_WINDOW);
+  const finalized = await sendContractTransaction(submitter, client, { address: launched.address, abi: dankuCompetitionAbi, functionName: "finalize", args: [] });
+  log("finalized");
+
+  const claimGas = claimed.receipt.gasUsed;
+  const all = [createGas!, init2Gas!, ...trainingRevealGas, commitGas!, revealedModel.receipt.gasUsed, ...testRevealGas, claimGas, ...disputeGas, settled.receipt.gasUsed, finalized.receipt.gasUsed];
+  const testBytes = c.testPoints * pointSize(featureCount);
+  const zeroBytes = calls.reduce((n, call) => n + call.points.reduce((m, p) => m + p.filter((b) => b === 0).length, 0), 0);
+  const shared = Number(createGas! + init2Gas! + sum(trainingRevealGas) + sum(testRevealGas) + finalized.receipt.gasUsed);
+  const totalGas20Submissions = shared + SUBMISSIONS_FOR_TOTAL * Number(commitGas! + revealedModel.receipt.gasUsed + claimGas + settled.receipt.gasUsed);
+  // Today's on-chain design for the same competition, from its measured steps of the same network in this run:
+  // per-point test reveal and evaluation, per-transaction evaluation overhead, the same shared and submission steps.
+  const perPointReveal = reference.revealGasPerPoint;
+  const perPointEvaluation = reference.fullEvaluationGas / reference.points;
+  const onchainTotalGas20Submissions =
+    Number(createGas! + init2Gas! + sum(trainingRevealGas) + finalized.receipt.gasUsed) +
+    perPointReveal * c.testPoints +
+    SUBMISSIONS_FOR_TOTAL * (Number(commitGas! + revealedModel.receipt.gasUsed) + perPointEvaluation * c.testPoints);
+  return {
+    network: c.widths.join("-"),
+    points: c.testPoints,
+    groups: groupCount,
+    mode: "claim" as const,
+    totalGas: Number(sum(all)),
+    maxTxGas: Number(max(all)),
+    creationGas: Number(createGas),
+    init2Gas: Number(init2Gas),
+    revealGasPerPoint: Number(sum(testRevealGas)) / c.testPoints,
+    revealGasPerByte: Number(sum(testRevealGas)) / testBytes,
+    // EIP-7623's floor for the same bytes (10 gas per zero byte, 40 per other byte): the target is ≤ 1.25 × this.
+    revealCalldataFloorPerByte: (10 * zeroBytes + 40 * (testBytes - zeroBytes)) / testBytes,
+    revealZeroByteShare: zeroBytes / testBytes,
+    testRevealTransactions: test.transactions.length,
+    trainingRevealGasPerPoint: Number(sum(trainingRevealGas)) / (points.length - c.testPoints),
+    claimGas: Number(claimGas),
+    disputeGas: disputeGas.map(Number),
+    disputeGasMax: Number(max(disputeGas)),
+    settleGas: Number(settled.receipt.gasUsed),
+    fullEvaluationGas: null,
+    macsPerPoint: macsPerPoint(c.widths),
+    // Computed from this run's measured steps (each submission's commit, model reveal, claim and settle cost the same
+    // for one network), not run 20 times.
+    totalGas20Submissions,
+    onchainTotalGas20Submissions: Math.round(onchainTotalGas20Submissions),
+    onchainReference: `${reference.network}:${reference.points} (measured in this run, scaled per point)`,
+    claimToOnchainRatio: totalGas20Submissions / onchainTotalGas20Submissions,
+    withinTxCap: max(all) < BigInt(TX_GAS_CAP),
+    steps: {
+      create: Number(createGas),
+      init2: Number(init2Gas),
+      trainingReveal: trainingRevealGas.map(Number),
+      commit: Number(commitGas),
+      revealModel: Number(revealedModel.receipt.gasUsed),
+      testReveal: testRevealGas.map(Number),
+      claim: Number(claimGas),
+      disputes: disputeGas.map(Number),
+      settle: Number(settled.receipt.gasUsed),
+      finalize: Number(finalized.receipt.gasUsed),
+    },
+  };
+}
+
 /** Least squares gas ≈ a·1 + b·points per network, i.e. per-transaction and per-point gas. */
 function fit(samples: EvaluationSample[]): { perTransaction: number; perPoint: number } | undefined {
   const n = samples.length;
@@ -322,6 +502,17 @@ async function main(): Promise<void> {
     const result = await runCase(c, organizer, submitter, client, samples);
     results.push(result);
     process.stdout.write(`${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const claimResults = [];
+  for (const c of CLAIM_CASES.filter((x) => !only || only.includes(`claim:${x.widths.join("-")}:${x.testPoints}`))) {
+    const started = Date.now();
+    // The on-chain design on the same network and point distribution, measured here for the comparison.
+    const reference =
+      results.find((r) => r.network === c.widths.join("-") && r.points === ONCHAIN_REFERENCE_POINTS && c.zeroShare === 0) ??
+      (await runCase({ widths: c.widths, testPoints: ONCHAIN_REFERENCE_POINTS, pointsPerGroup: 10, zeroShare: c.zeroShare }, organizer, submitter, client, []));
+    const result = await runClaimCase(c, organizer, submitter, client, reference);
+    claimResults.push(result);
+    process.stdout.write(`claim ${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
 
   // What issue 9's checks cost, case by case: the baseline's figures next to this run's.
@@ -414,10 +605,32 @@ async function main(): Promise<void> {
     );
   }
 
+  process.stdout.write(
+    [
+      "claim mode (docs/protocol.md §11):",
+      "network     points  reveal gas/B  floor gas/B   claimGas  disputeMax   maxTxGas  total20 (claim)  total20 (on-chain)  ratio",
+      ...claimResults.map((r) =>
+        [
+          r.network.padEnd(10),
+          String(r.points).padStart(6),
+          r.revealGasPerByte.toFixed(2).padStart(13),
+          r.revealCalldataFloorPerByte.toFixed(2).padStart(12),
+          fmt(r.claimGas).padStart(10),
+          fmt(r.disputeGasMax).padStart(11),
+          fmt(r.maxTxGas).padStart(10),
+          fmt(r.totalGas20Submissions).padStart(16),
+          fmt(r.onchainTotalGas20Submissions).padStart(19),
+          `${(r.claimToOnchainRatio * 100).toFixed(2)} %`.padStart(8),
+        ].join(" "),
+      ),
+      "",
+    ].join("\n"),
+  );
+
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(
     outFile,
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), hardfork: hre.config.networks.hardhat.hardfork, txGasCap: TX_GAS_CAP, splitDelay: SPLIT_DELAY, baselineCommit: BASELINE_COMMIT, cases, gasModel, evaluationSamples: samples }, null, 2)}\n`,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), hardfork: hre.config.networks.hardhat.hardfork, txGasCap: TX_GAS_CAP, splitDelay: SPLIT_DELAY, baselineCommit: BASELINE_COMMIT, cases: [...cases, ...claimResults], gasModel, evaluationSamples: samples }, null, 2)}\n`,
   );
   process.stdout.write(`wrote ${outFile}\n`);
   finished = true;
