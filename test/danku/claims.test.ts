@@ -5,7 +5,7 @@
  * proofs come from lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never from copies.
  */
 import { expect } from "chai";
-import { getAddress, getContract, parseEventLogs, type Abi, type Address, type PublicClient, type TransactionReceipt } from "viem";
+import { getAddress, getContract, parseAbi, parseEventLogs, type Abi, type Address, type PublicClient, type TransactionReceipt } from "viem";
 import {
   bytesHex,
   commit,
@@ -30,6 +30,9 @@ import {
   toTestReveal,
   WRONG_MODEL,
   DEFAULT_CONFIG,
+  deployTestContract,
+  evaluatorHarnessAbi,
+  seededRng,
   type Config,
   type Created,
   type Env,
@@ -49,7 +52,8 @@ import {
   settleClaim as settleWithLib,
 } from "../../lib/chain/claims";
 import { describeContractError } from "../../lib/chain/errors";
-import { encodePoints, groupHash, type DataPoint } from "../../lib/danku/encoding";
+import { encodeModel, encodePoints, groupHash, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
+import { predict } from "../../lib/danku/forward";
 import {
   claimBond,
   disputablePoint,
@@ -474,6 +478,42 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       const claimModule = await competitionAs(env, implementation, env.wallets[0]!).read.claimModule();
       await expectRevert(claimsAs(env, claimModule, env.wallets[0]!).write.settleClaim([0n]), "OnlyDelegateCall", [], dankuClaimModuleAbi);
       await expectRevert(claimsAs(env, c.address, env.wallets[1]!).write.chooseClaimMode([{ challengeWindow: 10, bondGasPrice: BOND_GAS_PRICE }]), "NotFactory", undefined, ERRORS);
+    });
+  });
+
+  describe("the engine's one-point entry (what disputes run)", function () {
+    it("agrees with lib/danku/forward.ts on random models and points: a hit exactly at the reference prediction", async function () {
+      const rng = seededRng(4242);
+      const harness = await deployTestContract(env, "EvaluatorHarness", evaluatorHarnessAbi);
+      const implementation = await factoryAs(env, env.wallets[0]!).read.implementation();
+      const engineAddress = await competitionAs(env, implementation, env.wallets[0]!).read.evaluator();
+      const engine = getContract({ address: engineAddress, abi: parseAbi(["function predicts(address[] modelChunks, bytes point) view returns (bool hit)"]), client: env.publicClient });
+      for (let m = 0; m < 24; m++) {
+        const featureCount = 1 + Math.floor(rng() * 12);
+        const classCount = 2 + Math.floor(rng() * 9);
+        const hidden = Array.from({ length: Math.floor(rng() * 3) }, () => 1 + Math.floor(rng() * 20));
+        const widths = [featureCount, ...hidden, classCount];
+        const model: QuantizedModel = {
+          widths,
+          layers: widths.slice(1).map((fanOut, l) => ({
+            shift: l === widths.length - 2 ? 0 : Math.floor(rng() * 8),
+            biases: Array.from({ length: fanOut }, () => Math.floor((rng() - 0.5) * 4000)),
+            // Many ties: a third of the weights are 0, so argmax's lowest-index rule is exercised.
+            weights: Array.from({ length: fanOut }, () => Array.from({ length: widths[l]! }, () => (rng() < 0.33 ? 0 : Math.floor(rng() * 256) - 128))),
+          })),
+        };
+        const stored = await harness.simulate.store([bytesHex(encodeModel(model))]);
+        await receipt(env, harness.write.store([bytesHex(encodeModel(model))]));
+        const chunks = stored.result;
+        for (let p = 0; p < 3; p++) {
+          const features = Array.from({ length: featureCount }, () => (rng() < 0.3 ? 0 : Math.floor(rng() * 256)));
+          const expected = predict(model, features);
+          for (let k = 0; k < classCount; k++) {
+            const hit = await engine.read.predicts([chunks, bytesHex(Uint8Array.from([...features, k]))]);
+            expect(hit, `model ${m} (${widths.join("-")}) point ${p} class ${k}: reference predicts ${expected}`).to.equal(k === expected);
+          }
+        }
+      }
     });
   });
 
