@@ -31,7 +31,10 @@ import {
   WRONG_MODEL,
   DEFAULT_CONFIG,
   deployTestContract,
+  encodeSharedRevealWords,
   evaluatorHarnessAbi,
+  revealCalldata,
+  revertOf,
   seededRng,
   type Config,
   type Created,
@@ -252,6 +255,15 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       const g3 = c.groups[3]!;
       await expectRevert(w.revealTestGroups([[3n], [bytesHex(g3.bytes)], [g3.nonce]]), "LabelOutOfRange", [3n, BigInt(g3.points.length - 1), 2n, 2n], ERRORS);
       expect(t1 === 3 || t0 === 3).to.equal(true);
+      // Two entries referencing one copy of the bytes (the decoder's overlap rule): MalformedReveal(1), as on chain mode.
+      const shared = revealCalldata(encodeSharedRevealWords([g0, c.groups[t1]!]).words, false);
+      let malformed: unknown;
+      try {
+        await env.publicClient.call({ account: env.wallets[0]!.account, to: c.address, data: shared, gas: 10_000_000n });
+      } catch (error) {
+        malformed = error;
+      }
+      expect(revertOf(malformed, ERRORS)).to.deep.equal({ errorName: "MalformedReveal", args: [1n] });
       // Nothing was stored by the failed calls.
       expect(await claimsAs(env, c.address, env.wallets[0]!).read.testRootCount()).to.equal(0n);
     });
