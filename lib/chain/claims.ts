@@ -101,7 +101,8 @@ export async function claimScore(
 
 /** The predictions of claim `claimId`, from its claimScore transaction's calldata (checked against the claim's hash by the contract). */
 export async function readClaimPredictions(client: PublicClient, competition: Address, claimId: number): Promise<Uint8Array> {
-  const logs = await client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "ScoreClaimed", args: { claimId: BigInt(claimId) }, fromBlock: 0n });
+  const fromBlock = await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" });
+  const logs = await client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "ScoreClaimed", args: { claimId: BigInt(claimId) }, fromBlock });
   const event = logs[0];
   if (!event) throw new Error(`no ScoreClaimed event for claim ${claimId} of ${competition}`);
   const tx = await client.getTransaction({ hash: event.transactionHash });
@@ -147,9 +148,11 @@ export interface RevealedCall {
  * nowhere else on chain), each checked against the root the contract stored for it.
  */
 export async function readClaimModeRevealCalls(client: PublicClient, competition: Address, featureCount: number): Promise<RevealedCall[]> {
+  // Nothing of a competition happens before its creation block.
+  const fromBlock = await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" });
   const [roots, logs] = await Promise.all([
     readTestRoots(client, competition),
-    client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "TestRootStored", fromBlock: 0n }),
+    client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "TestRootStored", fromBlock }),
   ]);
   const pointSize = featureCount + 1;
   return Promise.all(
