@@ -81,6 +81,11 @@ library DankuCnnEvaluator {
     uint256 private constant F_INH = 0x100;
     uint256 private constant F_INW = 0x120;
     uint256 private constant F_INC = 0x140;
+    uint256 private constant F_SH = 0x60;
+    uint256 private constant F_SW = 0x80;
+    uint256 private constant F_OUTH = 0x160;
+    uint256 private constant F_OUTW = 0x180;
+    uint256 private constant F_OUTC = 0x1a0;
     uint256 private constant BUFFER_BYTES = 8224;
 
     /// @notice One layer as the interpreter sees it: the descriptor, its input and output shapes, and where its
@@ -356,8 +361,9 @@ library DankuCnnEvaluator {
             bool last = l == layers.length - 1;
             if (layer.kind == KIND_CONV || layer.kind == KIND_DENSE) {
                 _expand(model, layer, region, last);
-                if (last) return _outputLayer(layer, region, a);
-                _convLayer(layer, region, a, b);
+                // The output layer's ≤ 32 lane words go to the free buffer (8,224 bytes).
+                if (last) return _outputLayer(layer, region, a, b);
+                _convLayer(layer, region, a, b, false);
             } else if (layer.kind == KIND_MAXPOOL || layer.kind == KIND_AVGPOOL) {
                 _poolLayer(layer, a, b);
             } else {
@@ -406,13 +412,13 @@ library DankuCnnEvaluator {
         }
     }
 
-    /// @dev The lane word of group block `blk` for the output position whose window starts at row `y0` − ph,
-    /// column `x0` − pw of the input at `input`: the bias plus the clipped receptive field, row by row.
-    function _position(Layer memory layer, uint256 blk, uint256 input, uint256 y0, uint256 x0)
-        private
-        pure
-        returns (uint256 acc)
-    {
+    /// @dev A conv2d or dense layer from the bytes at `input`. Hidden: per output position and group of eight
+    /// channels, the bias plus the clipped receptive field, then ReLU, shift and saturation on the lane word, whose
+    /// eight bytes are stored at once at `output` (HWC). Output layer (one position): the raw lane words, one per
+    /// group, at `output`. All in one assembly loop: per output position it costs a few hundred gas, which the work
+    /// units of docs/cnn.md §3 do not count (see §7).
+    function _convLayer(Layer memory layer, uint256 region, uint256 input, uint256 output, bool isOutput) private pure {
+        uint256[10] memory k = _constants(layer, region, input, isOutput);
         assembly ("memory-safe") {
             /// acc + Σ_{t<n} lane word (wp + 32t) · byte (ap + t): eight multiply-accumulates per input, four
             /// inputs per step while four remain, then one at a time.
@@ -435,141 +441,175 @@ library DankuCnnEvaluator {
                 } { r := add(r, mul(mload(wp), byte(0, mload(ap)))) }
             }
 
-            // Rows ky ∈ [ky, kyEnd) with 0 ≤ y0 + ky − ph < inH, columns likewise: what lies outside contributes
-            // nothing (zero padding). A window always overlaps its input (padding < kernel, and the output size
-            // formula), so both ranges are non-empty.
-            // To stay within the stack, the parameters become the loop's variables once read: y0 becomes the row
-            // count, x0 the run length of a row, input the first row's input pointer.
-            let wp := 0
-            // First row: input (for now) holds its input row index y0 + ky − ph, wp its kernel row ky.
-            {
-                let ph := mload(add(layer, F_PH))
-                let ky := 0
-                if gt(ph, y0) { ky := sub(ph, y0) }
-                let kyEnd := sub(add(mload(add(layer, F_INH)), ph), y0)
-                if gt(kyEnd, mload(add(layer, F_KH))) { kyEnd := mload(add(layer, F_KH)) }
-                wp := ky
-                let iy := sub(add(y0, ky), ph)
-                y0 := sub(kyEnd, ky)
-                let c := mload(add(layer, F_INC))
-                let kw := mload(add(layer, F_KW))
-                let pw := mload(add(layer, F_PW))
-                let kx := 0
-                if gt(pw, x0) { kx := sub(pw, x0) }
-                let kxEnd := sub(add(mload(add(layer, F_INW)), pw), x0)
-                if gt(kxEnd, kw) { kxEnd := kw }
-                // Weight word of (ky, kx, 0): blk + 32 + 32·(ky·kw + kx)·c; its input byte:
-                // input + ((y0 + ky − ph)·inW + x0 + kx − pw)·c.
-                wp := add(add(blk, 0x20), shl(5, mul(add(mul(wp, kw), kx), c)))
-                input := add(input, mul(add(mul(iy, mload(add(layer, F_INW))), sub(add(x0, kx), pw)), c))
-                x0 := mul(sub(kxEnd, kx), c)
-            }
-            acc := mload(blk)
-            // Row to row: kw·c weight words and inW·c input bytes further.
-            let wStep := shl(5, mul(mload(add(layer, F_KW)), mload(add(layer, F_INC))))
-            let aStep := mul(mload(add(layer, F_INW)), mload(add(layer, F_INC)))
-            for {} y0 { y0 := sub(y0, 1) } {
-                acc := dot(acc, wp, input, x0)
-                wp := add(wp, wStep)
-                input := add(input, aStep)
-            }
-        }
-    }
-
-    /// @dev A hidden conv2d (or dense) layer from the bytes at `input` to the bytes at `output`: per output position
-    /// and group of eight channels, ReLU, shift and saturation on the lane word, and its bytes stored at once.
-    function _convLayer(Layer memory layer, uint256 region, uint256 input, uint256 o) private pure {
-        uint256[5] memory act = _constants(layer, region);
-        for (uint256 oy; oy < layer.outH; ++oy) {
-            for (uint256 ox; ox < layer.outW; ++ox) {
-                uint256 at = o;
-                for (uint256 blk = region; blk < act[4]; blk += act[3]) {
-                    _emit(_position(layer, blk, input, oy * layer.sh, ox * layer.sw), act, at);
-                    at += 8;
+            /// The lane word of group block `blk` at the output position whose window starts at row y0 − ph and
+            /// column x0 − pw: rows ky with 0 ≤ y0 + ky − ph < inH and columns likewise (what lies outside
+            /// contributes nothing: zero padding). A window always overlaps its input (padding < kernel), so both
+            /// ranges are non-empty; each row is one run of (kxEnd − kx)·c consecutive input bytes and weight words.
+            function position(K, blk, y0, x0) -> acc {
+                let L := mload(add(K, 0x100))
+                let wp := 0
+                let ap := 0
+                let rows := 0
+                {
+                    let ph := mload(add(L, F_PH))
+                    let ky := 0
+                    if gt(ph, y0) { ky := sub(ph, y0) }
+                    let kyEnd := sub(add(mload(add(L, F_INH)), ph), y0)
+                    if gt(kyEnd, mload(add(L, F_KH))) { kyEnd := mload(add(L, F_KH)) }
+                    rows := sub(kyEnd, ky)
+                    wp := ky
+                    ap := sub(add(y0, ky), ph)
                 }
-                o += layer.outC;
+                let run := 0
+                {
+                    let pw := mload(add(L, F_PW))
+                    let kx := 0
+                    if gt(pw, x0) { kx := sub(pw, x0) }
+                    let kxEnd := sub(add(mload(add(L, F_INW)), pw), x0)
+                    if gt(kxEnd, mload(add(L, F_KW))) { kxEnd := mload(add(L, F_KW)) }
+                    run := mul(sub(kxEnd, kx), mload(add(L, F_INC)))
+                    // Weight word of (ky, kx, 0): blk + 32 + 32·(ky·kw + kx)·c; its input byte:
+                    // input + ((y0 + ky − ph)·inW + x0 + kx − pw)·c.
+                    wp := add(add(blk, 0x20), shl(5, mul(add(mul(wp, mload(add(L, F_KW))), kx), mload(add(L, F_INC)))))
+                    x0 := sub(add(x0, kx), pw)
+                    ap := add(mload(add(K, 0xe0)), mul(add(mul(ap, mload(add(L, F_INW))), x0), mload(add(L, F_INC))))
+                }
+                acc := mload(blk)
+                let wStep := mload(add(K, 0xa0))
+                let aStep := mload(add(K, 0xc0))
+                for {} rows { rows := sub(rows, 1) } {
+                    acc := dot(acc, wp, ap, run)
+                    wp := add(wp, wStep)
+                    ap := add(ap, aStep)
+                }
+            }
+
+            /// ReLU, shift and saturation of eight pre-activations (z + 2^31 per lane), stored as eight consecutive
+            /// bytes at `at` (lane 7−k → byte k). The store's 24 trailing bytes are overwritten by the next store
+            /// (stores go up in memory) or land in the buffer's slack.
+            function emit(acc, K, at) {
+                // ReLU: keep the lanes with bit 31 set (z ≥ 0), without that bit.
+                acc := and(acc, mul(shr(31, and(acc, LANE_SIGNS)), 0x7fffffff))
+                // Shift, and 0xff in the low byte of every saturated lane.
+                let saturated := mul(shr(31, and(add(acc, mload(add(K, 0x20))), LANE_SIGNS)), 0xff)
+                acc := or(shr(mload(K), and(acc, mload(add(K, 0x40)))), saturated)
+                // The low byte of each lane into eight consecutive bytes: the inverse of the expansion's spread.
+                let x := and(acc, 0x000000ff000000ff000000ff000000ff000000ff000000ff000000ff000000ff)
+                x := and(or(x, shr(24, x)), 0x000000000000ffff000000000000ffff000000000000ffff000000000000ffff)
+                x := and(or(x, shr(48, x)), 0x000000000000000000000000ffffffff000000000000000000000000ffffffff)
+                x := and(or(x, shr(96, x)), 0xffffffffffffffff)
+                mstore(at, shl(192, x))
+            }
+
+            let end := mload(add(k, 0x80))
+            for { let oy := 0 } lt(oy, mload(add(layer, F_OUTH))) { oy := add(oy, 1) } {
+                let y0 := mul(oy, mload(add(layer, F_SH)))
+                for { let ox := 0 } lt(ox, mload(add(layer, F_OUTW))) { ox := add(ox, 1) } {
+                    let x0 := mul(ox, mload(add(layer, F_SW)))
+                    let at := output
+                    for { let blk := region } lt(blk, end) { blk := add(blk, mload(add(k, 0x60))) } {
+                        let acc := position(k, blk, y0, x0)
+                        switch mload(add(k, 0x120))
+                        case 0 {
+                            emit(acc, k, at)
+                            at := add(at, 8)
+                        }
+                        default {
+                            mstore(at, acc)
+                            at := add(at, 0x20)
+                        }
+                    }
+                    output := add(output, mload(add(layer, F_OUTC)))
+                }
             }
         }
     }
 
-    function _constants(Layer memory layer, uint256 region) private pure returns (uint256[5] memory act) {
+    /// @dev The constants of a conv2d or dense layer's loop: [shift, saturation constant, keep mask, block bytes, end
+    /// of the blocks, weight step per row, input step per row, input, layer, is output]. z⁺ ≥ 256·2^shift ⇔ bit 31
+    /// of z⁺ + 2^31 − 256·2^shift (z⁺ < 2^31: nothing saturates from shift 23 on); the keep mask clears the low
+    /// `shift` bits of every lane so the word-wide shift moves no bits between lanes.
+    function _constants(Layer memory layer, uint256 region, uint256 input, bool isOutput)
+        private
+        pure
+        returns (uint256[10] memory k)
+    {
         uint256 shift = layer.shift;
         uint256 blockBytes = 32 * (1 + layer.kh * layer.kw * layer.inC);
-        // [shift, saturation constant, keep mask, block bytes, end of the blocks]: z⁺ ≥ 256·2^shift ⇔ bit 31 of
-        // z⁺ + 2^31 − 256·2^shift (z⁺ < 2^31: nothing saturates from shift 23 on); the mask clears the low `shift`
-        // bits of every lane so the word-wide shift moves no bits between lanes.
-        act = [
-            shift,
-            shift < 23 ? LANE_ONES * (LANE_HALF - (uint256(1) << (shift + 8))) : 0,
-            ~(LANE_ONES * ((uint256(1) << shift) - 1)),
-            blockBytes,
-            region + ((layer.outC + 7) >> 3) * blockBytes
-        ];
-    }
-
-    /// @dev ReLU, shift and saturation of a lane word of eight pre-activations (z + 2^31 per lane), stored as eight
-    /// consecutive bytes at `at` (lane 7−k → byte k). The store's 24 trailing bytes are overwritten by the next
-    /// store (stores go up in memory) or land in the buffer's slack.
-    function _emit(uint256 acc, uint256[5] memory act, uint256 at) private pure {
+        k[0] = shift;
+        k[1] = shift < 23 ? LANE_ONES * (LANE_HALF - (uint256(1) << (shift + 8))) : 0;
+        k[2] = ~(LANE_ONES * ((uint256(1) << shift) - 1));
+        k[3] = blockBytes;
+        k[4] = region + ((layer.outC + 7) >> 3) * blockBytes;
+        k[5] = 32 * layer.kw * layer.inC;
+        k[6] = layer.inW * layer.inC;
+        k[7] = input;
+        uint256 at;
         assembly ("memory-safe") {
-            // ReLU: keep the lanes with bit 31 set (z ≥ 0), without that bit.
-            acc := and(acc, mul(shr(31, and(acc, LANE_SIGNS)), 0x7fffffff))
-            // Shift, and 0xff in the low byte of every saturated lane.
-            let saturated := mul(shr(31, and(add(acc, mload(add(act, 0x20))), LANE_SIGNS)), 0xff)
-            acc := or(shr(mload(act), and(acc, mload(add(act, 0x40)))), saturated)
-            // The low byte of each lane into eight consecutive bytes: the inverse of the expansion's spread.
-            let x := and(acc, 0x000000ff000000ff000000ff000000ff000000ff000000ff000000ff000000ff)
-            x := and(or(x, shr(24, x)), 0x000000000000ffff000000000000ffff000000000000ffff000000000000ffff)
-            x := and(or(x, shr(48, x)), 0x000000000000000000000000ffffffff000000000000000000000000ffffffff)
-            x := and(or(x, shr(96, x)), 0xffffffffffffffff)
-            mstore(at, shl(192, x))
+            at := layer
         }
+        k[8] = at;
+        k[9] = isOutput ? 1 : 0;
     }
 
-    /// @dev The output dense layer: argmax over its lanes (z + 2^31 > 0; padding lanes hold 0), ties to the
-    /// lowest index.
-    function _outputLayer(Layer memory layer, uint256 region, uint256 input) private pure returns (uint256 arg) {
+    /// @dev The output dense layer: its lane words, then the argmax over their lanes (z + 2^31 > 0; padding lanes
+    /// hold 0 and never win), ties to the lowest index.
+    function _outputLayer(Layer memory layer, uint256 region, uint256 input, uint256 scratch)
+        private
+        pure
+        returns (uint256 arg)
+    {
+        _convLayer(layer, region, input, scratch, true);
         uint256 groups = (layer.outC + 7) >> 3;
-        uint256 blockBytes = 32 * (1 + layer.inC);
         uint256 best;
         for (uint256 g; g < groups; ++g) {
-            uint256 acc = _position(layer, region + g * blockBytes, input, 0, 0);
-            for (uint256 k; k < 8; ++k) {
-                uint256 v = (acc >> (224 - 32 * k)) & 0xffffffff;
-                if (v > best) (best, arg) = (v, 8 * g + k);
+            uint256 acc;
+            assembly ("memory-safe") {
+                acc := mload(add(scratch, shl(5, g)))
+            }
+            for (uint256 j; j < 8; ++j) {
+                uint256 v = (acc >> (224 - 32 * j)) & 0xffffffff;
+                if (v > best) (best, arg) = (v, 8 * g + j);
             }
         }
     }
 
     /// @dev maxpool or avgpool (floor of the window sum over kh·kw) from `input` to `output`, per byte.
     function _poolLayer(Layer memory layer, uint256 input, uint256 output) private pure {
-        uint256 c = layer.inC;
-        uint256 rowBytes = layer.inW * c;
-        uint256 kh = layer.kh;
-        uint256 kw = layer.kw;
-        uint256 isMax = layer.kind == KIND_MAXPOOL ? 1 : 0;
-        uint256 area = kh * kw;
-        uint256 o = output;
-        for (uint256 oy; oy < layer.outH; ++oy) {
-            for (uint256 ox; ox < layer.outW; ++ox) {
-                uint256 corner = input + (oy * layer.sh * layer.inW + ox * layer.sw) * c;
-                assembly ("memory-safe") {
+        assembly ("memory-safe") {
+            let c := mload(add(layer, F_INC))
+            let rowBytes := mul(mload(add(layer, F_INW)), c)
+            // A window: kh rows of kw·c bytes, rowBytes apart; one channel's values are c bytes apart in a row.
+            let window := mul(mload(add(layer, F_KH)), rowBytes)
+            let span := mul(mload(add(layer, F_KW)), c)
+            let isMax := eq(mload(layer), KIND_MAXPOOL)
+            for { let oy := 0 } lt(oy, mload(add(layer, F_OUTH))) { oy := add(oy, 1) } {
+                for { let ox := 0 } lt(ox, mload(add(layer, F_OUTW))) { ox := add(ox, 1) } {
+                    let corner := add(input, mul(add(mul(mul(oy, mload(add(layer, F_SH))), mload(add(layer, F_INW))), mul(ox, mload(add(layer, F_SW)))), c))
                     for { let ch := 0 } lt(ch, c) { ch := add(ch, 1) } {
                         let acc := 0
-                        let rowEnd := add(add(corner, ch), mul(kh, rowBytes))
-                        for { let r := add(corner, ch) } lt(r, rowEnd) { r := add(r, rowBytes) } {
-                            for { let p := r let end := add(r, mul(kw, c)) } lt(p, end) { p := add(p, c) } {
-                                let v := byte(0, mload(p))
-                                switch isMax
-                                case 1 { if gt(v, acc) { acc := v } }
-                                default { acc := add(acc, v) }
+                        switch isMax
+                        case 1 {
+                            for { let r := add(corner, ch) } lt(r, add(add(corner, ch), window)) { r := add(r, rowBytes) } {
+                                for { let p := r let end := add(r, span) } lt(p, end) { p := add(p, c) } {
+                                    let v := byte(0, mload(p))
+                                    if gt(v, acc) { acc := v }
+                                }
                             }
                         }
-                        if iszero(isMax) { acc := div(acc, area) }
-                        mstore8(add(o, ch), acc)
+                        default {
+                            for { let r := add(corner, ch) } lt(r, add(add(corner, ch), window)) { r := add(r, rowBytes) } {
+                                for { let p := r let end := add(r, span) } lt(p, end) { p := add(p, c) } {
+                                    acc := add(acc, byte(0, mload(p)))
+                                }
+                            }
+                            // avgpool: the floor of the window sum over kh·kw.
+                            acc := div(acc, mul(mload(add(layer, F_KH)), mload(add(layer, F_KW))))
+                        }
+                        mstore8(output, acc)
+                        output := add(output, 1)
                     }
                 }
-                o += c;
             }
         }
     }

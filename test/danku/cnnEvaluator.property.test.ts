@@ -75,7 +75,7 @@ describe("DankuCnnEvaluator ≡ lib/danku/cnn on random CNNs", function () {
       } else seen.accepted++;
     });
     const details = await fc.check(property, { seed: SEED, numRuns: NETWORKS, endOnFailure: true });
-    if (details.failed) throw new Error(`property failed with seed ${SEED} (DANKU_PROPERTY_SEED):\n${fc.defaultReportMessage(details).slice(0, 6000)}`);
+    if (details.failed) throw new Error(`property failed with seed ${SEED} (DANKU_PROPERTY_SEED):\n${String(fc.defaultReportMessage(details)).slice(0, 6000)}`);
     console.log(`      ${JSON.stringify(seen)}; defects met by corruption: ${[...defects].sort((a, b) => a - b).join(",")}`);
     expect(seen.predictions).to.equal(NETWORKS * POINTS);
     // The generator must reach what the evaluator could get wrong.
