@@ -418,7 +418,7 @@ library DankuCnnEvaluator {
     /// group, at `output`. All in one assembly loop: per output position it costs a few hundred gas, which the work
     /// units of docs/cnn.md §3 do not count (see §7).
     function _convLayer(Layer memory layer, uint256 region, uint256 input, uint256 output, bool isOutput) private pure {
-        uint256[10] memory k = _constants(layer, region, input, isOutput);
+        uint256[16] memory k = _constants(layer, region, input, isOutput);
         assembly ("memory-safe") {
             /// acc + Σ_{t<n} lane word (wp + 32t) · byte (ap + t): eight multiply-accumulates per input, four
             /// inputs per step while four remain, then one at a time.
@@ -441,47 +441,50 @@ library DankuCnnEvaluator {
                 } { r := add(r, mul(mload(wp), byte(0, mload(ap)))) }
             }
 
-            /// The lane word of group block `blk` at the output position whose window starts at row y0 − ph and
-            /// column x0 − pw: rows ky with 0 ≤ y0 + ky − ph < inH and columns likewise (what lies outside
-            /// contributes nothing: zero padding). A window always overlaps its input (padding < kernel), so both
-            /// ranges are non-empty; each row is one run of (kxEnd − kx)·c consecutive input bytes and weight words.
-            function position(K, blk, y0, x0) -> acc {
-                let L := mload(add(K, 0x100))
-                let wp := 0
-                let ap := 0
-                let rows := 0
-                {
-                    let ph := mload(add(L, F_PH))
-                    let ky := 0
-                    if gt(ph, y0) { ky := sub(ph, y0) }
-                    let kyEnd := sub(add(mload(add(L, F_INH)), ph), y0)
-                    if gt(kyEnd, mload(add(L, F_KH))) { kyEnd := mload(add(L, F_KH)) }
-                    rows := sub(kyEnd, ky)
-                    wp := ky
-                    ap := sub(add(y0, ky), ph)
-                }
-                let run := 0
-                {
-                    let pw := mload(add(L, F_PW))
-                    let kx := 0
-                    if gt(pw, x0) { kx := sub(pw, x0) }
-                    let kxEnd := sub(add(mload(add(L, F_INW)), pw), x0)
-                    if gt(kxEnd, mload(add(L, F_KW))) { kxEnd := mload(add(L, F_KW)) }
-                    run := mul(sub(kxEnd, kx), mload(add(L, F_INC)))
-                    // Weight word of (ky, kx, 0): blk + 32 + 32·(ky·kw + kx)·c; its input byte:
-                    // input + ((y0 + ky − ph)·inW + x0 + kx − pw)·c.
-                    wp := add(add(blk, 0x20), shl(5, mul(add(mul(wp, mload(add(L, F_KW))), kx), mload(add(L, F_INC)))))
-                    x0 := sub(add(x0, kx), pw)
-                    ap := add(mload(add(K, 0xe0)), mul(add(mul(ap, mload(add(L, F_INW))), x0), mload(add(L, F_INC))))
-                }
+            /// The lane word of group block `blk` at the current output position: the bias plus the clipped
+            /// receptive field, `rows` runs of `run` consecutive input bytes and weight words (K slots 10–14, set
+            /// once per output row and column below).
+            function group(K, blk) -> acc {
                 acc := mload(blk)
-                let wStep := mload(add(K, 0xa0))
-                let aStep := mload(add(K, 0xc0))
-                for {} rows { rows := sub(rows, 1) } {
+                let wp := add(add(blk, 0x20), mload(add(K, 0x1a0)))
+                let ap := mload(add(K, 0x1c0))
+                let run := mload(add(K, 0x1e0))
+                for { let rows := mload(add(K, 0x140)) } rows { rows := sub(rows, 1) } {
                     acc := dot(acc, wp, ap, run)
-                    wp := add(wp, wStep)
-                    ap := add(ap, aStep)
+                    wp := add(wp, mload(add(K, 0xa0)))
+                    ap := add(ap, mload(add(K, 0xc0)))
                 }
+            }
+
+            /// Rows ky ∈ [ky, kyEnd) of the window starting at input row y0 − ph that lie inside 0..inH−1 (zero
+            /// padding: the rest contributes nothing; a window always overlaps its input since padding < kernel).
+            /// K[10] = their count, K[11] = the first one's input row (y0 + ky − ph), K[12] = ky.
+            function rowsOf(K, L, y0) {
+                let ph := mload(add(L, F_PH))
+                let ky := 0
+                if gt(ph, y0) { ky := sub(ph, y0) }
+                let kyEnd := sub(add(mload(add(L, F_INH)), ph), y0)
+                if gt(kyEnd, mload(add(L, F_KH))) { kyEnd := mload(add(L, F_KH)) }
+                mstore(add(K, 0x140), sub(kyEnd, ky))
+                mstore(add(K, 0x160), sub(add(y0, ky), ph))
+                mstore(add(K, 0x180), ky)
+            }
+
+            /// Columns likewise for the window starting at input column x0 − pw: K[13] = the weight offset of
+            /// (ky, kx, 0), 32·(ky·kw + kx)·c; K[14] = the input byte of (y0 + ky − ph, x0 + kx − pw, 0); K[15] = the
+            /// run length (kxEnd − kx)·c.
+            function columnsOf(K, L, x0) {
+                let pw := mload(add(L, F_PW))
+                let kw := mload(add(L, F_KW))
+                let c := mload(add(L, F_INC))
+                let kx := 0
+                if gt(pw, x0) { kx := sub(pw, x0) }
+                let kxEnd := sub(add(mload(add(L, F_INW)), pw), x0)
+                if gt(kxEnd, kw) { kxEnd := kw }
+                mstore(add(K, 0x1e0), mul(sub(kxEnd, kx), c))
+                mstore(add(K, 0x1a0), shl(5, mul(add(mul(mload(add(K, 0x180)), kw), kx), c)))
+                let ix := sub(add(x0, kx), pw)
+                mstore(add(K, 0x1c0), add(mload(add(K, 0xe0)), mul(add(mul(mload(add(K, 0x160)), mload(add(L, F_INW))), ix), c)))
             }
 
             /// ReLU, shift and saturation of eight pre-activations (z + 2^31 per lane), stored as eight consecutive
@@ -503,12 +506,12 @@ library DankuCnnEvaluator {
 
             let end := mload(add(k, 0x80))
             for { let oy := 0 } lt(oy, mload(add(layer, F_OUTH))) { oy := add(oy, 1) } {
-                let y0 := mul(oy, mload(add(layer, F_SH)))
+                rowsOf(k, layer, mul(oy, mload(add(layer, F_SH))))
                 for { let ox := 0 } lt(ox, mload(add(layer, F_OUTW))) { ox := add(ox, 1) } {
-                    let x0 := mul(ox, mload(add(layer, F_SW)))
+                    columnsOf(k, layer, mul(ox, mload(add(layer, F_SW))))
                     let at := output
                     for { let blk := region } lt(blk, end) { blk := add(blk, mload(add(k, 0x60))) } {
-                        let acc := position(k, blk, y0, x0)
+                        let acc := group(k, blk)
                         switch mload(add(k, 0x120))
                         case 0 {
                             emit(acc, k, at)
@@ -528,11 +531,12 @@ library DankuCnnEvaluator {
     /// @dev The constants of a conv2d or dense layer's loop: [shift, saturation constant, keep mask, block bytes, end
     /// of the blocks, weight step per row, input step per row, input, layer, is output]. z⁺ ≥ 256·2^shift ⇔ bit 31
     /// of z⁺ + 2^31 − 256·2^shift (z⁺ < 2^31: nothing saturates from shift 23 on); the keep mask clears the low
-    /// `shift` bits of every lane so the word-wide shift moves no bits between lanes.
+    /// `shift` bits of every lane so the word-wide shift moves no bits between lanes. Slots 10–15 are the loop's
+    /// per-row and per-column window state.
     function _constants(Layer memory layer, uint256 region, uint256 input, bool isOutput)
         private
         pure
-        returns (uint256[10] memory k)
+        returns (uint256[16] memory k)
     {
         uint256 shift = layer.shift;
         uint256 blockBytes = 32 * (1 + layer.kh * layer.kw * layer.inC);
