@@ -56,7 +56,24 @@ library DankuCnnEvaluator {
     uint256 internal constant MAX_SIDE = 1024;
     uint256 internal constant MAX_ACTIVATIONS = 8192;
     uint256 internal constant MAX_DENSE_WIDTH = 1024;
-    uint256 internal constant MAX_WORK = 600_000;
+    /// @notice Work units per point (docs/cnn.md §3): the interpreter's gas per step, with the weights below. At
+    /// ≤ 1.0 measured gas per unit plus ≤ 2.4 M of fixed dispute costs a one-point dispute stays ≥ 10 % under the
+    /// 16,777,216-gas transaction cap.
+    uint256 internal constant MAX_WORK = 12_000_000;
+
+    /// @dev Units per interpreter step (CNN_WORK_WEIGHTS in lib/danku/cnn/model.ts, fitted in docs/cnn.md §7).
+    uint256 private constant W_LAYER = 15_000;
+    uint256 private constant W_OUTPUT_ROW = 250;
+    uint256 private constant W_POSITION = 500;
+    uint256 private constant W_GROUP = 600;
+    uint256 private constant W_ROW = 400;
+    uint256 private constant W_WORD = 48;
+    uint256 private constant W_BIAS_WORD = 400;
+    uint256 private constant W_EXPAND_WORD = 240;
+    uint256 private constant W_POOL_POSITION = 160;
+    uint256 private constant W_POOL_VALUE = 210;
+    uint256 private constant W_POOL_ROW = 100;
+    uint256 private constant W_POOL_READ = 90;
 
     uint256 private constant HEADER_BYTES = 8;
     uint256 private constant DESCRIPTOR_BYTES = 10;
@@ -147,6 +164,26 @@ library DankuCnnEvaluator {
         pure
         returns (Layer[] memory layers)
     {
+        uint256 units;
+        uint256 length;
+        (layers, units, length) = _shapes(model, featureCount, classCount);
+        if (units > MAX_WORK) revert InvalidCnnModel(CnnModelDefect.Work, units);
+        if (length > DankuLimits.MAX_MODEL_BYTES) revert InvalidCnnModel(CnnModelDefect.TooLarge, length);
+        if (model.length != length) revert InvalidCnnModel(CnnModelDefect.Length, length);
+    }
+
+    /// @notice The work units of one point of `model` (docs/cnn.md §3), the figure validation compares with
+    /// MAX_WORK; reverts with {InvalidCnnModel} for a defect found before the work check.
+    function work(bytes memory model, uint256 featureCount, uint256 classCount) internal pure returns (uint256 units) {
+        (, units,) = _shapes(model, featureCount, classCount);
+    }
+
+    /// @dev The checks of docs/cnn.md §3 up to the output width, the layer table, the work units and the exact length.
+    function _shapes(bytes memory model, uint256 featureCount, uint256 classCount)
+        private
+        pure
+        returns (Layer[] memory layers, uint256 units, uint256 length)
+    {
         if (model.length < HEADER_BYTES) revert InvalidCnnModel(CnnModelDefect.TooShort, model.length);
         if (model.length > DankuLimits.MAX_MODEL_BYTES) revert InvalidCnnModel(CnnModelDefect.TooLarge, model.length);
         if (uint8(model[0]) != FORMAT_VERSION) revert InvalidCnnModel(CnnModelDefect.Version, uint8(model[0]));
@@ -166,8 +203,7 @@ library DankuCnnEvaluator {
         }
         layers = new Layer[](count);
         bool flattened;
-        uint256 work;
-        uint256 length = HEADER_BYTES + DESCRIPTOR_BYTES * count;
+        length = HEADER_BYTES + DESCRIPTOR_BYTES * count;
         for (uint256 l; l < count; ++l) {
             Layer memory layer = layers[l];
             // The descriptor's `out` field goes to outC until the output shape replaces it.
@@ -189,22 +225,32 @@ library DankuCnnEvaluator {
             }
             if (h * w * c > MAX_ACTIVATIONS) revert InvalidCnnModel(CnnModelDefect.Activations, l);
             (layer.outH, layer.outW, layer.outC) = (h, w, c);
+            units += _layerWork(layer);
             if (layer.kind == KIND_CONV || layer.kind == KIND_DENSE) {
-                uint256 lanes = (c + 7) & ~uint256(7);
-                uint256 fanIn = layer.kh * layer.kw * layer.inC;
-                work += h * w * lanes * fanIn;
                 layer.params = length;
-                length += 4 * c + lanes * fanIn;
-            } else if (layer.kind != KIND_FLATTEN) {
-                work += h * w * c * layer.kh * layer.kw;
+                length += 4 * c + ((c + 7) & ~uint256(7)) * layer.kh * layer.kw * layer.inC;
             }
         }
         if (c < DankuLimits.MIN_CLASSES || c > DankuLimits.MAX_CLASSES || (classCount != 0 && c != classCount)) {
             revert InvalidCnnModel(CnnModelDefect.OutputWidth, c);
         }
-        if (work > MAX_WORK) revert InvalidCnnModel(CnnModelDefect.Work, work);
-        if (length > DankuLimits.MAX_MODEL_BYTES) revert InvalidCnnModel(CnnModelDefect.TooLarge, length);
-        if (model.length != length) revert InvalidCnnModel(CnnModelDefect.Length, length);
+    }
+
+    /// @dev Work units of one layer with its shapes set (docs/cnn.md §3, layerWork in lib/danku/cnn/model.ts): what
+    /// the interpreter spends per layer, output row, position, lane group, receptive-field row, lane word and
+    /// expanded parameter word (conv2d, dense), or per position, value, window row and byte read (pools). Unclipped
+    /// windows: clipping only removes rows and lane words.
+    function _layerWork(Layer memory layer) private pure returns (uint256) {
+        uint256 positions = layer.outH * layer.outW;
+        if (layer.kind == KIND_CONV || layer.kind == KIND_DENSE) {
+            uint256 groups = (layer.outC + 7) >> 3;
+            uint256 perGroup = W_GROUP + layer.kh * (W_ROW + layer.kw * layer.inC * W_WORD);
+            uint256 expansion = groups * (W_BIAS_WORD + layer.kh * layer.kw * layer.inC * W_EXPAND_WORD);
+            return W_LAYER + layer.outH * W_OUTPUT_ROW + positions * (W_POSITION + groups * perGroup) + expansion;
+        }
+        if (layer.kind == KIND_FLATTEN) return W_LAYER;
+        return W_LAYER
+            + positions * (W_POOL_POSITION + layer.outC * (W_POOL_VALUE + layer.kh * (W_POOL_ROW + layer.kw * W_POOL_READ)));
     }
 
     /// @dev Fills `layer`'s descriptor fields from the 10 bytes at `at` (the `out` field into outC).
@@ -415,8 +461,8 @@ library DankuCnnEvaluator {
     /// @dev A conv2d or dense layer from the bytes at `input`. Hidden: per output position and group of eight
     /// channels, the bias plus the clipped receptive field, then ReLU, shift and saturation on the lane word, whose
     /// eight bytes are stored at once at `output` (HWC). Output layer (one position): the raw lane words, one per
-    /// group, at `output`. All in one assembly loop: per output position it costs a few hundred gas, which the work
-    /// units of docs/cnn.md §3 do not count (see §7).
+    /// group, at `output`. All in one assembly loop; the work units of docs/cnn.md §3 charge each of its steps (per
+    /// position, group, row and lane word) with its measured gas.
     function _convLayer(Layer memory layer, uint256 region, uint256 input, uint256 output, bool isOutput) private pure {
         uint256[16] memory k = _constants(layer, region, input, isOutput);
         assembly ("memory-safe") {

@@ -59,6 +59,11 @@ contract CnnEvaluatorHarness {
         gasUsed = before - gasleft();
     }
 
+    /// @notice The work units validation charges `model` (to compare with cnnWork in lib/danku/cnn/model.ts).
+    function work(bytes calldata model, uint256 featureCount, uint256 classCount) external pure returns (uint256 units) {
+        units = DankuCnnEvaluator.work(model, featureCount, classCount);
+    }
+
     /// @notice The limits the contract enforces, to compare with lib/danku/cnn/model.ts.
     function limits() external pure returns (uint256[9] memory values) {
         values = [

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { decodeFunctionResult, encodeFunctionData, toHex, type Address } from "viem";
-import { CNN_MODEL_DEFECTS, encodeCnnModel, type CnnModelDefect } from "../../lib/danku/cnn/encoding";
+import { CNN_MODEL_DEFECTS, CnnModelFormatError, descriptorOf, encodeCnnModel, type CnnModelDefect } from "../../lib/danku/cnn/encoding";
 import { cnnPredict } from "../../lib/danku/cnn/forward";
 import {
   CNN_MAX_ACTIVATIONS,
@@ -29,6 +29,7 @@ import {
 import { parseOnnxCnnModel } from "../../lib/danku/cnn/onnx";
 import { quantizeCnnModel } from "../../lib/danku/cnn/quantize";
 import { MAX_MODEL_BYTES } from "../../lib/danku/constants";
+import { randomCnn } from "../ort/cnnSupport";
 import { seededInts } from "../ort/support";
 import { lenet, torchCnnOnnx } from "../support/torchCnnOnnx";
 import { chainVerdict, cnnEvaluatorHarnessAbi, deployCnnHarness, referenceVerdict, type CnnHarness } from "./cnnHarness";
@@ -74,19 +75,19 @@ function patched(bytes: Uint8Array, changes: readonly [number, number][]): Uint8
 }
 
 /** A random model with these shapes (weights −128..127, small biases, shift 8 on hidden layers). */
-function withRandomWeights(input: ImageShape, plan: readonly (CnnLayer | { kind: "conv2d" | "dense"; out: number; k?: number; pad?: number })[], seed: number): CnnModel {
+function withRandomWeights(input: ImageShape, plan: readonly (CnnLayer | { kind: "conv2d" | "dense"; out: number; k?: number | readonly [number, number]; pad?: number })[], seed: number): CnnModel {
   const int = seededInts(seed);
   const layers: CnnLayer[] = [];
   let shape = input;
   plan.forEach((p, l) => {
     const isLast = l === plan.length - 1;
     if ("out" in p && p.kind === "conv2d") {
-      const k = p.k ?? 1;
+      const [kh, kw] = typeof p.k === "object" ? p.k : [p.k ?? 1, p.k ?? 1];
       const pad = p.pad ?? 0;
       layers.push(
-        conv(k, k, Array.from({ length: p.out }, () => Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: shape.channels }, () => int(-128, 127))))), Array.from({ length: p.out }, () => int(-2000, 2000)), { shift: 8, padH: pad, padW: pad }),
+        conv(kh, kw, Array.from({ length: p.out }, () => Array.from({ length: kh }, () => Array.from({ length: kw }, () => Array.from({ length: shape.channels }, () => int(-128, 127))))), Array.from({ length: p.out }, () => int(-2000, 2000)), { shift: 8, padH: pad, padW: pad }),
       );
-      shape = { height: shape.height + 2 * pad - k + 1, width: shape.width + 2 * pad - k + 1, channels: p.out };
+      shape = { height: shape.height + 2 * pad - kh + 1, width: shape.width + 2 * pad - kw + 1, channels: p.out };
     } else if ("out" in p) {
       const n = shapeSize(shape);
       layers.push({ kind: "dense", shift: isLast ? 0 : 8, biases: Array.from({ length: p.out }, () => int(-2000, 2000)), weights: Array.from({ length: p.out }, () => Array.from({ length: n }, () => int(-128, 127))) });
@@ -234,7 +235,7 @@ describe("DankuCnnEvaluator: validation, prediction and gas", function () {
     const { model } = quantizeCnnModel(parseOnnxCnnModel(torchCnnOnnx(lenet(11))), calibration);
     const bytes = encodeCnnModel(model);
     expect(bytes.length).to.equal(63_536);
-    expect(cnnWork(model.input, model.layers)).to.equal(463_008);
+    expect(cnnWork(model.input, model.layers)).to.equal(9_036_774);
     const chunks = await storeModel(env, harness, bytes);
     expect(chunks.length).to.equal(3);
     const rows = Array.from({ length: 4 }, image);
@@ -254,45 +255,89 @@ describe("DankuCnnEvaluator: validation, prediction and gas", function () {
     expect(worst < 12_000_000n, "well under the cap").to.equal(true);
   });
 
-  // The work units count multiply-accumulates and pool reads but not the interpreter's cost per output position,
-  // per receptive-field row and per pooled byte, which dominates for pools, tiny receptive fields and padded growth:
-  // those shapes exceed one transaction today (docs/cnn.md §7 has the figures and what closes the gap). This test
-  // prints every case and asserts only what holds: the MAC-heavy case fits.
-  it("the heaviest models the work bound admits: figures printed; the MAC-heavy one fits one transaction", async function () {
-    const { env, harness } = await loadFixture(deployCnnHarness);
+  // The shapes that exceeded one transaction under the old work units (multiply-accumulates and pool reads only):
+  // the gas-faithful units charge what made them expensive, so validation now refuses them, on chain as in the
+  // library (docs/cnn.md §7).
+  it("refuses the shapes that exceeded the cap under the old work units, with the library's Work index", async function () {
+    const { harness } = await loadFixture(deployCnnHarness);
     const big: ImageShape = { height: 32, width: 32, channels: 1 };
-    const candidates: [string, CnnModel][] = [
-      // Pool reads: 8,192 activations, then two 8×8 windows at stride 1 (one unit per byte read).
-      ["pools", withRandomWeights(big, [{ kind: "conv2d", out: 8 }, { kind: "maxpool", kernelH: 8, kernelW: 8, strideH: 1, strideW: 1 }, { kind: "avgpool", kernelH: 8, kernelW: 8, strideH: 1, strideW: 1 }, { kind: "flatten" }, { kind: "dense", out: 2 }], 1)],
-      // Convolution MACs in long rows: 8×8 kernels.
-      ["convolutions", withRandomWeights(big, [{ kind: "conv2d", out: 8, k: 8 }, { kind: "conv2d", out: 8, k: 2 }, { kind: "flatten" }, { kind: "dense", out: 2 }], 2)],
-      // Many output positions with a tiny receptive field: thirteen 1×1 convolutions of one channel.
-      ["positions", withRandomWeights(big, [...Array.from({ length: 13 }, () => ({ kind: "conv2d" as const, out: 1 })), { kind: "flatten" }, { kind: "dense", out: 2 }], 3)],
-      // Padding grows the image: 2×2 kernels with padding 1, clipped windows at every border.
-      ["padding", withRandomWeights(big, [...Array.from({ length: 10 }, () => ({ kind: "conv2d" as const, out: 1, k: 2, pad: 1 })), { kind: "flatten" }, { kind: "dense", out: 2 }], 4)],
+    const refused: [string, CnnModel, number][] = [
+      ["pools", withRandomWeights(big, [{ kind: "conv2d", out: 8 }, { kind: "maxpool", kernelH: 8, kernelW: 8, strideH: 1, strideW: 1 }, { kind: "avgpool", kernelH: 8, kernelW: 8, strideH: 1, strideW: 1 }, { kind: "flatten" }, { kind: "dense", out: 2 }], 1), 53_967_118],
+      ["positions", withRandomWeights(big, [...Array.from({ length: 13 }, () => ({ kind: "conv2d" as const, out: 1 })), { kind: "flatten" }, { kind: "dense", out: 2 }], 3), 21_241_358],
+      ["padding", withRandomWeights(big, [...Array.from({ length: 10 }, () => ({ kind: "conv2d" as const, out: 1, k: 2, pad: 1 })), { kind: "flatten" }, { kind: "dense", out: 2 }], 4), 30_388_872],
     ];
-    for (const [name, model] of candidates) {
+    for (const [name, model, work] of refused) {
+      expect(cnnWork(model.input, model.layers), name).to.equal(work);
+      expect(() => encodeCnnModel(model), name).to.throw(CnnModelFormatError, `(Work, ${work})`);
+      const bytes = encodeUnchecked(model);
+      expect(referenceVerdict(bytes, 1024, 2), name).to.deep.equal([CNN_MODEL_DEFECTS.indexOf("Work"), BigInt(work)]);
+      expect(await chainVerdict(harness, bytes, 1024, 2), name).to.deep.equal([CNN_MODEL_DEFECTS.indexOf("Work"), BigInt(work)]);
+    }
+  });
+
+  it("the chain's work units equal cnnWork on 220 random CNNs and the heavy shapes", async function () {
+    const { harness } = await loadFixture(deployCnnHarness);
+    for (let seed = 1; seed <= 220; seed++) {
+      const model = randomCnn(seed);
+      const bytes = encodeCnnModel(model);
+      const units = await harness.read.work([toHex(bytes), BigInt(shapeSize(model.input)), BigInt(classesOf(model))]);
+      expect(Number(units), `seed ${seed}`).to.equal(cnnWork(model.input, model.layers));
+    }
+    for (const [name, model] of heaviest()) {
+      const units = await harness.read.work([toHex(encodeCnnModel(model)), BigInt(shapeSize(model.input)), 2n]);
+      expect(Number(units), name).to.equal(cnnWork(model.input, model.layers));
+    }
+  });
+
+  // Per term of the work units, a shape built to spend as much of the bound on that term as the limits allow: each
+  // must stay at ≤ 1 gas per unit (the figure CNN_MAX_WORK's margin is computed from) and its dispute under the cap.
+  it("the heaviest shapes the work bound admits, one per term, fit one transaction (figures printed)", async function () {
+    const { env, harness } = await loadFixture(deployCnnHarness);
+    for (const [name, model] of heaviest()) {
       const work = cnnWork(model.input, model.layers);
       expect(work, name).to.be.at.most(CNN_MAX_WORK);
+      expect(work, `${name} is near the bound`).to.be.at.least(0.85 * CNN_MAX_WORK);
       const bytes = encodeCnnModel(model);
       const chunks = await storeModel(env, harness, bytes);
       const row = images(model, 1, 7)[0] as Uint8Array;
-      let measured: readonly [bigint, bigint] | undefined;
-      try {
-        measured = await measure(env, harness, chunks, row, 2);
-      } catch {
-        console.log(`      ${name}: ${work} work units, ${bytes.length} bytes: over the 16,777,216-gas cap`);
-        expect(name, "only the known gaps may exceed the cap").to.be.oneOf(["pools", "positions", "padding"]);
-        continue;
-      }
-      const [prediction, used] = measured;
+      const [prediction, used] = await measure(env, harness, chunks, row, 2);
       expect(Number(prediction), name).to.equal(cnnPredict(model, row));
       const gas = await disputeGas(env, harness, chunks, row, 2);
-      console.log(`      ${name}: ${work} work units, ${bytes.length} bytes; forward pass ${used} gas (${(Number(used) / work).toFixed(1)} gas/unit), dispute transaction ${gas} gas`);
+      console.log(`      ${name}: ${work} work units, ${bytes.length} bytes; forward pass ${used} gas (${(Number(used) / work).toFixed(3)} gas/unit), dispute transaction ${gas} gas`);
+      expect(Number(used) / work, `${name}: gas per unit`).to.be.at.most(1);
       expect(gas < TX_GAS_CAP, `${name}: ${gas} gas`).to.equal(true);
     }
   });
 });
+
+/** Per term of the work formula, the heaviest shape found under CNN_MAX_WORK (docs/cnn.md §7). */
+function heaviest(): [string, CnnModel][] {
+  const big: ImageShape = { height: 32, width: 32, channels: 1 };
+  const pool = (kind: "maxpool" | "avgpool", k: number): CnnLayer => ({ kind, kernelH: k, kernelW: k, strideH: 1, strideW: 1 });
+  const conv1 = (n: number, out = 1) => Array.from({ length: n }, () => ({ kind: "conv2d" as const, out }));
+  const tail = [{ kind: "flatten" } as const, { kind: "dense" as const, out: 2 }];
+  return [
+    // Output positions: one-channel 1×1 convolutions on 32×32.
+    ["positions", withRandomWeights(big, [...conv1(7), ...tail], 11)],
+    // Pooled bytes read: 8×8 windows at stride 1 over two channels.
+    ["pool reads", withRandomWeights(big, [...conv1(1, 2), pool("maxpool", 8), pool("avgpool", 2), ...tail], 12)],
+    // Pooled values: 2×2 windows at stride 1 over four channels.
+    ["pool values", withRandomWeights(big, [...conv1(1, 4), pool("maxpool", 2), pool("avgpool", 2), pool("maxpool", 2), ...tail], 13)],
+    // Receptive-field rows: 8×1 kernels (rows of one input: no four-input step).
+    ["rows", withRandomWeights(big, [{ kind: "conv2d", out: 1, k: [8, 1] }, { kind: "conv2d", out: 1, k: [8, 1] }, { kind: "conv2d", out: 1, k: [8, 1] }, ...conv1(5), ...tail], 14)],
+    // Lane words: 8×8, 4×4 and 2×2 kernels over eight channels.
+    ["lane words", withRandomWeights(big, [{ kind: "conv2d", out: 8, k: 8 }, { kind: "conv2d", out: 8, k: 4 }, { kind: "conv2d", out: 8, k: 2 }, ...tail], 15)],
+    // Lane groups: 64 channels (eight groups per position), 1×1.
+    ["groups", withRandomWeights({ height: 8, width: 8, channels: 16 }, [...conv1(5, 64), ...tail], 16)],
+    // Padding: 2×2 kernels with padding 1, the image growing by one per layer, every border clipped.
+    ["padding", withRandomWeights(big, [...Array.from({ length: 4 }, () => ({ kind: "conv2d" as const, out: 1, k: 2, pad: 1 })), ...tail], 17)],
+  ];
+}
+
+/** Header and descriptors of a model validation refuses at the work check (encodeCnnModel would throw first). */
+function encodeUnchecked(model: CnnModel): Uint8Array {
+  return descriptorsOnly(model.input, model.layers.map(descriptorOf).map((d) => [d.kind, d.kernelH, d.kernelW, d.strideH, d.strideW, d.padH, d.padW, d.shift, d.out]));
+}
 
 /** 7×9×3 → conv 5×5 (padding 4, strides 2×3) → 9 → 6×5×9 → avgpool 3×2 /2×3 → 2×2×9 → flatten 36 → 17 → 3. */
 function strided(): CnnModel {

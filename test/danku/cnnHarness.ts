@@ -13,6 +13,7 @@ export const cnnEvaluatorHarnessAbi = parseAbi([
   "function store(bytes model) returns (address[] chunks)",
   "function predictStored(address[] chunks, bytes point, uint256 classCount) view returns (uint256 prediction)",
   "function measureStored(address[] chunks, bytes point, uint256 classCount) view returns (uint256 prediction, uint256 gasUsed)",
+  "function work(bytes model, uint256 featureCount, uint256 classCount) pure returns (uint256 units)",
   "function limits() pure returns (uint256[9] values)",
   "error InvalidCnnModel(uint8 reason, uint256 index)",
 ]);

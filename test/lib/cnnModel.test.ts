@@ -122,7 +122,13 @@ describe("CNN model format v2", function () {
     it("Work: over the per-point budget", function () {
       const c8 = (ci: number, out: number) => conv(8, 8, Array.from({ length: out }, () => Array.from({ length: 8 }, () => Array.from({ length: 8 }, () => new Array<number>(ci).fill(1)))), new Array<number>(out).fill(0));
       const model: CnnModel = { input: { height: 32, width: 32, channels: 1 }, layers: [c8(1, 8), c8(8, 8), flatten, dense([new Array<number>(18 * 18 * 8).fill(0), new Array<number>(18 * 18 * 8).fill(0)], [0, 0])] };
-      const work = 25 * 25 * 8 * 64 + 18 * 18 * 8 * 64 * 8 + 8 * 18 * 18 * 8;
+      // CNN_WORK_WEIGHTS by hand: per layer 15,000; conv/dense: 250 per output row, 500 per position, per position and
+      // group 600 + 400 per kernel row + 48 per lane word, expansion 400 per group + 240 per weight record.
+      const conv1 = 15_000 + 25 * 250 + 625 * (500 + 600 + 8 * (400 + 8 * 48)) + (400 + 64 * 240);
+      const conv2 = 15_000 + 18 * 250 + 324 * (500 + 600 + 8 * (400 + 8 * 8 * 48)) + (400 + 512 * 240);
+      const dense2 = 15_000 + 250 + 500 + 600 + 400 + 2592 * 48 + (400 + 2592 * 240);
+      const work = conv1 + conv2 + 15_000 + dense2;
+      expect(work).to.equal(14_921_760);
       expect(cnnWork(model.input, model.layers)).to.equal(work);
       expectDefect(() => validateCnnModel(model), "Work", work);
     });

@@ -176,7 +176,7 @@ function checkDescriptors(
   if (classes < MIN_CLASSES || classes > MAX_CLASSES || (expected && classes !== expected.classCount)) {
     throw defect("OutputWidth", classes, `the model has ${classes} outputs; ` + (expected ? `the competition has ${expected.classCount} classes` : `a classifier needs ${MIN_CLASSES}..${MAX_CLASSES}`));
   }
-  if (work > CNN_MAX_WORK) throw defect("Work", work, `one point costs ${work} work units (lane multiply-accumulates + pooled reads), over the limit of ${CNN_MAX_WORK} that keeps a one-point evaluation inside one transaction`);
+  if (work > CNN_MAX_WORK) throw defect("Work", work, `one point costs ${work} work units (the evaluator's gas per layer, position, lane group, window row, lane word and pooled byte, docs/cnn.md §3), over the limit of ${CNN_MAX_WORK} that keeps a one-point dispute inside one transaction; use fewer or smaller layers (fewer output positions, channels or pooled bytes)`);
   if (length > MAX_MODEL_BYTES) throw defect("TooLarge", length, `the encoded model is ${length} bytes; the limit is ${MAX_MODEL_BYTES}`);
   return { shapes, length };
 }

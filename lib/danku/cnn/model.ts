@@ -19,12 +19,37 @@ export const CNN_MAX_ACTIVATIONS = 8192;
 /** Width of a dense layer. */
 export const CNN_MAX_DENSE_WIDTH = 1024;
 /**
- * Work per point: lane multiply-accumulates (output positions × 8·⌈out/8⌉ lanes × fan-in, what the SWAR evaluator
- * really executes, padding lanes included) plus one unit per pooled input read. At an assumed ≤ 20 gas per unit this
- * is ≤ 12 M gas, which leaves ≥ 4.7 M of a 16,777,216-gas transaction for the point's calldata, the model's expansion
- * and the dispute's bookkeeping. LeNet-5 on 28×28×1 (padding 2) is 463,008 units (docs/cnn.md §3).
+ * Work per point, in gas-like units: every cost the on-chain interpreter (contracts/danku/DankuCnnEvaluator.sol)
+ * has, each charged with a weight fitted from its measured gas (docs/cnn.md §7; {@link CNN_WORK_WEIGHTS}). The bound
+ * keeps a one-point dispute inside one 16,777,216-gas transaction with ≥ 10 % to spare: 12,000,000 units × ≤ 1.0 gas
+ * per unit (the largest measured ratio, docs/cnn.md §7) + ≤ 2.4 M of fixed costs (the dispute's calldata with
+ * 100,000 prediction bytes, the point and proof, its bookkeeping, the evaluator's memory) ≤ 14.4 M < 0.9 × 16,777,216.
  */
-export const CNN_MAX_WORK = 600_000;
+export const CNN_MAX_WORK = 12_000_000;
+
+/**
+ * Units per interpreter step, rounded up from the least-squares fit of docs/cnn.md §7 (so each weight bounds the gas
+ * of its step). Conv2d and dense layers (dense = a 1×1 convolution of its 1×1×n input): per output row, per output
+ * position, per position × lane group (bias load, ReLU/shift/saturation, store), per receptive-field row of a group
+ * (the dot-product call; 3 one-input steps included, the most a clipped row can leave after its four-input steps),
+ * per lane word (one input × eight multiply-accumulates), and the parameter expansion (per group's bias word, per
+ * weight record). Pools: per output position, per value, per window row of a value, per byte read. Every layer pays
+ * `layer` (dispatch, shapes, the loop constants).
+ */
+export const CNN_WORK_WEIGHTS = {
+  layer: 15_000,
+  outputRow: 250,
+  position: 500,
+  group: 600,
+  row: 400,
+  word: 48,
+  biasWord: 400,
+  expandWord: 240,
+  poolPosition: 160,
+  poolValue: 210,
+  poolRow: 100,
+  poolRead: 90,
+} as const;
 export const CNN_LANES = 8;
 
 export type CnnLayerKind = "conv2d" | "maxpool" | "avgpool" | "flatten" | "dense";
@@ -132,19 +157,29 @@ export function shapeSize(shape: ImageShape): number {
   return shape.height * shape.width * shape.channels;
 }
 
-/** Work units of one layer (see {@link CNN_MAX_WORK}), given its input shape and output shape. */
+/**
+ * Work units of one layer (see {@link CNN_MAX_WORK}), given its input and output shapes. Counted without padding
+ * clipping: a clipped window has fewer rows and lane words, never more (its extra one-input steps are in `row`).
+ */
 export function layerWork(layer: CnnLayer<unknown>, inShape: ImageShape, outShape: ImageShape): number {
-  const lanes = (n: number) => Math.ceil(n / CNN_LANES) * CNN_LANES;
+  const w = CNN_WORK_WEIGHTS;
+  const convolution = (kh: number, kw: number, ci: number): number => {
+    const groups = Math.ceil(outShape.channels / CNN_LANES);
+    const positions = outShape.height * outShape.width;
+    const perGroup = w.group + kh * (w.row + kw * ci * w.word);
+    const expansion = groups * (w.biasWord + kh * kw * ci * w.expandWord);
+    return w.layer + outShape.height * w.outputRow + positions * (w.position + groups * perGroup) + expansion;
+  };
   switch (layer.kind) {
     case "conv2d":
-      return outShape.height * outShape.width * lanes(outShape.channels) * layer.kernelH * layer.kernelW * inShape.channels;
+      return convolution(layer.kernelH, layer.kernelW, inShape.channels);
+    case "dense":
+      return convolution(1, 1, shapeSize(inShape));
     case "maxpool":
     case "avgpool":
-      return shapeSize(outShape) * layer.kernelH * layer.kernelW;
+      return w.layer + outShape.height * outShape.width * (w.poolPosition + outShape.channels * (w.poolValue + layer.kernelH * (w.poolRow + layer.kernelW * w.poolRead)));
     case "flatten":
-      return 0;
-    case "dense":
-      return lanes(outShape.channels) * shapeSize(inShape);
+      return w.layer;
   }
 }
 
