@@ -73,7 +73,7 @@ library DankuCnnEvaluator {
     uint256 private constant W_POOL_POSITION = 160;
     uint256 private constant W_POOL_VALUE = 210;
     uint256 private constant W_POOL_ROW = 100;
-    uint256 private constant W_POOL_READ = 90;
+    uint256 private constant W_POOL_READ = 100;
 
     uint256 private constant HEADER_BYTES = 8;
     uint256 private constant DESCRIPTOR_BYTES = 10;

@@ -48,7 +48,7 @@ export const CNN_WORK_WEIGHTS = {
   poolPosition: 160,
   poolValue: 210,
   poolRow: 100,
-  poolRead: 90,
+  poolRead: 100,
 } as const;
 export const CNN_LANES = 8;
 
