@@ -342,6 +342,8 @@ function heaviest(): [string, CnnModel][] {
     ["pool values", withRandomWeights(big, [...conv1(1, 4), pool("maxpool", 2), pool("avgpool", 2), pool("maxpool", 2), ...tail], 13)],
     // Receptive-field rows: 8×1 kernels (rows of one input: no four-input step).
     ["rows", withRandomWeights(big, [{ kind: "conv2d", out: 1, k: [8, 1] }, { kind: "conv2d", out: 1, k: [8, 1] }, { kind: "conv2d", out: 1, k: [8, 1] }, ...conv1(5), ...tail], 14)],
+    // One-input steps: rows of three inputs (8×1 kernels over three channels), the dot product's slowest path.
+    ["one-input steps", withRandomWeights(big, [...conv1(1, 3), { kind: "conv2d", out: 3, k: [8, 1] }, { kind: "conv2d", out: 3, k: [8, 1] }, { kind: "conv2d", out: 1, k: [8, 1] }, ...tail], 19)],
     // Lane words: 8×8, 4×4 and 2×2 kernels over eight channels.
     ["lane words", withRandomWeights(big, [{ kind: "conv2d", out: 8, k: 8 }, { kind: "conv2d", out: 8, k: 4 }, { kind: "conv2d", out: 8, k: 2 }, ...tail], 15)],
     // Lane groups: 64 channels (eight groups per position), 1×1.
