@@ -1,0 +1,158 @@
+/**
+ * The claim-mode checker's planner (lib/danku/checker.ts) without a chain: honest claims get no dispute, every kind
+ * of wrong claim gets one whose point and proof verify against the reveal call's root (verifyRevealProof) and whose
+ * point is one where the claimed prediction is not the model's, and the window is judged at the next block.
+ */
+import { expect } from "chai";
+import { bytesToHex, keccak256, type Address } from "viem";
+import { makePoints, PERFECT_MODEL, WRONG_MODEL } from "./fixtures";
+import { planClaimChecks, type ClaimCheck } from "../../lib/danku/checker";
+import { predictionsOf, revealTree, verifyRevealProof } from "../../lib/danku/claims";
+import { encodePoints, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
+import { predict } from "../../lib/danku/forward";
+import type { ClaimState } from "../../lib/chain/claims";
+
+const FEATURES = 2;
+const WINDOW = 10n;
+const CLAIMANT: Address = "0x00000000000000000000000000000000000000c1";
+
+// 9 test points in three reveal calls: 5 (padded to 8 leaves), 1 (a lone root, depth 0) and 3 (padded to 4).
+const POINTS: DataPoint[] = makePoints(9, FEATURES, 2, 77);
+const CALL_SIZES = [5, 1, 3];
+const CALLS = (() => {
+  let at = 0;
+  return CALL_SIZES.map((n) => {
+    const points = POINTS.slice(at, at + n).map((p) => encodePoints([p], FEATURES, 2));
+    at += n;
+    return { points };
+  });
+})();
+const MODELS = new Map<number, QuantizedModel>([
+  [0, PERFECT_MODEL],
+  [1, WRONG_MODEL],
+]);
+
+function claimOf(id: number, submissionId: number, predictions: Uint8Array, extra: Partial<ClaimState> = {}): ClaimState {
+  return {
+    id,
+    claimant: CLAIMANT,
+    submissionId,
+    claimBlock: 100n,
+    predictionsHash: keccak256(bytesToHex(predictions)),
+    bond: 1n,
+    correct: 0,
+    voided: false,
+    settled: false,
+    windowClosesAt: 100n + WINDOW,
+    ...extra,
+  };
+}
+
+function plan(claims: { claim: ClaimState; predictions: Uint8Array }[], nextBlock = 101n): ClaimCheck[] {
+  return planClaimChecks({
+    featureCount: FEATURES,
+    nextBlock,
+    claims: claims.map((c) => c.claim),
+    predictions: new Map(claims.map((c) => [c.claim.id, c.predictions])),
+    models: MODELS,
+    calls: CALLS,
+  });
+}
+
+/** Checks a wrong claim's dispute the way the contract will: the proof leads to the call's root and the model disagrees there. */
+function expectValidDispute(check: ClaimCheck, model: QuantizedModel, claimed: Uint8Array, expectedIndex: number): void {
+  expect(check.verdict).to.equal("wrong");
+  const d = check.dispute;
+  expect(d, "a wrong claim has dispute arguments").to.not.equal(null);
+  if (!d) return;
+  expect(check.mismatch?.index).to.equal(expectedIndex);
+  const first = CALL_SIZES.slice(0, d.rootIndex).reduce((a, b) => a + b, 0);
+  expect(first + d.indexInRoot).to.equal(expectedIndex);
+  const root = revealTree([...CALLS[d.rootIndex]!.points]).root;
+  expect(verifyRevealProof(root, d.indexInRoot, d.point, d.proof)).to.equal(true);
+  expect(Array.from(d.point)).to.deep.equal(Array.from(encodePoints([POINTS[expectedIndex]!], FEATURES, 2)));
+  const actual = predict(model, POINTS[expectedIndex]!.features);
+  expect(claimed[expectedIndex]).to.not.equal(actual);
+  expect(check.mismatch).to.deep.equal({ index: expectedIndex, claimed: claimed[expectedIndex], actual });
+  expect(d.predictions).to.equal(claimed);
+  expect(d.claimId).to.equal(check.claim.id);
+}
+
+describe("claim-mode checker: planClaimChecks", function () {
+  const perfect = predictionsOf(PERFECT_MODEL, POINTS);
+  const wrongModel = predictionsOf(WRONG_MODEL, POINTS);
+  const labels = Uint8Array.from(POINTS.map((p) => p.label));
+
+  it("finds nothing to dispute in honest claims, whatever their score", function () {
+    const [good, bad] = plan([
+      { claim: claimOf(0, 0, perfect), predictions: perfect },
+      { claim: claimOf(1, 1, wrongModel), predictions: wrongModel },
+    ]);
+    expect(good).to.deep.include({ verdict: "honest", dispute: null, mismatch: null, windowOpen: true, settleable: false });
+    expect(good!.actualCorrect).to.equal(POINTS.filter((p, i) => p.label === perfect[i]).length);
+    // The weak model's honest claim of its own low score is honest too.
+    expect(bad).to.deep.include({ verdict: "honest", dispute: null });
+    expect(bad!.actualCorrect).to.equal(POINTS.filter((p, i) => p.label === wrongModel[i]).length);
+  });
+
+  it("disputes every kind of wrong claim at its first wrong point, with arguments that verify", function () {
+    const flip = (base: Uint8Array, ...at: number[]) => {
+      const out = Uint8Array.from(base);
+      for (const i of at) out[i] = 1 - out[i]!;
+      return out;
+    };
+    const cases: { name: string; submission: number; predictions: Uint8Array; index: number }[] = [
+      { name: "first point of the first call", submission: 0, predictions: flip(perfect, 0), index: 0 },
+      { name: "last point of a padded call", submission: 0, predictions: flip(perfect, 4), index: 4 },
+      { name: "a lone point (depth-0 root)", submission: 0, predictions: flip(perfect, 5), index: 5 },
+      { name: "the very last test point", submission: 0, predictions: flip(perfect, 8), index: 8 },
+      { name: "several wrong: the first is disputed", submission: 0, predictions: flip(perfect, 7, 2, 6), index: 2 },
+      { name: "every prediction wrong (a deflating griefer)", submission: 0, predictions: flip(perfect, 0, 1, 2, 3, 4, 5, 6, 7, 8), index: 0 },
+      // The weak model's submission claimed as perfect: the labels instead of its predictions.
+      { name: "the labels claimed for a weak model", submission: 1, predictions: labels, index: wrongModel.findIndex((p, i) => p !== labels[i]) },
+    ];
+    const checks = plan(cases.map((c, id) => ({ claim: claimOf(id, c.submission, c.predictions), predictions: c.predictions })));
+    cases.forEach((c, i) => {
+      const model = MODELS.get(c.submission)!;
+      expect(c.index, c.name).to.be.greaterThanOrEqual(0);
+      expectValidDispute(checks[i]!, model, c.predictions, c.index);
+    });
+  });
+
+  it("judges the window at the next block: open until windowClosesAt − 1, then only settling", function () {
+    const wrong = Uint8Array.from(perfect);
+    wrong[3] = 1 - wrong[3]!;
+    const claims = [
+      { claim: claimOf(0, 0, wrong), predictions: wrong },
+      { claim: claimOf(1, 0, perfect), predictions: perfect },
+    ];
+    const [lastChance] = plan(claims, 100n + WINDOW - 1n);
+    expect(lastChance).to.deep.include({ verdict: "wrong", windowOpen: true, settleable: false });
+    const [late, honestLate] = plan(claims, 100n + WINDOW);
+    expect(late).to.deep.include({ verdict: "window-closed", windowOpen: false, settleable: true, dispute: null });
+    expect(late!.mismatch?.index).to.equal(3);
+    expect(honestLate).to.deep.include({ verdict: "honest", windowOpen: false, settleable: true });
+  });
+
+  it("passes void and settled claims through without needing their predictions or models", function () {
+    const checks = planClaimChecks({
+      featureCount: FEATURES,
+      nextBlock: 101n,
+      claims: [claimOf(0, 5, perfect, { voided: true }), claimOf(1, 6, perfect, { settled: true })],
+      predictions: new Map(),
+      models: new Map(),
+      calls: CALLS,
+    });
+    expect(checks.map((c) => [c.verdict, c.settleable, c.dispute])).to.deep.equal([
+      ["void", false, null],
+      ["settled", false, null],
+    ]);
+  });
+
+  it("refuses predictions that are not the claim's, and a claim whose model is missing", function () {
+    const other = Uint8Array.from(perfect);
+    other[0] = 1 - other[0]!;
+    expect(() => plan([{ claim: claimOf(0, 0, perfect), predictions: other }])).to.throw(/not the ones it committed to/);
+    expect(() => plan([{ claim: claimOf(0, 9, perfect), predictions: perfect }])).to.throw(/submission 9 .*readRevealedModel/);
+  });
+});
