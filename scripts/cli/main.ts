@@ -5,8 +5,9 @@
  */
 import { Command, Option } from "commander";
 import { Output, run, RPC_ENV, PRIVATE_KEY_ENV, FACTORY_ENV, PROBLEM_FACTORY_ENV, type GlobalOptions } from "./context";
-import { cancelCommand, createCommand, revealTestCommand, revealTrainingCommand } from "./organizer";
+import { cancelCommand, createCommand, DEFAULT_BOND_GAS_PRICE_GWEI, DEFAULT_CHALLENGE_WINDOW, revealTestCommand, revealTrainingCommand } from "./organizer";
 import { commitCommand, evaluateCommand, revealModelCommand, scoreCommand } from "./submitter";
+import { claimScoreCommand, disputeCommand, settleCommand, watchCommand } from "./claims";
 import { deployCommand, donateCommand, finalizeCommand, listCommand, oddsCommand, statusCommand, withdrawCommand } from "./common";
 import {
   addTupleCommand,
@@ -27,6 +28,7 @@ import {
 import { DEFAULT_IPFS_URL } from "./daimonIpfs";
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../lib/danku/metadata";
 import { DAIMON_LIMITS } from "../../lib/daimon/fixedPoint";
+import { CLAIM_BOND_GAS, MAX_BOND_GAS_PRICE, MAX_CHALLENGE_WINDOW, MIN_BOND_GAS_PRICE, MIN_CHALLENGE_WINDOW } from "../../lib/danku/constants";
 
 const program = new Command()
   .name("modelbounty")
@@ -79,6 +81,9 @@ command(
       .option("--ipfs <url>", `with --title: the ModelBounty app whose IPFS route stores the metadata (default ${DEFAULT_IPFS_URL})`)
       .option("--ipfs-dir <folder>", "with --title: write the metadata into the app's embedded IPFS store in this folder (e.g. .data/ipfs) instead of --ipfs")
       .option("--metadata-cid <cid>", "IPFS CID of an already uploaded metadata JSON, instead of --title", "")
+      .option("--mode <mode>", "evaluation mode: onchain (the contract evaluates every model) or claim (scores are claimed with a bond and disputed point by point, docs/protocol.md §11)", "onchain")
+      .option("--challenge-window <blocks>", `with --mode claim: blocks in which a claim can be disputed (${MIN_CHALLENGE_WINDOW}–${MAX_CHALLENGE_WINDOW}; default ${DEFAULT_CHALLENGE_WINDOW})`)
+      .option("--bond-gas-price <gwei>", `with --mode claim: the gas price the claim bond pays a challenger at (bond = ${CLAIM_BOND_GAS.toLocaleString("en-US")} gas × this; ${MIN_BOND_GAS_PRICE / 1e9}–${MAX_BOND_GAS_PRICE / 1e9} gwei; default ${DEFAULT_BOND_GAS_PRICE_GWEI})`)
       .option("--force", "overwrite an existing secrets file"),
   createCommand,
 );
@@ -138,6 +143,34 @@ command(
   "run a submission's on-chain evaluation to the end, in as many transactions as the gas cap requires",
   (c) => c.requiredOption("--competition <address>").requiredOption("--submission-id <id>"),
   evaluateCommand,
+);
+command(
+  "claim",
+  "claim mode: compute a revealed submission's predictions on the revealed test data and claim its score with the bond",
+  (c) => c.requiredOption("--competition <address>").requiredOption("--submission-id <id>"),
+  claimScoreCommand,
+);
+command(
+  "dispute",
+  "claim mode: disprove a wrong claim at one test point (refused, nothing sent, when the claim is honest); its bond goes to you",
+  (c) => c.requiredOption("--competition <address>").requiredOption("--claim <id>"),
+  disputeCommand,
+);
+command(
+  "settle",
+  "claim mode: settle a claim whose challenge window closed: its score counts, its bond returns to the claimant",
+  (c) => c.requiredOption("--competition <address>").requiredOption("--claim <id>"),
+  settleCommand,
+);
+command(
+  "watch",
+  "claim mode: the checker; follows a competition's claims and disputes every wrong one in its window (ends once no claim can come and every window closed)",
+  (c) =>
+    c
+      .requiredOption("--competition <address>")
+      .option("--once", "check once, dispute what is wrong, and exit (for tests and cron)")
+      .option("--interval <seconds>", "seconds between checks", "12"),
+  watchCommand,
 );
 command("finalize", "close the competition after the evaluation period", (c) => c.requiredOption("--competition <address>"), finalizeCommand);
 command(

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseEther, type Address, type PublicClient } from "viem";
+import { parseEther, parseUnits, type Address, type PublicClient } from "viem";
 import { dankuCompetitionAbi } from "../../lib/generated/abis";
 import { readCompetition, readGroupHashes, type CompetitionConfig, type DankuWallet } from "../../lib/chain/danku";
 import { launchCompetition, mineLocalBlocks, revealPendingGroups } from "../../lib/chain/flows";
@@ -26,7 +26,17 @@ import {
 } from "../../lib/danku/groups";
 import { manipulationOdds } from "../../lib/danku/odds";
 import { buildSecrets, parseSecrets, serializeSecrets, verifySecretsAgainstHashes, type DankuSecrets } from "../../lib/danku/secrets";
-import { BPS, EVALUATION_PERIOD_FACTOR, MAX_PERIOD, MIN_PERIOD } from "../../lib/danku/constants";
+import {
+  BPS,
+  EVALUATION_PERIOD_FACTOR,
+  MAX_BOND_GAS_PRICE,
+  MAX_CHALLENGE_WINDOW,
+  MAX_PERIOD,
+  MIN_BOND_GAS_PRICE,
+  MIN_CHALLENGE_WINDOW,
+  MIN_PERIOD,
+} from "../../lib/danku/constants";
+import { claimBond } from "../../lib/danku/claims";
 import { CliError, connect, eth, Output, parseAddress, readTextFile, resolveFactory, signer, type GlobalOptions } from "./context";
 import {
   evaluationFit,
@@ -71,6 +81,40 @@ export interface CreateOptions extends GlobalOptions, IpfsLocationOptions {
   description?: string;
   secrets: string;
   force?: boolean;
+  /** "onchain" (default) or "claim" (docs/protocol.md §11), with the claim terms below. */
+  mode?: string;
+  challengeWindow?: string;
+  /** In gwei: claimBond = CLAIM_BOND_GAS × this. */
+  bondGasPrice?: string;
+}
+
+/** --challenge-window's default: 100 blocks (20 minutes at 12 s) for checkers to see and dispute a claim. */
+export const DEFAULT_CHALLENGE_WINDOW = "100";
+/** --bond-gas-price's default in gwei: the contract's minimum. */
+export const DEFAULT_BOND_GAS_PRICE_GWEI = "1";
+
+/** The claim terms --mode claim asks for (undefined for on-chain evaluation), range-checked before anything is sent. */
+function claimTermsFor(options: CreateOptions): { challengeWindow: number; bondGasPrice: bigint } | undefined {
+  const mode = options.mode ?? "onchain";
+  if (mode !== "claim" && mode !== "onchain") throw new CliError(`--mode must be onchain or claim, got ${mode}`);
+  if (mode === "onchain") {
+    if (options.challengeWindow !== undefined || options.bondGasPrice !== undefined) {
+      throw new CliError("--challenge-window and --bond-gas-price are claim-mode terms: pass --mode claim with them");
+    }
+    return undefined;
+  }
+  const challengeWindow = integerOption(options.challengeWindow ?? DEFAULT_CHALLENGE_WINDOW, "challenge-window", MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW);
+  const gwei = options.bondGasPrice ?? DEFAULT_BOND_GAS_PRICE_GWEI;
+  let bondGasPrice: bigint;
+  try {
+    bondGasPrice = parseUnits(gwei, 9);
+  } catch {
+    throw new CliError(`--bond-gas-price must be a gas price in gwei such as 1.5, got ${gwei}`);
+  }
+  if (bondGasPrice < BigInt(MIN_BOND_GAS_PRICE) || bondGasPrice > BigInt(MAX_BOND_GAS_PRICE)) {
+    throw new CliError(`--bond-gas-price must be between ${MIN_BOND_GAS_PRICE / 1e9} and ${MAX_BOND_GAS_PRICE / 1e9} gwei, got ${gwei}`);
+  }
+  return { challengeWindow, bondGasPrice };
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -105,8 +149,9 @@ const DEFAULT_EVALUATION_PERIOD = 100;
  * --evaluation-period, checked against the contract's rule before anything is sent: the period must hold the
  * worst-case evaluation of one submission on every committed point (docs/protocol.md §7.2).
  */
-function evaluationPeriodFor(value: string | undefined, totalPoints: number): number {
-  const minimum = minimumEvaluationPeriod(totalPoints);
+function evaluationPeriodFor(value: string | undefined, totalPoints: number, claimMode: boolean): number {
+  // The claim mode has no full evaluation, so the evaluation-fits rule does not apply to it (docs/protocol.md §11.1).
+  const minimum = claimMode ? MIN_PERIOD : minimumEvaluationPeriod(totalPoints);
   if (value === undefined) return Math.min(MAX_PERIOD, Math.max(DEFAULT_EVALUATION_PERIOD, minimum));
   const period = integerOption(value, "evaluation-period", MIN_PERIOD, MAX_PERIOD);
   if (period < minimum) {
@@ -216,6 +261,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
   const sizes = groupSizeSummary(groupSizes(pointCount, groupCount));
   // Range-check an explicit --split-delay now; its default depends on the chain, known once connected.
   if (options.splitDelay !== undefined) resolveSplitDelay(options.splitDelay, 0);
+  const claimTerms = claimTermsFor(options);
   const periods = {
     featureCount: dataset.featureNames.length,
     classCount: dataset.classNames.length,
@@ -226,7 +272,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
     submissionPeriod: integerOption(options.submissionPeriod, "submission-period", MIN_PERIOD, MAX_PERIOD),
     modelRevealPeriod: integerOption(options.modelRevealPeriod, "model-reveal-period", MIN_PERIOD, MAX_PERIOD),
     testRevealPeriod: integerOption(options.testRevealPeriod, "test-reveal-period", MIN_PERIOD, MAX_PERIOD),
-    evaluationPeriod: evaluationPeriodFor(options.evaluationPeriod, sizes.totalPoints),
+    evaluationPeriod: evaluationPeriodFor(options.evaluationPeriod, sizes.totalPoints, claimTerms !== undefined),
   };
   const reward = parseReward(options.reward);
   const metadata = competitionMetadata(options, input, groupCount);
@@ -266,7 +312,7 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
   const launched = await launchCompetition(
     wallet,
     context.client,
-    { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: pointCounts, metadataCid, reward },
+    { factory, config, groupHashes: groups.map((g) => g.hash), groupPointCounts: pointCounts, metadataCid, reward, ...(claimTerms ? { claimTerms } : {}) },
     {
       onCreated: (address, init1Block) => {
         // Record the address at once: if init2 fails, the secrets file still names its competition.
@@ -301,7 +347,9 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
       `group sizes: ${formatGroupSizes(sizes)}`,
       `split: seeded by the hash of block ${seedBlock} (created in ${launched.init1Block}, split delay ${config.splitDelay})`,
       `training groups: ${split.training.slice().sort((a, b) => a - b).join(", ")}`,
-      formatEvaluationFit(fit),
+      claimTerms
+        ? `evaluation: claim mode, challenge window ${claimTerms.challengeWindow} blocks, claim bond ${eth(claimBond(claimTerms.bondGasPrice))} (docs/protocol.md §11)`
+        : formatEvaluationFit(fit),
       formatPlacementOdds(placement, groupCount, nTrain, reward),
       `odds of one exact split in one draw (1/C(${groupCount},${nTrain})): ${(odds * 100).toPrecision(3)} %`,
       formatForfeitRule(seedBlock, reward),
@@ -323,6 +371,8 @@ export async function createCommand(options: CreateOptions, output: Output): Pro
       trainingGroups: split.training,
       testGroups: split.test,
       evaluationPeriod: config.evaluationPeriod,
+      mode: claimTerms ? "claim" : "onchain",
+      claimTerms: claimTerms ? { ...claimTerms, bond: claimBond(claimTerms.bondGasPrice) } : null,
       worstCaseEvaluation: fit,
       secrets: options.secrets,
       manipulationOdds: odds,

@@ -26,9 +26,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `hardhat node` on a free loopback port and resolves once it serves JSON-RPC. */
-export async function startHardhatNode(timeoutMs = 90_000): Promise<HardhatNode> {
-  const port = await freePort();
+/**
+ * Starts `hardhat node` on a loopback port and resolves once it serves JSON-RPC: `port` when given (a test that must
+ * stay within ports assigned to it), else a free one.
+ */
+export async function startHardhatNode(timeoutMs = 90_000, port?: number): Promise<HardhatNode> {
+  port ??= await freePort();
   const node: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],

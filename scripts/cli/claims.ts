@@ -1,0 +1,209 @@
+/**
+ * Claim-mode commands (docs/protocol.md §11): claim a submission's score with a bond, dispute a wrong claim, settle
+ * a claim whose window closed, and `watch`, the checker that disputes every wrong claim of a competition in its
+ * window. The checking itself is lib/danku/checker.ts, shared with the app; this file only talks to people.
+ */
+import { type Address, type PublicClient } from "viem";
+import { parseEventLogs } from "viem";
+import { dankuClaimModuleAbi } from "../../lib/generated/abis";
+import { readCompetition, readRevealedModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
+import { claimScore, disputeClaim, readClaims, readClaimTerms, readEvaluationMode, settleClaim } from "../../lib/chain/claims";
+import { explainError } from "../../lib/chain/transactions";
+import { predictionsOf, scorePredictions } from "../../lib/danku/claims";
+import { checkCompetition, type ClaimCheck } from "../../lib/danku/checker";
+import { CliError, connect, eth, Output, parseAddress, signer, type ChainContext, type GlobalOptions } from "./context";
+
+type CompetitionOptions = GlobalOptions & { competition: string };
+
+function idOption(value: string, flag: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 0) throw new CliError(`${flag} must be a non-negative integer, got ${value}`);
+  return id;
+}
+
+async function requireClaimMode(client: PublicClient, competition: Address): Promise<void> {
+  if ((await readEvaluationMode(client, competition)) !== "claim") {
+    throw new CliError(`competition ${competition} evaluates models on chain and has no claims: use modelbounty evaluate; nothing was sent`);
+  }
+}
+
+export async function claimScoreCommand(options: CompetitionOptions & { submissionId: string }, output: Output): Promise<void> {
+  const context = await connect(options);
+  const competition = parseAddress(options.competition, "--competition");
+  const id = idOption(options.submissionId, "--submission-id");
+  await requireClaimMode(context.client, competition);
+  const state = await readCompetition(context.client, competition);
+  if (state.stage !== "Evaluation") throw new CliError(`the competition is in the ${state.stage} stage; scores are claimed in the Evaluation stage; nothing was sent`);
+  if (!state.usesTestData) {
+    throw new CliError("the organizer did not reveal the test data in full, so no score can be claimed: after the evaluation period, finalize shares the reward (docs/protocol.md §7.1)");
+  }
+  if (id >= state.submissionCount) throw new CliError(`there is no submission ${id}; the competition has ${state.submissionCount}`);
+  const submission = await readSubmission(context.client, competition, id);
+  if (!submission.revealed) throw new CliError(`submission ${id} was never revealed, so it has no model to claim a score for`);
+  if (submission.evaluated) throw new CliError(`submission ${id} already has its score: ${submission.correct} correct; nothing was sent`);
+  const model = await readRevealedModel(context.client, competition, id);
+  if (!model) throw new CliError(`submission ${id}'s revealed model cannot be read back from its data contracts`);
+  const points = await readRevealedPoints(context.client, competition, false, state.config.featureCount);
+  // The predictions are the model's own on every revealed test point: an honest claim nobody can dispute.
+  const predictions = predictionsOf(model, points);
+  const correct = scorePredictions(predictions, points.map((p) => p.label));
+  const terms = await readClaimTerms(context.client, competition);
+  output.progress(`claiming ${correct}/${points.length} correct for submission ${id} with a bond of ${eth(terms.bond)}…`);
+  const sent = await claimScore(signer(context), context.client, { competition, submissionId: id, predictions });
+  const windowClosesAt = sent.receipt.blockNumber + BigInt(terms.challengeWindow);
+  output.result(
+    [
+      `claim ${sent.claimId}: submission ${id} scores ${correct}/${points.length} (bond ${eth(terms.bond)})`,
+      `it can be disputed until block ${windowClosesAt - 1n}; settle it from block ${windowClosesAt} on: modelbounty settle --competition ${competition} --claim ${sent.claimId}`,
+    ].join("\n"),
+    { competition, claimId: sent.claimId, submissionId: id, correct, total: points.length, bond: terms.bond, claimBlock: sent.receipt.blockNumber, windowClosesAt, transaction: sent.hash },
+  );
+}
+
+/** The one check of claim `claimId`, or a clear error when there is no such claim. */
+async function checkOne(context: ChainContext, competition: Address, claimId: number): Promise<ClaimCheck> {
+  const result = await checkCompetition(context.client, competition, { claimIds: [claimId] });
+  const check = result.checks[0];
+  if (!check) throw new CliError(`there is no claim ${claimId} on ${competition}; nothing was sent`);
+  return check;
+}
+
+function describeCheck(c: ClaimCheck, total: number): string {
+  const head = `claim ${c.claim.id} (submission ${c.claim.submissionId}, ${c.claim.correct}/${total} claimed)`;
+  switch (c.verdict) {
+    case "void":
+      return `${head}: already disproven`;
+    case "settled":
+      return `${head}: settled`;
+    case "honest":
+      return `${head}: honest (the model predicts every claimed prediction)` + (c.settleable ? `; its window closed at block ${c.claim.windowClosesAt}, settle it` : `; window open until block ${c.claim.windowClosesAt - 1n}`);
+    case "wrong":
+      return `${head}: wrong at test point ${c.mismatch?.index} (claimed ${c.mismatch?.claimed}, the model predicts ${c.mismatch?.actual}; it scores ${c.actualCorrect}/${total})`;
+    case "window-closed":
+      return `${head}: wrong at test point ${c.mismatch?.index}, but its window closed at block ${c.claim.windowClosesAt}: it can no longer be disputed`;
+  }
+}
+
+async function sendDispute(context: ChainContext, competition: Address, check: ClaimCheck) {
+  const args = check.dispute;
+  if (!args) throw new CliError(`claim ${check.claim.id} has nothing to dispute`);
+  return disputeClaim(signer(context), context.client, { competition, ...args });
+}
+
+export async function disputeCommand(options: CompetitionOptions & { claim: string }, output: Output): Promise<void> {
+  const context = await connect(options);
+  const competition = parseAddress(options.competition, "--competition");
+  const claimId = idOption(options.claim, "--claim");
+  await requireClaimMode(context.client, competition);
+  const check = await checkOne(context, competition, claimId);
+  const total = (await readCompetition(context.client, competition)).testPoints;
+  if (check.verdict !== "wrong") {
+    const why: Record<Exclude<ClaimCheck["verdict"], "wrong">, string> = {
+      honest: `claim ${claimId} is honest: submission ${check.claim.submissionId}'s model predicts every one of its ${total} claimed predictions, so a dispute would revert (ClaimedPredictionCorrect) and only cost you gas`,
+      void: `claim ${claimId} was already disproven`,
+      settled: `claim ${claimId} is already settled`,
+      "window-closed": `claim ${claimId} is wrong at test point ${check.mismatch?.index}, but its challenge window closed at block ${check.claim.windowClosesAt}: it can no longer be disputed`,
+    };
+    throw new CliError(`${why[check.verdict]}; nothing was sent`);
+  }
+  const sent = await sendDispute(context, competition, check);
+  output.result(
+    `claim ${claimId} disproven at test point ${check.mismatch?.index} (claimed ${check.mismatch?.claimed}, the model predicts ${check.mismatch?.actual}); ` +
+      `its bond of ${eth(check.claim.bond)} is credited to you: modelbounty withdraw --competition ${competition}`,
+    { competition, claimId, point: check.mismatch, bond: check.claim.bond, transaction: sent.hash, gasUsed: sent.receipt.gasUsed },
+  );
+}
+
+export async function settleCommand(options: CompetitionOptions & { claim: string }, output: Output): Promise<void> {
+  const context = await connect(options);
+  const competition = parseAddress(options.competition, "--competition");
+  const claimId = idOption(options.claim, "--claim");
+  await requireClaimMode(context.client, competition);
+  const claim = (await readClaims(context.client, competition)).find((c) => c.id === claimId);
+  if (!claim) throw new CliError(`there is no claim ${claimId} on ${competition}; nothing was sent`);
+  if (claim.voided) throw new CliError(`claim ${claimId} was disproven: there is nothing to settle (its bond went to the challenger); nothing was sent`);
+  if (claim.settled) throw new CliError(`claim ${claimId} is already settled; nothing was sent`);
+  const next = (await context.client.getBlockNumber()) + 1n;
+  if (next < claim.windowClosesAt) {
+    throw new CliError(`claim ${claimId} can still be disputed until block ${claim.windowClosesAt - 1n}; settle it from block ${claim.windowClosesAt} on; nothing was sent`);
+  }
+  const sent = await settleClaim(signer(context), context.client, { competition, claimId });
+  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: sent.receipt.logs, eventName: "ClaimSettled" });
+  const counted = event?.args.counted === true;
+  output.result(
+    `claim ${claimId} settled: ${counted ? `submission ${claim.submissionId} now scores ${claim.correct}` : "the submission already had a score (or the competition is finalized), so only the bond returns"}; ` +
+      `its bond of ${eth(claim.bond)} is credited to the claimant ${claim.claimant}`,
+    { competition, claimId, submissionId: claim.submissionId, counted, correct: claim.correct, bond: claim.bond, claimant: claim.claimant, transaction: sent.hash },
+  );
+}
+
+export interface WatchOptions extends CompetitionOptions {
+  once?: boolean;
+  interval: string;
+}
+
+/** What one round of `watch` did about one claim. */
+interface WatchAction {
+  claimId: number;
+  submissionId: number;
+  verdict: ClaimCheck["verdict"];
+  settleable: boolean;
+  disputed?: { point: number; transaction: string };
+  error?: string;
+}
+
+/**
+ * One round: check every claim, dispute each wrong one whose window is open. A failed dispute (another checker was
+ * faster, the window closed meanwhile) is reported and the round goes on with the other claims.
+ */
+async function watchRound(context: ChainContext, competition: Address, output: Output): Promise<{ blockNumber: bigint; stage: string; actions: WatchAction[]; lines: string[]; openWindows: number }> {
+  const result = await checkCompetition(context.client, competition);
+  const actions: WatchAction[] = [];
+  const lines: string[] = [];
+  for (const check of result.checks) {
+    const action: WatchAction = { claimId: check.claim.id, submissionId: check.claim.submissionId, verdict: check.verdict, settleable: check.settleable };
+    lines.push(describeCheck(check, result.testPoints));
+    if (check.verdict === "wrong") {
+      try {
+        const sent = await sendDispute(context, competition, check);
+        action.disputed = { point: check.mismatch?.index ?? -1, transaction: sent.hash };
+        lines.push(`  disputed at test point ${check.mismatch?.index}: ${sent.hash}; the bond of ${eth(check.claim.bond)} is credited to this account`);
+      } catch (error) {
+        action.error = error instanceof CliError ? error.message : explainError(error).message;
+        lines.push(`  the dispute failed: ${action.error}`);
+      }
+    }
+    actions.push(action);
+  }
+  const openWindows = result.checks.filter((c) => c.windowOpen && c.verdict !== "void" && c.verdict !== "settled").length;
+  output.progress(`block ${result.blockNumber}, ${result.stage}: ${result.checks.length} claim(s)`);
+  return { blockNumber: result.blockNumber, stage: result.stage, actions, lines, openWindows };
+}
+
+/** Stages in which a claim can still be made (from the Evaluation stage on, no new claim can come after it ends). */
+const STAGES_BEFORE_CLAIMS_END = new Set(["AwaitingSplit", "TrainingReveal", "Submission", "ModelReveal", "TestReveal", "Evaluation"]);
+
+export async function watchCommand(options: WatchOptions, output: Output): Promise<void> {
+  const context = await connect(options);
+  const competition = parseAddress(options.competition, "--competition");
+  const interval = Number(options.interval);
+  if (!Number.isFinite(interval) || interval <= 0) throw new CliError(`--interval must be a positive number of seconds, got ${options.interval}`);
+  await requireClaimMode(context.client, competition);
+  const all: WatchAction[] = [];
+  for (;;) {
+    const round = await watchRound(context, competition, output);
+    all.push(...round.actions.filter((a) => a.disputed || a.error));
+    // Without --once the watch ends by itself once no claim can come any more and every window has closed.
+    const done = options.once || (!STAGES_BEFORE_CLAIMS_END.has(round.stage) && round.openWindows === 0);
+    if (done) {
+      const disputed = all.filter((a) => a.disputed).length;
+      output.result(
+        [`competition ${competition} at block ${round.blockNumber} (${round.stage}): ${round.actions.length} claim(s), ${disputed} disputed by this watch`, ...round.lines].join("\n"),
+        { competition, blockNumber: round.blockNumber, stage: round.stage, claims: round.actions, disputed: all.filter((a) => a.disputed) },
+      );
+      return;
+    }
+    for (const line of round.lines) output.progress(line);
+    await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+  }
+}
