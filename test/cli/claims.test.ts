@@ -197,6 +197,11 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     expect(settled.json).to.include({ claimId: 0, counted: true, correct: testPoints.length });
     const voidSettle = await cli(KEYS.bob, "settle", "--competition", competition, "--claim", "1");
     expect(String(voidSettle.json.error)).to.match(/^claim 1 was disproven/);
+    // A scored submission cannot be claimed again: refused before anything is sent.
+    const aliceNonce = await nonceOf(KEYS.alice);
+    const reclaim = await cli(KEYS.alice, "claim", "--competition", competition, "--submission-id", "0");
+    expect(String(reclaim.json.error)).to.equal(`submission 0 already has its score: ${testPoints.length} correct; nothing was sent`);
+    expect(await nonceOf(KEYS.alice)).to.equal(aliceNonce);
 
     // Finalize from evaluationEnd + 2 × window on; the winner and the two bonds are withdrawn.
     await mineTo((await deadline(competition, "evaluationEnd")) + BigInt(2 * WINDOW));
@@ -217,5 +222,11 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     expect(await balanceOf(KEYS.challenger)).to.equal(challengerBefore + BOND - disputeCost - (await gasCost(challengerWithdraw.json.transaction as Hex)));
     expect(await balanceOf(KEYS.griefer)).to.equal(grieferBefore - BOND - wrongCost);
     expect(await client.getBalance({ address: competition })).to.equal(0n);
+
+    // Without --once the watch ends by itself: the competition is finalized and every window has closed.
+    const ended = await cli(KEYS.challenger, "watch", "--competition", competition, "--interval", "1");
+    expect(ended.code, JSON.stringify(ended)).to.equal(0);
+    expect(ended.json).to.include({ stage: "Finalized" });
+    expect((ended.json.claims as { verdict: string }[]).map((a) => a.verdict)).to.deep.equal(["settled", "void"]);
   });
 });
