@@ -197,9 +197,16 @@ export async function watchCommand(options: WatchOptions, output: Output): Promi
     const done = options.once || (!STAGES_BEFORE_CLAIMS_END.has(round.stage) && round.openWindows === 0);
     if (done) {
       const disputed = all.filter((a) => a.disputed).length;
+      // A wrong claim this watch could not dispute (no key, no funds, a node error) must not look like a quiet round.
+      const failed = all.filter((a) => a.error).length;
+      if (failed > 0) process.exitCode = 2;
       output.result(
-        [`competition ${competition} at block ${round.blockNumber} (${round.stage}): ${round.actions.length} claim(s), ${disputed} disputed by this watch`, ...round.lines].join("\n"),
-        { competition, blockNumber: round.blockNumber, stage: round.stage, claims: round.actions, disputed: all.filter((a) => a.disputed) },
+        [
+          `competition ${competition} at block ${round.blockNumber} (${round.stage}): ${round.actions.length} claim(s), ${disputed} disputed by this watch` +
+            (failed > 0 ? `, ${failed} dispute(s) failed (exit status 2)` : ""),
+          ...round.lines,
+        ].join("\n"),
+        { competition, blockNumber: round.blockNumber, stage: round.stage, claims: round.actions, disputed: all.filter((a) => a.disputed), failed: all.filter((a) => a.error) },
       );
       return;
     }

@@ -164,7 +164,7 @@ command(
 );
 command(
   "watch",
-  "claim mode: the checker; follows a competition's claims and disputes every wrong one in its window (ends once no claim can come and every window closed)",
+  "claim mode: the checker; follows a competition's claims and disputes every wrong one in its window (ends once no claim can come and every window closed; exit status 2 if a dispute failed)",
   (c) =>
     c
       .requiredOption("--competition <address>")

@@ -170,6 +170,14 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     expect(String(early.json.error)).to.match(/^claim 0 can still be disputed until block \d+; settle it from block \d+ on; nothing was sent$/);
     expect(await nonceOf(KEYS.challenger)).to.equal(challengerNonce);
 
+    // A checker without a key reports the wrong claim, sends nothing and exits with status 2.
+    const keyless = await cli(undefined, "watch", "--competition", competition, "--once");
+    expect(keyless.code).to.equal(2);
+    const keylessActions = keyless.json.claims as { claimId: number; verdict: string; error?: string }[];
+    expect(keylessActions.map((a) => [a.claimId, a.verdict])).to.deep.equal([[0, "honest"], [1, "wrong"]]);
+    expect(keylessActions[1]!.error).to.match(/^set MODELBOUNTY_PRIVATE_KEY/);
+    expect(keyless.json.disputed).to.deep.equal([]);
+
     // The checker: one round disputes the wrong claim, and only it.
     const challengerBefore = await balanceOf(KEYS.challenger);
     const watched = await cli(KEYS.challenger, "watch", "--competition", competition, "--once");
