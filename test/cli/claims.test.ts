@@ -2,7 +2,8 @@
  * A whole claim-mode competition (docs/protocol.md §11) through the CLI on a real `hardhat node`: create with
  * --mode claim, two submissions, an honest claim (`claim`) and a wrong one sent through lib/chain with predictions
  * that are not the model's, `dispute` refusing the honest claim, `watch --once` disputing only the wrong one,
- * `settle`, `finalize`, and every balance checked to the wei: the wrong claim's bond to the challenger, the honest
+ * `settle`, `finalize`, and every balance checked to the wei: the wrong claims' bonds to the challenger (one through
+ * `watch`, one through `dispute`), the honest
  * claimant's bond back, the reward to the winner. MODELBOUNTY_TEST_CHAIN_PORT pins the node's port.
  */
 import { expect } from "chai";
@@ -198,6 +199,18 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     expect(String(twice.json.error)).to.equal("claim 1 was already disproven; nothing was sent");
     expect(await nonceOf(KEYS.challenger)).to.equal(challengerNonce + 1);
 
+    // A counter-claim against alice's submission, wrong at one point only, disproven with dispute itself.
+    const counter = Uint8Array.from(testPoints.map((p) => p.label));
+    counter[3] = 1 - counter[3]!;
+    const griefed = await claimScore(grieferWallet, client, { competition, submissionId: 0, predictions: counter });
+    expect(griefed.claimId).to.equal(2);
+    const griefedCost = griefed.receipt.gasUsed * griefed.receipt.effectiveGasPrice;
+    const disputedByHand = await cli(KEYS.challenger, "dispute", "--competition", competition, "--claim", "2");
+    expect(disputedByHand.code, JSON.stringify(disputedByHand)).to.equal(0);
+    expect(disputedByHand.json).to.deep.include({ claimId: 2, point: { index: 3, claimed: counter[3], actual: testPoints[3]!.label }, bond: BOND.toString() });
+    const disputeByHandCost = await gasCost(disputedByHand.json.transaction as Hex);
+    expect((await readClaims(client, competition)).map((c) => c.voided)).to.deep.equal([false, true, true]);
+
     // Settle the honest claim once its window closed: its score counts.
     await mineTo(claims[0]!.windowClosesAt);
     const settled = await cli(KEYS.bob, "settle", "--competition", competition, "--claim", "0");
@@ -219,7 +232,7 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     const aliceWithdraw = await cli(KEYS.alice, "withdraw", "--competition", competition);
     expect(BigInt(String(aliceWithdraw.json.amount))).to.equal(REWARD + BOND);
     const challengerWithdraw = await cli(KEYS.challenger, "withdraw", "--competition", competition);
-    expect(BigInt(String(challengerWithdraw.json.amount))).to.equal(BOND);
+    expect(BigInt(String(challengerWithdraw.json.amount))).to.equal(2n * BOND);
     const grieferWithdraw = await cli(KEYS.griefer, "withdraw", "--competition", competition);
     expect(grieferWithdraw.code).to.not.equal(0);
 
@@ -227,14 +240,16 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     expect(await balanceOf(KEYS.alice)).to.equal(
       aliceBefore + REWARD - (await gasCost(honest.json.transaction as Hex)) - (await gasCost(aliceWithdraw.json.transaction as Hex)),
     );
-    expect(await balanceOf(KEYS.challenger)).to.equal(challengerBefore + BOND - disputeCost - (await gasCost(challengerWithdraw.json.transaction as Hex)));
-    expect(await balanceOf(KEYS.griefer)).to.equal(grieferBefore - BOND - wrongCost);
+    expect(await balanceOf(KEYS.challenger)).to.equal(
+      challengerBefore + 2n * BOND - disputeCost - disputeByHandCost - (await gasCost(challengerWithdraw.json.transaction as Hex)),
+    );
+    expect(await balanceOf(KEYS.griefer)).to.equal(grieferBefore - 2n * BOND - wrongCost - griefedCost);
     expect(await client.getBalance({ address: competition })).to.equal(0n);
 
     // Without --once the watch ends by itself: the competition is finalized and every window has closed.
     const ended = await cli(KEYS.challenger, "watch", "--competition", competition, "--interval", "1");
     expect(ended.code, JSON.stringify(ended)).to.equal(0);
     expect(ended.json).to.include({ stage: "Finalized" });
-    expect((ended.json.claims as { verdict: string }[]).map((a) => a.verdict)).to.deep.equal(["settled", "void"]);
+    expect((ended.json.claims as { verdict: string }[]).map((a) => a.verdict)).to.deep.equal(["settled", "void", "void"]);
   });
 });
