@@ -99,10 +99,22 @@ export async function claimScore(
   return { ...sent, claimId: Number(event.args.claimId) };
 }
 
-/** The predictions of claim `claimId`, from its claimScore transaction's calldata (checked against the claim's hash by the contract). */
-export async function readClaimPredictions(client: PublicClient, competition: Address, claimId: number): Promise<Uint8Array> {
-  const fromBlock = await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" });
-  const logs = await client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "ScoreClaimed", args: { claimId: BigInt(claimId) }, fromBlock });
+/**
+ * The predictions of claim `claimId`, from its claimScore transaction's calldata (checked against the claim's hash by the
+ * contract). The event is looked up in the claim's own block only (`claimBlock`, read from the chain when not given): one
+ * block is a range every RPC serves, where a scan from the competition's creation hits public nodes' block-range limits.
+ */
+export async function readClaimPredictions(client: PublicClient, competition: Address, claimId: number, claimBlock?: bigint): Promise<Uint8Array> {
+  const block =
+    claimBlock ?? (await client.readContract({ address: competition, abi: dankuClaimModuleAbi, functionName: "claimAt", args: [BigInt(claimId)] })).claimBlock;
+  const logs = await client.getContractEvents({
+    address: competition,
+    abi: dankuClaimModuleAbi,
+    eventName: "ScoreClaimed",
+    args: { claimId: BigInt(claimId) },
+    fromBlock: block,
+    toBlock: block,
+  });
   const event = logs[0];
   if (!event) throw new Error(`no ScoreClaimed event for claim ${claimId} of ${competition}`);
   const tx = await client.getTransaction({ hash: event.transactionHash });

@@ -136,7 +136,7 @@ export async function checkCompetition(client: PublicClient, competition: Addres
   const open = claims.filter((c) => !c.voided && !c.settled);
   const calls = open.length === 0 ? [] : await readClaimModeRevealCalls(client, competition, state.config.featureCount);
   const predictions = new Map<number, Uint8Array>();
-  for (const c of open) predictions.set(c.id, await readClaimPredictions(client, competition, c.id));
+  for (const c of open) predictions.set(c.id, await readClaimPredictions(client, competition, c.id, c.claimBlock));
   const models = new Map<number, QuantizedModel>();
   for (const id of new Set(open.map((c) => c.submissionId))) {
     const model = await readRevealedModel(client, competition, id);
