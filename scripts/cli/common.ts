@@ -7,6 +7,7 @@ import { deployFactories } from "../../lib/chain/deploy";
 import { writeDeployment } from "../shared/deployments";
 import { listCompetitions, readCompetition, readSubmissions, STAGE_DESCRIPTIONS } from "../../lib/chain/danku";
 import { sendContractTransaction } from "../../lib/chain/transactions";
+import { readClaims, readClaimTerms, readEvaluationMode, type ClaimState } from "../../lib/chain/claims";
 import { manipulationOdds } from "../../lib/danku/odds";
 import { BPS } from "../../lib/danku/constants";
 import { trainingGroupCount } from "../../lib/danku/groups";
@@ -130,6 +131,11 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
   const pointCounts = await readGroupPointCounts(context.client, competition, state.groupCount);
   const sizes = groupSizeSummary(pointCounts);
   const fit = evaluationFit(state.totalCommittedPoints, state.config.evaluationPeriod);
+  const mode = await readEvaluationMode(context.client, competition);
+  const claimMode =
+    mode === "claim"
+      ? { terms: await readClaimTerms(context.client, competition), claims: await readClaims(context.client, competition) }
+      : undefined;
   const placement = placementOdds(state.groupCount, state.trainingGroupCount);
   const seedBlock = state.deadlines.splitSeedBlock;
   const revealedSubmissions = submissions.filter((s) => s.revealed).length;
@@ -161,7 +167,11 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
     split,
     `revealed points: ${state.trainingPoints} training, ${state.testPoints} test` +
       (state.usesTestData ? "; evaluation uses the test data" : "; evaluation needs the full test reveal (there is no training-data fallback)"),
-    formatEvaluationFit(fit),
+    claimMode
+      ? `evaluation: claimed scores with one-point disputes (docs/protocol.md §11): bond ${eth(claimMode.terms.bond)} ` +
+        `(${claimMode.terms.bondGasPrice} wei per gas × 16,777,216), challenge window ${claimMode.terms.challengeWindow} blocks; ` +
+        `a wrong claim counts only if no checker disputes it within its window`
+      : `evaluation: on chain, every model on every test point; ${formatEvaluationFit(fit)}`,
     `split seed: the hash of block ${seedBlock} (split delay ${state.config.splitDelay}); one chosen group lands in training with ${percent(placement.perDraw)} per draw`,
     formatForfeitRule(seedBlock, state.reward),
     money,
@@ -172,6 +182,7 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
       (s) =>
         `  #${s.id} ${s.submitter} ${s.revealed ? "revealed" : "committed"}${s.evaluated ? `, ${s.correct}/${total} correct` : s.cursor > 0 ? `, evaluating ${s.cursor}/${total}` : ""}${state.best.exists && state.best.id === s.id ? " ★ best" : ""}`,
     ),
+    ...(claimMode ? [`claims: ${claimMode.claims.length}`, ...claimMode.claims.map((c) => `  ${formatClaim(c, total, state.blockNumber)}`)] : []),
   ];
   output.result(lines.join("\n"), {
     ...state,
@@ -182,6 +193,8 @@ export async function statusCommand(options: CompetitionOptions, output: Output)
     groupPlacementOdds: placement,
     revealedSubmissions,
     withheldShares: { pool: state.reward, refundedDonations: state.totalDonations, ...shares },
+    evaluationMode: mode,
+    ...(claimMode ? { claimTerms: claimMode.terms, claims: claimMode.claims } : {}),
   });
 }
 
@@ -265,4 +278,16 @@ export async function deployCommand(options: GlobalOptions, output: Output): Pro
       file,
     },
   );
+}
+
+/** One line of `status` for a claim: whose, what it claims, and where it stands at block `now`. */
+function formatClaim(c: ClaimState, total: number, now: bigint): string {
+  const standing = c.voided
+    ? "disproven by a dispute (bond to the challenger)"
+    : c.settled
+      ? "settled (bond returned)"
+      : now < c.windowClosesAt
+        ? `open to disputes until block ${c.windowClosesAt - 1n}`
+        : `window closed at block ${c.windowClosesAt}: can be settled`;
+  return `claim #${c.id} for submission #${c.submissionId} by ${c.claimant}: ${c.correct}/${total} correct, ${standing}`;
 }

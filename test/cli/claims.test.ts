@@ -211,6 +211,16 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     const disputeByHandCost = await gasCost(disputedByHand.json.transaction as Hex);
     expect((await readClaims(client, competition)).map((c) => c.voided)).to.deep.equal([false, true, true]);
 
+    // status names the mode, the bond and where each claim stands.
+    const shown = await cli(undefined, "status", "--competition", competition);
+    expect(shown.json.evaluationMode).to.equal("claim");
+    expect((shown.json.claims as { id: number; voided: boolean; settled: boolean }[]).map((c) => [c.id, c.voided, c.settled])).to.deep.equal([
+      [0, false, false],
+      [1, true, false],
+      [2, true, false],
+    ]);
+    expect(BigInt(String((shown.json.claimTerms as { bond: string }).bond))).to.equal(BOND);
+
     // Settle the honest claim once its window closed: its score counts.
     await mineTo(claims[0]!.windowClosesAt);
     const settled = await cli(KEYS.bob, "settle", "--competition", competition, "--claim", "0");
