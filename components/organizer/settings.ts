@@ -3,9 +3,14 @@
  * protocol bounds of lib/danku/constants.ts, producing the exact `CompetitionConfig` the factory receives.
  * Pure functions, so the form, the summary and the tests all agree on what a valid setting is.
  */
-import { parseEther } from "viem";
+import { formatUnits, parseEther, parseUnits } from "viem";
 import {
   BPS,
+  MAX_BOND_GAS_PRICE,
+  MAX_CHALLENGE_WINDOW,
+  MAX_CLAIM_MODE_POINTS,
+  MIN_BOND_GAS_PRICE,
+  MIN_CHALLENGE_WINDOW,
   MAX_GROUPS,
   MAX_INIT2_WINDOW,
   MAX_PERIOD,
@@ -47,7 +52,15 @@ export interface SettingsForm {
   /** Blocks after creation whose hash seeds the split (docs/protocol.md §3). */
   splitDelay: string;
   periods: Record<PeriodKey, string>;
+  /** How submissions are scored (docs/protocol.md §11): every model on every point on chain, or claims with disputes. */
+  evaluationMode: EvaluationMode;
+  /** Claim mode: blocks in which a claim can be disputed. */
+  challengeWindow: string;
+  /** Claim mode: the bond's gas price in gwei (bond = CLAIM_BOND_GAS × this). */
+  bondGasPriceGwei: string;
 }
+
+export type EvaluationMode = "onchain" | "claim";
 
 
 export const DEFAULT_SETTINGS: SettingsForm = {
@@ -68,6 +81,9 @@ export const DEFAULT_SETTINGS: SettingsForm = {
     testRevealPeriod: "300",
     evaluationPeriod: "7200",
   },
+  evaluationMode: "onchain",
+  challengeWindow: "300",
+  bondGasPriceGwei: "10",
 };
 
 /** The settings a new draft starts with on this chain. */
@@ -83,6 +99,12 @@ export function withSettingDefaults(form: Partial<SettingsForm> & Pick<SettingsF
 
 export type SettingsField = Exclude<keyof SettingsForm, "periods" | "groupMode"> | PeriodKey;
 
+/** The claim mode's terms as the factory's `createClaimCompetition` takes them (bondGasPrice in wei). */
+export interface ClaimTermsInput {
+  readonly challengeWindow: number;
+  readonly bondGasPrice: bigint;
+}
+
 export interface ValidSettings {
   readonly title: string;
   readonly description: string;
@@ -94,6 +116,8 @@ export interface ValidSettings {
   readonly init2Window: number;
   readonly splitDelay: number;
   readonly periods: Record<PeriodKey, number>;
+  /** Present for claim mode only; absent means on-chain evaluation. */
+  readonly claimTerms?: ClaimTermsInput;
 }
 
 export type SettingsValidation =
@@ -201,9 +225,30 @@ export function validateSettings(form: SettingsForm, pointCount: number, feature
     if (value === undefined) errors[key] = `Enter a whole number of blocks between ${MIN_PERIOD} and ${MAX_PERIOD.toLocaleString("en-US")}.`;
     else periods[key] = value;
   }
-  // The contract refuses a period that cannot hold a worst-case evaluation of all committed points (§7.2).
+  const claimMode = form.evaluationMode === "claim";
+  let claimTerms: ClaimTermsInput | undefined;
+  if (claimMode) {
+    if (pointCount > MAX_CLAIM_MODE_POINTS) {
+      errors.evaluationMode =
+        `Claim mode takes at most ${MAX_CLAIM_MODE_POINTS.toLocaleString("en-US")} points (a claim carries one byte per test point in one ` +
+        `transaction); this dataset has ${pointCount.toLocaleString("en-US")}. Choose on-chain evaluation or use fewer points.`;
+    }
+    const challengeWindow = integerIn(form.challengeWindow, MIN_CHALLENGE_WINDOW, MAX_CHALLENGE_WINDOW);
+    if (challengeWindow === undefined) {
+      errors.challengeWindow = `Enter a whole number of blocks between ${MIN_CHALLENGE_WINDOW} and ${MAX_CHALLENGE_WINDOW.toLocaleString("en-US")}.`;
+    }
+    const bondGasPrice = parseBondGasPrice(form.bondGasPriceGwei);
+    if (bondGasPrice === undefined) {
+      errors.bondGasPriceGwei =
+        `Enter a gas price in gwei between ${formatUnits(BigInt(MIN_BOND_GAS_PRICE), 9)} and ` +
+        `${Number(formatUnits(BigInt(MAX_BOND_GAS_PRICE), 9)).toLocaleString("en-US")} (at most 9 decimals).`;
+    }
+    if (challengeWindow !== undefined && bondGasPrice !== undefined) claimTerms = { challengeWindow, bondGasPrice };
+  }
+  // The contract refuses a period that cannot hold a worst-case evaluation of all committed points (§7.2); in claim
+  // mode there is no full evaluation, so the rule does not apply (§11.1).
   const minimumEvaluation = minimumEvaluationPeriod(pointCount);
-  if (periods.evaluationPeriod !== undefined && periods.evaluationPeriod < minimumEvaluation) {
+  if (!claimMode && periods.evaluationPeriod !== undefined && periods.evaluationPeriod < minimumEvaluation) {
     errors.evaluationPeriod =
       `At least ${minimumEvaluation.toLocaleString("en-US")} blocks for ${pointCount.toLocaleString("en-US")} points: ` +
       `the contract refuses a period too short for a worst-case evaluation (EvaluationPeriodTooShort).`;
@@ -217,15 +262,36 @@ export function validateSettings(form: SettingsForm, pointCount: number, feature
     minAccuracyBps === undefined ||
     reward === undefined ||
     init2Window === undefined ||
-    splitDelay === undefined
+    splitDelay === undefined ||
+    (claimMode && claimTerms === undefined)
   ) {
     return { ok: false, errors };
   }
   return {
     ok: true,
     errors,
-    settings: { title, description, groupCount, trainingGroups, trainingBps, minAccuracyBps, reward, init2Window, splitDelay, periods },
+    settings: {
+      title,
+      description,
+      groupCount,
+      trainingGroups,
+      trainingBps,
+      minAccuracyBps,
+      reward,
+      init2Window,
+      splitDelay,
+      periods,
+      ...(claimTerms ? { claimTerms } : {}),
+    },
   };
+}
+
+/** A bond gas price typed in gwei, in wei, or undefined when it is not a number within the contract's bounds. */
+export function parseBondGasPrice(gwei: string): bigint | undefined {
+  const trimmed = gwei.trim();
+  if (!/^(\d+(\.\d{0,9})?|\.\d{1,9})$/.test(trimmed)) return undefined;
+  const wei = parseUnits(trimmed, 9);
+  return wei >= BigInt(MIN_BOND_GAS_PRICE) && wei <= BigInt(MAX_BOND_GAS_PRICE) ? wei : undefined;
 }
 
 /** The factory's `CompetitionConfig` for valid settings and a dataset shape. */
