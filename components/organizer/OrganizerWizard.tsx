@@ -358,22 +358,48 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
     const factory = app.factory;
     const config = competitionConfig(valid, prepared.featureCount, prepared.classCount);
     // Frozen before the wallet is asked, so a resumed draft knows exactly what was sent.
-    await commit((draft) => ({ ...draft, launch: { chainId: app.chainId, factory, organizer: account, config, reward: valid.reward.toString() } }));
+    const terms = valid.claimTerms;
+    await commit((draft) => ({
+      ...draft,
+      launch: {
+        chainId: app.chainId,
+        factory,
+        organizer: account,
+        config,
+        reward: valid.reward.toString(),
+        ...(terms ? { claimTerms: { challengeWindow: terms.challengeWindow, bondGasPrice: terms.bondGasPrice.toString() } } : {}),
+      },
+    }));
     let send: (() => Promise<Hex>) | undefined;
     let sent: Hex | undefined;
     const receipt = await createTx.execute("Create the competition", {
       simulate: async () => {
-        const { request } = await simulateContract(wagmiConfig, {
-          account,
-          address: factory,
-          abi: competitionFactoryAbi,
-          functionName: "createCompetition",
-          // The committed sizes: buildDataGroups (in the worker) fills the groups in exactly these sizes, in order.
-          args: [config, prepared.groupHashes, groupSizes(prepared.pointCount, prepared.groupCount), metadataCid],
-          value: valid.reward,
-          blockTag: "pending",
-        });
-        send = () => writeContract(wagmiConfig, request);
+        // The committed sizes: buildDataGroups (in the worker) fills the groups in exactly these sizes, in order.
+        const sizes = groupSizes(prepared.pointCount, prepared.groupCount);
+        if (terms) {
+          // Claim mode (docs/protocol.md §11): the same config, plus the terms the factory fixes at creation.
+          const { request } = await simulateContract(wagmiConfig, {
+            account,
+            address: factory,
+            abi: competitionFactoryAbi,
+            functionName: "createClaimCompetition",
+            args: [config, terms, prepared.groupHashes, sizes, metadataCid],
+            value: valid.reward,
+            blockTag: "pending",
+          });
+          send = () => writeContract(wagmiConfig, request);
+        } else {
+          const { request } = await simulateContract(wagmiConfig, {
+            account,
+            address: factory,
+            abi: competitionFactoryAbi,
+            functionName: "createCompetition",
+            args: [config, prepared.groupHashes, sizes, metadataCid],
+            value: valid.reward,
+            blockTag: "pending",
+          });
+          send = () => writeContract(wagmiConfig, request);
+        }
       },
       send: async () => {
         if (!send) throw new Error("The creation was not simulated.");
@@ -567,6 +593,12 @@ function Wizard({ draftParam }: { draftParam: string | null }) {
               <CreateStep
                 config={createConfig}
                 reward={launch ? BigInt(launch.reward) : (valid?.reward ?? 0n)}
+                claimTerms={
+                  launch
+                    ? launch.claimTerms && { challengeWindow: launch.claimTerms.challengeWindow, bondGasPrice: BigInt(launch.claimTerms.bondGasPrice) }
+                    : valid?.claimTerms
+                }
+                blockTimeSeconds={blockTime.seconds}
                 groupCount={createGroups}
                 trainingGroups={trainingGroupCount(createGroups, createConfig.trainingBps)}
                 pointCount={createPoints}

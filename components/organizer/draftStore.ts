@@ -57,6 +57,8 @@ export interface LaunchRecord {
   readonly config: CompetitionConfig;
   /** Wei, as a decimal string (IndexedDB keeps bigints, but the draft is also logged and compared as JSON). */
   readonly reward: string;
+  /** Claim mode's terms as sent (bondGasPrice in wei, decimal string); absent for on-chain evaluation. */
+  readonly claimTerms?: { readonly challengeWindow: number; readonly bondGasPrice: string };
   readonly createTx?: Hex;
   readonly competition?: Address;
   /** Decimal string. */

@@ -8,10 +8,11 @@ import type { TransactionState } from "@/components/tx/useTransactor";
 import type { CompetitionConfig } from "@/lib/chain/danku";
 import { groupSizes } from "@/lib/danku/groups";
 import { evaluationFit, groupSizeSummary } from "@/lib/danku/risk";
-import { formatNumber } from "@/lib/web/format";
+import { formatDuration, formatNumber } from "@/lib/web/format";
 import type { ImageShape } from "@/lib/danku/images";
 import { formatImageShape } from "../ImageThumbnails";
-import { PERIOD_FIELDS } from "../settings";
+import { claimBond } from "@/lib/danku/claims";
+import { PERIOD_FIELDS, type ClaimTermsInput } from "../settings";
 import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 
 /**
@@ -21,6 +22,8 @@ import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 export function CreateStep({
   config,
   reward,
+  claimTerms,
+  blockTimeSeconds,
   groupCount,
   trainingGroups,
   pointCount,
@@ -36,6 +39,9 @@ export function CreateStep({
 }: {
   config: CompetitionConfig;
   reward: bigint;
+  /** Claim mode's terms; absent for on-chain evaluation. */
+  claimTerms: ClaimTermsInput | undefined;
+  blockTimeSeconds: number;
   groupCount: number;
   trainingGroups: number;
   /** Points of all groups: their sizes are committed with the hashes. */
@@ -79,7 +85,21 @@ export function CreateStep({
         <Row label="Minimum accuracy" value={formatBps(config.minAccuracyBps)} />
         <Row label="Split delay (seed block)" value={formatBlocks(config.splitDelay)} />
         <Row label="Split window" value={formatBlocks(config.init2Window)} />
-        <Row label="Evaluation fits" value={`worst case ${formatBlocks(fit.minimumPeriod)} needed, period ${formatBlocks(config.evaluationPeriod)}`} />
+        <Row
+          label="Evaluation"
+          value={<span data-testid="create-evaluation-mode">{claimTerms ? "Claimed scores with one-point disputes" : "On chain"}</span>}
+        />
+        {claimTerms ? (
+          <>
+            <Row
+              label="Challenge window"
+              value={`${formatBlocks(claimTerms.challengeWindow)} (${formatDuration(claimTerms.challengeWindow * blockTimeSeconds)})`}
+            />
+            <Row label="Bond per claim" value={formatEth(claimBond(claimTerms.bondGasPrice), { decimals: 18 })} />
+          </>
+        ) : (
+          <Row label="Evaluation fits" value={`worst case ${formatBlocks(fit.minimumPeriod)} needed, period ${formatBlocks(config.evaluationPeriod)}`} />
+        )}
         {PERIOD_FIELDS.map(({ key, label }) => (
           <Row key={key} label={`${label} period`} value={formatBlocks(config[key])} />
         ))}

@@ -2,7 +2,11 @@
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import {
+  CLAIM_BOND_GAS,
   EVALUATION_TX_GAS,
+  MAX_CHALLENGE_WINDOW,
+  MAX_CLAIM_MODE_POINTS,
+  MIN_CHALLENGE_WINDOW,
   MAX_GROUPS,
   MAX_INIT2_WINDOW,
   MAX_PERIOD,
@@ -17,9 +21,11 @@ import {
 import { MAX_DESCRIPTION_LENGTH, MAX_TITLE_LENGTH } from "../../../lib/danku/metadata";
 import { groupSizes, minimumEvaluationPeriod, trainingGroupCount } from "../../../lib/danku/groups";
 import { evaluationFit, groupSizeSummary } from "../../../lib/danku/risk";
-import { formatDuration, formatNumber } from "../../../lib/web/format";
+import { claimBond } from "../../../lib/danku/claims";
+import { worstCaseDisputeGas } from "../../../lib/danku/claimCosts";
+import { formatDuration, formatEth, formatNumber } from "../../../lib/web/format";
 import { OddsTable, OneGroupOdds } from "../OddsTable";
-import { PERIOD_FIELDS, requestedGroupCount, validateSettings, type SettingsField, type SettingsForm } from "../settings";
+import { PERIOD_FIELDS, parseBondGasPrice, requestedGroupCount, validateSettings, type SettingsField, type SettingsForm } from "../settings";
 import { Notice, PrimaryButton, SecondaryButton, StepActions } from "../ui";
 
 const inputClass =
@@ -111,6 +117,8 @@ export function SettingsStep({
   useEffect(() => {
     if (raised.current || readOnly) return;
     raised.current = true;
+    // Claim mode has no full evaluation, so no minimum to raise to (docs/protocol.md §11.1).
+    if (form.evaluationMode === "claim") return;
     const current = Number(form.periods.evaluationPeriod);
     if (Number.isSafeInteger(current) && current < minimumEvaluation) {
       onChange({ ...form, periods: { ...form.periods, evaluationPeriod: String(minimumEvaluation) } });
@@ -122,6 +130,11 @@ export function SettingsStep({
     if (!Number.isFinite(blocks) || blocks <= 0) return "";
     return formatDuration(blocks * blockTimeSeconds);
   };
+
+  const claimMode = form.evaluationMode === "claim";
+  const bondGasPrice = parseBondGasPrice(form.bondGasPriceGwei);
+  // The predictions vector is one byte per test point: the most test points the split can leave is the worst case.
+  const disputeGas = featureCount !== undefined ? worstCaseDisputeGas(Math.max(1, sizeSummary?.testPointsMax ?? pointCount), featureCount) : undefined;
 
   return (
     <form
@@ -218,6 +231,74 @@ export function SettingsStep({
           </Field>
         </fieldset>
 
+        <fieldset className="space-y-3 rounded-xl border border-slate-200 p-4 dark:border-slate-800" data-testid="evaluation-mode">
+          <legend className="px-1 text-sm font-semibold">Evaluation</legend>
+          <div className="space-y-2 text-sm" role="radiogroup" aria-label="Evaluation">
+            <label className="flex items-start gap-2">
+              <input type="radio" name="evaluationMode" checked={!claimMode} onChange={() => set("evaluationMode", "onchain")} />
+              <span>
+                On chain (trustless; for small models)
+                <span className="block text-xs text-slate-500">The contract runs every model on every test point; nobody has to watch, but the gas grows with model and test set.</span>
+              </span>
+            </label>
+            <label className="flex items-start gap-2">
+              <input type="radio" name="evaluationMode" checked={claimMode} onChange={() => set("evaluationMode", "claim")} />
+              <span>
+                Claimed scores with one-point disputes (cheap at any size; needs one honest checker online during each challenge window)
+                <span className="block text-xs text-slate-500">
+                  A bonded claim states each model&apos;s predictions and any wrong one is disproven by recomputing a single point; a wrong claim nobody disputes
+                  counts. At most {formatNumber(MAX_CLAIM_MODE_POINTS)} points.
+                </span>
+              </span>
+            </label>
+          </div>
+          {errors.evaluationMode && (
+            <p className="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="evaluation-mode-error">
+              {errors.evaluationMode}
+            </p>
+          )}
+          {claimMode && (
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field
+                label="Challenge window (blocks)"
+                error={errors.challengeWindow}
+                hint={`${MIN_CHALLENGE_WINDOW}–${MAX_CHALLENGE_WINDOW.toLocaleString("en-US")} blocks in which a claim can be disputed (${duration(form.challengeWindow)}).`}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input id={id} inputMode="numeric" className={inputClass} value={form.challengeWindow} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => set("challengeWindow", e.target.value)} />
+                )}
+              </Field>
+              <Field
+                label="Bond gas price (gwei)"
+                error={errors.bondGasPriceGwei}
+                hint={`A claim's bond pays for ${formatNumber(CLAIM_BOND_GAS)} gas (a whole transaction) at this price: above the market price, a checker's dispute always pays.`}
+              >
+                {({ id, describedBy, invalid }) => (
+                  <input id={id} inputMode="decimal" className={inputClass} value={form.bondGasPriceGwei} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => set("bondGasPriceGwei", e.target.value)} />
+                )}
+              </Field>
+              <dl className="grid gap-1 text-sm sm:col-span-2" data-testid="claim-terms-summary">
+                <div className="flex justify-between gap-4">
+                  <dt className="text-slate-500">Bond per claim</dt>
+                  <dd data-testid="claim-bond">{bondGasPrice !== undefined ? formatEth(claimBond(bondGasPrice), { decimals: 18 }) : "—"}</dd>
+                </div>
+                <div className="flex justify-between gap-4">
+                  <dt className="text-slate-500">Challenge window</dt>
+                  <dd data-testid="claim-window">
+                    {errors.challengeWindow ? "—" : `${formatNumber(Number(form.challengeWindow))} blocks ${duration(form.challengeWindow)}`}
+                  </dd>
+                </div>
+                <div className="flex justify-between gap-4">
+                  <dt className="text-slate-500">Worst-case dispute gas</dt>
+                  <dd data-testid="claim-dispute-gas">
+                    {disputeGas ? `${formatNumber(disputeGas.total)} gas (one point, any allowed model, ${formatNumber(disputeGas.calldataBytes)} calldata bytes)` : "—"}
+                  </dd>
+                </div>
+              </dl>
+            </div>
+          )}
+        </fieldset>
+
         <fieldset className="grid gap-4 rounded-xl border border-slate-200 p-4 sm:grid-cols-2 dark:border-slate-800">
           <legend className="px-1 text-sm font-semibold">Periods (blocks)</legend>
           <p className="text-xs text-slate-500 sm:col-span-2">
@@ -252,7 +333,9 @@ export function SettingsStep({
               label={`${label} period`}
               error={errors[key]}
               hint={
-                key === "evaluationPeriod" ? (
+                key === "evaluationPeriod" && claimMode ? (
+                  `${duration(form.periods[key])}: blocks in which scores are claimed (${MIN_PERIOD}–${MAX_PERIOD.toLocaleString("en-US")}); disputes and settlement follow within twice the challenge window.`
+                ) : key === "evaluationPeriod" ? (
                   <span data-testid="evaluation-fit">
                     {duration(form.periods[key])}: {help}; at least {formatNumber(minimumEvaluation)} blocks for {formatNumber(pointCount)} points.
                     {fit &&
@@ -281,7 +364,7 @@ export function SettingsStep({
         </fieldset>
       </fieldset>
 
-      {errors.evaluationPeriod && !readOnly && (
+      {errors.evaluationPeriod && !claimMode && !readOnly && (
         <p>
           <SecondaryButton onClick={() => set("periods", { ...form.periods, evaluationPeriod: String(minimumEvaluation) })}>
             Use the minimum: {formatNumber(minimumEvaluation)} blocks
