@@ -126,6 +126,8 @@ export interface DraftOptions {
   groups: { by: "count" | "size"; value: string };
   reward?: string;
   testInfo?: TestInfo;
+  /** More settings, entered after the common ones and before continuing (e.g. the evaluation mode). */
+  settings?: (page: Page) => Promise<void>;
 }
 
 /** Dataset → settings → secrets (downloaded and confirmed) → metadata on IPFS; leaves the wizard at "Create". */
@@ -147,6 +149,7 @@ export async function prepareDraft(page: Page, options: DraftOptions): Promise<{
   }
   await page.getByLabel("Reward (ETH)").fill(options.reward ?? "1");
   await page.getByLabel("Minimum accuracy (%)").fill("60");
+  if (options.settings) await options.settings(page);
   await expect(page.getByTestId("odds-table").locator('[aria-current="true"]')).toBeVisible();
   await screenshot("wizard-2-settings");
   await page.getByRole("button", { name: "Continue to secrets" }).click();
