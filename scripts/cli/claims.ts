@@ -11,6 +11,7 @@ import { claimScore, disputeClaim, readClaims, readClaimTerms, readEvaluationMod
 import { explainError } from "../../lib/chain/transactions";
 import { predictionsOf, scorePredictions } from "../../lib/danku/claims";
 import { checkCompetition, type ClaimCheck } from "../../lib/danku/checker";
+import { checkAndDispute, checkingIsOver, type ClaimAction, type CompetitionRound } from "../../lib/danku/checkerLoop";
 import { CliError, connect, eth, Output, parseAddress, signer, type ChainContext, type GlobalOptions } from "./context";
 
 type CompetitionOptions = GlobalOptions & { competition: string };
@@ -142,46 +143,24 @@ export interface WatchOptions extends CompetitionOptions {
   interval: string;
 }
 
-/** What one round of `watch` did about one claim. */
-interface WatchAction {
-  claimId: number;
-  submissionId: number;
-  verdict: ClaimCheck["verdict"];
-  settleable: boolean;
-  disputed?: { point: number; transaction: string };
-  error?: string;
-}
-
 /**
- * One round: check every claim, dispute each wrong one whose window is open. A failed dispute (another checker was
- * faster, the window closed meanwhile) is reported and the round goes on with the other claims.
+ * One round (lib/danku/checkerLoop.ts checkAndDispute): check every claim, dispute each wrong one whose window is
+ * open, and describe it for people. A keyless checker gets `signer`'s own explanation in the failed action.
  */
-async function watchRound(context: ChainContext, competition: Address, output: Output): Promise<{ blockNumber: bigint; stage: string; actions: WatchAction[]; lines: string[]; openWindows: number }> {
-  const result = await checkCompetition(context.client, competition);
-  const actions: WatchAction[] = [];
+async function watchRound(context: ChainContext, competition: Address, output: Output): Promise<CompetitionRound & { lines: string[] }> {
+  const round = await checkAndDispute(context.client, () => signer(context), competition, {
+    explain: (error) => (error instanceof CliError ? error.message : explainError(error).message),
+  });
   const lines: string[] = [];
-  for (const check of result.checks) {
-    const action: WatchAction = { claimId: check.claim.id, submissionId: check.claim.submissionId, verdict: check.verdict, settleable: check.settleable };
-    lines.push(describeCheck(check, result.testPoints));
-    if (check.verdict === "wrong") {
-      try {
-        const sent = await sendDispute(context, competition, check);
-        action.disputed = { point: check.mismatch?.index ?? -1, transaction: sent.hash };
-        lines.push(`  disputed at test point ${check.mismatch?.index}: ${sent.hash}; the bond of ${eth(check.claim.bond)} is credited to this account`);
-      } catch (error) {
-        action.error = error instanceof CliError ? error.message : explainError(error).message;
-        lines.push(`  the dispute failed: ${action.error}`);
-      }
-    }
-    actions.push(action);
-  }
-  const openWindows = result.checks.filter((c) => c.windowOpen && c.verdict !== "void" && c.verdict !== "settled").length;
-  output.progress(`block ${result.blockNumber}, ${result.stage}: ${result.checks.length} claim(s)`);
-  return { blockNumber: result.blockNumber, stage: result.stage, actions, lines, openWindows };
+  round.result.checks.forEach((check, i) => {
+    const action = round.actions[i];
+    lines.push(describeCheck(check, round.result.testPoints));
+    if (action?.disputed) lines.push(`  disputed at test point ${action.disputed.point}: ${action.disputed.transaction}; the bond of ${eth(check.claim.bond)} is credited to this account`);
+    if (action?.error) lines.push(`  the dispute failed: ${action.error}`);
+  });
+  output.progress(`block ${round.result.blockNumber}, ${round.result.stage}: ${round.result.checks.length} claim(s)`);
+  return { ...round, lines };
 }
-
-/** Stages in which a claim can still be made (from the Evaluation stage on, no new claim can come after it ends). */
-const STAGES_BEFORE_CLAIMS_END = new Set(["AwaitingSplit", "TrainingReveal", "Submission", "ModelReveal", "TestReveal", "Evaluation"]);
 
 export async function watchCommand(options: WatchOptions, output: Output): Promise<void> {
   const context = await connect(options);
@@ -189,12 +168,12 @@ export async function watchCommand(options: WatchOptions, output: Output): Promi
   const interval = Number(options.interval);
   if (!Number.isFinite(interval) || interval <= 0) throw new CliError(`--interval must be a positive number of seconds, got ${options.interval}`);
   await requireClaimMode(context.client, competition);
-  const all: WatchAction[] = [];
+  const all: ClaimAction[] = [];
   for (;;) {
     const round = await watchRound(context, competition, output);
     all.push(...round.actions.filter((a) => a.disputed || a.error));
     // Without --once the watch ends by itself once no claim can come any more and every window has closed.
-    const done = options.once || (!STAGES_BEFORE_CLAIMS_END.has(round.stage) && round.openWindows === 0);
+    const done = options.once || checkingIsOver(round);
     if (done) {
       const disputed = all.filter((a) => a.disputed).length;
       // A wrong claim this watch could not dispute (no key, no funds, a node error) must not look like a quiet round.
@@ -202,11 +181,11 @@ export async function watchCommand(options: WatchOptions, output: Output): Promi
       if (failed > 0) process.exitCode = 2;
       output.result(
         [
-          `competition ${competition} at block ${round.blockNumber} (${round.stage}): ${round.actions.length} claim(s), ${disputed} disputed by this watch` +
+          `competition ${competition} at block ${round.result.blockNumber} (${round.result.stage}): ${round.actions.length} claim(s), ${disputed} disputed by this watch` +
             (failed > 0 ? `, ${failed} dispute(s) failed (exit status 2)` : ""),
           ...round.lines,
         ].join("\n"),
-        { competition, blockNumber: round.blockNumber, stage: round.stage, claims: round.actions, disputed: all.filter((a) => a.disputed), failed: all.filter((a) => a.error) },
+        { competition, blockNumber: round.result.blockNumber, stage: round.result.stage, claims: round.actions, disputed: all.filter((a) => a.disputed), failed: all.filter((a) => a.error) },
       );
       return;
     }

@@ -5,7 +5,7 @@
  * proofs come from lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never from copies.
  */
 import { expect } from "chai";
-import { getAddress, getContract, parseAbi, parseEventLogs, type Abi, type Address, type PublicClient, type TransactionReceipt } from "viem";
+import { getAddress, getContract, parseAbi, parseEventLogs, type Abi, type PublicClient } from "viem";
 import {
   bytesHex,
   commit,
@@ -36,13 +36,10 @@ import {
   revealCalldata,
   revertOf,
   seededRng,
-  type Config,
-  type Created,
   type Env,
   type WalletClient,
 } from "./fixtures";
 import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
-import { groupPointCounts, type DataGroup } from "../../lib/danku/groups";
 import { readRevealedPoints, type DankuWallet } from "../../lib/chain/danku";
 import {
   claimScore as claimWithLib,
@@ -55,121 +52,31 @@ import {
   settleClaim as settleWithLib,
 } from "../../lib/chain/claims";
 import { describeContractError } from "../../lib/chain/errors";
-import { encodeModel, encodePoints, groupHash, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
+import { encodeModel, encodePoints, groupHash, type QuantizedModel } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import {
-  claimBond,
   disputablePoint,
   locateTestPoint,
   predictionsOf,
   revealProof,
   revealTree,
   scorePredictions,
-  type RevealTree,
 } from "../../lib/danku/claims";
-
+import {
+  WINDOW,
+  BOND_GAS_PRICE,
+  BOND,
+  CLAIM_CONFIG,
+  claimsAs,
+  createClaimCompetition,
+  toEvaluation,
+  labelsOf,
+  claim,
+  disputeArgs,
+  withdrawable,
+  evaluationEnd,
+} from "./claimFixtures";
 const ERRORS: Abi = [...dankuCompetitionAbi, ...dankuClaimModuleAbi, ...competitionFactoryAbi].filter((i) => i.type === "error");
-const WINDOW = 10;
-const BOND_GAS_PRICE = 1_000_000_000n;
-const BOND = claimBond(BOND_GAS_PRICE);
-const CLAIM_CONFIG: Partial<Config> = { evaluationPeriod: 30 };
-
-function claimsAs(env: Env, address: Address, wallet: WalletClient) {
-  return getContract({ address, abi: dankuClaimModuleAbi, client: { public: env.publicClient, wallet } });
-}
-
-async function createClaimCompetition(env: Env, options: { config?: Partial<Config>; groups?: DataGroup[]; window?: number } = {}): Promise<Created> {
-  const config: Config = { ...DEFAULT_CONFIG, ...CLAIM_CONFIG, ...options.config };
-  const groups = options.groups ?? makeGroups(makePoints(40, config.featureCount, config.classCount, 1), 4, config, 1001);
-  const organizer = env.wallets[0]!;
-  const hash = await factoryAs(env, organizer).write.createClaimCompetition(
-    [config, { challengeWindow: options.window ?? WINDOW, bondGasPrice: BOND_GAS_PRICE }, groups.map((g) => g.hash), groupPointCounts(groups), "bafy-claims"],
-    { value: REWARD },
-  );
-  const r = await receipt(env, hash);
-  const [created] = parseEventLogs({ abi: competitionFactoryAbi, logs: r.logs, eventName: "CompetitionCreated" });
-  const address = created!.args.competition;
-  return {
-    address,
-    init1Block: r.blockNumber,
-    groups,
-    config,
-    organizer: competitionAs(env, address, organizer),
-    as: (wallet: WalletClient) => competitionAs(env, address, wallet),
-    createReceipt: r,
-  };
-}
-
-interface Revealed {
-  created: Created;
-  /** Test points in global (reveal) order. */
-  testPoints: DataPoint[];
-  /** One tree per reveal call, as the chain built it. */
-  trees: RevealTree[];
-  /** Each call's point bytes, in order. */
-  callPoints: Uint8Array[][];
-  ids: { perfect: bigint; wrong: bigint };
-  wallets: { alice: WalletClient; bob: WalletClient; challenger: WalletClient; griefer: WalletClient };
-  revealReceipts: TransactionReceipt[];
-}
-
-/** A claim-mode competition in its Evaluation stage: PERFECT_MODEL (alice) and WRONG_MODEL (bob) revealed, test data
- * revealed one group per call (one tree each). */
-async function toEvaluation(env: Env, created?: Created): Promise<Revealed> {
-  const c = created ?? (await createClaimCompetition(env));
-  const [, alice, bob, challenger, griefer] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient, WalletClient];
-  const split = await doSplit(env, c);
-  await reveal(env, c.organizer, true, split.training.map((g) => c.groups[g]!));
-  const perfect = prepareModel(PERFECT_MODEL, salt(1));
-  const wrong = prepareModel(WRONG_MODEL, salt(2));
-  const perfectId = await commit(env, c, alice, perfect);
-  const wrongId = await commit(env, c, bob, wrong);
-  await toModelReveal(env, c.organizer);
-  await revealModel(env, c, alice, perfectId, perfect);
-  await revealModel(env, c, bob, wrongId, wrong);
-  await toTestReveal(env, c.organizer);
-  const testPoints: DataPoint[] = [];
-  const trees: RevealTree[] = [];
-  const callPoints: Uint8Array[][] = [];
-  const revealReceipts: TransactionReceipt[] = [];
-  const pointSize = c.config.featureCount + 1;
-  for (const g of split.test) {
-    const group = c.groups[g]!;
-    revealReceipts.push(await reveal(env, c.organizer, false, [group]));
-    testPoints.push(...group.points);
-    const bytes = Array.from({ length: group.points.length }, (_, i) => group.bytes.slice(i * pointSize, (i + 1) * pointSize));
-    callPoints.push(bytes);
-    trees.push(revealTree(bytes));
-  }
-  expect(await c.organizer.read.stage()).to.equal(5);
-  return { created: c, testPoints, trees, callPoints, ids: { perfect: perfectId, wrong: wrongId }, wallets: { alice, bob, challenger, griefer }, revealReceipts };
-}
-
-function labelsOf(points: readonly DataPoint[]): number[] {
-  return points.map((p) => p.label);
-}
-
-async function claim(env: Env, r: Revealed, wallet: WalletClient, id: bigint, predictions: Uint8Array, value = BOND) {
-  const rc = await receipt(env, claimsAs(env, r.created.address, wallet).write.claimScore([id, bytesHex(predictions)], { value }));
-  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: rc.logs, eventName: "ScoreClaimed" });
-  return { claimId: event!.args.claimId, event: event!.args, receipt: rc };
-}
-
-/** The dispute arguments for global test point `index` of claim predictions `predictions`. */
-function disputeArgs(r: Revealed, claimId: bigint, index: number, predictions: Uint8Array) {
-  const { rootIndex, indexInRoot } = locateTestPoint(r.trees.map((t) => t.pointCount), index);
-  const tree = r.trees[rootIndex]!;
-  return [claimId, BigInt(rootIndex), BigInt(indexInRoot), bytesHex(r.callPoints[rootIndex]![indexInRoot]!), revealProof(tree, indexInRoot), bytesHex(predictions)] as const;
-}
-
-async function withdrawable(r: Revealed, who: WalletClient): Promise<bigint> {
-  return r.created.organizer.read.withdrawable([who.account.address]);
-}
-
-async function evaluationEnd(r: Revealed): Promise<bigint> {
-  return (await r.created.organizer.read.deadlines()).evaluationEnd;
-}
-
 describe("DanKu claim mode (docs/protocol.md §11)", function () {
   let env: Env;
   before(async () => {
