@@ -2,8 +2,8 @@
  * The claim-mode checker (docs/protocol.md §11, "The checker"): for every claim of a competition, recompute the
  * claimed submission's predictions from its revealed model and the revealed test points, and say whether the claim is
  * honest, wrong (with the exact `disputeClaim` arguments that disprove it) or past its window. One home for the CLI
- * (`modelbounty watch`, `dispute`) and later the app: {@link planClaimChecks} is pure, {@link checkCompetition} reads
- * the chain and calls it. The math is lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never a copy.
+ * (`modelbounty watch`, `dispute`) and the app's server (through lib/danku/checkerLoop.ts): {@link planClaimChecks}
+ * is pure, {@link checkCompetition} reads the chain and calls it. The math is lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never a copy.
  */
 import { bytesToHex, keccak256, type Address, type Hex, type PublicClient } from "viem";
 import { decodePoints, type DataPoint, type QuantizedModel } from "./encoding";

@@ -6,8 +6,8 @@
  */
 import { expect } from "chai";
 import type { PublicClient } from "viem";
-import { createCompetition, deployEnv, PERFECT_MODEL, WRONG_MODEL, type Env } from "./fixtures";
-import { BOND, claim, toEvaluation, withdrawable } from "./claimFixtures";
+import { createCompetition, deployEnv, mineTo, PERFECT_MODEL, WRONG_MODEL, type Env } from "./fixtures";
+import { BOND, claim, evaluationEnd, toEvaluation, withdrawable } from "./claimFixtures";
 import { checkerRound, newCheckerState, startCheckerLoop, type CheckerRound } from "../../lib/danku/checkerLoop";
 import { disputablePoint, predictionsOf } from "../../lib/danku/claims";
 import { readClaims } from "../../lib/chain/claims";
@@ -85,7 +85,7 @@ describe("the claim checker loop (lib/danku/checkerLoop.ts)", function () {
     expect((await withdrawable(r, checker)) - before).to.equal(BOND);
   });
 
-  it("a round reads only new factory events and skips nothing it has not finished", async function () {
+  it("a round reads only the factory's new events and stops checking a competition once its checking is over", async function () {
     const client = env.publicClient as unknown as PublicClient;
     const state = newCheckerState();
     const options = { client, wallet: env.wallets[9]! as unknown as DankuWallet, factory: env.factory, fromBlock: 0n };
@@ -98,5 +98,12 @@ describe("the claim checker loop (lib/danku/checkerLoop.ts)", function () {
     expect(state.claimMode.at(-1)).to.equal(r.created.address);
     expect(secondRound.checked.map((c) => c.result.competition)).to.include(r.created.address);
     expect(secondRound.checked.find((c) => c.result.competition === r.created.address)?.actions).to.deep.equal([]);
+    // Once the Evaluation stage is over and no window is open, the competition is checked one last time and then no more.
+    await mineTo(env, (await evaluationEnd(r)) + 1n);
+    const lastRound = await checkerRound(options, state);
+    expect(lastRound.checked.find((c) => c.result.competition === r.created.address)?.result.stage).to.equal("AwaitingFinalization");
+    expect(state.finished.has(r.created.address)).to.equal(true);
+    const afterRound = await checkerRound(options, state);
+    expect(afterRound.checked.map((c) => c.result.competition)).to.not.include(r.created.address);
   });
 });
