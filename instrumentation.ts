@@ -11,7 +11,7 @@ export async function register(): Promise<void> {
   // `next build` loads this file too (while it prerenders): a build is not a server and starts neither.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   // The checker does not wait for IPFS, and its failures are its own: startServerChecker logs them and never throws.
-  const { startServerChecker } = await import("./lib/danku/serverChecker");
+  const { startServerChecker } = await import("./lib/web/serverChecker");
   startServerChecker();
   const { startEmbeddedIpfsNode } = await import("./lib/ipfs/store");
   await startEmbeddedIpfsNode();

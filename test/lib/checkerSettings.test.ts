@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { readCheckerSettings, CHECKER_DEV_ACCOUNT } from "../../lib/config/checker";
 import { privateKeyToAccount } from "viem/accounts";
 import { devPrivateKey } from "../../lib/chain/devAccounts";
-import { startServerChecker } from "../../lib/danku/serverChecker";
+import { startServerChecker } from "../../lib/web/serverChecker";
 
 const FACTORY = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const LOCAL = { chainId: 31337, factory: FACTORY, factoryBlock: "7", rpcUrl: "http://127.0.0.1:8545" } as const;
@@ -64,7 +64,7 @@ describe("claim checker settings (lib/config/checker.ts)", function () {
   });
 });
 
-describe("the server's checker start (lib/danku/serverChecker.ts)", function () {
+describe("the server's checker start (lib/web/serverChecker.ts)", function () {
   it("logs why it is off and starts nothing", function () {
     const lines: string[] = [];
     expect(startServerChecker({ MODELBOUNTY_CHECKER: "off", MODELBOUNTY_FACTORY: FACTORY }, (l) => lines.push(l))).to.equal(null);

@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { chainFromConfig, pollingIntervalMs } from "../config";
 import { readAppConfig } from "../config/server";
 import { readCheckerSettings } from "../config/checker";
-import { startCheckerLoop, type CheckerLoop, type CheckerRound } from "./checkerLoop";
+import { startCheckerLoop, type CheckerLoop, type CheckerRound } from "../danku/checkerLoop";
 import { explainError } from "../chain/transactions";
 
 /** Log lines of one round: only what changed something or went wrong (a quiet round logs nothing). */
