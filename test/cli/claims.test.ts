@@ -10,8 +10,6 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { createPublicClient, createWalletClient, http, parseEther, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -20,10 +18,8 @@ import { devPrivateKey } from "../../lib/chain/devAccounts";
 import { claimScore, readClaims } from "../../lib/chain/claims";
 import { readRevealedPoints } from "../../lib/chain/danku";
 import { claimBond } from "../../lib/danku/claims";
+import { runCli, type CliResult } from "../support/cli";
 
-const execFileAsync = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "bin", "modelbounty.cjs");
 
 const KEYS = {
   organizer: devPrivateKey(0),
@@ -37,11 +33,6 @@ const WINDOW = 10;
 const BOND = claimBond(2_000_000_000n);
 const REWARD = parseEther("2");
 
-interface CliResult {
-  code: number;
-  json: Record<string, unknown>;
-  stderr: string;
-}
 
 describe("modelbounty CLI: a claim-mode competition with the checker (watch)", function () {
   let node: HardhatNode | undefined;
@@ -50,17 +41,7 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
   let client: PublicClient;
 
   async function cli(key: Hex | undefined, ...args: string[]): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...process.env, MODELBOUNTY_RPC_URL: rpc };
-    delete env.MODELBOUNTY_PRIVATE_KEY;
-    if (key) env.MODELBOUNTY_PRIVATE_KEY = key;
-    try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, "--json", ...args], { cwd: workdir, env, timeout: 120_000 });
-      return { code: 0, json: JSON.parse(stdout) as Record<string, unknown>, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      const stdout = failed.stdout ?? "";
-      return { code: failed.code ?? 1, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr: failed.stderr ?? "" };
-    }
+    return runCli({ rpc, cwd: workdir, key }, ...args);
   }
 
   async function mineTo(block: bigint): Promise<void> {

@@ -8,18 +8,14 @@ import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { createPublicClient, createTestClient, http, parseEther, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { devPrivateKey } from "../../lib/chain/devAccounts";
 import { requiredEvaluationBlocks } from "../../lib/danku/groups";
 import { parseCompetitionMetadata } from "../../lib/danku/metadata";
 import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
+import { runCli, type CliResult } from "../support/cli";
 
-const execFileAsync = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "bin", "modelbounty.cjs");
 
 /** Roles played by Hardhat's development accounts #0–#3. */
 const KEYS = {
@@ -29,11 +25,6 @@ const KEYS = {
   donor: devPrivateKey(3),
 };
 
-interface CliResult {
-  code: number;
-  json: Record<string, unknown>;
-  stderr: string;
-}
 
 describe("modelbounty CLI against a real local chain", function () {
   let node: HardhatNode | undefined;
@@ -43,17 +34,7 @@ describe("modelbounty CLI against a real local chain", function () {
   let testClient: ReturnType<typeof createTestClient>;
 
   async function cli(key: Hex | undefined, ...args: string[]): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...process.env, MODELBOUNTY_RPC_URL: rpc };
-    delete env.MODELBOUNTY_PRIVATE_KEY;
-    if (key) env.MODELBOUNTY_PRIVATE_KEY = key;
-    try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, "--json", ...args], { cwd: workdir, env, timeout: 120_000 });
-      return { code: 0, json: JSON.parse(stdout) as Record<string, unknown>, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      const stdout = failed.stdout ?? "";
-      return { code: failed.code ?? 1, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr: failed.stderr ?? "" };
-    }
+    return runCli({ rpc, cwd: workdir, key }, ...args);
   }
 
   async function mineTo(block: bigint): Promise<void> {

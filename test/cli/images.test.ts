@@ -5,11 +5,9 @@
  * dataset flags are refused before anything is read, written or sent.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { encode as encodePng } from "fast-png";
 import { gzipSync } from "fflate";
 import { createPublicClient, http, type Address, type Hex } from "viem";
@@ -20,9 +18,8 @@ import { EmbeddedIpfsStore } from "../../lib/ipfs/store";
 import { CliError, Output } from "../../scripts/cli/context";
 import { createCommand, type CreateOptions } from "../../scripts/cli/organizer";
 import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
+import { runCli, type CliResult } from "../support/cli";
 
-const execFileAsync = promisify(execFile);
-const CLI = path.resolve(__dirname, "..", "..", "bin", "modelbounty.cjs");
 
 function idx(dims: number[], values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + values.length);
@@ -98,15 +95,8 @@ describe("CLI create with image datasets", function () {
     let node: HardhatNode | undefined;
     let rpc: string;
 
-    async function cli(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stderr: string }> {
-      const env: NodeJS.ProcessEnv = { ...process.env, MODELBOUNTY_RPC_URL: rpc, MODELBOUNTY_PRIVATE_KEY: devPrivateKey(0) };
-      try {
-        const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, "--json", ...args], { cwd: dir, env, timeout: 120_000 });
-        return { code: 0, json: JSON.parse(stdout) as Record<string, unknown>, stderr };
-      } catch (error) {
-        const failed = error as { code?: number; stdout?: string; stderr?: string };
-        return { code: failed.code ?? 1, json: failed.stdout?.trim() ? (JSON.parse(failed.stdout) as Record<string, unknown>) : {}, stderr: failed.stderr ?? "" };
-      }
+    async function cli(...args: string[]): Promise<CliResult> {
+      return runCli({ rpc, cwd: dir, key: devPrivateKey(0) }, ...args);
     }
 
     before(async function () {
