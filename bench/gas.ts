@@ -20,7 +20,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { parseEther, toHex, type Hex, type PublicClient } from "viem";
+import { parseEther, toHex, type Address, type Hex, type PublicClient } from "viem";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { dankuCompetitionAbi } from "../lib/generated/abis";
 import { readCompetition, type DankuWallet } from "../lib/chain/danku";
@@ -189,6 +189,43 @@ interface EvaluationSample {
   gas: number;
 }
 
+/**
+ * The steps every case shares after the training reveal: a random model is committed, revealed after the submission
+ * period, and the test data revealed after the model-reveal period; the chain must then hold the case's test points.
+ */
+async function submitAndRevealTest(
+  c: BenchCase,
+  rand: () => number,
+  organizer: DankuWallet,
+  submitter: DankuWallet,
+  client: PublicClient,
+  competition: Address,
+  secretGroups: { index: number; points: Hex; nonce: Hex }[],
+) {
+  const launched = { address: competition };
+  const model = randomModel(c.widths, rand);
+  const bytes = encodeModel(model);
+  const salt = toHex(new Uint8Array(32).fill(7));
+  const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
+  const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
+  const [commitGas] = await gasOf(client, [committed.transaction]);
+  let state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.submissionEnd - state.blockNumber));
+  const revealedModel = await sendContractTransaction(submitter, client, {
+    address: launched.address,
+    abi: dankuCompetitionAbi,
+    functionName: "revealModel",
+    args: [BigInt(committed.submissionId), toHex(bytes), salt],
+  });
+  state = await readCompetition(client, launched.address);
+  await mine(Number(state.deadlines.modelRevealEnd - state.blockNumber));
+  const test = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: false });
+  const testRevealGas = await gasOf(client, test.transactions);
+  state = await readCompetition(client, launched.address);
+  if (state.testPoints !== c.testPoints || !state.usesTestData) throw new Error(`expected ${c.testPoints} test points, chain has ${state.testPoints}`);
+  return { model, bytes, committed, commitGas, revealedModel, test, testRevealGas, state };
+}
+
 async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWallet, client: PublicClient, samples: EvaluationSample[]) {
   const rand = seededUniform(c.widths.reduce((a, b) => a * 31 + b, c.testPoints));
   const featureCount = c.widths[0]!;
@@ -227,26 +264,9 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
   log("training revealed");
   const trainingRevealGas = await gasOf(client, training.transactions);
 
-  const model = randomModel(c.widths, rand);
-  const bytes = encodeModel(model);
-  const salt = toHex(new Uint8Array(32).fill(7));
-  const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
-  const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
-  const [commitGas] = await gasOf(client, [committed.transaction]);
-  let state = await readCompetition(client, launched.address);
-  await mine(Number(state.deadlines.submissionEnd - state.blockNumber));
-  const revealedModel = await sendContractTransaction(submitter, client, {
-    address: launched.address,
-    abi: dankuCompetitionAbi,
-    functionName: "revealModel",
-    args: [BigInt(committed.submissionId), toHex(bytes), salt],
-  });
-  state = await readCompetition(client, launched.address);
-  await mine(Number(state.deadlines.modelRevealEnd - state.blockNumber));
-  const test = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: false });
-  const testRevealGas = await gasOf(client, test.transactions);
-  state = await readCompetition(client, launched.address);
-  if (state.testPoints !== c.testPoints || !state.usesTestData) throw new Error(`expected ${c.testPoints} test points, chain has ${state.testPoints}`);
+  const submitted = await submitAndRevealTest(c, rand, organizer, submitter, client, launched.address, secretGroups);
+  const { model, committed, commitGas, revealedModel, testRevealGas } = submitted;
+  let state = submitted.state;
 
   log("test revealed");
   const evaluation = await evaluateSubmissionToEnd(submitter, client, { competition: launched.address, submissionId: committed.submissionId, widths: c.widths }, (cursor, total) => log(`evaluated ${cursor}/${total}`));
@@ -362,26 +382,9 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
   const trainingRevealGas = await gasOf(client, training.transactions);
   log("training revealed");
 
-  const model = randomModel(c.widths, rand);
-  const bytes = encodeModel(model);
-  const salt = toHex(new Uint8Array(32).fill(7));
-  const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
-  const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
-  const [commitGas] = await gasOf(client, [committed.transaction]);
-  let state = await readCompetition(client, launched.address);
-  await mine(Number(state.deadlines.submissionEnd - state.blockNumber));
-  const revealedModel = await sendContractTransaction(submitter, client, {
-    address: launched.address,
-    abi: dankuCompetitionAbi,
-    functionName: "revealModel",
-    args: [BigInt(committed.submissionId), toHex(bytes), salt],
-  });
-  state = await readCompetition(client, launched.address);
-  await mine(Number(state.deadlines.modelRevealEnd - state.blockNumber));
-  const test = await revealPendingGroups(organizer, client, { competition: launched.address, groups: secretGroups, training: false });
-  const testRevealGas = await gasOf(client, test.transactions);
-  state = await readCompetition(client, launched.address);
-  if (state.testPoints !== c.testPoints || !state.usesTestData) throw new Error(`expected ${c.testPoints} test points, chain has ${state.testPoints}`);
+  const submitted = await submitAndRevealTest(c, rand, organizer, submitter, client, launched.address, secretGroups);
+  const { model, committed, commitGas, revealedModel, test, testRevealGas } = submitted;
+  let state = submitted.state;
   log(`test revealed in ${test.transactions.length} transactions`);
 
   // The claim: the reference forward pass's predictions on the points rebuilt from calldata (verified against the roots).
