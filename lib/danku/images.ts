@@ -476,6 +476,9 @@ export function unzipEntries(archive: NamedBytes): NamedBytes[] {
   return Object.entries(entries).map(([name, bytes]) => ({ name, bytes }));
 }
 
+/** A labels CSV that was gzipped: its name ends in .csv.gz (or .csv, when a tool kept the name). */
+const GZIPPED_CSV_NAME = /\.csv(\.gz)?$/i;
+
 /** What kind of file this is, from its content (never trusting the extension alone). */
 function kindOf(file: NamedBytes): "png" | "idx" | "csv" | "zip" | "other" {
   const bytes = file.bytes;
@@ -528,6 +531,13 @@ export function parseImageFiles(files: readonly NamedBytes[]): ImageDataset {
   for (const file of files) {
     if (kindOf(file) === "zip") expanded.push(...unzipEntries(file));
     else expanded.push(file);
+  }
+  // A gzipped labels CSV (labels.csv.gz) is a CSV, not one of MNIST's gzipped IDX files: decompress it here so it is
+  // read as the CSV it is instead of failing as an IDX file without an IDX header.
+  for (const [i, file] of expanded.entries()) {
+    if (isGzip(file.bytes) && GZIPPED_CSV_NAME.test(file.name)) {
+      expanded[i] = { name: file.name.replace(/\.gz$/i, ""), bytes: gunzipCapped(file.bytes, file.name) };
+    }
   }
   const kinds = expanded.map(kindOf);
   const pngs = expanded.filter((_, i) => kinds[i] === "png");

@@ -185,6 +185,17 @@ describe("lib/danku/images", () => {
       expect(samples.map((s) => [s.source, s.className])).to.deep.equal([["digits/a.png", "dog"], ["digits/b.png", "cat"]]);
     });
 
+    it("reads a gzipped labels CSV as the CSV it is, not as one of MNIST's gzipped IDX files", () => {
+      const pngs = [{ name: "a.png", bytes: png(2, 2, 1, (r, c) => pixelAt(0, r, c)) }, { name: "b.png", bytes: png(2, 2, 1, (r, c) => pixelAt(1, r, c)) }];
+      const csv = new TextEncoder().encode("file,label\na.png,cat\nb.png,dog\n");
+      const plain = parseImageFiles([...pngs, { name: "labels.csv", bytes: csv }]);
+      for (const name of ["labels.csv.gz", "labels.csv"]) {
+        const gz = parseImageFiles([...pngs, { name, bytes: gzipSync(csv) }]);
+        expect(gz.classNames, name).to.deep.equal(plain.classNames);
+        expect(gz.points.map((p) => [Array.from(p.features), p.label]), name).to.deep.equal(plain.points.map((p) => [Array.from(p.features), p.label]));
+      }
+    });
+
     it("reads RGB, drops an opaque alpha channel, expands palettes, and refuses transparency", () => {
       const rgb = png(2, 2, 3, (r, c, ch) => pixelAt(0, r, c, ch));
       const rgba = png(2, 2, 4, (r, c, ch) => (ch === 3 ? 255 : pixelAt(0, r, c, ch)));
