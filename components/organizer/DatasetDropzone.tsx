@@ -5,6 +5,7 @@ import { csvSizeProblem, MAX_CSV_BYTES, MAX_CSV_DATA_ROWS } from "../../lib/dank
 import { DatasetError } from "../../lib/danku/dataset";
 import { imageInputTooLargeMessage, MAX_IMAGE_INPUT_BYTES, packImageFiles } from "../../lib/danku/images";
 import { formatBytes } from "../../lib/ipfs/config";
+import { collectDroppedFiles, droppedEntries, pickedFromList, type PickedFile } from "../../lib/browser/droppedFiles";
 
 /** Files that are parts of an image dataset (never a CSV dataset on their own): PNGs, gzipped or plain IDX files. */
 function isImagePart(file: File): boolean {
@@ -15,16 +16,12 @@ function isZipName(file: File): boolean {
   return /\.zip$/i.test(file.name) || file.type === "application/zip";
 }
 
-/** A selection's path inside its folder (`webkitRelativePath` for a folder, else the plain name). */
-function pathOf(file: File): string {
-  return file.webkitRelativePath !== "" ? file.webkitRelativePath : file.name;
-}
-
 /** The name a packed selection goes by (it becomes the metadata's dataset name): the folder's, or the largest file's. */
-function bundleName(files: readonly File[]): string {
-  const folders = new Set(files.map((f) => pathOf(f).split("/")[0]));
-  const folder = files.every((f) => pathOf(f).includes("/")) && folders.size === 1 ? [...folders][0] : undefined;
+function bundleName(picked: readonly PickedFile[]): string {
+  const folders = new Set(picked.map((p) => p.path.split("/")[0]));
+  const folder = picked.every((p) => p.path.includes("/")) && folders.size === 1 ? [...folders][0] : undefined;
   if (folder) return `${folder}.zip`;
+  const files = picked.map((p) => p.file);
   const largest = files.reduce((a, b) => (b.size > a.size ? b : a));
   return `${largest.name.replace(/\.(gz|png)$/i, "")}${files.length > 1 ? ` and ${files.length - 1} more` : ""}.zip`;
 }
@@ -33,7 +30,8 @@ function bundleName(files: readonly File[]): string {
  * What the wizard keeps for a selection: a CSV or a .zip as it is, anything else (several files, a folder, an IDX
  * pair, a lone PNG) packed into one stored zip that the worker reads with lib/danku/images.ts. Throws the refusal.
  */
-async function datasetFile(files: readonly File[]): Promise<File> {
+async function datasetFile(picked: readonly PickedFile[]): Promise<File> {
+  const files = picked.map((p) => p.file);
   const [only] = files;
   if (files.length === 1 && only && !isImagePart(only)) {
     if (only.size === 0) throw new Error("The file is empty. Choose a CSV file with a header row and data rows, or an image dataset.");
@@ -42,9 +40,9 @@ async function datasetFile(files: readonly File[]): Promise<File> {
     return only;
   }
   const total = files.reduce((sum, f) => sum + f.size, 0);
-  const name = bundleName(files);
+  const name = bundleName(picked);
   if (total > MAX_IMAGE_INPUT_BYTES) throw new Error(imageInputTooLargeMessage(total, `The selection (${files.length} files)`));
-  const parts = await Promise.all(files.map(async (f) => ({ name: pathOf(f), bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const parts = await Promise.all(picked.map(async (p) => ({ name: p.path, bytes: new Uint8Array(await p.file.arrayBuffer()) })));
   try {
     return new File([packImageFiles(parts) as Uint8Array<ArrayBuffer>], name, { type: "application/zip" });
   } catch (error) {
@@ -66,12 +64,17 @@ export function DatasetDropzone({ onFile, disabled }: { onFile: (file: File) => 
   const [packing, setPacking] = useState(false);
   const [error, setError] = useState<string>();
 
-  const accept = async (list: FileList | readonly File[] | null | undefined) => {
-    const files = list ? Array.from(list) : [];
-    if (files.length === 0) return;
-    setPacking(files.length > 1);
+  const accept = async (selection: FileList | null | undefined | Promise<PickedFile[]>) => {
+    // "Reading…" shows while a dropped folder is walked and while several files are packed, not for one CSV.
+    if (selection instanceof Promise) setPacking(true);
     try {
-      const file = await datasetFile(files);
+      const picked = selection instanceof Promise ? await selection : pickedFromList(selection ?? []);
+      if (picked.length === 0) {
+        if (selection instanceof Promise) throw new Error("The drop held no files (an empty folder?). Drop the dataset's folder, its files or a .zip.");
+        return;
+      }
+      setPacking(picked.length > 1);
+      const file = await datasetFile(picked);
       setError(undefined);
       onFile(file);
     } catch (problem) {
@@ -85,7 +88,9 @@ export function DatasetDropzone({ onFile, disabled }: { onFile: (file: File) => 
     event.preventDefault();
     setDragging(false);
     if (disabled) return;
-    void accept(event.dataTransfer.files);
+    // A dropped folder is one empty entry of dataTransfer.files: walk it through the entries API instead.
+    const entries = droppedEntries(event.dataTransfer);
+    void accept(entries && entries.some((e) => e.isDirectory) ? collectDroppedFiles(entries) : event.dataTransfer.files);
   };
 
   /** A folder picker made on demand, so the page keeps one file input (and the browser's folder dialog is optional). */
@@ -112,7 +117,7 @@ export function DatasetDropzone({ onFile, disabled }: { onFile: (file: File) => 
           dragging ? "border-indigo-500 bg-indigo-50 dark:bg-indigo-950/40" : "border-slate-300 dark:border-slate-700"
         }`}
       >
-        <p className="text-sm text-slate-600 dark:text-slate-300">Drag a CSV file, a .zip or image files here, or</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">Drag a CSV file, a .zip, image files or a folder here, or</p>
         <div className="flex flex-wrap items-center justify-center gap-2">
           <label
             htmlFor={inputId}
