@@ -383,7 +383,7 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
   log("training revealed");
 
   const submitted = await submitAndRevealTest(c, rand, organizer, submitter, client, launched.address, secretGroups);
-  const { model, committed, commitGas, revealedModel, test, testRevealGas } = submitted;
+  const { model, bytes, committed, commitGas, revealedModel, test, testRevealGas } = submitted;
   let state = submitted.state;
   log(`test revealed in ${test.transactions.length} transactions`);
 
@@ -408,6 +408,7 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
       point: call.points[indexInRoot]!,
       proof: revealProof(revealTree(call.points), indexInRoot),
       predictions: wrong,
+      model: bytes,
     });
     disputeGas.push(disputed.receipt.gasUsed);
   }

@@ -32,11 +32,13 @@ contract CompetitionFactory {
     /// @notice There is no competition number `index` (the factory has created `count`).
     error CompetitionIndexOutOfRange(uint256 index, uint256 count);
 
-    /// @dev Deploys the forward-pass engine and the competition implementation that uses it.
+    /// @dev Deploys the competition implementation that uses the given engine and claim module.
     /// @param claimModule The claim-mode module every competition of this factory runs (docs/protocol.md §10, §11),
     /// deployed first on its own: its init code does not fit in this one's under EIP-3860.
-    constructor(DankuClaimModule claimModule) {
-        implementation = address(new DankuCompetition(new DankuEvaluatorEngine(), claimModule));
+    /// @param evaluator The stateless forward-pass engine (dense and convolutional), deployed first on its own for the
+    /// same reason.
+    constructor(DankuClaimModule claimModule, DankuEvaluatorEngine evaluator) {
+        implementation = address(new DankuCompetition(evaluator, claimModule));
     }
 
     /// @notice Creates a competition with reward `msg.value` (> 0): init1 of docs/protocol.md.

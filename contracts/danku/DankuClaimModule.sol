@@ -227,26 +227,30 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
     }
 
     /// @notice Disproves claim `claimId` at one test point (anyone, while the claim's window is open): the point is
-    /// proven against the root of its reveal call, the model is run on it with the on-chain evaluator, and if it
-    /// does not predict what the claim says, the claim is void and its bond is credited to the caller. Disputing a
-    /// correct prediction reverts ({ClaimedPredictionCorrect}).
+    /// proven against the root of its reveal call, the claimed submission's model (given as bytes, checked against
+    /// its revealed hash: claim mode stores no model code) is run on it by the engine, and if it does not predict
+    /// what the claim says, the claim is void and its bond is credited to the caller. Disputing a correct prediction
+    /// reverts ({ClaimedPredictionCorrect}).
     /// @param claimId The claim.
     /// @param rootIndex The reveal call (test root) holding the point.
     /// @param indexInRoot The point's position in that call (global index = root's firstPoint + indexInRoot).
     /// @param point The point's bytes as revealed (features and label).
     /// @param proof The Merkle siblings from the leaf up (one per level of the root's tree).
     /// @param predictions The claim's predictions (from its transaction's calldata), checked against its hash.
+    /// @param model The submission's model bytes (from its revealModel transaction's calldata), checked against
+    /// its `modelHash` ({ModelMismatch}).
     function disputeClaim(
         uint256 claimId,
         uint256 rootIndex,
         uint256 indexInRoot,
         bytes calldata point,
         bytes32[] calldata proof,
-        bytes calldata predictions
+        bytes calldata predictions,
+        bytes calldata model
     ) external onlyDelegateCall onlyClaimMode {
         ScoreClaim storage c = _openClaim(claimId, predictions);
         uint256 global = _provePoint(rootIndex, indexInRoot, point, proof);
-        _voidIfWrong(c, claimId, global, point, uint8(predictions[global]));
+        _voidIfWrong(c, claimId, global, point, uint8(predictions[global]), model);
     }
 
     /// @dev The claim, if it can still be disputed with these predictions.
@@ -259,9 +263,16 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
     }
 
     /// @dev Runs the claim's model on the proven `point` and voids the claim unless it predicts `claimed` there.
-    function _voidIfWrong(ScoreClaim storage c, uint256 claimId, uint256 global, bytes calldata point, uint256 claimed)
-        private
-    {
+    function _voidIfWrong(
+        ScoreClaim storage c,
+        uint256 claimId,
+        uint256 global,
+        bytes calldata point,
+        uint256 claimed,
+        bytes calldata model
+    ) private {
+        uint256 submissionId = c.submissionId;
+        if (keccak256(model) != _submissions[submissionId].modelHash) revert ModelMismatch(submissionId);
         // The point with its label replaced by the claimed prediction: the engine says whether the model hits it.
         uint256 len = point.length;
         bytes memory probe = new bytes(len);
@@ -269,8 +280,7 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
             calldatacopy(add(probe, 32), point.offset, len)
             mstore8(add(probe, add(31, len)), claimed)
         }
-        uint256 submissionId = c.submissionId;
-        if (IDankuParts(address(this)).evaluator().predicts(_modelChunksOf(submissionId), probe)) {
+        if (IDankuParts(address(this)).evaluator().predicts(model, probe, _config.classCount)) {
             revert ClaimedPredictionCorrect(claimId, global, claimed);
         }
         c.voided = true;

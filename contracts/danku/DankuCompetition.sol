@@ -40,7 +40,7 @@ contract DankuCompetition is DankuCompetitionState, Initializable, ReentrancyGua
     /// competition's.
     DankuClaimModule public immutable claimModule;
 
-    /// @param evaluator_ The forward-pass engine (deployed by the factory).
+    /// @param evaluator_ The forward-pass engine (deployed before the factory and given to it).
     /// @param claimModule_ The claim-mode module (deployed before the factory, docs/protocol.md §10).
     constructor(DankuEvaluatorEngine evaluator_, DankuClaimModule claimModule_) {
         factory = msg.sender;

@@ -43,9 +43,14 @@ library DankuEvaluator {
     /// @notice Reverts with {IDankuCompetition.InvalidModel} unless `model` is a well-formed model for a dataset
     /// with `featureCount` features and `classCount` classes (docs/protocol.md §4.1).
     function validate(bytes calldata model, uint256 featureCount, uint256 classCount) internal pure {
+        validate(model, featureCount, classCount, DankuLimits.MAX_MODEL_BYTES);
+    }
+
+    /// @notice {validate} with the size limit `maxBytes` (MAX_CLAIM_MODE_MODEL_BYTES in claim mode, docs/protocol.md §11).
+    function validate(bytes calldata model, uint256 featureCount, uint256 classCount, uint256 maxBytes) internal pure {
         uint256 len = model.length;
         if (len < 2) revert IDankuCompetition.InvalidModel(ModelDefect.TooShort, len);
-        if (len > DankuLimits.MAX_MODEL_BYTES) revert IDankuCompetition.InvalidModel(ModelDefect.TooLarge, len);
+        if (len > maxBytes) revert IDankuCompetition.InvalidModel(ModelDefect.TooLarge, len);
         if (uint8(model[0]) != DankuLimits.MODEL_FORMAT_VERSION) {
             revert IDankuCompetition.InvalidModel(ModelDefect.Version, uint8(model[0]));
         }
@@ -166,6 +171,23 @@ library DankuEvaluator {
             BlobStore.readInto(chunks[c], 0, size, dest);
             dest += size;
         }
+        m = _expandModel(raw, total);
+    }
+
+    /// @notice {prepare} of a validated model given as calldata bytes (claim-mode disputes, docs/protocol.md §11).
+    function prepareCalldata(bytes calldata model) internal pure returns (uint256 m) {
+        uint256 total = model.length;
+        uint256 raw;
+        assembly ("memory-safe") {
+            raw := mload(0x40)
+            mstore(0x40, add(raw, and(add(total, 63), not(31))))
+            calldatacopy(raw, model.offset, total)
+        }
+        m = _expandModel(raw, total);
+    }
+
+    /// @dev Expands the validated model bytes at memory `raw` (`total` bytes, 32 readable bytes after them).
+    function _expandModel(uint256 raw, uint256 total) private pure returns (uint256 m) {
         assembly ("memory-safe") {
             let depth := byte(1, mload(raw))
             m := and(add(add(raw, total), 63), not(31))

@@ -2,12 +2,15 @@
 pragma solidity 0.8.28;
 
 import {DankuEvaluator} from "./DankuEvaluator.sol";
+import {DankuCnnEvaluator} from "./DankuCnnEvaluator.sol";
 import {BlobStore} from "./BlobStore.sol";
 
 /// @title DankuEvaluatorEngine
-/// @notice Stateless host of the DankuEvaluator forward pass, deployed once by the factory and called (STATICCALL)
-/// by every competition, so the competition contract stays well below the EIP-170 code-size limit.
-/// It reads a validated model and revealed points from their data contracts and counts correct predictions.
+/// @notice Stateless host of the forward passes, deployed once (before the factory, which is given it: its init code
+/// would push the factory's past EIP-3860) and called (STATICCALL) by every competition, so the competition contract
+/// stays well below the EIP-170 code-size limit. {evaluate} reads a validated dense model and revealed points from
+/// their data contracts and counts correct predictions (on-chain mode); {predicts} runs a dense (DankuEvaluator) or
+/// convolutional (DankuCnnEvaluator) model given as bytes on one point (claim-mode disputes).
 contract DankuEvaluatorEngine {
     /// @notice `points` whole points of `pointSize` bytes starting at point `firstPoint` of data contract `pointer`.
     struct Slice {
@@ -45,15 +48,24 @@ contract DankuEvaluatorEngine {
         }
     }
 
-    /// @notice Whether the model stored in `modelChunks` predicts class `point[F]` for the features `point[0..F)`:
-    /// the one-point entry of claim-mode disputes (docs/protocol.md §11). It runs the same forward pass as
-    /// {evaluate} on one point whose label byte is the prediction to test, so it is bit-exact with the evaluation.
-    /// @param modelChunks The model's data contracts, in order.
+    /// @notice Whether `model` predicts class `point[F]` for the features `point[0..F)`: the one-point entry of
+    /// claim-mode disputes (docs/protocol.md §11), given the model bytes themselves (the competition checks them
+    /// against the revealed hash; claim mode stores no model code). Dispatches on the format version byte:
+    /// 1 runs the dense forward pass of {evaluate} on one point whose label byte is the prediction to test, so it is
+    /// bit-exact with the evaluation; 2 runs the convolutional forward pass of {DankuCnnEvaluator} (docs/cnn.md),
+    /// which validates the model for points of F bytes and `classCount` classes first.
+    /// @param model The revealed model bytes (validated at reveal).
     /// @param point F feature bytes and the class to test (F + 1 bytes, F the model's input width).
+    /// @param classCount The competition's class count.
     /// @return hit Whether argmax of the model's outputs (ties to the lowest class) is `point[F]`.
-    function predicts(address[] calldata modelChunks, bytes calldata point) external view returns (bool hit) {
-        uint256 m = DankuEvaluator.prepare(modelChunks);
+    function predicts(bytes calldata model, bytes calldata point, uint256 classCount) external pure returns (bool hit) {
         uint256 len = point.length;
+        if (model.length != 0 && uint8(model[0]) == DankuCnnEvaluator.FORMAT_VERSION) {
+            if (len == 0) return false;
+            bytes memory features = point[:len - 1];
+            return DankuCnnEvaluator.predict(model, features, classCount) == uint8(point[len - 1]);
+        }
+        uint256 m = DankuEvaluator.prepareCalldata(model);
         uint256 buf;
         assembly ("memory-safe") {
             // The point and the 32 readable bytes the forward pass may look past it.

@@ -17,6 +17,10 @@ library DankuLimits {
     uint256 internal constant MAX_LANE_WORDS = 16384;
     /// @notice Encoded model length limit: a reveal must fit one transaction under the EIP-7825 gas cap.
     uint256 internal constant MAX_MODEL_BYTES = 65536;
+    /// @notice Claim mode: a dense (version-1) model is not stored, only validated from the reveal's calldata and
+    /// hashed, so a reveal costs about 16 gas per byte; disputes pass the bytes again (docs/protocol.md §11). Convolutional
+    /// models keep MAX_MODEL_BYTES in both modes (their dispute also runs up to MAX_WORK units of forward pass).
+    uint256 internal constant MAX_CLAIM_MODE_MODEL_BYTES = 163_840;
     /// @notice |bias| ≤ 2^30 keeps every pre-activation inside ±2^31.
     uint256 internal constant MAX_BIAS_MAGNITUDE = 1 << 30;
     uint256 internal constant MAX_SHIFT = 31;

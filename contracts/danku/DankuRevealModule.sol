@@ -2,9 +2,11 @@
 pragma solidity 0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {Stage} from "./IDankuCompetition.sol";
+import {Stage, EvaluationMode} from "./IDankuCompetition.sol";
 import {DankuGroupVerifier} from "./DankuGroupVerifier.sol";
 import {DankuEvaluator} from "./DankuEvaluator.sol";
+import {DankuCnnEvaluator} from "./DankuCnnEvaluator.sol";
+import {DankuLimits} from "./DankuLimits.sol";
 import {BlobStore} from "./BlobStore.sol";
 
 /// @title DankuRevealModule
@@ -106,7 +108,12 @@ contract DankuRevealModule is DankuGroupVerifier {
     }
 
     /// @notice Reveals a committed model during the ModelReveal stage; only the committer may call. The model is
-    /// validated completely (docs/protocol.md §4.1) and stored; an invalid model is rejected.
+    /// validated completely (docs/protocol.md §4.1, docs/cnn.md §3) and, in the on-chain mode, stored; an invalid model
+    /// is rejected. The format version byte chooses the validator: 1 (dense) → {DankuEvaluator-validate}, 2
+    /// (convolutional) → {DankuCnnEvaluator-validate}, claim mode only ({CnnNeedsClaimMode} otherwise: a full
+    /// evaluation of a CNN does not fit the evaluation-fits rule's transactions). In claim mode the bytes are not
+    /// stored: the commitment and `modelHash` bind them, they stay in this transaction's calldata, and a dispute passes
+    /// them again (docs/protocol.md §11), so dense models may be up to MAX_CLAIM_MODE_MODEL_BYTES long there.
     /// @param submissionId The id returned by `commitModel`.
     /// @param model The encoded model.
     /// @param salt The 32-byte salt used in the commitment.
@@ -119,8 +126,30 @@ contract DankuRevealModule is DankuGroupVerifier {
         if (keccak256(abi.encode(address(this), msg.sender, modelHash, salt)) != s.commitment) {
             revert CommitmentMismatch(submissionId);
         }
-        DankuEvaluator.validate(model, _config.featureCount, _config.classCount);
+        bool claimMode = _evaluationMode == EvaluationMode.Claim;
+        if (model.length != 0 && uint8(model[0]) == DankuCnnEvaluator.FORMAT_VERSION) {
+            if (!claimMode) revert CnnNeedsClaimMode(submissionId);
+            DankuCnnEvaluator.validate(model, _config.featureCount, _config.classCount);
+        } else {
+            DankuEvaluator.validate(
+                model,
+                _config.featureCount,
+                _config.classCount,
+                claimMode ? DankuLimits.MAX_CLAIM_MODE_MODEL_BYTES : DankuLimits.MAX_MODEL_BYTES
+            );
+        }
+        if (!claimMode) _storeModel(submissionId, s, model);
+        s.revealed = true;
+        s.modelHash = modelHash;
+        ++_revealedBy[msg.sender];
+        Commitments memory cm = _committed;
+        if (cm.revealedSubmissions == 0) _committed.firstRevealer = msg.sender;
+        _committed.revealedSubmissions = cm.revealedSubmissions + 1;
+        emit ModelRevealed(submissionId, msg.sender, modelHash);
+    }
 
+    /// @dev Stores a validated model as data contracts (the on-chain mode's evaluations read it from there).
+    function _storeModel(uint256 submissionId, SubmissionRecord storage s, bytes calldata model) private {
         uint256 len = model.length;
         uint256 data = _alloc(len + 32) + 32;
         assembly ("memory-safe") {
@@ -132,12 +161,5 @@ contract DankuRevealModule is DankuGroupVerifier {
                 BlobStore.writeMemory(data + at, len - at < BlobStore.MAX_CHUNK ? len - at : BlobStore.MAX_CHUNK)
             );
         }
-        s.revealed = true;
-        s.modelHash = modelHash;
-        ++_revealedBy[msg.sender];
-        Commitments memory cm = _committed;
-        if (cm.revealedSubmissions == 0) _committed.firstRevealer = msg.sender;
-        _committed.revealedSubmissions = cm.revealedSubmissions + 1;
-        emit ModelRevealed(submissionId, msg.sender, modelHash);
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {CnnModelDefect} from "./DankuCnnEvaluator.sol";
+
 /// @notice Lifecycle of a competition (docs/protocol.md §6). Computed from block height and state by `stage()`.
 enum Stage {
     AwaitingSplit,
@@ -265,6 +267,12 @@ interface IDankuCompetition {
     error CommitmentMismatch(uint256 submissionId);
     /// @notice The model violates docs/protocol.md §4.1; `index` locates the problem (layer, byte offset or value).
     error InvalidModel(ModelDefect reason, uint256 index);
+    /// @notice The revealed version-2 (convolutional) model is malformed (docs/cnn.md §3); raised by DankuCnnEvaluator,
+    /// declared here too so the competition's ABI decodes it.
+    error InvalidCnnModel(CnnModelDefect reason, uint256 index);
+    /// @notice A convolutional (version-2) model was revealed in an on-chain-evaluation competition: CNNs are scored
+    /// in claim mode only (docs/protocol.md §11, docs/cnn.md §8), where a dispute runs the model on one point.
+    error CnnNeedsClaimMode(uint256 submissionId);
     /// @notice Only revealed submissions can be evaluated.
     error NotRevealed(uint256 submissionId);
     /// @notice The submission's evaluation is complete.
@@ -315,6 +323,8 @@ interface IDankuCompetition {
     error PointNotInRoot(uint256 rootIndex, uint256 index);
     /// @notice The dispute fails: the model does predict `prediction` at test point `point`, as claimed.
     error ClaimedPredictionCorrect(uint256 claimId, uint256 point, uint256 prediction);
+    /// @notice The model bytes given to a dispute are not the submission's revealed model (their keccak256 differs).
+    error ModelMismatch(uint256 submissionId);
     /// @notice A claim-mode competition finalizes from block `firstBlock` on (evaluation end + 2 challenge
     /// windows, so every claim can be disputed and settled first).
     error FinalizeTooEarly(uint256 currentBlock, uint256 firstBlock);

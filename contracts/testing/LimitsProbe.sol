@@ -9,8 +9,8 @@ import {BlobStore} from "../danku/BlobStore.sol";
 contract LimitsProbe {
     /// @notice Every DankuLimits constant, by name.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](34);
-        values = new uint256[](34);
+        names = new string[](35);
+        values = new uint256[](35);
         (names[0], values[0]) = ("MAX_FEATURES", DankuLimits.MAX_FEATURES);
         (names[1], values[1]) = ("MAX_CLASSES", DankuLimits.MAX_CLASSES);
         (names[2], values[2]) = ("MIN_CLASSES", DankuLimits.MIN_CLASSES);
@@ -45,6 +45,7 @@ contract LimitsProbe {
         (names[31], values[31]) = ("MAX_CHALLENGE_WINDOW", DankuLimits.MAX_CHALLENGE_WINDOW);
         (names[32], values[32]) = ("MIN_BOND_GAS_PRICE", DankuLimits.MIN_BOND_GAS_PRICE);
         (names[33], values[33]) = ("MAX_BOND_GAS_PRICE", DankuLimits.MAX_BOND_GAS_PRICE);
+        (names[34], values[34]) = ("MAX_CLAIM_MODE_MODEL_BYTES", DankuLimits.MAX_CLAIM_MODE_MODEL_BYTES);
     }
 
     /// @notice BlobStore's data bytes per data contract.

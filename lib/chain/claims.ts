@@ -3,9 +3,11 @@
  * DankuClaimModule and are reached at the competition's own address (its fallback delegates to the module), so every
  * call here uses the module's ABI at the competition address. Test points of a claim-mode competition are not kept
  * as contract code: {@link readClaimModeTestPoints} rebuilds them from the reveal transactions' calldata and checks
- * them against the roots the contract stored.
+ * them against the roots the contract stored. Nor are models: {@link readClaimModeModelBytes} reads a submission's
+ * model from its revealModel transaction's calldata and checks it against the revealed hash; a dispute passes those
+ * bytes again.
  */
-import { bytesToHex, decodeFunctionData, hexToBytes, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
+import { bytesToHex, decodeFunctionData, hexToBytes, keccak256, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
 import { dankuClaimModuleAbi, dankuCompetitionAbi } from "../generated/abis";
 import { decodePoints, type DataPoint } from "../danku/encoding";
 import { revealTree } from "../danku/claims";
@@ -125,18 +127,73 @@ export async function readClaimPredictions(client: PublicClient, competition: Ad
   return hexToBytes(decoded.args[1]);
 }
 
-/** Disputes claim `claimId` at one point (the arguments come from lib/danku/claims.ts: locateTestPoint, revealProof). */
+/**
+ * Disputes claim `claimId` at one point (the arguments come from lib/danku/claims.ts: locateTestPoint, revealProof;
+ * `predictions` from {@link readClaimPredictions}, `model` from {@link readClaimModeModelBytes}, both checked against
+ * their hashes by the contract).
+ */
 export async function disputeClaim(
   wallet: DankuWallet,
   client: PublicClient,
-  args: { competition: Address; claimId: number; rootIndex: number; indexInRoot: number; point: Uint8Array; proof: readonly Hex[]; predictions: Uint8Array },
+  args: {
+    competition: Address;
+    claimId: number;
+    rootIndex: number;
+    indexInRoot: number;
+    point: Uint8Array;
+    proof: readonly Hex[];
+    predictions: Uint8Array;
+    /** The claimed submission's revealed model bytes. */
+    model: Uint8Array;
+  },
 ): Promise<SentTransaction> {
   return sendContractTransaction(wallet, client, {
     address: args.competition,
     abi: dankuClaimModuleAbi,
     functionName: "disputeClaim",
-    args: [BigInt(args.claimId), BigInt(args.rootIndex), BigInt(args.indexInRoot), bytesToHex(args.point), [...args.proof], bytesToHex(args.predictions)],
+    args: [
+      BigInt(args.claimId),
+      BigInt(args.rootIndex),
+      BigInt(args.indexInRoot),
+      bytesToHex(args.point),
+      [...args.proof],
+      bytesToHex(args.predictions),
+      bytesToHex(args.model),
+    ],
   });
+}
+
+/**
+ * The model bytes submission `submissionId` of a claim-mode competition revealed, from its revealModel transaction's
+ * calldata (the contract keeps only their hash), checked against the hash the contract stored; undefined before the
+ * reveal. The ModelRevealed event is searched from the competition's creation block.
+ */
+export async function readClaimModeModelBytes(client: PublicClient, competition: Address, submissionId: number): Promise<Uint8Array | undefined> {
+  const [submission, fromBlock] = await Promise.all([
+    client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "submissionAt", args: [BigInt(submissionId)] }),
+    client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" }),
+  ]);
+  if (!submission.revealed) return undefined;
+  const logs = await client.getContractEvents({
+    address: competition,
+    abi: dankuCompetitionAbi,
+    eventName: "ModelRevealed",
+    args: { submissionId: BigInt(submissionId) },
+    fromBlock,
+  });
+  const event = logs[0];
+  if (!event) throw new Error(`no ModelRevealed event for submission ${submissionId} of ${competition}`);
+  const tx = await client.getTransaction({ hash: event.transactionHash });
+  if (tx.to?.toLowerCase() !== competition.toLowerCase()) {
+    throw new Error(`submission ${submissionId}'s model was revealed through another contract (${tx.hash}); its bytes are not in that transaction's calldata`);
+  }
+  const decoded = decodeFunctionData({ abi: dankuCompetitionAbi, data: tx.input });
+  if (decoded.functionName !== "revealModel") throw new Error(`transaction ${tx.hash} is not a model reveal`);
+  const model = decoded.args[1];
+  if (keccak256(model) !== submission.modelHash) {
+    throw new Error(`the calldata of ${tx.hash} does not match submission ${submissionId}'s model hash: the chain's data cannot be verified`);
+  }
+  return hexToBytes(model);
 }
 
 export async function settleClaim(wallet: DankuWallet, client: PublicClient, args: { competition: Address; claimId: number }): Promise<SentTransaction> {

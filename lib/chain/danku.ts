@@ -17,7 +17,9 @@ import {
 import { multicall } from "viem/actions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
-import { readClaimModeTestPoints, readEvaluationMode } from "./claims";
+import { readClaimModeModelBytes, readClaimModeTestPoints, readEvaluationMode } from "./claims";
+import { decodeClaimModel, type ClaimModel } from "../danku/claims";
+import { MAX_CLAIM_MODE_MODEL_BYTES } from "../danku/constants";
 import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
 
 export type DankuWallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -282,15 +284,21 @@ export async function readRevealedPoints(
   return points;
 }
 
-/** The model bytes a submitter revealed, read back from its data contracts and decoded; undefined before reveal. */
-export async function readRevealedModel(client: PublicClient, competition: Address, submissionId: number): Promise<QuantizedModel | undefined> {
+/**
+ * The model bytes a submitter revealed; undefined before reveal. On-chain mode: read back from the model's data
+ * contracts. Claim mode: from the reveal transaction's calldata, checked against the revealed hash
+ * (readClaimModeModelBytes in lib/chain/claims.ts; the contract stores no model code there).
+ */
+export async function readRevealedModelBytes(client: PublicClient, competition: Address, submissionId: number): Promise<Uint8Array | undefined> {
   const chunks = await client.readContract({
     address: competition,
     abi: dankuCompetitionAbi,
     functionName: "modelChunks",
     args: [BigInt(submissionId)],
   });
-  if (chunks.length === 0) return undefined;
+  if (chunks.length === 0) {
+    return (await readEvaluationMode(client, competition)) === "claim" ? readClaimModeModelBytes(client, competition, submissionId) : undefined;
+  }
   const codes = await Promise.all(chunks.map((pointer) => client.getCode({ address: pointer })));
   const parts = codes.map((code, i) => {
     if (!code) throw new Error(`model chunk ${i} of submission ${submissionId} has no code`);
@@ -302,7 +310,22 @@ export async function readRevealedModel(client: PublicClient, competition: Addre
     bytes.set(part, at);
     at += part.length;
   }
-  return decodeModel(bytes);
+  return bytes;
+}
+
+/**
+ * A revealed dense (format version 1) model, decoded; undefined before reveal. Claim-mode dense models may be up to
+ * MAX_CLAIM_MODE_MODEL_BYTES long. A convolutional model is refused here: read it with {@link readRevealedClaimModel}.
+ */
+export async function readRevealedModel(client: PublicClient, competition: Address, submissionId: number): Promise<QuantizedModel | undefined> {
+  const bytes = await readRevealedModelBytes(client, competition, submissionId);
+  return bytes && decodeModel(bytes, { maxModelBytes: MAX_CLAIM_MODE_MODEL_BYTES });
+}
+
+/** A revealed model of either format (dense or convolutional, docs/cnn.md), decoded; undefined before reveal. */
+export async function readRevealedClaimModel(client: PublicClient, competition: Address, submissionId: number): Promise<ClaimModel | undefined> {
+  const bytes = await readRevealedModelBytes(client, competition, submissionId);
+  return bytes && decodeClaimModel(bytes);
 }
 
 function hexToBytesStrict(hex: Hex): Uint8Array {

@@ -2,8 +2,15 @@
  * Deploying the factories from the Hardhat build's bytecode (lib/generated), used by the CLI and `npm run dev`:
  * the DanKu CompetitionFactory and the DaiMoN ProblemFactory, always together, so every chain that has one has both.
  */
-import type { Address, Hex, PublicClient } from "viem";
-import { competitionFactoryAbi, competitionFactoryBytecode, dankuClaimModuleAbi, dankuClaimModuleBytecode } from "../generated/abis";
+import type { Abi, Address, Hex, PublicClient } from "viem";
+import {
+  competitionFactoryAbi,
+  competitionFactoryBytecode,
+  dankuClaimModuleAbi,
+  dankuClaimModuleBytecode,
+  dankuEvaluatorEngineAbi,
+  dankuEvaluatorEngineBytecode,
+} from "../generated/abis";
 import type { DankuWallet } from "./danku";
 import { deployProblemFactory } from "./daimon";
 
@@ -22,24 +29,16 @@ export interface FactoryDeployments {
 }
 
 /**
- * The claim-mode module first (its init code does not fit in the factory's under EIP-3860, docs/protocol.md §10),
- * then the CompetitionFactory that every competition of which runs it.
+ * The claim-mode module and the forward-pass engine first (their init code does not fit in the factory's under
+ * EIP-3860, docs/protocol.md §10), then the CompetitionFactory whose every competition runs them.
  */
 export async function deployFactory(wallet: DankuWallet, client: PublicClient): Promise<FactoryDeployment> {
-  const moduleHash = await wallet.deployContract({
-    abi: dankuClaimModuleAbi,
-    bytecode: dankuClaimModuleBytecode,
-    account: wallet.account,
-    chain: wallet.chain,
-  });
-  const moduleReceipt = await client.waitForTransactionReceipt({ hash: moduleHash });
-  if (moduleReceipt.status !== "success" || !moduleReceipt.contractAddress) {
-    throw new Error(`deploying the claim module failed in ${moduleHash}`);
-  }
+  const claimModule = await deployPart(wallet, client, "the claim module", dankuClaimModuleAbi, dankuClaimModuleBytecode);
+  const engine = await deployPart(wallet, client, "the evaluator engine", dankuEvaluatorEngineAbi, dankuEvaluatorEngineBytecode);
   const hash = await wallet.deployContract({
     abi: competitionFactoryAbi,
     bytecode: competitionFactoryBytecode,
-    args: [moduleReceipt.contractAddress],
+    args: [claimModule, engine],
     account: wallet.account,
     chain: wallet.chain,
   });
@@ -53,9 +52,17 @@ export async function deployFactory(wallet: DankuWallet, client: PublicClient): 
   };
 }
 
+/** Deploys one constructor-less part of the factory and returns its address. */
+async function deployPart(wallet: DankuWallet, client: PublicClient, what: string, abi: Abi, bytecode: Hex): Promise<Address> {
+  const hash = await wallet.deployContract({ abi, bytecode, account: wallet.account, chain: wallet.chain });
+  const receipt = await client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying ${what} failed in ${hash}`);
+  return receipt.contractAddress;
+}
+
 /**
- * The CompetitionFactory (after its claim module), then the ProblemFactory, from the same account: on a fresh
- * development chain the factory is the deployer's second contract and the ProblemFactory its third.
+ * The CompetitionFactory (after its claim module and engine), then the ProblemFactory, from the same account: on a fresh
+ * development chain the factory is the deployer's third contract and the ProblemFactory its fourth.
  */
 export async function deployFactories(wallet: DankuWallet, client: PublicClient): Promise<FactoryDeployments> {
   const competitionFactory = await deployFactory(wallet, client);

@@ -4,6 +4,7 @@
  * The enum label lists mirror the Solidity enums; a test checks them against the ABI.
  */
 import { formatEther } from "viem";
+import { CNN_MODEL_DEFECTS } from "../danku/cnn/encoding";
 
 export const STAGE_LABELS = [
   "waiting for the train/test split",
@@ -103,6 +104,10 @@ const DESCRIPTIONS: Record<string, Describer> = {
   CommitmentMismatch: ([id]) =>
     `The model and salt do not match the commitment of submission ${show(id)}; reveal exactly the file saved at commit time.`,
   InvalidModel: ([reason, at]) => `The contract rejected the model: ${label(MODEL_DEFECT_LABELS, reason)} (at ${show(at)}).`,
+  // Convolutional models (docs/cnn.md §3): the defect names of CnnModelDefect, in code order (CNN_MODEL_DEFECTS).
+  InvalidCnnModel: ([reason, at]) => `The contract rejected the convolutional model: defect ${label(CNN_MODEL_DEFECTS, reason)} (at ${show(at)}; docs/cnn.md §3).`,
+  CnnNeedsClaimMode: ([id]) =>
+    `Submission ${show(id)} is a convolutional model, which only claim-mode competitions accept (a full on-chain evaluation of a CNN does not fit the evaluation transactions); this competition evaluates on chain.`,
   NotRevealed: ([id]) => `Submission ${show(id)} was never revealed, so it cannot be evaluated.`,
   AlreadyEvaluated: ([id]) => `Submission ${show(id)} is already fully evaluated.`,
   ZeroMaxPoints: () => "An evaluation step must cover at least one point.",
@@ -139,6 +144,8 @@ const DESCRIPTIONS: Record<string, Describer> = {
   BadProofLength: ([length, depth]) => `The proof has ${show(length)} nodes, but this test reveal's tree has ${show(depth)} levels.`,
   PointNotInRoot: ([root, at]) =>
     `The point and proof do not match test reveal ${show(root)} at position ${show(at)}: it is not the revealed test point there.`,
+  ModelMismatch: ([id]) =>
+    `These model bytes are not submission ${show(id)}'s revealed model: pass exactly the model from its revealModel transaction.`,
   ClaimedPredictionCorrect: ([id, point, prediction]) =>
     `The dispute fails: the model does predict ${show(prediction)} at test point ${show(point)}, as claim ${show(id)} says.`,
   FinalizeTooEarly: ([current, first]) =>

@@ -6,12 +6,12 @@
  * is pure, {@link checkCompetition} reads the chain and calls it. The math is lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never a copy.
  */
 import { bytesToHex, keccak256, type Address, type Hex, type PublicClient } from "viem";
-import { decodePoints, type DataPoint, type QuantizedModel } from "./encoding";
-import { disputablePoint, locateTestPoint, predictionsOf, revealProof, revealTree, type RevealTree } from "./claims";
+import { decodePoints, type DataPoint } from "./encoding";
+import { disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel, type RevealTree } from "./claims";
 import { readClaimModeRevealCalls, readClaimPredictions, readClaims, readEvaluationMode, type ClaimState } from "../chain/claims";
-import { readCompetition, readRevealedModel } from "../chain/danku";
+import { readCompetition, readRevealedClaimModel } from "../chain/danku";
 
-/** Exactly what `disputeClaim(claimId, rootIndex, indexInRoot, point, proof, predictions)` takes. */
+/** Exactly what `disputeClaim(claimId, rootIndex, indexInRoot, point, proof, predictions, model)` takes. */
 export interface DisputeArguments {
   claimId: number;
   rootIndex: number;
@@ -21,6 +21,8 @@ export interface DisputeArguments {
   proof: Hex[];
   /** The claim's own predictions (the contract checks them against the claim's hash). */
   predictions: Uint8Array;
+  /** The claimed submission's model bytes as revealed (the contract checks them against its model hash). */
+  model: Uint8Array;
 }
 
 /**
@@ -59,8 +61,8 @@ export interface ClaimCheckInput {
   claims: readonly ClaimState[];
   /** Each open claim's predictions, by claim id (void and settled claims need none). */
   predictions: ReadonlyMap<number, Uint8Array>;
-  /** Each claimed submission's revealed model, by submission id. */
-  models: ReadonlyMap<number, QuantizedModel>;
+  /** Each claimed submission's revealed model (dense or convolutional), by submission id. */
+  models: ReadonlyMap<number, ClaimModel>;
   /** The test reveal calls in reveal order (global test point index = reveal order). */
   calls: readonly RevealCallPoints[];
 }
@@ -77,7 +79,7 @@ export function planClaimChecks(input: ClaimCheckInput): ClaimCheck[] {
     const known = reference.get(submissionId);
     if (known) return known;
     const model = input.models.get(submissionId);
-    if (!model) throw new Error(`submission ${submissionId} has a claim but its revealed model was not given: read it with readRevealedModel`);
+    if (!model) throw new Error(`submission ${submissionId} has a claim but its revealed model was not given: read it with readRevealedClaimModel`);
     const computed = predictionsOf(model, testPoints);
     reference.set(submissionId, computed);
     return computed;
@@ -107,6 +109,7 @@ export function planClaimChecks(input: ClaimCheckInput): ClaimCheck[] {
       point: input.calls[rootIndex]?.points[indexInRoot] as Uint8Array,
       proof: revealProof(tree, indexInRoot),
       predictions: claimed,
+      model: encodeClaimModel(input.models.get(claim.submissionId) as ClaimModel),
     };
     return { ...base, actualCorrect, mismatch, verdict: "wrong", settleable, dispute };
   });
@@ -123,7 +126,7 @@ export interface CompetitionCheck {
 }
 
 /**
- * Reads a claim-mode competition's claims, their predictions (calldata), the claimed models (data contracts) and the
+ * Reads a claim-mode competition's claims, their predictions (calldata), the claimed models (reveal calldata) and the
  * test points (reveal calldata, verified against the stored roots) and plans every claim with {@link planClaimChecks}.
  * `claimIds` limits it to some claims (e.g. one the user names).
  */
@@ -137,9 +140,9 @@ export async function checkCompetition(client: PublicClient, competition: Addres
   const calls = open.length === 0 ? [] : await readClaimModeRevealCalls(client, competition, state.config.featureCount);
   const predictions = new Map<number, Uint8Array>();
   for (const c of open) predictions.set(c.id, await readClaimPredictions(client, competition, c.id, c.claimBlock));
-  const models = new Map<number, QuantizedModel>();
+  const models = new Map<number, ClaimModel>();
   for (const id of new Set(open.map((c) => c.submissionId))) {
-    const model = await readRevealedModel(client, competition, id);
+    const model = await readRevealedClaimModel(client, competition, id);
     if (!model) throw new Error(`submission ${id} of ${competition} has a claim but no revealed model`);
     models.set(id, model);
   }

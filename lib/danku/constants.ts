@@ -13,6 +13,12 @@ export const MAX_LANE_WORDS = 16384;
  * one transaction under the EIP-7825 cap. In practice this, not MAX_LANE_WORDS, bounds the model size.
  */
 export const MAX_MODEL_BYTES = 65_536;
+/**
+ * Claim mode (docs/protocol.md §11): a dense model is validated from the reveal's calldata and only its hash is kept
+ * (≈ 16 gas per byte instead of ≈ 225), and a dispute passes the bytes again, so dense models may be this long there.
+ * Convolutional (version-2) models keep MAX_MODEL_BYTES in both modes.
+ */
+export const MAX_CLAIM_MODE_MODEL_BYTES = 163_840;
 export const MAX_BIAS_MAGNITUDE = 2 ** 30;
 export const MAX_SHIFT = 31;
 export const MIN_GROUPS = 2;

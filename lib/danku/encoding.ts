@@ -146,7 +146,16 @@ export function macsPerPoint(widths: readonly number[]): number {
  * Checks everything the contract checks at reveal. `expected` pins the input and output widths to the
  * competition's feature and class counts.
  */
-export function validateModel(model: QuantizedModel, expected?: { featureCount: number; classCount: number }): void {
+/**
+ * Size limit of the encoded model: MAX_MODEL_BYTES (the default, on-chain evaluation) or MAX_CLAIM_MODE_MODEL_BYTES for
+ * a claim-mode competition, where the contract keeps only the model's hash (docs/protocol.md §11).
+ */
+export interface ModelSizeLimit {
+  maxModelBytes?: number;
+}
+
+export function validateModel(model: QuantizedModel, expected?: { featureCount: number; classCount: number }, limit: ModelSizeLimit = {}): void {
+  const maxModelBytes = limit.maxModelBytes ?? MAX_MODEL_BYTES;
   const { widths, layers } = model;
   const depth = layers.length;
   if (depth < 1 || depth > MAX_LAYERS) throw new ModelFormatError(`a model needs 1 to ${MAX_LAYERS} layers, this one has ${depth}`);
@@ -173,8 +182,8 @@ export function validateModel(model: QuantizedModel, expected?: { featureCount: 
     throw new ModelFormatError(`the model is too large for the evaluator: ${words} lane words, limit ${MAX_LANE_WORDS}`);
   }
   const length = encodedModelLength(widths);
-  if (length > MAX_MODEL_BYTES) {
-    throw new ModelFormatError(`the encoded model is ${length} bytes; a reveal must fit one transaction, limit ${MAX_MODEL_BYTES} bytes`);
+  if (length > maxModelBytes) {
+    throw new ModelFormatError(`the encoded model is ${length} bytes; a reveal must fit one transaction, limit ${maxModelBytes} bytes`);
   }
   layers.forEach((layer, l) => {
     const fanIn = widths[l] as number;
@@ -219,8 +228,8 @@ export function encodedModelLength(widths: readonly number[]): number {
 }
 
 /** Model → bytes, as committed and revealed (docs/protocol.md §4.1). Validates first. */
-export function encodeModel(model: QuantizedModel): Uint8Array {
-  validateModel(model);
+export function encodeModel(model: QuantizedModel, limit: ModelSizeLimit = {}): Uint8Array {
+  validateModel(model, undefined, limit);
   const { widths, layers } = model;
   const out = new Uint8Array(encodedModelLength(widths));
   const view = new DataView(out.buffer);
@@ -253,7 +262,7 @@ export function encodeModel(model: QuantizedModel): Uint8Array {
 }
 
 /** Bytes → model, rejecting anything the contract would reject. */
-export function decodeModel(bytes: Uint8Array): QuantizedModel {
+export function decodeModel(bytes: Uint8Array, limit: ModelSizeLimit = {}): QuantizedModel {
   if (bytes.length < 2) throw new ModelFormatError("the model bytes are too short to hold a header");
   if (bytes[0] !== MODEL_FORMAT_VERSION) throw new ModelFormatError(`unknown model format version ${bytes[0]}`);
   const depth = bytes[1] as number;
@@ -295,6 +304,6 @@ export function decodeModel(bytes: Uint8Array): QuantizedModel {
     layers.push({ shift, biases, weights });
   }
   const model: QuantizedModel = { widths, layers };
-  validateModel(model);
+  validateModel(model, undefined, limit);
   return model;
 }

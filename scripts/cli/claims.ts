@@ -6,7 +6,7 @@
 import { type Address, type PublicClient } from "viem";
 import { parseEventLogs } from "viem";
 import { dankuClaimModuleAbi } from "../../lib/generated/abis";
-import { readCompetition, readRevealedModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
+import { readCompetition, readRevealedClaimModel, readRevealedPoints, readSubmission } from "../../lib/chain/danku";
 import { claimScore, disputeClaim, readClaims, readClaimTerms, readEvaluationMode, settleClaim } from "../../lib/chain/claims";
 import { explainError } from "../../lib/chain/transactions";
 import { predictionsOf, scorePredictions } from "../../lib/danku/claims";
@@ -42,8 +42,9 @@ export async function claimScoreCommand(options: CompetitionOptions & { submissi
   const submission = await readSubmission(context.client, competition, id);
   if (!submission.revealed) throw new CliError(`submission ${id} was never revealed, so it has no model to claim a score for`);
   if (submission.evaluated) throw new CliError(`submission ${id} already has its score: ${submission.correct} correct; nothing was sent`);
-  const model = await readRevealedModel(context.client, competition, id);
-  if (!model) throw new CliError(`submission ${id}'s revealed model cannot be read back from its data contracts`);
+  // Dense or convolutional, from the reveal transaction's calldata (claim mode keeps only the model's hash).
+  const model = await readRevealedClaimModel(context.client, competition, id);
+  if (!model) throw new CliError(`submission ${id}'s revealed model cannot be read back from its reveal transaction`);
   const points = await readRevealedPoints(context.client, competition, false, state.config.featureCount);
   // The predictions are the model's own on every revealed test point: an honest claim nobody can dispute.
   const predictions = predictionsOf(model, points);

@@ -15,9 +15,9 @@ import { readDeployment, readProblemFactoryDeployment, writeDeployment } from ".
 import { readAppConfig } from "../../lib/config/server";
 import { problemFactoryBlock } from "../../lib/config";
 
-// The deployer's second and third contracts: the claim module comes first (lib/chain/deploy.ts).
-const COMPETITION_FACTORY = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
-const PROBLEM_FACTORY = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+// The deployer's third and fourth contracts: the claim module and the engine come first (lib/chain/deploy.ts).
+const COMPETITION_FACTORY = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+const PROBLEM_FACTORY = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9";
 
 function folder(deployment?: object): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mb-deployments-"));

@@ -153,6 +153,6 @@ describe("claim-mode checker: planClaimChecks", function () {
     const other = Uint8Array.from(perfect);
     other[0] = 1 - other[0]!;
     expect(() => plan([{ claim: claimOf(0, 0, perfect), predictions: other }])).to.throw(/not the ones it committed to/);
-    expect(() => plan([{ claim: claimOf(0, 9, perfect), predictions: perfect }])).to.throw(/submission 9 .*readRevealedModel/);
+    expect(() => plan([{ claim: claimOf(0, 9, perfect), predictions: perfect }])).to.throw(/submission 9 .*readRevealedClaimModel/);
   });
 });

@@ -74,6 +74,8 @@ export interface Revealed {
   /** Each call's point bytes, in order. */
   callPoints: Uint8Array[][];
   ids: { perfect: bigint; wrong: bigint };
+  /** Each submission's revealed model bytes, by id (what a dispute passes as `model`). */
+  models: Map<bigint, `0x${string}`>;
   wallets: { alice: WalletClient; bob: WalletClient; challenger: WalletClient; griefer: WalletClient };
   revealReceipts: TransactionReceipt[];
 }
@@ -107,7 +109,11 @@ export async function toEvaluation(env: Env, created?: Created): Promise<Reveale
     trees.push(revealTree(bytes));
   }
   expect(await c.organizer.read.stage()).to.equal(5);
-  return { created: c, testPoints, trees, callPoints, ids: { perfect: perfectId, wrong: wrongId }, wallets: { alice, bob, challenger, griefer }, revealReceipts };
+  const models = new Map([
+    [perfectId, perfect.bytes],
+    [wrongId, wrong.bytes],
+  ]);
+  return { created: c, testPoints, trees, callPoints, ids: { perfect: perfectId, wrong: wrongId }, models, wallets: { alice, bob, challenger, griefer }, revealReceipts };
 }
 
 export function labelsOf(points: readonly DataPoint[]): number[] {
@@ -120,11 +126,12 @@ export async function claim(env: Env, r: Revealed, wallet: WalletClient, id: big
   return { claimId: event!.args.claimId, event: event!.args, receipt: rc };
 }
 
-/** The dispute arguments for global test point `index` of claim predictions `predictions`. */
-export function disputeArgs(r: Revealed, claimId: bigint, index: number, predictions: Uint8Array) {
+/** The dispute arguments for global test point `index` of claim predictions `predictions` on submission `submissionId`. */
+export function disputeArgs(r: Revealed, claimId: bigint, index: number, predictions: Uint8Array, submissionId: bigint) {
   const { rootIndex, indexInRoot } = locateTestPoint(r.trees.map((t) => t.pointCount), index);
   const tree = r.trees[rootIndex]!;
-  return [claimId, BigInt(rootIndex), BigInt(indexInRoot), bytesHex(r.callPoints[rootIndex]![indexInRoot]!), revealProof(tree, indexInRoot), bytesHex(predictions)] as const;
+  const model = r.models.get(submissionId)!;
+  return [claimId, BigInt(rootIndex), BigInt(indexInRoot), bytesHex(r.callPoints[rootIndex]![indexInRoot]!), revealProof(tree, indexInRoot), bytesHex(predictions), model] as const;
 }
 
 export async function withdrawable(r: Revealed, who: WalletClient): Promise<bigint> {

@@ -5,7 +5,7 @@
  * proofs come from lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never from copies.
  */
 import { expect } from "chai";
-import { getAddress, getContract, parseAbi, parseEventLogs, type Abi, type PublicClient } from "viem";
+import { getAddress, getContract, hexToBytes, keccak256, parseEventLogs, type Abi, type PublicClient } from "viem";
 import {
   bytesHex,
   commit,
@@ -30,20 +30,19 @@ import {
   toTestReveal,
   WRONG_MODEL,
   DEFAULT_CONFIG,
-  deployTestContract,
   encodeSharedRevealWords,
-  evaluatorHarnessAbi,
   revealCalldata,
   revertOf,
   seededRng,
   type Env,
   type WalletClient,
 } from "./fixtures";
-import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi } from "../../lib/generated/abis";
+import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi, dankuEvaluatorEngineAbi } from "../../lib/generated/abis";
 import { readRevealedPoints, type DankuWallet } from "../../lib/chain/danku";
 import {
   claimScore as claimWithLib,
   disputeClaim as disputeWithLib,
+  readClaimModeModelBytes,
   readClaimModeRevealCalls,
   readClaimPredictions,
   readClaims,
@@ -128,6 +127,12 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       }
       expect(labels).to.deep.equal(labelsOf(r.testPoints));
       await expectRevert(r.created.organizer.write.evaluate([r.ids.perfect, 100n]), "ClaimModeCompetition", [], ERRORS);
+      // No model code either: the models are in their reveal transactions' calldata, bound by the stored hash.
+      for (const id of [r.ids.perfect, r.ids.wrong]) {
+        expect(await r.created.organizer.read.modelChunks([id])).to.deep.equal([]);
+        expect((await r.created.organizer.read.submissionAt([id])).modelHash).to.equal(keccak256(r.models.get(id)!));
+        expect(await readClaimModeModelBytes(env.publicClient as unknown as PublicClient, r.created.address, Number(id))).to.deep.equal(hexToBytes(r.models.get(id)!));
+      }
     });
 
     it("rejects every reveal today's reveal rejects, with the same errors", async function () {
@@ -231,13 +236,13 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
         const point = disputablePoint(claimed, honest)!;
         expect(point).to.not.equal(null);
         const claims = claimsAs(env, r.created.address, challenger);
-        const dr = await receipt(env, claims.write.disputeClaim(disputeArgs(r, bad.claimId, point.index, claimed)));
+        const dr = await receipt(env, claims.write.disputeClaim(disputeArgs(r, bad.claimId, point.index, claimed, r.ids.wrong)));
         const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: dr.logs, eventName: "ClaimDisputed" });
         expect(event!.args).to.deep.equal({ claimId: bad.claimId, submissionId: r.ids.wrong, challenger: getAddress(challenger.account.address), point: BigInt(point.index), claimedPrediction: BigInt(point.claimed), bond: BOND });
         expect((await claims.read.claimAt([bad.claimId])).voided).to.equal(true);
         expect(await withdrawable(r, challenger)).to.equal(BOND);
         expect(await withdrawable(r, bob)).to.equal(0n);
-        await expectRevert(claims.write.disputeClaim(disputeArgs(r, bad.claimId, point.index, claimed)), "ClaimIsVoid", [bad.claimId], ERRORS);
+        await expectRevert(claims.write.disputeClaim(disputeArgs(r, bad.claimId, point.index, claimed, r.ids.wrong)), "ClaimIsVoid", [bad.claimId], ERRORS);
         await mineUntilNextTxIn(env, bad.receipt.blockNumber + BigInt(WINDOW));
         await expectRevert(claims.write.settleClaim([bad.claimId]), "ClaimIsVoid", [bad.claimId], ERRORS);
         // The challenger's bond is paid out before the end: bonds do not wait for finalization.
@@ -263,14 +268,14 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       // The griefer cannot dispute the honest claim at any point.
       for (const index of [0, r.testPoints.length - 1]) {
         await expectRevert(
-          claimsAs(env, r.created.address, griefer).write.disputeClaim(disputeArgs(r, good.claimId, index, honest)),
+          claimsAs(env, r.created.address, griefer).write.disputeClaim(disputeArgs(r, good.claimId, index, honest, r.ids.perfect)),
           "ClaimedPredictionCorrect",
           [good.claimId, BigInt(index), BigInt(honest[index]!)],
           ERRORS,
         );
       }
       const point = disputablePoint(deflated, honest)!;
-      await receipt(env, claims.write.disputeClaim(disputeArgs(r, grief.claimId, point.index, deflated)));
+      await receipt(env, claims.write.disputeClaim(disputeArgs(r, grief.claimId, point.index, deflated, r.ids.perfect)));
       await mineUntilNextTxIn(env, good.receipt.blockNumber + BigInt(WINDOW));
       await receipt(env, claims.write.settleClaim([good.claimId]));
       expect(await r.created.organizer.read.best()).to.deep.equal([true, r.ids.perfect, BigInt(r.testPoints.length)]);
@@ -289,29 +294,37 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
       const claims = claimsAs(env, r.created.address, griefer);
       const n = r.testPoints.length;
       for (const index of [0, n - 1]) {
-        await expectRevert(claims.write.disputeClaim(disputeArgs(r, good.claimId, index, honest)), "ClaimedPredictionCorrect", [good.claimId, BigInt(index), BigInt(honest[index]!)], ERRORS);
+        await expectRevert(claims.write.disputeClaim(disputeArgs(r, good.claimId, index, honest, r.ids.perfect)), "ClaimedPredictionCorrect", [good.claimId, BigInt(index), BigInt(honest[index]!)], ERRORS);
       }
-      const [id, rootIndex, indexInRoot, point, proof, predictions] = disputeArgs(r, good.claimId, 0, honest);
+      const [id, rootIndex, indexInRoot, point, proof, predictions, model] = disputeArgs(r, good.claimId, 0, honest, r.ids.perfect);
       const tree = r.trees[0]!;
       // A padding index of the first tree (its size is not a power of two) and an index beyond it.
       expect(tree.pointCount).to.be.below(2 ** tree.depth);
-      await expectRevert(claims.write.disputeClaim([id, 0n, BigInt(tree.pointCount), point, proof, predictions]), "PointOutOfRoot", [0n, BigInt(tree.pointCount), BigInt(tree.pointCount)], ERRORS);
-      await expectRevert(claims.write.disputeClaim([id, 0n, 2n ** 40n, point, proof, predictions]), "PointOutOfRoot", [0n, 2n ** 40n, BigInt(tree.pointCount)], ERRORS);
-      await expectRevert(claims.write.disputeClaim([id, BigInt(r.trees.length), 0n, point, proof, predictions]), "UnknownTestRoot", [BigInt(r.trees.length), BigInt(r.trees.length)], ERRORS);
-      await expectRevert(claims.write.disputeClaim([id + 1n, rootIndex, indexInRoot, point, proof, predictions]), "UnknownClaim", [id + 1n, 1n], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, 0n, BigInt(tree.pointCount), point, proof, predictions, model]), "PointOutOfRoot", [0n, BigInt(tree.pointCount), BigInt(tree.pointCount)], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, 0n, 2n ** 40n, point, proof, predictions, model]), "PointOutOfRoot", [0n, 2n ** 40n, BigInt(tree.pointCount)], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, BigInt(r.trees.length), 0n, point, proof, predictions, model]), "UnknownTestRoot", [BigInt(r.trees.length), BigInt(r.trees.length)], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id + 1n, rootIndex, indexInRoot, point, proof, predictions, model]), "UnknownClaim", [id + 1n, 1n], ERRORS);
       // A wrong proof (another point's), a forged point with the other label, a point of the wrong length.
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, revealProof(tree, 1), predictions]), "PointNotInRoot", [0n, 0n], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, revealProof(tree, 1), predictions, model]), "PointNotInRoot", [0n, 0n], ERRORS);
       const forged = Buffer.from(point.slice(2), "hex");
       forged[forged.length - 1] = 1 - forged[forged.length - 1]!;
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, bytesHex(forged), proof, predictions]), "PointNotInRoot", [0n, 0n], ERRORS);
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, `${point}00`, proof, predictions]), "BadPointLength", [4n, 3n], ERRORS);
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof.slice(1), predictions]), "BadProofLength", [BigInt(tree.depth - 1), BigInt(tree.depth)], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, bytesHex(forged), proof, predictions, model]), "PointNotInRoot", [0n, 0n], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, `${point}00`, proof, predictions, model]), "BadPointLength", [4n, 3n], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof.slice(1), predictions, model]), "BadProofLength", [BigInt(tree.depth - 1), BigInt(tree.depth)], ERRORS);
       // Predictions that are not the claim's: the wrong prediction at point 0 would "win" if they were accepted.
       const other = Uint8Array.from(honest, (v, i) => (i === 0 ? 1 - v : v));
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, bytesHex(other)]), "PredictionsMismatch", [id], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, bytesHex(other), model]), "PredictionsMismatch", [id], ERRORS);
+      // A model that is not the submission's: the other submission's (which does predict otherwise at point 0, so the
+      // dispute would "win" with it) and the revealed bytes with one weight byte changed.
+      expect(predict(WRONG_MODEL, r.testPoints[0]!.features)).to.not.equal(honest[0]);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, predictions, r.models.get(r.ids.wrong)!]), "ModelMismatch", [r.ids.perfect], ERRORS);
+      const tampered = Buffer.from(model.slice(2), "hex");
+      tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 1;
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, predictions, bytesHex(tampered)]), "ModelMismatch", [r.ids.perfect], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, predictions, "0x"]), "ModelMismatch", [r.ids.perfect], ERRORS);
       // After the window no dispute at all, and the claim settles with its bond back.
       await mineUntilNextTxIn(env, good.receipt.blockNumber + BigInt(window));
-      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, predictions]), "ChallengeWindowClosed", [id, good.receipt.blockNumber + BigInt(window)], ERRORS);
+      await expectRevert(claims.write.disputeClaim([id, rootIndex, indexInRoot, point, proof, predictions, model]), "ChallengeWindowClosed", [id, good.receipt.blockNumber + BigInt(window)], ERRORS);
       await receipt(env, claims.write.settleClaim([id]));
       expect(await withdrawable(r, alice)).to.equal(BOND);
       expect(await withdrawable(r, griefer)).to.equal(0n);
@@ -403,10 +416,9 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
   describe("the engine's one-point entry (what disputes run)", function () {
     it("agrees with lib/danku/forward.ts on random models and points: a hit exactly at the reference prediction", async function () {
       const rng = seededRng(4242);
-      const harness = await deployTestContract(env, "EvaluatorHarness", evaluatorHarnessAbi);
       const implementation = await factoryAs(env, env.wallets[0]!).read.implementation();
       const engineAddress = await competitionAs(env, implementation, env.wallets[0]!).read.evaluator();
-      const engine = getContract({ address: engineAddress, abi: parseAbi(["function predicts(address[] modelChunks, bytes point) view returns (bool hit)"]), client: env.publicClient });
+      const engine = getContract({ address: engineAddress, abi: dankuEvaluatorEngineAbi, client: env.publicClient });
       for (let m = 0; m < 24; m++) {
         const featureCount = 1 + Math.floor(rng() * 12);
         const classCount = 2 + Math.floor(rng() * 9);
@@ -421,14 +433,12 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
             weights: Array.from({ length: fanOut }, () => Array.from({ length: widths[l]! }, () => (rng() < 0.33 ? 0 : Math.floor(rng() * 256) - 128))),
           })),
         };
-        const stored = await harness.simulate.store([bytesHex(encodeModel(model))]);
-        await receipt(env, harness.write.store([bytesHex(encodeModel(model))]));
-        const chunks = stored.result;
+        const bytes = bytesHex(encodeModel(model));
         for (let p = 0; p < 3; p++) {
           const features = Array.from({ length: featureCount }, () => (rng() < 0.3 ? 0 : Math.floor(rng() * 256)));
           const expected = predict(model, features);
           for (let k = 0; k < classCount; k++) {
-            const hit = await engine.read.predicts([chunks, bytesHex(Uint8Array.from([...features, k]))]);
+            const hit = await engine.read.predicts([bytes, bytesHex(Uint8Array.from([...features, k])), BigInt(classCount)]);
             expect(hit, `model ${m} (${widths.join("-")}) point ${p} class ${k}: reference predicts ${expected}`).to.equal(k === expected);
           }
         }
@@ -466,6 +476,7 @@ describe("DanKu claim mode (docs/protocol.md §11)", function () {
         point: call.points[indexInRoot]!,
         proof: revealProof(revealTree(call.points), indexInRoot),
         predictions: claimed,
+        model: (await readClaimModeModelBytes(client, address, Number(r.ids.wrong)))!,
       });
       const good = await claimWithLib(bob, client, { competition: address, submissionId: Number(r.ids.wrong), predictions: honest });
       const claims = await readClaims(client, address);

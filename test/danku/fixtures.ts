@@ -181,9 +181,10 @@ export async function deployEnv(): Promise<Env> {
   const publicClient = await hre.viem.getPublicClient();
   const testClient = await hre.viem.getTestClient();
   const wallets = await hre.viem.getWalletClients();
-  // The claim module is deployed on its own and given to the factory (docs/protocol.md §10).
+  // The claim module and the engine are deployed on their own and given to the factory (docs/protocol.md §10).
   const claimModule = await hre.viem.deployContract("DankuClaimModule");
-  const factory = await hre.viem.deployContract("CompetitionFactory", [claimModule.address]);
+  const engine = await hre.viem.deployContract("DankuEvaluatorEngine");
+  const factory = await hre.viem.deployContract("CompetitionFactory", [claimModule.address, engine.address]);
   return { publicClient, testClient, wallets, factory: factory.address };
 }
 
