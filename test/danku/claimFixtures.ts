@@ -27,6 +27,7 @@ import {
   type Config,
   type Created,
   type Env,
+  type Prepared,
   type WalletClient,
 } from "./fixtures";
 import { competitionFactoryAbi, dankuClaimModuleAbi } from "../../lib/generated/abis";
@@ -81,14 +82,14 @@ export interface Revealed {
 }
 
 /** A claim-mode competition in its Evaluation stage: PERFECT_MODEL (alice) and WRONG_MODEL (bob) revealed, test data
- * revealed one group per call (one tree each). */
-export async function toEvaluation(env: Env, created?: Created): Promise<Revealed> {
+ * revealed one group per call (one tree each). `submitted` replaces the two models (e.g. convolutional ones). */
+export async function toEvaluation(env: Env, created?: Created, submitted?: { perfect: Prepared; wrong: Prepared }): Promise<Revealed> {
   const c = created ?? (await createClaimCompetition(env));
   const [, alice, bob, challenger, griefer] = env.wallets as [WalletClient, WalletClient, WalletClient, WalletClient, WalletClient];
   const split = await doSplit(env, c);
   await reveal(env, c.organizer, true, split.training.map((g) => c.groups[g]!));
-  const perfect = prepareModel(PERFECT_MODEL, salt(1));
-  const wrong = prepareModel(WRONG_MODEL, salt(2));
+  const perfect = submitted?.perfect ?? prepareModel(PERFECT_MODEL, salt(1));
+  const wrong = submitted?.wrong ?? prepareModel(WRONG_MODEL, salt(2));
   const perfectId = await commit(env, c, alice, perfect);
   const wrongId = await commit(env, c, bob, wrong);
   await toModelReveal(env, c.organizer);
