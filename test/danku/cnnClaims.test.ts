@@ -35,7 +35,7 @@ import { BOND, CLAIM_CONFIG, claim, claimsAs, createClaimCompetition, disputeArg
 import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi, dankuEvaluatorEngineAbi } from "../../lib/generated/abis";
 import { encodeCnnModel } from "../../lib/danku/cnn/encoding";
 import { cnnPredict } from "../../lib/danku/cnn/forward";
-import { shapeSize, type CnnModel, type DenseLayer } from "../../lib/danku/cnn/model";
+import { cnnWork, shapeSize, type CnnLayer, type CnnModel, type DenseLayer } from "../../lib/danku/cnn/model";
 import { encodeModel, modelHash, type QuantizedModel } from "../../lib/danku/encoding";
 import { disputablePoint, predictionsOf } from "../../lib/danku/claims";
 import { checkCompetition } from "../../lib/danku/checker";
@@ -43,6 +43,7 @@ import { disputeClaim as disputeWithLib, readClaimModeModelBytes, readClaims } f
 import { readRevealedClaimModel, type DankuWallet } from "../../lib/chain/danku";
 import { MAX_MODEL_BYTES, TX_GAS_CAP } from "../../lib/danku/constants";
 import { randomCnn, randomImages } from "../ort/cnnSupport";
+import { seededInts } from "../ort/support";
 import { referenceVerdict } from "./cnnHarness";
 
 const ERRORS: Abi = [...dankuCompetitionAbi, ...dankuClaimModuleAbi, ...competitionFactoryAbi].filter((i) => i.type === "error");
@@ -231,6 +232,45 @@ describe("DanKu with convolutional models (docs/cnn.md §8)", function () {
     const id = await commit(env, onChain, alice, perfect);
     await toModelReveal(env, onChain.organizer);
     await expectRevert(revealModel(env, onChain, alice, id, perfect), "InvalidModel", [12, BigInt(bytes.length)], ERRORS);
+  });
+
+  // docs/cnn.md §7's heaviest shape by measured gas ("groups": 8×8×16 → 5 × (conv 1×1 → 64) → 2), now through a real
+  // claim-mode dispute: the model bytes in calldata instead of data contracts.
+  it("the largest CNN the limits allow ('groups', 8×8×16 → 5 × conv 1×1 → 64 → 2) is disputed in one transaction (figure printed)", async function () {
+    const int = seededInts(16);
+    let channels = 16;
+    const layers: CnnLayer[] = [];
+    for (let l = 0; l < 5; l++) {
+      layers.push({
+        kind: "conv2d",
+        kernelH: 1,
+        kernelW: 1,
+        strideH: 1,
+        strideW: 1,
+        padH: 0,
+        padW: 0,
+        shift: 8,
+        biases: Array.from({ length: 64 }, () => int(-2000, 2000)),
+        weights: Array.from({ length: 64 }, () => [[Array.from({ length: channels }, () => int(-128, 127))]]),
+      });
+      channels = 64;
+    }
+    layers.push({ kind: "flatten" }, { kind: "dense", shift: 0, biases: [int(-2000, 2000), int(-2000, 2000)], weights: Array.from({ length: 2 }, () => Array.from({ length: 8 * 8 * 64 }, () => int(-128, 127))) });
+    const model: CnnModel = { input: { height: 8, width: 8, channels: 16 }, layers };
+    const work = cnnWork(model.input, model.layers);
+    expect(work).to.be.at.least(11_000_000);
+    const bytes = encodeCnnModel(model);
+    const config: Config = { ...DEFAULT_CONFIG, ...CLAIM_CONFIG, featureCount: 1024, classCount: 2 };
+    const groups = makeGroups(makePoints(40, 1024, 2, 61), 4, config, 62);
+    const created = await createClaimCompetition(env, { config, groups });
+    const r = await toEvaluation(env, created, { perfect: prepareBytes(bytes, 60), wrong: prepareBytes(encodeCnnModel(otherCnn(model)), 61) });
+    const honest = predictionsOf(model, r.testPoints);
+    const claimed = Uint8Array.from(honest, (v, i) => (i === 0 ? 1 - v : v));
+    const bad = await claim(env, r, r.wallets.bob, r.ids.perfect, claimed);
+    const dr = await receipt(env, claimsAs(env, created.address, r.wallets.challenger).write.disputeClaim(disputeArgs(r, bad.claimId, 0, claimed, r.ids.perfect)));
+    console.log(`      groups CNN: ${work} work units, ${bytes.length} bytes; claim-mode dispute ${dr.gasUsed} gas (${r.testPoints.length} test points)`);
+    expect(Number(dr.gasUsed)).to.be.below(0.9 * TX_GAS_CAP);
+    expect((await claimsAs(env, created.address, r.wallets.challenger).read.claimAt([bad.claimId])).voided).to.equal(true);
   });
 
   it("the deployed engine's one-point entry ≡ cnnPredict on ≥ 200 random CNNs: a hit exactly at the reference class", async function () {
