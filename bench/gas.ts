@@ -14,7 +14,8 @@
  * design for the same competition, computed from that design's measured per-point and per-transaction figures for the
  * same network in the same run (ONCHAIN_REFERENCE, 100 points: running it at 10,000 points would take hours).
  *
- * BENCH_CASES="2-16-16-2:10000,784-32-10:100,claim:784-64-10:10000" runs a subset (and writes only that subset).
+ * BENCH_CASES="2-16-16-2:10000,784-32-10:100,claim:784-64-10:10000,claim:lenet-28x28x1:10000,claim:784-128-10:10000" runs a
+ * subset (and writes only that subset).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,13 +29,15 @@ import { commitSubmission, evaluateSubmissionToEnd, launchCompetition, mineLocal
 import { sendContractTransaction } from "../lib/chain/transactions";
 import { deployFactory } from "../lib/chain/deploy";
 import { buildDataGroups, groupPointCounts } from "../lib/danku/groups";
-import { encodeModel, macsPerPoint, modelHash, pointSize, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
+import { macsPerPoint, modelHash, pointSize, submissionCommitment, type DataPoint, type QuantizedModel } from "../lib/danku/encoding";
 import { evaluateAccuracy } from "../lib/danku/forward";
 import { estimateEvaluationGas } from "../lib/danku/gasModel";
 import { seededUniform } from "../lib/danku/train";
 import { TX_GAS_CAP } from "../lib/danku/constants";
 import { claimScore, disputeClaim, readClaimModeRevealCalls, settleClaim } from "../lib/chain/claims";
-import { locateTestPoint, predictionsOf, revealProof, revealTree } from "../lib/danku/claims";
+import { encodeClaimModel, isCnnModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel } from "../lib/danku/claims";
+import { cnnMacs, cnnWork, type CnnLayer, type FloatCnnModel } from "../lib/danku/cnn/model";
+import { quantizeCnnModel } from "../lib/danku/cnn/quantize";
 
 interface BenchCase {
   widths: number[];
@@ -55,18 +58,79 @@ const CASES: BenchCase[] = [
   { widths: [784, 32, 10], testPoints: 1_000, pointsPerGroup: 10 },
 ];
 
-type ClaimBenchCase = BenchCase & { zeroShare: number };
+type ClaimBenchCase = BenchCase & {
+  zeroShare: number;
+  /** The case's name in the results (default: the widths); its key in BENCH_CASES is `claim:<name>:<points>`. */
+  name?: string;
+  /** The submitted model (default: random dense weights for `widths`); `widths` then only names F and C. */
+  model?: (rand: () => number) => ClaimModel;
+  /** Why today's on-chain design cannot run this case at all (no measured reference, no comparison). */
+  notOnchain?: string;
+};
 
 /**
- * 784-64-10 stands for issue 10's 784-128-10: a 784-128-10 model encodes to 100,865 bytes, over MAX_MODEL_BYTES
- * (65,536, one reveal transaction under the EIP-7825 cap), so it cannot be revealed in either mode today; 784-64-10
- * (50,433 bytes) is the widest power-of-two hidden layer that can.
+ * LeNet-like for 28×28×1: conv 5×5×6 (pad 2) → maxpool 2 → conv 5×5×16 → maxpool 2 → flatten → 120 → 84 → 10, random
+ * float weights quantized by lib/danku/cnn/quantize on 32 MNIST-like calibration images (the CLI's path from ONNX).
+ */
+function lenetModel(rand: () => number): ClaimModel {
+  const r = (scale: number) => (rand() * 2 - 1) * scale;
+  const conv = (out: number, inC: number, k: number, pad: number, scale: number): CnnLayer<number> => ({
+    kind: "conv2d",
+    kernelH: k,
+    kernelW: k,
+    strideH: 1,
+    strideW: 1,
+    padH: pad,
+    padW: pad,
+    shift: 0,
+    biases: Array.from({ length: out }, () => r(0.5)),
+    weights: Array.from({ length: out }, () => Array.from({ length: k }, () => Array.from({ length: k }, () => Array.from({ length: inC }, () => r(scale))))),
+  });
+  const pool: CnnLayer<number> = { kind: "maxpool", kernelH: 2, kernelW: 2, strideH: 2, strideW: 2 };
+  const dense = (out: number, inputs: number, scale: number): CnnLayer<number> => ({
+    kind: "dense",
+    shift: 0,
+    biases: Array.from({ length: out }, () => r(0.5)),
+    weights: Array.from({ length: out }, () => Array.from({ length: inputs }, () => r(scale))),
+  });
+  const float: FloatCnnModel = {
+    input: { height: 28, width: 28, channels: 1 },
+    layers: [conv(6, 1, 5, 2, 0.02), pool, conv(16, 6, 5, 0, 0.05), pool, { kind: "flatten" }, dense(120, 400, 0.05), dense(84, 120, 0.1), dense(10, 84, 0.1)],
+  };
+  const calibration = randomPoints(32, 784, 10, rand, 0.8);
+  return quantizeCnnModel(float, calibration).model;
+}
+
+const MNIST_SHAPE_CLAIM_CASES: ClaimBenchCase[] = [
+  {
+    widths: [784, 10],
+    name: "lenet-28x28x1",
+    model: lenetModel,
+    testPoints: 10_000,
+    pointsPerGroup: 50,
+    zeroShare: 0.8,
+    notOnchain: "convolutional models are claim-mode only (CnnNeedsClaimMode): a full on-chain evaluation does not fit the evaluation transactions",
+  },
+  {
+    widths: [784, 128, 10],
+    testPoints: 10_000,
+    pointsPerGroup: 50,
+    zeroShare: 0.8,
+    notOnchain: "the model is 102,962 bytes, over MAX_MODEL_BYTES (65,536): the on-chain design cannot reveal it",
+  },
+];
+
+/**
+ * 784-64-10 was the stand-in for issue 10's 784-128-10 while every model had to fit MAX_MODEL_BYTES (65,536); claim mode
+ * now keeps only the model's hash, so 784-128-10 (102,962 bytes) and a LeNet-like CNN run as themselves
+ * (MNIST_SHAPE_CLAIM_CASES, with no on-chain reference: that design cannot run them).
  */
 const CLAIM_CASES: ClaimBenchCase[] = [
   { widths: [784, 64, 10], testPoints: 10_000, pointsPerGroup: 50, zeroShare: 0.8 },
   { widths: [2, 16, 16, 2], testPoints: 1_000, pointsPerGroup: 20, zeroShare: 0 },
   { widths: [2, 16, 16, 2], testPoints: 10_000, pointsPerGroup: 20, zeroShare: 0 },
   { widths: [784, 32, 10], testPoints: 1_000, pointsPerGroup: 10, zeroShare: 0.8 },
+  ...MNIST_SHAPE_CLAIM_CASES,
 ];
 /** The on-chain reference the claim cases are compared with: same network, measured in the same run. */
 const ONCHAIN_REFERENCE_POINTS = 100;
@@ -193,9 +257,9 @@ interface EvaluationSample {
  * The steps every case shares after the training reveal: a random model is committed, revealed after the submission
  * period, and the test data revealed after the model-reveal period; the chain must then hold the case's test points.
  */
-async function submitAndRevealTest(
+async function submitAndRevealTest<M extends ClaimModel>(
   c: BenchCase,
-  rand: () => number,
+  model: M,
   organizer: DankuWallet,
   submitter: DankuWallet,
   client: PublicClient,
@@ -203,8 +267,7 @@ async function submitAndRevealTest(
   secretGroups: { index: number; points: Hex; nonce: Hex }[],
 ) {
   const launched = { address: competition };
-  const model = randomModel(c.widths, rand);
-  const bytes = encodeModel(model);
+  const bytes = encodeClaimModel(model);
   const salt = toHex(new Uint8Array(32).fill(7));
   const commitment = submissionCommitment({ competition: launched.address, submitter: submitter.account.address, modelHash: modelHash(bytes), salt });
   const committed = await commitSubmission(submitter, client, { competition: launched.address, commitment });
@@ -264,7 +327,7 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
   log("training revealed");
   const trainingRevealGas = await gasOf(client, training.transactions);
 
-  const submitted = await submitAndRevealTest(c, rand, organizer, submitter, client, launched.address, secretGroups);
+  const submitted = await submitAndRevealTest(c, randomModel(c.widths, rand), organizer, submitter, client, launched.address, secretGroups);
   const { model, committed, commitGas, revealedModel, testRevealGas } = submitted;
   let state = submitted.state;
 
@@ -345,7 +408,7 @@ async function runCase(c: BenchCase, organizer: DankuWallet, submitter: DankuWal
 type OnchainResult = Awaited<ReturnType<typeof runCase>>;
 
 /** A claim-mode competition of case `c` (docs/protocol.md §11), step by step through lib/chain like the CLI. */
-async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter: DankuWallet, client: PublicClient, reference: OnchainResult) {
+async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter: DankuWallet, client: PublicClient, reference: OnchainResult | null) {
   const rand = seededUniform(c.widths.reduce((a, b) => a * 31 + b, c.testPoints + 7));
   const featureCount = c.widths[0]!;
   const classCount = c.widths[c.widths.length - 1]!;
@@ -382,7 +445,7 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
   const trainingRevealGas = await gasOf(client, training.transactions);
   log("training revealed");
 
-  const submitted = await submitAndRevealTest(c, rand, organizer, submitter, client, launched.address, secretGroups);
+  const submitted = await submitAndRevealTest(c, c.model ? c.model(rand) : randomModel(c.widths, rand), organizer, submitter, client, launched.address, secretGroups);
   const { model, bytes, committed, commitGas, revealedModel, test, testRevealGas } = submitted;
   let state = submitted.state;
   log(`test revealed in ${test.transactions.length} transactions`);
@@ -427,14 +490,13 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
   const totalGas20Submissions = shared + SUBMISSIONS_FOR_TOTAL * Number(commitGas! + revealedModel.receipt.gasUsed + claimGas + settled.receipt.gasUsed);
   // Today's on-chain design for the same competition, from its measured steps of the same network in this run:
   // per-point test reveal and evaluation, per-transaction evaluation overhead, the same shared and submission steps.
-  const perPointReveal = reference.revealGasPerPoint;
-  const perPointEvaluation = reference.fullEvaluationGas / reference.points;
   const onchainTotalGas20Submissions =
+    reference &&
     Number(createGas! + init2Gas! + sum(trainingRevealGas) + finalized.receipt.gasUsed) +
-    perPointReveal * c.testPoints +
-    SUBMISSIONS_FOR_TOTAL * (Number(commitGas! + revealedModel.receipt.gasUsed) + perPointEvaluation * c.testPoints);
+      reference.revealGasPerPoint * c.testPoints +
+      SUBMISSIONS_FOR_TOTAL * (reference.steps.commit + reference.steps.revealModel + (reference.fullEvaluationGas / reference.points) * c.testPoints);
   return {
-    network: c.widths.join("-"),
+    network: c.name ?? c.widths.join("-"),
     points: c.testPoints,
     groups: groupCount,
     mode: "claim" as const,
@@ -454,13 +516,16 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
     disputeGasMax: Number(max(disputeGas)),
     settleGas: Number(settled.receipt.gasUsed),
     fullEvaluationGas: null,
-    macsPerPoint: macsPerPoint(c.widths),
+    macsPerPoint: isCnnModel(model) ? cnnMacs(model.input, model.layers) : macsPerPoint(c.widths),
+    ...(isCnnModel(model) ? { cnnWorkUnits: cnnWork(model.input, model.layers) } : {}),
+    modelBytes: bytes.length,
+    revealModelGas: Number(revealedModel.receipt.gasUsed),
     // Computed from this run's measured steps (each submission's commit, model reveal, claim and settle cost the same
     // for one network), not run 20 times.
     totalGas20Submissions,
-    onchainTotalGas20Submissions: Math.round(onchainTotalGas20Submissions),
-    onchainReference: `${reference.network}:${reference.points} (measured in this run, scaled per point)`,
-    claimToOnchainRatio: totalGas20Submissions / onchainTotalGas20Submissions,
+    onchainTotalGas20Submissions: onchainTotalGas20Submissions === null ? null : Math.round(onchainTotalGas20Submissions),
+    onchainReference: reference ? `${reference.network}:${reference.points} (measured in this run, scaled per point)` : `none: ${c.notOnchain}`,
+    claimToOnchainRatio: onchainTotalGas20Submissions === null ? null : totalGas20Submissions / onchainTotalGas20Submissions,
     withinTxCap: max(all) < BigInt(TX_GAS_CAP),
     steps: {
       create: Number(createGas),
@@ -508,12 +573,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
   const claimResults = [];
-  for (const c of CLAIM_CASES.filter((x) => !only || only.includes(`claim:${x.widths.join("-")}:${x.testPoints}`))) {
+  for (const c of CLAIM_CASES.filter((x) => !only || only.includes(`claim:${x.name ?? x.widths.join("-")}:${x.testPoints}`))) {
     const started = Date.now();
-    // The on-chain design on the same network and point distribution, measured here for the comparison.
-    const reference =
-      results.find((r) => r.network === c.widths.join("-") && r.points === ONCHAIN_REFERENCE_POINTS && c.zeroShare === 0) ??
-      (await runCase({ widths: c.widths, testPoints: ONCHAIN_REFERENCE_POINTS, pointsPerGroup: 10, zeroShare: c.zeroShare }, organizer, submitter, client, []));
+    // The on-chain design on the same network and point distribution, measured here for the comparison (none where
+    // that design cannot run the case at all).
+    const reference = c.notOnchain
+      ? null
+      : (results.find((r) => r.network === c.widths.join("-") && r.points === ONCHAIN_REFERENCE_POINTS && c.zeroShare === 0) ??
+        (await runCase({ widths: c.widths, testPoints: ONCHAIN_REFERENCE_POINTS, pointsPerGroup: 10, zeroShare: c.zeroShare }, organizer, submitter, client, [])));
     const result = await runClaimCase(c, organizer, submitter, client, reference);
     claimResults.push(result);
     process.stdout.write(`claim ${result.network} × ${result.points}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -623,8 +690,8 @@ async function main(): Promise<void> {
           fmt(r.disputeGasMax).padStart(11),
           fmt(r.maxTxGas).padStart(10),
           fmt(r.totalGas20Submissions).padStart(16),
-          fmt(r.onchainTotalGas20Submissions).padStart(19),
-          `${(r.claimToOnchainRatio * 100).toFixed(2)} %`.padStart(8),
+          fmt(r.onchainTotalGas20Submissions ?? undefined).padStart(19),
+          (r.claimToOnchainRatio === null ? "—" : `${(r.claimToOnchainRatio * 100).toFixed(2)} %`).padStart(8),
         ].join(" "),
       ),
       "",
