@@ -82,22 +82,29 @@ describe("claim mode: worst-case dispute gas (lib/danku/claimCosts)", () => {
   });
 
   it("counts the ABI-encoded calldata of disputeClaim exactly", () => {
-    // 4 + 6 heads·32 = 196; point 785 bytes → 32 + 800; proof depth 14 → 32 + 448; predictions 10,000 → 32 + 10,016.
-    expect(disputeCalldataBytes(10_000, 784)).to.equal(196 + 832 + 480 + 10_048);
-    // One point of one feature: 196 + (32 + 32) + 32 + (32 + 32).
-    expect(disputeCalldataBytes(1, 1)).to.equal(356);
+    // 4 + 7 heads·32 = 228; point 785 bytes → 32 + 800; proof depth 14 → 32 + 448; predictions 10,000 → 32 + 10,016;
+    // the model, by default MAX_MODEL_BYTES (the largest CNN) → 32 + 65,536.
+    expect(disputeCalldataBytes(10_000, 784)).to.equal(228 + 832 + 480 + 10_048 + 65_568);
+    // One point of one feature: 228 + (32 + 32) + 32 + (32 + 32) + the model.
+    expect(disputeCalldataBytes(1, 1)).to.equal(388 + 65_568);
+    expect(disputeCalldataBytes(1, 1, 102_962)).to.equal(388 + 32 + 102_976);
   });
 
-  it("bounds a dispute by the base cost, 40 gas per calldata byte and the evaluator's setup + one point", () => {
+  it("bounds a dispute by the base cost and the larger of (16 gas per calldata byte + the worst one-point run) and the 40-gas floor", () => {
     const gas = worstCaseDisputeGas(10_000, 784);
-    expect(gas.calldataBytes).to.equal(11_556);
-    expect(gas.calldataGas).to.equal(462_240);
-    expect(gas.evaluationGas).to.equal(2_700_000 + 480_000);
-    expect(gas.total).to.equal(21_000 + 462_240 + 3_180_000);
-    // At or above every dispute measured in docs/protocol.md §11.7 for this shape (1,810,520 the largest).
-    expect(gas.total).to.be.greaterThan(1_810_520);
+    expect(gas.calldataBytes).to.equal(77_156);
+    expect(gas.calldataGas).to.equal(77_156 * 16);
+    // A CNN at MAX_WORK (≤ 1 gas per unit) and its fixed part: more than the dense setup and one point (3.18 M).
+    expect(gas.evaluationGas).to.equal(12_000_000 + 575_000);
+    expect(gas.total).to.equal(21_000 + 1_234_496 + 12_575_000);
+    // At or above every dispute measured for this shape (docs/protocol.md §11.7: 1,810,520 dense; docs/cnn.md §8:
+    // 9,295,721 for a LeNet-like CNN, 11,640,853 for the heaviest CNN on 20 points).
+    expect(gas.total).to.be.greaterThan(11_640_853);
     // The largest claim-mode test set still disputes within one transaction's gas cap.
     expect(worstCaseDisputeGas(MAX_CLAIM_MODE_POINTS, 784).total).to.be.lessThan(16_777_216);
+    // A call that is mostly calldata pays the floor instead: 40 gas per byte, no execution on top.
+    const big = worstCaseDisputeGas(MAX_CLAIM_MODE_POINTS, 784, 163_840);
+    expect(big.total).to.equal(Math.max(21_000 + big.calldataBytes * 40, 21_000 + big.calldataBytes * 16 + 12_575_000));
   });
 
   it("refuses shapes without points or features", () => {
