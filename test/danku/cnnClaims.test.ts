@@ -33,7 +33,8 @@ import {
 } from "./fixtures";
 import { BOND, CLAIM_CONFIG, claim, claimsAs, createClaimCompetition, disputeArgs, toEvaluation, withdrawable } from "./claimFixtures";
 import { competitionFactoryAbi, dankuClaimModuleAbi, dankuCompetitionAbi, dankuEvaluatorEngineAbi } from "../../lib/generated/abis";
-import { encodeCnnModel } from "../../lib/danku/cnn/encoding";
+import { CNN_MODEL_DEFECTS, encodeCnnModel } from "../../lib/danku/cnn/encoding";
+import { describeContractError } from "../../lib/chain/errors";
 import { cnnPredict } from "../../lib/danku/cnn/forward";
 import { cnnWork, shapeSize, type CnnLayer, type CnnModel, type DenseLayer } from "../../lib/danku/cnn/model";
 import { encodeModel, modelHash, type QuantizedModel } from "../../lib/danku/encoding";
@@ -185,6 +186,8 @@ describe("DanKu with convolutional models (docs/cnn.md §8)", function () {
       const id = await commit(env, created, alice, prepared);
       await toModelReveal(env, created.organizer);
       await expectRevert(revealModel(env, created, alice, id, prepared), "InvalidCnnModel", [expected![0], expected![1]], ERRORS);
+      // The app's sentence names the defect (lib/chain/errors.ts decodes the competition's InvalidCnnModel).
+      expect(describeContractError("InvalidCnnModel", [expected![0], expected![1]])).to.contain(CNN_MODEL_DEFECTS[expected![0]]!);
     }
     // On-chain mode: the valid CNN is refused, naming the claim mode.
     const onChain = await createCompetition(env, { config: { featureCount, classCount }, groups });
@@ -193,6 +196,8 @@ describe("DanKu with convolutional models (docs/cnn.md §8)", function () {
     const id = await commit(env, onChain, alice, prepared);
     await toModelReveal(env, onChain.organizer);
     await expectRevert(revealModel(env, onChain, alice, id, prepared), "CnnNeedsClaimMode", [id], ERRORS);
+    expect(describeContractError("CnnNeedsClaimMode", [id])).to.contain("claim-mode");
+    expect(describeContractError("ModelMismatch", [id])).to.contain("revealModel transaction");
   });
 
   it("784-128-10 (102,962 bytes, over MAX_MODEL_BYTES): revealed and disputed in claim mode within one transaction, refused on chain", async function () {
