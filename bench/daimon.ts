@@ -7,6 +7,9 @@
  *   m = 1,000,  n = 64:  the default training options (the CLI's default run);
  *   m = 10,000, n = 256: the paper's size, with options sized for this machine (see CONFIGS).
  * BENCH_DAIMON_ONLY=1000 (or 10000) runs one of them. Held-out data are drawn with a seed the training never sees.
+ * Each entry also gets `fEvaluationDispute` (measureFEvaluationDispute: the gas of the "f(labels) is not y" steps on
+ * the Hardhat network, docs/daimon.md §14.3.1); BENCH_DAIMON_DISPUTE_ONLY=1 measures only that and merges it into the
+ * existing bench/results/daimon.json entries, leaving every other figure as it was.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -147,13 +150,97 @@ async function runConfig(config: BenchConfig): Promise<Record<string, unknown>> 
   };
 }
 
+/**
+ * The f-evaluation part of the dispute (docs/daimon.md §14.3.1) at the configuration's m and n, C = 10, H = 1,024:
+ * a random f_q with int8 weights uniform in −127…127 (so almost every calldata byte is non-zero: the EIP-7623 floor's
+ * worst case), random labels, the TypeScript evaluation with every checkpoint, and three dispute transactions through
+ * the test harness on the in-process Hardhat network (osaka): the first segment (K full points), the last one and
+ * the output step. A dispute names one step, so it is one transaction (`disputeSteps` = 1); `recomputeSteps` is how
+ * many distinct steps there are (S segments + the output step). The label-dispute part is measured elsewhere.
+ */
+async function measureFEvaluationDispute(m: number, n: number): Promise<Record<string, unknown>> {
+  const q = await import("../lib/daimon/delQuantized");
+  const { delqCase, deployDelq, disputeOutputTx, disputeSegmentTx } = await import("../test/daimon/delqChain");
+  const { packVector } = await import("../lib/daimon/fixedPoint");
+  const { bytesToHex } = await import("viem");
+  const random = new DelRandom(0xd15e);
+  const k = q.segmentSize(HIDDEN, C, m);
+  const f: import("../lib/daimon/delQuantized").QuantizedDel = {
+    m,
+    classCount: C,
+    hidden: HIDDEN,
+    n,
+    k,
+    scale1: 1,
+    scale2: 1,
+    w1: Int8Array.from({ length: m * C * HIDDEN }, () => random.below(255) - 127),
+    b1: Int32Array.from({ length: HIDDEN }, () => random.below(4001) - 2000),
+    w2: Int8Array.from({ length: HIDDEN * n }, () => random.below(255) - 127),
+    b2: BigInt64Array.from({ length: n }, () => BigInt(random.below(2_000_001) - 1_000_000)),
+  };
+  q.checkDelq(f);
+  const started = performance.now();
+  const c = delqCase(f, randomLabelVector(m, C, random));
+  const referenceSeconds = (performance.now() - started) / 1000;
+  const chain = await deployDelq();
+  const S = q.segmentCount(f);
+  const first = await disputeSegmentTx(chain, c, 0, c.truth.checkpoints);
+  const last = await disputeSegmentTx(chain, c, S - 1, c.truth.checkpoints);
+  const output = await disputeOutputTx(chain, c, bytesToHex(packVector(c.truth.outputs)));
+  if (first.wrong || last.wrong || output.wrong) throw new Error("an honest claim lost a dispute step: chain and reference disagree");
+  const disputeGasMaxStep = Number([first.gasUsed, last.gasUsed, output.gasUsed].reduce((a, b) => (a > b ? a : b)));
+  line(
+    `  f-evaluation dispute (m = ${m}, n = ${n}, H = ${HIDDEN}, K = ${k}, S = ${S}): segment ${first.gasUsed} gas ` +
+      `(${first.calldataBytes} calldata bytes), last segment ${last.gasUsed}, output step ${output.gasUsed} ` +
+      `(${output.calldataBytes} bytes); max ${disputeGasMaxStep} of ${q.TX_GAS_CAP}`,
+  );
+  return {
+    m,
+    n,
+    classCount: C,
+    hidden: HIDDEN,
+    k,
+    segments: S,
+    disputeSteps: 1,
+    recomputeSteps: S + 1,
+    disputeGasMaxStep,
+    segmentGas: Number(first.gasUsed),
+    lastSegmentGas: Number(last.gasUsed),
+    outputStepGas: Number(output.gasUsed),
+    segmentCalldataBytes: first.calldataBytes,
+    outputStepCalldataBytes: output.calldataBytes,
+    checkpointBytes: 32 * S,
+    delqBytes: q.delqFileBytes(f),
+    delqPrefixBytes: q.delqPrefixBytes(f),
+    referenceSeconds,
+    txGasCap: q.TX_GAS_CAP,
+  };
+}
+
+/** BENCH_DAIMON_DISPUTE_ONLY=1: adds fEvaluationDispute to every entry of the existing daimon.json, nothing else. */
+async function disputeOnly(): Promise<void> {
+  const file = join(__dirname, "results", "daimon.json");
+  const results = JSON.parse(readFileSync(file, "utf8")) as { configurations: Record<string, unknown>[] } & Record<string, unknown>;
+  for (const entry of results.configurations) {
+    line(`\nm = ${entry.m as number}, n = ${entry.n as number}`);
+    entry.fEvaluationDispute = await measureFEvaluationDispute(entry.m as number, entry.n as number);
+  }
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  line(`\nmerged fEvaluationDispute into ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_DAIMON_DISPUTE_ONLY === "1") return disputeOnly();
   const only = process.env.BENCH_DAIMON_ONLY ? Number(process.env.BENCH_DAIMON_ONLY) : null;
   const configs = CONFIGS.filter((c) => only === null || c.m === only);
   if (configs.length === 0) throw new Error(`BENCH_DAIMON_ONLY=${process.env.BENCH_DAIMON_ONLY} matches no configuration (m = 1000 or 10000)`);
   line(`DEL benchmark on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, one thread`);
   const entries: Record<string, unknown>[] = [];
-  for (const config of configs) entries.push(await runConfig(config));
+  for (const config of configs) {
+    const entry = await runConfig(config);
+    entry.fEvaluationDispute = await measureFEvaluationDispute(config.m, config.n);
+    entries.push(entry);
+  }
 
   line("\n| m | n | pearson | MAE | pair ordering (e < 0.2) | train | p (ε = 0.10) | q |");
   line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
