@@ -8,3 +8,4 @@ export * from "./delTrainer";
 export * from "./delMetrics";
 export * from "./delOnnx";
 export * from "./bruteForce";
+export * from "./delQuantized";
