@@ -125,6 +125,14 @@ async function runConfig(config: BenchConfig): Promise<Record<string, unknown>> 
       `(${descended.queries} queries; untrained f: ${attacks.coordinateDescentUntrained.toFixed(3)})`,
   );
 
+  // The exact-integer f_q of the on-chain dispute (docs/daimon.md §14.3.1) against this float f, on the same held-out set.
+  const { compareQuantizedDel, quantizeDel } = await import("../lib/daimon/delQuantized");
+  const quantized = compareQuantizedDel(result.parameters, quantizeDel(result.parameters), xt, heldOut);
+  line(
+    `  f_q (int8): distances' rank correlation with f ${quantized.spearman.toFixed(6)}, max |d_q − d| ${quantized.maxAbsGap.toFixed(5)}; ` +
+      `MAE ${quantized.quantized.mae.toFixed(4)}, pair ordering ${quantized.quantized.pairOrdering.toFixed(4)} (${quantized.quantized.misorderedPairs} wrong)`,
+  );
+
   const odds = bruteForceOdds(n, EPSILON);
   const { errors: _e, distances: _d, ...figures } = evaluation;
   return {
@@ -144,6 +152,7 @@ async function runConfig(config: BenchConfig): Promise<Record<string, unknown>> 
     heldOut: { ...figures, paperSamples: heldOut.source.filter((s) => s === 0).length, lowErrorBound: heldOut.lowErrorBound },
     untrained: { pearson: untrained.pearson, mae: untrained.mae, pairOrdering: untrained.pairOrdering },
     attacks,
+    quantized,
     training: { ...result.options, finalBatchLoss: result.history[result.history.length - 1]?.loss ?? null },
     trainerMemoryBytes: delTrainingBytes({ m, classCount: C, hidden: HIDDEN, n }, result.options.batchSize),
     onnxBytesApprox: 4 * (m * C * HIDDEN + HIDDEN + HIDDEN * n + n + m),
