@@ -24,6 +24,7 @@ import {
   DELQ_MAX_SEGMENT,
   DelqError,
   DelqStreamDecoder,
+  FLOOR_GAS_PER_BYTE,
   TX_GAS_CAP,
   compareQuantizedDel,
   decodeDelq,
@@ -38,6 +39,7 @@ import {
   firstWrongSegment,
   labelsTree,
   quantizeDel,
+  segmentCalldataBytes,
   segmentCount,
   segmentSize,
   stateHash,
@@ -185,6 +187,9 @@ describe("DaimonDelEvaluator ≡ lib/daimon/delQuantized", () => {
         const outcome = await disputeSegmentTx(chain, c, j, c.truth.checkpoints);
         expect(outcome.wrong, `m ${m} segment ${j}`).to.equal(false);
         expect(Number(outcome.gasUsed)).to.be.below(TX_GAS_CAP);
+        // K's rule prices at most this much calldata, at the floor's 40 gas per byte: the estimate bounds the bill.
+        expect(outcome.calldataBytes).to.be.at.most(segmentCalldataBytes(c.q.k, 1024, 10, m));
+        expect(Number(outcome.gasUsed)).to.be.at.most(21_000 + FLOOR_GAS_PER_BYTE * segmentCalldataBytes(c.q.k, 1024, 10, m));
       }
       const out = await disputeOutputTx(chain, c, bytesToHex(packVector(c.truth.outputs)));
       expect(out.wrong).to.equal(false);
