@@ -13,6 +13,7 @@ import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
 import { EvaluationProgressBar } from "./EvaluationProgressBar";
 import { useEvaluation } from "./useEvaluation";
+import { useEvaluationMode } from "./useClaims";
 
 function ActionRow({
   title,
@@ -52,9 +53,12 @@ export function ActionsPanel({ state, page, withdrawable }: { state: Competition
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const { evaluate, progress, evaluating } = useEvaluation(state, tx);
   const actions = page.details;
+  // A claim-mode competition does not evaluate on chain (evaluate reverts): its scores are claimed (ClaimsPanel).
+  const mode = useEvaluationMode(address).data;
+  const canEvaluate = page.evaluate && mode === "onchain";
   const candidate = actions.evaluate.candidates.find((c) => c.id === selected) ?? actions.evaluate.candidates[0];
   const busy = tx.busy;
-  const rows = page.finalize || page.withdraw || page.evaluate || page.cancel;
+  const rows = page.finalize || page.withdraw || canEvaluate || page.cancel;
   return (
     <div>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -103,7 +107,7 @@ export function ActionsPanel({ state, page, withdrawable }: { state: Competition
               )}
             </ActionRow>
           ) : null}
-          {page.evaluate ? (
+          {canEvaluate ? (
             <ActionRow
               title="Evaluate a submission"
               description="Runs a revealed model over the evaluation data on chain, in as many transactions as the gas limit needs."

@@ -24,9 +24,12 @@ import { RiskNotice } from "./RiskNotice";
 import { DatasetPanel } from "./DatasetPanel";
 import { DonatePanel, DonorsList } from "./DonatePanel";
 import { Leaderboard } from "./Leaderboard";
+import { ClaimsPanel } from "./ClaimsPanel";
+import { csvColumns } from "./DatasetPanel";
 import { StageTimeline } from "./StageTimeline";
 import { useCompetitionMetadata, useCompetitionState, useDonations, useSubmissions, useWithdrawable } from "./useCompetition";
 import { useRevealShown } from "./useRevealShown";
+import { useEvaluationMode } from "./useClaims";
 import type { InitialCompetitionMetadata } from "@/lib/web/competitionHead";
 
 
@@ -71,6 +74,7 @@ export function CompetitionView({ address, initialMetadata }: { address: Address
       )
     : undefined;
   const revealKind = useRevealShown(page?.reveal, account);
+  const mode = useEvaluationMode(address);
 
   if (competition.isError && !state) {
     return (
@@ -196,6 +200,15 @@ export function CompetitionView({ address, initialMetadata }: { address: Address
           <PageSection title="Leaderboard" id="leaderboard-title" aside={<span className="text-xs text-slate-500">live · block #{formatNumber(state.blockNumber)}</span>}>
             <Leaderboard state={state} submissions={submissions.data} loading={submissions.isPending} />
           </PageSection>
+          {mode.data === "claim" ? (
+            <PageSection
+              title="Claims"
+              id="claims-title"
+              description="Claimed scores with one-point disputes: each claim is recomputed in this browser with the chain's own integer arithmetic."
+            >
+              <ClaimsPanel state={state} blockTime={blockTime} classNames={csvColumns(state, meta).classNames} />
+            </PageSection>
+          ) : null}
           {revealKind ? (
             <PageSection title={revealKind === "training" ? "Reveal the training data" : "Reveal the test data"} id="reveal-title">
               <GroupRevealPanel key={revealKind} competition={state.address} training={revealKind === "training"} embedded />

@@ -31,7 +31,10 @@ import { useEvaluation } from "@/components/competition/useEvaluation";
 import { ProgressBar } from "@/components/organizer/ProgressBar";
 import { Notice, PrimaryButton, SecondaryButton } from "@/components/organizer/ui";
 import { fieldBase, labelBase } from "@/components/ui/styles";
+import { useClaimsState, useEvaluationMode } from "@/components/competition/useClaims";
+import { claimStepMessage } from "@/lib/web/claims";
 import type { PreviewedModel } from "./ModelPreview";
+import { ClaimScore } from "./ClaimScore";
 
 type Upload =
   | { status: "idle" }
@@ -82,6 +85,9 @@ export function SubmissionFlow({
   const [upload, setUpload] = useState<Upload>({ status: "idle" });
   const [importError, setImportError] = useState<string>();
   const competition = state.address;
+  // Claim mode (docs/protocol.md §11): a revealed submission's score is claimed, not evaluated on chain.
+  const claimMode = useEvaluationMode(competition).data === "claim";
+  const claims = useClaimsState(competition, claimMode, state.init1Block).data?.claims;
 
   const wrongNetwork = walletChain !== undefined && walletChain !== app.chainId;
   const blocked = !account ? "Connect a wallet to submit." : wrongNetwork ? `Switch your wallet to ${app.chainName} to submit.` : undefined;
@@ -206,6 +212,8 @@ export function SubmissionFlow({
           {tracked.map((entry) => {
             const step = nextSubmitterStep(state, entry, account, withdrawable);
             const sub = entry.onChain;
+            const claimStep = claimMode && step.action === "evaluate" && sub;
+            const openClaim = claimStep ? claims?.find((c) => c.submissionId === sub.id && !c.voided && !c.settled) : undefined;
             // The IPFS copy is made at the reveal; a CID is shown only for a revealed (public) model.
             const cid = sub?.revealed ? stored.find((s) => s.file.salt === entry.file.salt)?.record.modelCid : undefined;
             return (
@@ -219,7 +227,7 @@ export function SubmissionFlow({
                   </SecondaryButton>
                 </div>
                 <p className="mt-1 text-sm text-slate-700 dark:text-slate-200" data-testid="next-step">
-                  {step.message}
+                  {claimStep ? claimStepMessage(sub.id, state.deadlines.evaluationEnd, openClaim) : step.message}
                 </p>
                 {cid ? (
                   <p className="mt-1 break-all text-xs text-slate-500">
@@ -232,12 +240,17 @@ export function SubmissionFlow({
                       Reveal model #{sub?.id}
                     </PrimaryButton>
                   ) : null}
-                  {step.action === "evaluate" && sub ? (
+                  {step.action === "evaluate" && sub && !claimMode ? (
                     <PrimaryButton disabled={!!blocked || tx.busy} onClick={() => void evaluate(sub.id)}>
                       {evaluating ? "Evaluating…" : sub.cursor > 0 ? `Continue evaluating #${sub.id}` : `Evaluate #${sub.id}`}
                     </PrimaryButton>
                   ) : null}
                 </div>
+                {claimStep && !openClaim && claims ? (
+                  <div className="mt-2">
+                    <ClaimScore state={state} submissionId={sub.id} tx={tx} disabled={!!blocked} />
+                  </div>
+                ) : null}
                 {progress && sub && progress.id === sub.id ? (
                   <div className="mt-2">
                     <EvaluationProgressBar progress={progress} />

@@ -7,7 +7,7 @@
  * model from its revealModel transaction's calldata and checks it against the revealed hash; a dispute passes those
  * bytes again.
  */
-import { bytesToHex, decodeFunctionData, hexToBytes, keccak256, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
+import { bytesToHex, decodeFunctionData, hexToBytes, keccak256, parseEventLogs, type Address, type Hex, type PublicClient, type TransactionReceipt } from "viem";
 import { dankuClaimModuleAbi, dankuCompetitionAbi } from "../generated/abis";
 import { decodePoints, type DataPoint } from "../danku/encoding";
 import { revealTree } from "../danku/claims";
@@ -82,6 +82,57 @@ export async function readTestRoots(client: PublicClient, competition: Address):
   );
 }
 
+/**
+ * The contract calls of the claim mode, as data (address, ABI, function, arguments, value): the one place their
+ * arguments are built, for {@link claimScore}, {@link disputeClaim} and {@link settleClaim} here and for the app's
+ * transactor (components/tx/useTransactor `write`), which simulates and sends exactly this call.
+ */
+export function claimScoreCall(competition: Address, args: { submissionId: number; predictions: Uint8Array; bond: bigint }) {
+  return {
+    address: competition,
+    abi: dankuClaimModuleAbi,
+    functionName: "claimScore",
+    args: [BigInt(args.submissionId), bytesToHex(args.predictions)],
+    value: args.bond,
+  } as const;
+}
+
+/** What `disputeClaim` needs (lib/danku/checker.ts planClaimChecks builds it: DisputeArguments). */
+export interface DisputeCallArguments {
+  claimId: number;
+  rootIndex: number;
+  indexInRoot: number;
+  /** The point's bytes as revealed: its features, then its label. */
+  point: Uint8Array;
+  proof: readonly Hex[];
+  /** The claim's own predictions (the contract checks them against the claim's hash). */
+  predictions: Uint8Array;
+  /** The claimed submission's model bytes as revealed (the contract checks them against its model hash). */
+  model: Uint8Array;
+}
+
+/** The `disputeClaim` call for one planned dispute (see {@link claimScoreCall}). */
+export function disputeClaimCall(competition: Address, args: DisputeCallArguments) {
+  return {
+    address: competition,
+    abi: dankuClaimModuleAbi,
+    functionName: "disputeClaim",
+    args: [BigInt(args.claimId), BigInt(args.rootIndex), BigInt(args.indexInRoot), bytesToHex(args.point), [...args.proof], bytesToHex(args.predictions), bytesToHex(args.model)],
+  } as const;
+}
+
+/** The `settleClaim` call (see {@link claimScoreCall}). */
+export function settleClaimCall(competition: Address, claimId: number) {
+  return { address: competition, abi: dankuClaimModuleAbi, functionName: "settleClaim", args: [BigInt(claimId)] } as const;
+}
+
+/** The claim's id from a claimScore receipt's ScoreClaimed event. */
+export function claimIdFromReceipt(receipt: TransactionReceipt): number {
+  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: receipt.logs, eventName: "ScoreClaimed" });
+  if (!event) throw new Error(`the claim transaction ${receipt.transactionHash} emitted no ScoreClaimed event`);
+  return Number(event.args.claimId);
+}
+
 /** Claims `predictions` (one class byte per test point) for submission `submissionId` with the competition's bond. */
 export async function claimScore(
   wallet: DankuWallet,
@@ -89,16 +140,8 @@ export async function claimScore(
   args: { competition: Address; submissionId: number; predictions: Uint8Array },
 ): Promise<SentTransaction & { claimId: number }> {
   const bond = await client.readContract({ address: args.competition, abi: dankuClaimModuleAbi, functionName: "claimBond" });
-  const sent = await sendContractTransaction(wallet, client, {
-    address: args.competition,
-    abi: dankuClaimModuleAbi,
-    functionName: "claimScore",
-    args: [BigInt(args.submissionId), bytesToHex(args.predictions)],
-    value: bond,
-  });
-  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: sent.receipt.logs, eventName: "ScoreClaimed" });
-  if (!event) throw new Error(`the claim transaction ${sent.hash} emitted no ScoreClaimed event`);
-  return { ...sent, claimId: Number(event.args.claimId) };
+  const sent = await sendContractTransaction(wallet, client, claimScoreCall(args.competition, { submissionId: args.submissionId, predictions: args.predictions, bond }));
+  return { ...sent, claimId: claimIdFromReceipt(sent.receipt) };
 }
 
 /**
@@ -128,39 +171,12 @@ export async function readClaimPredictions(client: PublicClient, competition: Ad
 }
 
 /**
- * Disputes claim `claimId` at one point (the arguments come from lib/danku/claims.ts: locateTestPoint, revealProof;
- * `predictions` from {@link readClaimPredictions}, `model` from {@link readClaimModeModelBytes}, both checked against
- * their hashes by the contract).
+ * Disputes claim `claimId` at one point (the arguments come from lib/danku/checker.ts planClaimChecks, or claims.ts
+ * locateTestPoint/revealProof; `predictions` from {@link readClaimPredictions}, `model` from
+ * {@link readClaimModeModelBytes}, both checked against their hashes by the contract).
  */
-export async function disputeClaim(
-  wallet: DankuWallet,
-  client: PublicClient,
-  args: {
-    competition: Address;
-    claimId: number;
-    rootIndex: number;
-    indexInRoot: number;
-    point: Uint8Array;
-    proof: readonly Hex[];
-    predictions: Uint8Array;
-    /** The claimed submission's revealed model bytes. */
-    model: Uint8Array;
-  },
-): Promise<SentTransaction> {
-  return sendContractTransaction(wallet, client, {
-    address: args.competition,
-    abi: dankuClaimModuleAbi,
-    functionName: "disputeClaim",
-    args: [
-      BigInt(args.claimId),
-      BigInt(args.rootIndex),
-      BigInt(args.indexInRoot),
-      bytesToHex(args.point),
-      [...args.proof],
-      bytesToHex(args.predictions),
-      bytesToHex(args.model),
-    ],
-  });
+export async function disputeClaim(wallet: DankuWallet, client: PublicClient, args: { competition: Address } & DisputeCallArguments): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, disputeClaimCall(args.competition, args));
 }
 
 /**
@@ -197,12 +213,43 @@ export async function readClaimModeModelBytes(client: PublicClient, competition:
 }
 
 export async function settleClaim(wallet: DankuWallet, client: PublicClient, args: { competition: Address; claimId: number }): Promise<SentTransaction> {
-  return sendContractTransaction(wallet, client, {
-    address: args.competition,
-    abi: dankuClaimModuleAbi,
-    functionName: "settleClaim",
-    args: [BigInt(args.claimId)],
-  });
+  return sendContractTransaction(wallet, client, settleClaimCall(args.competition, args.claimId));
+}
+
+/** A dispute that voided a claim (its ClaimDisputed event). */
+export interface ClaimDisputeRecord {
+  claimId: number;
+  submissionId: number;
+  challenger: Address;
+  /** The global test point the dispute proved wrong. */
+  point: number;
+  /** The prediction the claim made there (the model gives another). */
+  claimedPrediction: number;
+  bond: bigint;
+  transactionHash: Hex;
+  blockNumber: bigint;
+}
+
+/** The disputes that voided claims of `competition`, by claim id (from its ClaimDisputed events since creation). */
+export async function readClaimDisputes(client: PublicClient, competition: Address, fromBlock?: bigint): Promise<Map<number, ClaimDisputeRecord>> {
+  const from = fromBlock ?? (await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" }));
+  const logs = await client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "ClaimDisputed", fromBlock: from });
+  const out = new Map<number, ClaimDisputeRecord>();
+  for (const log of logs) {
+    const a = log.args;
+    if (a.claimId === undefined || a.submissionId === undefined || !a.challenger || a.point === undefined || a.claimedPrediction === undefined || a.bond === undefined) continue;
+    out.set(Number(a.claimId), {
+      claimId: Number(a.claimId),
+      submissionId: Number(a.submissionId),
+      challenger: a.challenger,
+      point: Number(a.point),
+      claimedPrediction: Number(a.claimedPrediction),
+      bond: a.bond,
+      transactionHash: log.transactionHash,
+      blockNumber: log.blockNumber,
+    });
+  }
+  return out;
 }
 
 /** One claim-mode test reveal call: its root and the point bytes of each of its points, in order. */

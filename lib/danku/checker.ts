@@ -5,25 +5,14 @@
  * (`modelbounty watch`, `dispute`) and the app's server (through lib/danku/checkerLoop.ts): {@link planClaimChecks}
  * is pure, {@link checkCompetition} reads the chain and calls it. The math is lib/danku/claims.ts (the forward pass of lib/danku/forward.ts), never a copy.
  */
-import { bytesToHex, keccak256, type Address, type Hex, type PublicClient } from "viem";
+import { bytesToHex, keccak256, type Address, type PublicClient } from "viem";
 import { decodePoints, type DataPoint } from "./encoding";
-import { disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel, type RevealTree } from "./claims";
-import { readClaimModeRevealCalls, readClaimPredictions, readClaims, readEvaluationMode, type ClaimState } from "../chain/claims";
+import { claimModelPredict, disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel, type RevealTree } from "./claims";
+import { readClaimModeRevealCalls, readClaimPredictions, readClaims, readEvaluationMode, type ClaimState, type DisputeCallArguments } from "../chain/claims";
 import { readCompetition, readRevealedClaimModel } from "../chain/danku";
 
-/** Exactly what `disputeClaim(claimId, rootIndex, indexInRoot, point, proof, predictions, model)` takes. */
-export interface DisputeArguments {
-  claimId: number;
-  rootIndex: number;
-  indexInRoot: number;
-  /** The point's bytes as revealed: its features, then its label. */
-  point: Uint8Array;
-  proof: Hex[];
-  /** The claim's own predictions (the contract checks them against the claim's hash). */
-  predictions: Uint8Array;
-  /** The claimed submission's model bytes as revealed (the contract checks them against its model hash). */
-  model: Uint8Array;
-}
+/** Exactly what `disputeClaim(claimId, rootIndex, indexInRoot, point, proof, predictions, model)` takes (built into the call by lib/chain/claims.ts disputeClaimCall). */
+export type DisputeArguments = DisputeCallArguments;
 
 /**
  * What a claim is, seen from the block the next transaction would be mined in:
@@ -67,20 +56,33 @@ export interface ClaimCheckInput {
   calls: readonly RevealCallPoints[];
 }
 
-/** Plans what to do about every claim; throws when an input needed for an open claim is missing or inconsistent. */
-export function planClaimChecks(input: ClaimCheckInput): ClaimCheck[] {
+export interface PlanProgress {
+  /** Model runs done and to do: one run of every point per distinct submission with an open claim. */
+  done: number;
+  total: number;
+}
+
+/**
+ * Plans what to do about every claim; throws when an input needed for an open claim is missing or inconsistent.
+ * `onProgress` hears how far the recomputation of the models' predictions is (the slow part).
+ */
+export function planClaimChecks(input: ClaimCheckInput, options: { onProgress?: (progress: PlanProgress) => void } = {}): ClaimCheck[] {
   const trees: RevealTree[] = input.calls.map((call) => revealTree([...call.points]));
   const pointCounts = trees.map((t) => t.pointCount);
   const testPoints: DataPoint[] = [];
   for (const call of input.calls) for (const p of call.points) testPoints.push(...decodePoints(p, input.featureCount));
   // Several claims may name one submission: its predictions are computed once.
   const reference = new Map<number, Uint8Array>();
+  const toRun = new Set(input.claims.filter((c) => !c.voided && !c.settled).map((c) => c.submissionId)).size * testPoints.length;
+  let ran = 0;
+  options.onProgress?.({ done: 0, total: toRun });
   const referenceOf = (submissionId: number): Uint8Array => {
     const known = reference.get(submissionId);
     if (known) return known;
     const model = input.models.get(submissionId);
     if (!model) throw new Error(`submission ${submissionId} has a claim but its revealed model was not given: read it with readRevealedClaimModel`);
-    const computed = predictionsOf(model, testPoints);
+    const computed = predictionsOf(model, testPoints, (done) => options.onProgress?.({ done: ran + done, total: toRun }));
+    ran += testPoints.length;
     reference.set(submissionId, computed);
     return computed;
   };
@@ -125,27 +127,72 @@ export interface CompetitionCheck {
   checks: ClaimCheck[];
 }
 
+/** What {@link planClaimChecks} needs about a competition, read from the chain, plus where it stood then. */
+export interface ClaimCheckReading {
+  input: ClaimCheckInput;
+  competition: Address;
+  blockNumber: bigint;
+  stage: string;
+  testPoints: number;
+}
+
 /**
  * Reads a claim-mode competition's claims, their predictions (calldata), the claimed models (reveal calldata) and the
- * test points (reveal calldata, verified against the stored roots) and plans every claim with {@link planClaimChecks}.
- * `claimIds` limits it to some claims (e.g. one the user names).
+ * test points (reveal calldata, verified against the stored roots): everything {@link planClaimChecks} needs, so it
+ * can run elsewhere (the app runs it in a worker, lib/workers/claims.worker.ts). `claimIds` limits it to some claims;
+ * `modelsOf` adds the models of further submissions (the app shows what the model gives at a voided claim's point).
  */
-export async function checkCompetition(client: PublicClient, competition: Address, options: { claimIds?: readonly number[] } = {}): Promise<CompetitionCheck> {
+export async function readClaimCheckInput(
+  client: PublicClient,
+  competition: Address,
+  options: { claimIds?: readonly number[]; modelsOf?: readonly number[] } = {},
+): Promise<ClaimCheckReading> {
   const mode = await readEvaluationMode(client, competition);
   if (mode !== "claim") throw new Error(`competition ${competition} evaluates models on chain; it has no claims to check (use evaluate)`);
   const state = await readCompetition(client, competition);
   const all = await readClaims(client, competition);
   const claims = options.claimIds ? all.filter((c) => options.claimIds?.includes(c.id)) : all;
   const open = claims.filter((c) => !c.voided && !c.settled);
-  const calls = open.length === 0 ? [] : await readClaimModeRevealCalls(client, competition, state.config.featureCount);
+  const extra = options.modelsOf ?? [];
+  const calls = open.length === 0 && extra.length === 0 ? [] : await readClaimModeRevealCalls(client, competition, state.config.featureCount);
   const predictions = new Map<number, Uint8Array>();
   for (const c of open) predictions.set(c.id, await readClaimPredictions(client, competition, c.id, c.claimBlock));
   const models = new Map<number, ClaimModel>();
-  for (const id of new Set(open.map((c) => c.submissionId))) {
+  for (const id of new Set([...open.map((c) => c.submissionId), ...extra])) {
     const model = await readRevealedClaimModel(client, competition, id);
     if (!model) throw new Error(`submission ${id} of ${competition} has a claim but no revealed model`);
     models.set(id, model);
   }
-  const checks = planClaimChecks({ featureCount: state.config.featureCount, nextBlock: state.blockNumber + 1n, claims, predictions, models, calls });
-  return { competition: state.address, blockNumber: state.blockNumber, stage: state.stage, testPoints: state.testPoints, checks };
+  return {
+    input: { featureCount: state.config.featureCount, nextBlock: state.blockNumber + 1n, claims, predictions, models, calls },
+    competition: state.address,
+    blockNumber: state.blockNumber,
+    stage: state.stage,
+    testPoints: state.testPoints,
+  };
+}
+
+/**
+ * Reads a claim-mode competition ({@link readClaimCheckInput}) and plans every claim with {@link planClaimChecks}.
+ * `claimIds` limits it to some claims (e.g. one the user names).
+ */
+export async function checkCompetition(client: PublicClient, competition: Address, options: { claimIds?: readonly number[] } = {}): Promise<CompetitionCheck> {
+  const reading = await readClaimCheckInput(client, competition, options);
+  const checks = planClaimChecks(reading.input);
+  return { competition: reading.competition, blockNumber: reading.blockNumber, stage: reading.stage, testPoints: reading.testPoints, checks };
+}
+
+/** What `submissionId`'s model predicts at global test point `index` (e.g. where a dispute voided a claim). */
+export function modelPredictionAt(input: Pick<ClaimCheckInput, "featureCount" | "models" | "calls">, submissionId: number, index: number): number {
+  const model = input.models.get(submissionId);
+  if (!model) throw new Error(`submission ${submissionId}'s revealed model was not given`);
+  const { rootIndex, indexInRoot } = locateTestPoint(
+    input.calls.map((c) => c.points.length),
+    index,
+  );
+  const bytes = input.calls[rootIndex]?.points[indexInRoot];
+  if (!bytes) throw new Error(`test point ${index} is not among the revealed points`);
+  const [point] = decodePoints(bytes, input.featureCount);
+  if (!point) throw new Error(`test point ${index} could not be decoded`);
+  return claimModelPredict(model, point.features);
 }

@@ -47,11 +47,19 @@ export function claimBond(bondGasPrice: bigint): bigint {
   return BigInt(CLAIM_BOND_GAS) * bondGasPrice;
 }
 
-/** The model's predicted class on every point, one byte each, in order: the bytes `claimScore` takes. */
-export function predictionsOf(model: ClaimModel, points: readonly DataPoint[]): Uint8Array {
+/** How often {@link predictionsOf} reports progress: every this many points (and at the last). */
+export const PREDICTION_PROGRESS_EVERY = 256;
+
+/**
+ * The model's predicted class on every point, one byte each, in order: the bytes `claimScore` takes. `onProgress`
+ * hears (points done, points) every {@link PREDICTION_PROGRESS_EVERY} points and at the end (for a progress bar:
+ * 10,000 MNIST points take seconds).
+ */
+export function predictionsOf(model: ClaimModel, points: readonly DataPoint[], onProgress?: (done: number, total: number) => void): Uint8Array {
   const out = new Uint8Array(points.length);
   points.forEach((point, i) => {
     out[i] = claimModelPredict(model, point.features);
+    if (onProgress && ((i + 1) % PREDICTION_PROGRESS_EVERY === 0 || i + 1 === points.length)) onProgress(i + 1, points.length);
   });
   return out;
 }
