@@ -4,10 +4,12 @@
  * point is one where the claimed prediction is not the model's, and the window is judged at the next block.
  */
 import { expect } from "chai";
-import { bytesToHex, keccak256, type Address } from "viem";
+import { bytesToHex, decodeFunctionData, encodeFunctionData, keccak256, type Address } from "viem";
 import { makePoints, PERFECT_MODEL, WRONG_MODEL } from "./fixtures";
-import { planClaimChecks, type ClaimCheck } from "../../lib/danku/checker";
-import { predictionsOf, revealTree, verifyRevealProof } from "../../lib/danku/claims";
+import { modelPredictionAt, planClaimChecks, type ClaimCheck, type PlanProgress } from "../../lib/danku/checker";
+import { predictionsOf, revealTree, verifyRevealProof, PREDICTION_PROGRESS_EVERY } from "../../lib/danku/claims";
+import { claimScoreCall, disputeClaimCall, settleClaimCall } from "../../lib/chain/claims";
+import { dankuClaimModuleAbi } from "../../lib/generated/abis";
 import { encodePoints, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import type { ClaimState } from "../../lib/chain/claims";
@@ -154,5 +156,71 @@ describe("claim-mode checker: planClaimChecks", function () {
     other[0] = 1 - other[0]!;
     expect(() => plan([{ claim: claimOf(0, 0, perfect), predictions: other }])).to.throw(/not the ones it committed to/);
     expect(() => plan([{ claim: claimOf(0, 9, perfect), predictions: perfect }])).to.throw(/submission 9 .*readRevealedClaimModel/);
+  });
+
+  it("reports its progress over the model runs of the submissions with open claims, once each, up to the total", function () {
+    const seen: PlanProgress[] = [];
+    const wrong = Uint8Array.from(perfect);
+    wrong[1] = 1 - wrong[1]!;
+    planClaimChecks(
+      {
+        featureCount: FEATURES,
+        nextBlock: 101n,
+        // Two open claims of submission 0 (run once), one of submission 1, a voided one of submission 1 (not run).
+        claims: [claimOf(0, 0, perfect), claimOf(1, 0, wrong), claimOf(2, 1, wrongModel), claimOf(3, 1, labels, { voided: true })],
+        predictions: new Map([
+          [0, perfect],
+          [1, wrong],
+          [2, wrongModel],
+        ]),
+        models: MODELS,
+        calls: CALLS,
+      },
+      { onProgress: (p) => seen.push(p) },
+    );
+    const total = 2 * POINTS.length;
+    expect(seen[0]).to.deep.equal({ done: 0, total });
+    expect(seen.at(-1)).to.deep.equal({ done: total, total });
+    expect(seen.every((p) => p.total === total)).to.equal(true);
+    expect(seen.every((p, i) => i === 0 || p.done >= seen[i - 1]!.done)).to.equal(true);
+  });
+
+  it("says what a model predicts at one global test point, across reveal calls", function () {
+    for (const [id, model] of MODELS) {
+      POINTS.forEach((p, i) => expect(modelPredictionAt({ featureCount: FEATURES, models: MODELS, calls: CALLS }, id, i), `model ${id} at ${i}`).to.equal(predict(model, p.features)));
+    }
+    expect(() => modelPredictionAt({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 0, POINTS.length)).to.throw(/beyond the 9 revealed test points/);
+    expect(() => modelPredictionAt({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 7, 0)).to.throw(/submission 7/);
+  });
+
+  it("builds the exact claimScore, disputeClaim and settleClaim calls (the ones the app's transactor and the CLI send)", function () {
+    const wrong = Uint8Array.from(perfect);
+    wrong[6] = 1 - wrong[6]!;
+    const [check] = plan([{ claim: claimOf(4, 0, wrong), predictions: wrong }]);
+    const competition: Address = "0x00000000000000000000000000000000000000a1";
+    const dispute = disputeClaimCall(competition, check!.dispute!);
+    const decoded = decodeFunctionData({ abi: dankuClaimModuleAbi, data: encodeFunctionData(dispute) });
+    expect(decoded.functionName).to.equal("disputeClaim");
+    expect(decoded.args).to.deep.equal([4n, BigInt(check!.dispute!.rootIndex), BigInt(check!.dispute!.indexInRoot), bytesToHex(check!.dispute!.point), check!.dispute!.proof, bytesToHex(wrong)]);
+    expect(dispute.address).to.equal(competition);
+
+    const claim = claimScoreCall(competition, { submissionId: 3, predictions: perfect, bond: 123n });
+    expect(claim.value).to.equal(123n);
+    expect(decodeFunctionData({ abi: dankuClaimModuleAbi, data: encodeFunctionData(claim) }).args).to.deep.equal([3n, bytesToHex(perfect)]);
+    expect(decodeFunctionData({ abi: dankuClaimModuleAbi, data: encodeFunctionData(settleClaimCall(competition, 9)) }).args).to.deep.equal([9n]);
+  });
+});
+
+describe("claim mode: predictionsOf progress", function () {
+  it("reports every PREDICTION_PROGRESS_EVERY points and at the last one, with the same predictions as without", function () {
+    const points = makePoints(2 * PREDICTION_PROGRESS_EVERY + 5, FEATURES, 2, 9);
+    const seen: [number, number][] = [];
+    const withProgress = predictionsOf(PERFECT_MODEL, points, (done, total) => seen.push([done, total]));
+    expect(Array.from(withProgress)).to.deep.equal(Array.from(predictionsOf(PERFECT_MODEL, points)));
+    expect(seen).to.deep.equal([
+      [PREDICTION_PROGRESS_EVERY, points.length],
+      [2 * PREDICTION_PROGRESS_EVERY, points.length],
+      [points.length, points.length],
+    ]);
   });
 });
