@@ -126,6 +126,7 @@ test("a claim-mode competition in the browser: honest claim from the page, a wro
   const claimBox = mine.getByTestId("claim-score");
   await expect(claimBox.getByTestId("claim-score-correct")).toHaveText(`${aliceCorrect} / ${testPoints.length}`, { timeout: 60_000 });
   await expect(claimBox.getByTestId("claim-score-bond")).toHaveText(formatEth(BOND));
+  await mine.screenshot({ path: testInfo.outputPath("claim-score.png") });
   await claimBox.getByRole("button", { name: /^Claim score of #0/ }).click();
   await expect(submitPanel(alice.tab).getByTestId("transaction-status")).toContainText(/Claim the score of #0: confirmed/);
   await expect(mine.getByTestId("next-step")).toContainText("Claim #0 of #0's score is open");
@@ -159,12 +160,14 @@ test("a claim-mode competition in the browser: honest claim from the page, a wro
   const head = await chain.client.getBlockNumber();
   await expect(claim0.getByTestId("claim-window")).toContainText(`${c0!.windowClosesAt - (head + 1n)} blocks left`);
 
+  await claimsPanel.screenshot({ path: testInfo.outputPath("claims-panel-wrong.png") });
   // One click disproves it.
   await claim1.getByRole("button", { name: "Dispute claim #1" }).click();
   await expect(claimsPanel.getByTestId("transaction-status")).toContainText(`Dispute claim #1 at test point ${wrongAt}: confirmed`);
   await expect(claim1).toHaveAttribute("data-state", "voided");
   await expect(claim1.getByTestId("claim-dispute")).toContainText(new RegExp(`at test point ${wrongAt}: ${claimedThere}`));
   await expect(claim1.getByTestId("claim-dispute")).toContainText(challenger.signer.address.slice(0, 6));
+  await claimsPanel.screenshot({ path: testInfo.outputPath("claims-panel-disputed.png") });
   expect(await chain.client.getTransactionCount({ address: checker }), "the server's checker sent nothing").toBe(checkerNonce);
 
   // The window passes: alice settles her claim from the page and her score counts.

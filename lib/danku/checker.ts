@@ -7,7 +7,7 @@
  */
 import { bytesToHex, keccak256, type Address, type PublicClient } from "viem";
 import { decodePoints, type DataPoint } from "./encoding";
-import { claimModelPredict, disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel, type RevealTree } from "./claims";
+import { claimModelPredict, disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, scorePredictions, type ClaimModel, type RevealTree } from "./claims";
 import { readClaimModeRevealCalls, readClaimPredictions, readClaims, readEvaluationMode, type ClaimState, type DisputeCallArguments } from "../chain/claims";
 import { readCompetition, readRevealedClaimModel } from "../chain/danku";
 
@@ -69,8 +69,7 @@ export interface PlanProgress {
 export function planClaimChecks(input: ClaimCheckInput, options: { onProgress?: (progress: PlanProgress) => void } = {}): ClaimCheck[] {
   const trees: RevealTree[] = input.calls.map((call) => revealTree([...call.points]));
   const pointCounts = trees.map((t) => t.pointCount);
-  const testPoints: DataPoint[] = [];
-  for (const call of input.calls) for (const p of call.points) testPoints.push(...decodePoints(p, input.featureCount));
+  const testPoints = testPointsOf(input.calls, input.featureCount);
   // Several claims may name one submission: its predictions are computed once.
   const reference = new Map<number, Uint8Array>();
   const toRun = new Set(input.claims.filter((c) => !c.voided && !c.settled).map((c) => c.submissionId)).size * testPoints.length;
@@ -180,6 +179,33 @@ export async function checkCompetition(client: PublicClient, competition: Addres
   const reading = await readClaimCheckInput(client, competition, options);
   const checks = planClaimChecks(reading.input);
   return { competition: reading.competition, blockNumber: reading.blockNumber, stage: reading.stage, testPoints: reading.testPoints, checks };
+}
+
+/** The test points of the reveal calls, decoded, in reveal order (global test point index = position). */
+export function testPointsOf(calls: readonly RevealCallPoints[], featureCount: number): DataPoint[] {
+  const points: DataPoint[] = [];
+  for (const call of calls) for (const p of call.points) points.push(...decodePoints(p, featureCount));
+  return points;
+}
+
+/**
+ * What a claim of `submissionId` sends and what the contract will score it: the model's predictions on every test
+ * point (lib/danku/claims.ts predictionsOf) and how many equal their labels. `onProgress` as for predictionsOf.
+ */
+export function claimedPredictions(
+  input: Pick<ClaimCheckInput, "featureCount" | "models" | "calls">,
+  submissionId: number,
+  onProgress?: (done: number, total: number) => void,
+): { predictions: Uint8Array; correct: number; total: number } {
+  const model = input.models.get(submissionId);
+  if (!model) throw new Error(`submission ${submissionId}'s revealed model was not given`);
+  const points = testPointsOf(input.calls, input.featureCount);
+  const predictions = predictionsOf(model, points, onProgress);
+  const correct = scorePredictions(
+    predictions,
+    points.map((p) => p.label),
+  );
+  return { predictions, correct, total: points.length };
 }
 
 /** What `submissionId`'s model predicts at global test point `index` (e.g. where a dispute voided a claim). */

@@ -8,7 +8,7 @@ import type { ClaimCheck } from "../danku/checker";
 
 /** The claim mode's trust assumption, in one sentence (docs/protocol.md §11). */
 export const CLAIM_TRUST_ASSUMPTION =
-  "A claimed score counts unless someone disputes it within its challenge window: at least one honest checker (this page, `npx modelbounty watch`, or the app's server) must be online during every window.";
+  "A claimed score counts unless someone disputes it within its challenge window: at least one honest checker (this page, the CLI's modelbounty watch, or the app's server) must be online during every window.";
 
 export interface ClaimWindow {
   /** Whether a dispute sent now is mined inside the window (the next block is before windowClosesAt). */

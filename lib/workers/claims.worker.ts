@@ -3,9 +3,7 @@
  * predictions (lib/danku/claims.ts predictionsOf) off the main thread, with progress (protocol in ./claimsProtocol.ts).
  * The logic is lib/danku's, shared with the CLI's checker and the server's; this file only carries messages.
  */
-import { modelPredictionAt, planClaimChecks } from "../danku/checker";
-import { predictionsOf, scorePredictions } from "../danku/claims";
-import { decodePoints, type DataPoint } from "../danku/encoding";
+import { claimedPredictions, modelPredictionAt, planClaimChecks } from "../danku/checker";
 import type { ClaimsWorkerRequest, ClaimsWorkerResponse, CheckClaimsRequest, PredictRequest } from "./claimsProtocol";
 
 interface WorkerScope {
@@ -34,17 +32,8 @@ function check(request: CheckClaimsRequest): void {
 }
 
 function predict(request: PredictRequest): void {
-  const { input } = request;
-  const model = input.models.get(request.submissionId);
-  if (!model) throw new Error(`submission ${request.submissionId}'s revealed model was not given`);
-  const points: DataPoint[] = [];
-  for (const call of input.calls) for (const p of call.points) points.push(...decodePoints(p, input.featureCount));
-  const predictions = predictionsOf(model, points, throttled(request.id));
-  const correct = scorePredictions(
-    predictions,
-    points.map((p) => p.label),
-  );
-  scope.postMessage({ id: request.id, kind: "predicted", result: { predictions, correct, total: points.length } }, [predictions.buffer as ArrayBuffer]);
+  const result = claimedPredictions(request.input, request.submissionId, throttled(request.id));
+  scope.postMessage({ id: request.id, kind: "predicted", result }, [result.predictions.buffer as ArrayBuffer]);
 }
 
 scope.onmessage = (event) => {

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { bytesToHex, decodeFunctionData, encodeFunctionData, keccak256, type Address } from "viem";
 import { makePoints, PERFECT_MODEL, WRONG_MODEL } from "./fixtures";
-import { modelPredictionAt, planClaimChecks, type ClaimCheck, type PlanProgress } from "../../lib/danku/checker";
+import { claimedPredictions, modelPredictionAt, planClaimChecks, testPointsOf, type ClaimCheck, type PlanProgress } from "../../lib/danku/checker";
 import { predictionsOf, revealTree, verifyRevealProof, PREDICTION_PROGRESS_EVERY } from "../../lib/danku/claims";
 import { claimScoreCall, disputeClaimCall, settleClaimCall } from "../../lib/chain/claims";
 import { dankuClaimModuleAbi } from "../../lib/generated/abis";
@@ -191,6 +191,18 @@ describe("claim-mode checker: planClaimChecks", function () {
     }
     expect(() => modelPredictionAt({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 0, POINTS.length)).to.throw(/beyond the 9 revealed test points/);
     expect(() => modelPredictionAt({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 7, 0)).to.throw(/submission 7/);
+  });
+
+  it("computes a claim's predictions and score from the reveal calls: the model's own, scored against the labels", function () {
+    const plain = (points: readonly DataPoint[]) => points.map((p) => [Array.from(p.features), p.label]);
+    expect(plain(testPointsOf(CALLS, FEATURES))).to.deep.equal(plain(POINTS));
+    const claimed = claimedPredictions({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 1);
+    expect(Array.from(claimed.predictions)).to.deep.equal(Array.from(wrongModel));
+    expect(claimed).to.include({ total: POINTS.length, correct: POINTS.filter((p, i) => p.label === wrongModel[i]).length });
+    // Exactly what planClaimChecks finds honest.
+    const [check] = plan([{ claim: claimOf(0, 1, claimed.predictions), predictions: claimed.predictions }]);
+    expect(check).to.deep.include({ verdict: "honest", actualCorrect: claimed.correct });
+    expect(() => claimedPredictions({ featureCount: FEATURES, models: MODELS, calls: CALLS }, 5)).to.throw(/submission 5/);
   });
 
   it("builds the exact claimScore, disputeClaim and settleClaim calls (the ones the app's transactor and the CLI send)", function () {
