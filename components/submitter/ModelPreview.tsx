@@ -7,6 +7,7 @@ import { readRevealedPoints, type CompetitionState } from "@/lib/chain/danku";
 import { encodePoints } from "@/lib/danku/encoding";
 import { estimateEvaluationGas } from "@/lib/danku/gasModel";
 import { MAX_MODEL_FILE_BYTES } from "@/lib/danku/modelImport";
+import type { ImageShape } from "@/lib/danku/cnn/model";
 import { ScoreWorkerClient } from "@/lib/browser/scoreWorker";
 import { formatBytes } from "@/lib/ipfs/config";
 import type { PreviewPhase, PreviewResult, DatasetScore } from "@/lib/workers/scoreProtocol";
@@ -76,17 +77,21 @@ function ScoreRow({ label, score }: { label: string; score: DatasetScore | undef
 }
 
 /**
- * Loads a model file (the project's float JSON or an ONNX dense network), checks it against the competition,
+ * Loads a model file (the project's float JSON, an ONNX dense network, or for image competitions an ONNX
+ * convolutional network; lib/danku/modelImport.ts decides which), checks it against the competition,
  * quantizes it and previews its score with onnxruntime-web in a worker: exactly the number the chain will compute.
  * Nothing is sent anywhere; a rejected file says why.
  */
 export function ModelPreview({
   state,
   classNames,
+  imageShape,
   onPreviewed,
 }: {
   state: CompetitionState;
   classNames: readonly string[];
+  /** The competition's image shape (metadata.dataset.imageShape): a convolutional network must read exactly this. */
+  imageShape?: ImageShape | undefined;
   onPreviewed: (model: PreviewedModel | undefined) => void;
 }) {
   const client = usePublicClient() as PublicClient | undefined;
@@ -123,6 +128,7 @@ export function ModelPreview({
           fileName: file.name,
           featureCount: state.config.featureCount,
           classCount: state.config.classCount,
+          ...(imageShape ? { imageShape } : {}),
           trainingPoints,
           ...(testPoints ? { testPoints } : {}),
           preferredBackend,
@@ -148,7 +154,8 @@ export function ModelPreview({
     : state.testPoints > 0
       ? state.testPoints
       : Math.round((state.trainingPoints * (10_000 - state.config.trainingBps)) / Math.max(1, state.config.trainingBps));
-  const gas = result ? estimateEvaluationGas(result.widths, evaluationPoints) : undefined;
+  // The gas model is the dense evaluator's; a CNN is scored by claims (docs/cnn.md), so it has no evaluation estimate.
+  const gas = result?.widths ? estimateEvaluationGas(result.widths, evaluationPoints) : undefined;
 
   return (
     <div className="space-y-4" data-testid="model-preview">
@@ -170,7 +177,11 @@ export function ModelPreview({
         />
         <p id={`${inputId}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           {trainingRevealed
-            ? `A float JSON ({"layers":[{"weights","biases"},…]}) or an ONNX dense network (Gemm/MatMul + Add + Relu) with ${state.config.featureCount} inputs and ${state.config.classCount} outputs. It never leaves this browser until you commit and reveal it.`
+            ? `A float JSON ({"layers":[{"weights","biases"},…]}) or an ONNX dense network (Gemm/MatMul + Add + Relu) with ${state.config.featureCount} inputs and ${state.config.classCount} outputs` +
+              (imageShape
+                ? `, or an ONNX convolutional network (Conv + Relu, MaxPool, AveragePool, Flatten, Gemm) over [N, ${imageShape.channels}, ${imageShape.height}, ${imageShape.width}] images`
+                : "") +
+              ". It never leaves this browser until you commit and reveal it."
             : "Models can be previewed once the organizer has revealed the training data."}
         </p>
       </div>
@@ -217,8 +228,9 @@ export function ModelPreview({
           <p className="text-sm">
             <span className="font-medium">{status.kind === "done" ? status.model.fileName : ""}</span> · {result.format.toUpperCase()} · network{" "}
             <span className="font-mono" data-testid="preview-widths">
-              {result.widths.join("-")}
+              {result.network}
             </span>{" "}
+            {result.kind === "cnn" ? `(convolutional, ${formatNumber(result.macs)} MACs per point, ${formatNumber(result.modelBytes.length)} bytes) ` : null}
             · scored with{" "}
             <span className="font-semibold" data-testid="preview-backend">
               {result.backend === "ort-webgpu" ? "ONNX Runtime Web on WebGPU" : "ONNX Runtime Web on WASM"}

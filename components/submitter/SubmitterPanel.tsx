@@ -29,7 +29,7 @@ export function SubmitterPanel({
   const { classNames } = csvColumns(state, metadata);
   return (
     <div className="space-y-6">
-      {section.preview ? <ModelPreview state={state} classNames={classNames} onPreviewed={setPreviewed} /> : null}
+      {section.preview ? <ModelPreview state={state} classNames={classNames} imageShape={metadata?.dataset.imageShape} onPreviewed={setPreviewed} /> : null}
       <SubmissionFlow state={state} submissions={submissions} previewed={section.preview ? previewed : undefined} withdrawable={withdrawable} section={section} />
     </div>
   );

@@ -1,5 +1,6 @@
 /**
- * A submitter's preview, from a model file to the scores the chain will compute: import (float JSON or ONNX) →
+ * A submitter's preview, from a model file to the scores the chain will compute: import (float JSON or ONNX, dense
+ * or, for image competitions, convolutional: lib/danku/anyModel.ts) →
  * the model bytes commit would submit (lib/danku/submission.ts: checked against the competition, quantized on the
  * revealed training data, whichever data is then scored) → score the model of those bytes
  * with onnxruntime-web on the training and, once revealed, the test data, next to the float model's own score.
@@ -8,8 +9,10 @@
  * contract would reject throws ModelFormatError / OnnxImportError / FloatModelError with a sentence for people.
  */
 import { decodePoints } from "../danku/encoding";
-import { floatAccuracy, floatModelWidths } from "../danku/floatModel";
+import { anyModelMacs, denseWidths, describeAnyModel, floatAnyAccuracy, modelKind } from "../danku/anyModel";
+import type { ImageShape } from "../danku/cnn/model";
 import { importModelFile, detectModelFormat } from "../danku/modelImport";
+import type { ExactGraphVariant } from "../danku/onnxExport";
 import { modelToCommit } from "../danku/submission";
 import { labelledRowsFromPointBytes } from "./input";
 import { createScorer, type OrtLoader, type OrtModule, type PreferredBackend } from "./scorer";
@@ -21,6 +24,8 @@ export interface PreviewInput {
   readonly fileName: string;
   readonly featureCount: number;
   readonly classCount: number;
+  /** The competition's image shape (metadata.dataset.imageShape); a CNN is only accepted when it reads exactly this. */
+  readonly imageShape?: ImageShape;
   readonly trainingPoints: Uint8Array;
   readonly testPoints?: Uint8Array;
   readonly preferredBackend?: PreferredBackend;
@@ -34,11 +39,13 @@ export interface PreviewOptions {
   readonly signal?: AbortSignal;
   /** Milliseconds clock (performance.now in browsers). */
   readonly now?: () => number;
+  /** The graph on the WASM backend (lib/ort/scorer.ts); default "integer". */
+  readonly wasmVariant?: ExactGraphVariant;
 }
 
 export async function previewModel(input: PreviewInput, options: PreviewOptions = {}): Promise<PreviewResult> {
   const progress = options.onProgress;
-  const competition = { featureCount: input.featureCount, classCount: input.classCount };
+  const competition = { featureCount: input.featureCount, classCount: input.classCount, imageShape: input.imageShape };
   const pointSize = input.featureCount + 1;
   if (input.trainingPoints.length === 0) {
     throw new RangeError("the training data is not revealed yet, so the model cannot be quantized or scored; come back once the organizer revealed it");
@@ -66,6 +73,7 @@ export async function previewModel(input: PreviewInput, options: PreviewOptions 
     ...(options.ort ? { ort: options.ort } : {}),
     ...(options.loadOrt ? { loadOrt: options.loadOrt } : {}),
     ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+    ...(options.wasmVariant ? { wasmVariant: options.wasmVariant } : {}),
   });
   const now = options.now ?? (() => performance.now());
   const started = now();
@@ -80,11 +88,14 @@ export async function previewModel(input: PreviewInput, options: PreviewOptions 
     let testScore: DatasetScore | undefined;
     if (input.testPoints && input.testPoints.length > 0) {
       const test = decodePoints(input.testPoints, input.featureCount);
-      testScore = await score(input.testPoints, "test", floatAccuracy(floatModel, test));
+      testScore = await score(input.testPoints, "test", floatAnyAccuracy(floatModel, test));
     }
     return {
       format,
-      widths: floatModelWidths(floatModel),
+      kind: modelKind(model),
+      network: describeAnyModel(model),
+      ...(denseWidths(model) ? { widths: denseWidths(model) } : {}),
+      macs: anyModelMacs(model),
       modelBytes: committed.bytes,
       report,
       backend: scorer.backend,

@@ -1,6 +1,9 @@
 /**
- * Preview scoring with ONNX Runtime Web: the contract's exact forward pass (lib/danku/onnxExport.ts) run on WebGPU
- * when the browser has an adapter and the model is provably exact in float32, on WASM otherwise.
+ * Preview scoring with ONNX Runtime Web: the contract's exact forward pass run on WebGPU when the browser has an
+ * adapter and the model is provably exact in float32, on WASM otherwise. Both model kinds (lib/danku/anyModel.ts):
+ * dense models run lib/danku/onnxExport.ts's graphs, CNNs lib/danku/cnn/onnxExport.ts's (integer: ConvInteger,
+ * MaxPool, AveragePool-based exact floor average, MatMulInteger; float-exact: Conv, MaxPool, AveragePool, MatMul and
+ * the float activation ops), each bit-exact with its reference forward pass.
  *
  * Placement, as ONNX Runtime Web 1.30 does it:
  *  - "ort-webgpu" runs the float-exact graph; all of its ops (MatMul, Add, Relu, Mul, Floor, Min, ArgMax) have WebGPU
@@ -15,18 +18,16 @@
  * No fs, no Node APIs: the same code runs in pages, workers and Node (tests inject `require("onnxruntime-web")`).
  */
 import type * as OrtNamespace from "onnxruntime-web";
-import { validateModel, type QuantizedModel } from "../danku/encoding";
+import { EXACT_GRAPH_INPUT, EXACT_GRAPH_LOGITS, EXACT_GRAPH_PREDICTION, type ExactGraphVariant } from "../danku/onnxExport";
 import {
-  buildExactOnnxGraph,
-  EXACT_GRAPH_INPUT,
-  EXACT_GRAPH_LOGITS,
-  EXACT_GRAPH_OPS,
-  EXACT_GRAPH_PREDICTION,
-  isFloatExact,
-  validateModelArithmetic,
-  type ExactGraphVariant,
-  type FloatExactness,
-} from "../danku/onnxExport";
+  anyExactGraphOps,
+  anyModelShape,
+  buildAnyExactOnnxGraph,
+  isAnyFloatExact,
+  validateAnyModelForScoring,
+  type AnyFloatExactness,
+  type AnyModel,
+} from "../danku/anyModel";
 import { accumulateConfusion, emptyConfusion, perClassAccuracy, summarizeConfusion, type ClassAccuracy } from "../danku/confusion";
 import { labelsOf, rowSource, type PredictInput, type ScoreInput } from "./input";
 import { probeWebGpu, type GpuLike } from "./webgpu";
@@ -45,7 +46,8 @@ export const DEFAULT_BATCH_SIZE = 4096;
 export const DEFAULT_ORT_WASM_PATH = "/ort/";
 
 export interface CreateScorerOptions {
-  readonly model: QuantizedModel;
+  /** A dense (version 1) or convolutional (version 2) model. */
+  readonly model: AnyModel;
   /** "auto" (default): WebGPU when there is a hardware adapter and the model is float-exact, else WASM. */
   readonly preferredBackend?: PreferredBackend;
   /** One onnxruntime-web module for both backends (Node tests inject `require("onnxruntime-web")`). */
@@ -65,7 +67,8 @@ export interface CreateScorerOptions {
   readonly gpu?: GpuLike | null;
   /**
    * Default true: reject models the contract would reject at reveal. false: score any model whose arithmetic is valid
-   * (int8 weights, |bias| ≤ 2^30, shifts 0..31, widths ≤ 1024) even if it is too large to reveal.
+   * (int8 weights, |bias| ≤ 2^30, shifts 0..31, widths ≤ 1024) even if it is too large to reveal. Dense models only:
+   * a CNN is always validated as its reveal would be.
    */
   readonly requireRevealable?: boolean;
   /** Graph on the WASM backend. Default "integer" (exact for every model); "float-exact" only if the model allows. */
@@ -87,7 +90,7 @@ export interface Scorer {
   readonly variant: ExactGraphVariant;
   /** Why the scorer is not on the backend asked for, or where ops run elsewhere; for people. */
   readonly fallbackNotes: readonly string[];
-  readonly exactness: FloatExactness;
+  readonly exactness: AnyFloatExactness;
   readonly featureCount: number;
   readonly classCount: number;
   /** Predicted class per row, with the contract's rule (argmax, ties to the lowest index). */
@@ -117,11 +120,11 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function describeInexact(exactness: FloatExactness): string {
+function describeInexact(model: AnyModel, exactness: AnyFloatExactness): string {
   return (
     `this model is not provably exact in float32 (layer ${exactness.worstLayer + 1} can reach |${exactness.worstMagnitude}| > 2^24), ` +
-    `so it runs as the integer graph (${EXACT_GRAPH_OPS.integer.join(", ")}); ONNX Runtime has no WebGPU kernel for ` +
-    "MatMulInteger, so the integer graph runs on WASM"
+    `so it runs as the integer graph (${anyExactGraphOps(model, "integer").join(", ")}); ONNX Runtime has no WebGPU kernel for ` +
+    "MatMulInteger (nor ConvInteger), so the integer graph runs on WASM"
   );
 }
 
@@ -136,8 +139,7 @@ function rowArgmax(logits: Int32Array | Float32Array, r: number, classCount: num
 export async function createScorer(options: CreateScorerOptions): Promise<Scorer> {
   const { model } = options;
   const requireRevealable = options.requireRevealable ?? true;
-  if (requireRevealable) validateModel(model);
-  else validateModelArithmetic(model);
+  validateAnyModelForScoring(model, requireRevealable);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const wasmPaths = options.wasmPaths === undefined ? (isBrowserLike() ? DEFAULT_ORT_WASM_PATH : null) : options.wasmPaths;
@@ -152,15 +154,14 @@ export async function createScorer(options: CreateScorerOptions): Promise<Scorer
     return ort;
   };
 
-  const featureCount = model.widths[0] as number;
-  const classCount = model.widths[model.widths.length - 1] as number;
-  const exactness = isFloatExact(model);
+  const { featureCount, classCount } = anyModelShape(model);
+  const exactness = isAnyFloatExact(model);
   const preferred = options.preferredBackend ?? "auto";
   const notes: string[] = [];
 
   const open = async (variant: ExactGraphVariant, provider: "webgpu" | "wasm"): Promise<{ ort: OrtModule; session: Session }> => {
     const ort = await runtime(provider);
-    const session = await ort.InferenceSession.create(buildExactOnnxGraph(model, { variant, requireRevealable }), {
+    const session = await ort.InferenceSession.create(buildAnyExactOnnxGraph(model, variant, requireRevealable), {
       executionProviders: [provider],
       graphOptimizationLevel: "all",
     });
@@ -171,7 +172,7 @@ export async function createScorer(options: CreateScorerOptions): Promise<Scorer
   let backend: ScorerBackend = "ort-wasm";
   let variant: ExactGraphVariant = options.wasmVariant ?? "integer";
   if (variant === "float-exact" && !exactness.exact) {
-    notes.push(`wasmVariant "float-exact" was asked for, but ${describeInexact(exactness)}`);
+    notes.push(`wasmVariant "float-exact" was asked for, but ${describeInexact(model, exactness)}`);
     variant = "integer";
   }
 
@@ -180,7 +181,7 @@ export async function createScorer(options: CreateScorerOptions): Promise<Scorer
     if (!probe.available) {
       notes.push(`${probe.reason}; running on WASM`);
     } else if (!exactness.exact) {
-      notes.push(describeInexact(exactness));
+      notes.push(describeInexact(model, exactness));
     } else if (preferred === "auto" && probe.isFallbackAdapter) {
       notes.push(`the WebGPU adapter is a software fallback (${probe.description}), which is slower than WASM; running on WASM`);
     } else {
@@ -189,7 +190,7 @@ export async function createScorer(options: CreateScorerOptions): Promise<Scorer
         backend = "ort-webgpu";
         variant = "float-exact";
         notes.push(
-          `WebGPU (${probe.description}) runs the float-exact graph (${EXACT_GRAPH_OPS["float-exact"].join(", ")}), exact because ` +
+          `WebGPU (${probe.description}) runs the float-exact graph (${anyExactGraphOps(model, "float-exact").join(", ")}), exact because ` +
             `every intermediate stays within 2^24 (worst |${exactness.worstMagnitude}|); ONNX Runtime places any op WebGPU lacks on WASM`,
         );
       } catch (error) {

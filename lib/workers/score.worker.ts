@@ -21,6 +21,7 @@ async function handle(request: ScoreWorkerRequest): Promise<void> {
       fileName: request.fileName,
       featureCount: request.featureCount,
       classCount: request.classCount,
+      ...(request.imageShape ? { imageShape: request.imageShape } : {}),
       trainingPoints: request.trainingPoints,
       ...(request.testPoints ? { testPoints: request.testPoints } : {}),
       preferredBackend: request.preferredBackend,

@@ -4,7 +4,8 @@
  * onnxruntime-web (lib/ort) on the training and, once revealed, the test data: the numbers the chain will compute.
  * Everything here is structured-cloneable.
  */
-import type { QuantizationReport } from "../danku/quantize";
+import type { AnyQuantizationReport, ModelKind } from "../danku/anyModel";
+import type { ImageShape } from "../danku/cnn/model";
 import type { ModelFileFormat } from "../danku/modelImport";
 import type { ScoreResult, ScorerBackend } from "../ort/scorer";
 import type { ExactGraphVariant } from "../danku/onnxExport";
@@ -18,6 +19,8 @@ export interface PreviewRequest {
   readonly fileName: string;
   readonly featureCount: number;
   readonly classCount: number;
+  /** The competition's image shape (metadata.dataset.imageShape), for image competitions: what a CNN must read. */
+  readonly imageShape?: ImageShape;
   /** Revealed training points as encoded on chain (features then label, one byte each). Also the calibration data. */
   readonly trainingPoints: Uint8Array;
   /** Revealed test points, once the organizer revealed them. */
@@ -37,10 +40,17 @@ export interface DatasetScore {
 
 export interface PreviewResult {
   readonly format: ModelFileFormat;
-  readonly widths: number[];
-  /** The encoded quantized model (docs/protocol.md §4.1): what is committed, revealed and evaluated. */
+  /** "dense" (format version 1) or "cnn" (version 2, image competitions only). */
+  readonly kind: ModelKind;
+  /** The architecture in one line: "784-128-10" for dense models, the layers for CNNs (lib/danku/anyModel.ts). */
+  readonly network: string;
+  /** Dense layer widths n0…nL (what the on-chain evaluation's gas model takes); absent for CNNs. */
+  readonly widths?: number[];
+  /** Multiply-accumulates per point. */
+  readonly macs: number;
+  /** The encoded quantized model (docs/protocol.md §4.1, docs/cnn.md §2): what is committed, revealed and evaluated. */
   readonly modelBytes: Uint8Array;
-  readonly report: QuantizationReport;
+  readonly report: AnyQuantizationReport;
   readonly backend: ScorerBackend;
   readonly variant: ExactGraphVariant;
   /** Why the scorer is not on WebGPU, or where ops run elsewhere; for people. */

@@ -113,7 +113,7 @@ command(
   "offline: the model bytes commit would submit (quantized on the training data), scored exactly as the chain will score them",
   (c) =>
     c
-      .requiredOption("--model <file>", "float model JSON or ONNX file")
+      .requiredOption("--model <file>", "float model JSON or ONNX file (dense, or convolutional for image data)")
       .option("--data <csv>", "dataset to score on")
       .option("--label <column>", "label column of --data (and --training)")
       .option(
@@ -123,6 +123,9 @@ command(
       .option("--classes <n>", "with --data: the number of classes (the model's outputs) when the CSV holds only some of them; labels are then class numbers 0…n−1")
       .option("--competition <address>", "score on the competition's revealed data instead (always quantized on its training data, as commit does)")
       .option("--test", "with --competition: use the revealed test data")
+      .option("--image-shape <HxWxC>", "with --data and a convolutional ONNX model: the image shape the features are, row by row (e.g. 28x28x1)")
+      .option("--ipfs <url>", `with --competition and a convolutional model: the app whose IPFS serves the competition's metadata (its image shape; default ${DEFAULT_IPFS_URL})`)
+      .option("--ipfs-dir <folder>", "instead of --ipfs: the app's embedded IPFS store in this folder (e.g. .data/ipfs)")
       .option("--min-accuracy <r>", "report whether the score meets this minimum"),
   scoreCommand,
 );
@@ -132,8 +135,10 @@ command(
   (c) =>
     c
       .requiredOption("--competition <address>")
-      .requiredOption("--model <file>", "float model JSON or ONNX file")
+      .requiredOption("--model <file>", "float model JSON or ONNX file (dense, or convolutional for an image competition)")
       .requiredOption("--out <file>", "where to write the salt and model bytes (keep it: the reveal needs it)")
+      .option("--ipfs <url>", `for a convolutional model: the app whose IPFS serves the competition's metadata (its image shape; default ${DEFAULT_IPFS_URL})`)
+      .option("--ipfs-dir <folder>", "instead of --ipfs: the app's embedded IPFS store in this folder (e.g. .data/ipfs)")
       .option("--force", "overwrite an existing submission file"),
   commitCommand,
 );

@@ -1,5 +1,7 @@
 /**
- * Data-scientist commands: score (offline), commit, reveal-model, evaluate.
+ * Data-scientist commands: score (offline), commit, reveal-model, evaluate. Models of both kinds
+ * (lib/danku/anyModel.ts): dense ones (JSON or ONNX) for any competition, convolutional ONNX files for image
+ * competitions, whose image shape `score --competition` and `commit` read from the competition's metadata on IPFS.
  */
 import { readFileSync } from "node:fs";
 import { bytesToHex, hexToBytes } from "viem";
@@ -8,10 +10,15 @@ import { commitSubmission, evaluateSubmissionToEnd, revealSubmissionModel } from
 import { importModelFile } from "../../lib/danku/modelImport";
 import { modelToCommit, previewScore, scoreModelToCommit } from "../../lib/danku/submission";
 import { floatModelWidths, type FloatModel } from "../../lib/danku/floatModel";
+import { anyModelMacs, denseWidths, describeAnyModel, formatImageShape, isFloatCnnModel, modelKind, type AnyFloatModel } from "../../lib/danku/anyModel";
+import type { ImageShape } from "../../lib/danku/cnn/model";
+import { parseCompetitionMetadata } from "../../lib/danku/metadata";
+import type { CompetitionState } from "../../lib/chain/danku";
+import { openIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 import { MAX_CLASSES, MIN_CLASSES } from "../../lib/danku/constants";
 import type { ParsedDataset } from "../../lib/danku/dataset";
 import { estimateEvaluationGas } from "../../lib/danku/gasModel";
-import { macsPerPoint, modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
+import { modelHash, submissionCommitment, type DataPoint } from "../../lib/danku/encoding";
 import { meetsMinimumAccuracy } from "../../lib/danku/forward";
 import { buildSubmissionFile, parseSubmissionFile, serializeSubmissionFile } from "../../lib/danku/secrets";
 import { CliError, connect, Output, parseAddress, readTextFile, signer, type GlobalOptions } from "./context";
@@ -24,6 +31,35 @@ function randomSalt(): `0x${string}` {
 function readModelBytes(file: string): Uint8Array {
   readTextFile(file, "model file");
   return new Uint8Array(readFileSync(file));
+}
+
+/** `--image-shape HxWxC` (e.g. 28x28x1) → the image shape; the channels are 1 (grayscale) or 3 (RGB). */
+export function parseImageShapeOption(value: string): ImageShape {
+  const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(value);
+  const [height, width, channels] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  if (!match || height < 1 || width < 1 || (channels !== 1 && channels !== 3)) {
+    throw new CliError(`--image-shape must be height x width x channels with 1 or 3 channels, such as 28x28x1; got ${value}`);
+  }
+  return { height, width, channels };
+}
+
+/**
+ * The image shape of a competition, from its metadata document on IPFS (metadata.dataset.imageShape): only CNNs need
+ * it, so dense models never touch IPFS. Undefined for a competition whose data is not images.
+ */
+async function competitionImageShape(state: CompetitionState, options: IpfsLocationOptions): Promise<ImageShape | undefined> {
+  if (!state.metadataCid) {
+    throw new CliError(
+      `competition ${state.address} has no metadata document, so it declares no image shape and a convolutional network cannot be checked against it; submit a dense network`,
+    );
+  }
+  const ipfs = openIpfs(options);
+  const bytes = await ipfs.get(state.metadataCid, "the competition's metadata");
+  try {
+    return parseCompetitionMetadata(new TextDecoder().decode(bytes)).dataset.imageShape;
+  } catch (error) {
+    throw new CliError(`the competition's metadata ${state.metadataCid} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** A class name that is a class number as written by people and by the dataset export: "0", "1", … "254". */
@@ -86,9 +122,12 @@ interface ScoringPlan {
   readonly calibration: string;
   readonly featureCount: number;
   readonly classCount: number;
+  /** The image shape the data's features are (--image-shape, or the competition's metadata), for CNNs. */
+  readonly imageShape?: ImageShape | undefined;
 }
 
 async function datasetPlan(options: ScoreOptions, data: string): Promise<ScoringPlan> {
+  const imageShape = options.imageShape === undefined ? undefined : parseImageShapeOption(options.imageShape);
   if (!options.label) throw new CliError("--label names the label column of --data (and of --training)");
   if (options.test) throw new CliError("--test picks a competition's revealed test data; with --data, the CSV is what is scored");
   const declared = options.classes === undefined ? undefined : Number(options.classes);
@@ -107,6 +146,7 @@ async function datasetPlan(options: ScoreOptions, data: string): Promise<Scoring
       calibration: `the ${points.length} rows of ${data}, taken as the training data (commit quantizes on a competition's revealed training data; to score held-out rows, pass that as --training <csv>)`,
       featureCount: scored.featureNames.length,
       classCount,
+      imageShape,
     };
   }
   const training = await readCsvDataset(options.training, { labelColumn: options.label });
@@ -130,11 +170,12 @@ async function datasetPlan(options: ScoreOptions, data: string): Promise<Scoring
     calibration: `the ${training.points.length} rows of the training data ${options.training}, as commit quantizes on a competition's training data`,
     featureCount: scored.featureNames.length,
     classCount,
+    imageShape,
   };
 }
 
 /** The data a model is scored on: a dataset CSV, or the competition's revealed training (or test) data. */
-async function scoringPlan(options: ScoreOptions): Promise<ScoringPlan> {
+async function scoringPlan(options: ScoreOptions, floatModel: AnyFloatModel): Promise<ScoringPlan> {
   if (options.data && options.competition) {
     throw new CliError(
       "pass --data (a dataset) or --competition (its revealed data), not both; to score your own rows as they would be committed to a competition, " +
@@ -142,7 +183,9 @@ async function scoringPlan(options: ScoreOptions): Promise<ScoringPlan> {
     );
   }
   if (options.data) return datasetPlan(options, options.data);
-  if (options.training || options.classes !== undefined) throw new CliError("--training and --classes go with --data; a competition has its own training data and classes");
+  if (options.training || options.classes !== undefined || options.imageShape !== undefined) {
+    throw new CliError("--training, --classes and --image-shape go with --data; a competition has its own training data, classes and image shape");
+  }
   if (!options.competition) throw new CliError("pass --data <csv> --label <column>, or --competition <address> to score on revealed data");
   const context = await connect(options);
   const competition = parseAddress(options.competition, "--competition");
@@ -152,14 +195,32 @@ async function scoringPlan(options: ScoreOptions): Promise<ScoringPlan> {
   const training = await readRevealedPoints(context.client, competition, true, featureCount);
   if (training.length === 0) throw new CliError(`no training data has been revealed on ${competition} yet, so a model cannot be quantized for it`);
   const calibration = `the ${training.length} revealed training points of ${competition}, as commit does`;
-  if (!options.test) return { kind: "competition", points: training, source: `training data of ${competition}`, training, calibration, featureCount, classCount };
+  const imageShape = isFloatCnnModel(floatModel) ? await competitionImageShape(state, options) : undefined;
+  if (!options.test) return { kind: "competition", points: training, source: `training data of ${competition}`, training, calibration, featureCount, classCount, imageShape };
   const test = await readRevealedPoints(context.client, competition, false, featureCount);
   if (test.length === 0) throw new CliError(`no test data has been revealed on ${competition} yet`);
-  return { kind: "competition", points: test, source: `test data of ${competition}`, training, calibration, featureCount, classCount };
+  return { kind: "competition", points: test, source: `test data of ${competition}`, training, calibration, featureCount, classCount, imageShape };
 }
 
-/** The model's shape against the data, in words that name what there is (a dataset, or a competition). */
-function checkModelShape(floatModel: FloatModel, plan: ScoringPlan): void {
+/**
+ * The model's shape against the data, in words that name what there is (a dataset, or a competition). A CNN is
+ * checked against the image shape by modelToCommit (lib/danku/anyModel.ts checkCnnAgainstCompetition); with --data
+ * it needs --image-shape.
+ */
+function checkModelShape(floatModel: AnyFloatModel, plan: ScoringPlan): void {
+  if (isFloatCnnModel(floatModel)) {
+    if (plan.kind === "dataset" && !plan.imageShape) {
+      throw new CliError(
+        `the model is a convolutional network over ${formatImageShape(floatModel.input)} images; pass --image-shape ${floatModel.input.height}x${floatModel.input.width}x${floatModel.input.channels} ` +
+          `if the features of ${plan.source} are those images, row by row (height × width × channels, as an image competition's points are)`,
+      );
+    }
+    return;
+  }
+  checkDenseModelShape(floatModel, plan);
+}
+
+function checkDenseModelShape(floatModel: FloatModel, plan: ScoringPlan): void {
   const widths = floatModelWidths(floatModel);
   const inputs = widths[0] as number;
   const outputs = widths[widths.length - 1] as number;
@@ -173,8 +234,10 @@ function checkModelShape(floatModel: FloatModel, plan: ScoringPlan): void {
   }
 }
 
-export interface ScoreOptions extends GlobalOptions {
+export interface ScoreOptions extends GlobalOptions, IpfsLocationOptions {
   model: string;
+  /** With --data: the image shape of its features (HxWxC), for convolutional networks. */
+  imageShape?: string;
   data?: string;
   label?: string;
   training?: string;
@@ -186,11 +249,19 @@ export interface ScoreOptions extends GlobalOptions {
 
 export async function scoreCommand(options: ScoreOptions, output: Output): Promise<void> {
   const floatModel = importModelFile(readModelBytes(options.model), options.model);
-  const plan = await scoringPlan(options);
+  const plan = await scoringPlan(options, floatModel);
   checkModelShape(floatModel, plan);
   // Exactly the bytes commit would submit (calibrated on the training rows), scored as the chain scores them.
-  const { committed, score: result, float } = previewScore(floatModel, { training: plan.training, scored: plan.points, featureCount: plan.featureCount, classCount: plan.classCount });
-  const gas = estimateEvaluationGas(committed.model.widths, result.total);
+  const { committed, score: result, float } = previewScore(floatModel, {
+    training: plan.training,
+    scored: plan.points,
+    featureCount: plan.featureCount,
+    classCount: plan.classCount,
+    imageShape: plan.imageShape,
+  });
+  const widths = denseWidths(committed.model);
+  // The gas model is the dense evaluator's; CNNs are scored by claims (docs/cnn.md), with no evaluation estimate.
+  const gas = widths ? estimateEvaluationGas(widths, result.total) : undefined;
   const accuracy = result.total === 0 ? 0 : result.correct / result.total;
   const floatFraction = float.total === 0 ? 0 : float.correct / float.total;
   const minBps = options.minAccuracy ? Math.round(Number(options.minAccuracy) * 10_000) : undefined;
@@ -198,30 +269,33 @@ export async function scoreCommand(options: ScoreOptions, output: Output): Promi
     [
       `data: ${plan.source} (${result.total} points, ${plan.classCount} classes)`,
       `quantized on: ${plan.calibration}`,
-      `network: ${committed.model.widths.join("-")} (${macsPerPoint(committed.model.widths)} MACs per point)`,
+      `network: ${describeAnyModel(committed.model)} (${modelKind(committed.model) === "cnn" ? "convolutional, " : ""}${anyModelMacs(committed.model)} MACs per point, ${committed.bytes.length} bytes)`,
       `float accuracy: ${(floatFraction * 100).toFixed(2)} %`,
       `on-chain score: ${result.correct}/${result.total} = ${(accuracy * 100).toFixed(2)} % (quantization cost ${((floatFraction - accuracy) * 100).toFixed(2)} points)`,
-      `estimated evaluation gas: ${gas.totalGas.toLocaleString("en-US")} in ${gas.transactions} transaction(s)`,
+      ...(gas ? [`estimated evaluation gas: ${gas.totalGas.toLocaleString("en-US")} in ${gas.transactions} transaction(s)`] : []),
       ...(minBps === undefined ? [] : [`meets the minimum accuracy: ${meetsMinimumAccuracy(result, minBps) ? "yes" : "no"}`]),
     ].join("\n"),
     {
       source: plan.source,
       calibration: { source: options.data ? (options.training ?? options.data) : `training data of ${options.competition}`, points: committed.calibrationPoints },
       classCount: plan.classCount,
-      widths: committed.model.widths,
+      kind: modelKind(committed.model),
+      network: describeAnyModel(committed.model),
+      ...(widths ? { widths } : {}),
+      macs: anyModelMacs(committed.model),
+      modelBytes: committed.bytes.length,
       modelHash: committed.hash,
       correct: result.correct,
       total: result.total,
       accuracy,
       floatAccuracy: floatFraction,
       quantizationLoss: floatFraction - accuracy,
-      estimatedGas: gas.totalGas,
-      estimatedTransactions: gas.transactions,
+      ...(gas ? { estimatedGas: gas.totalGas, estimatedTransactions: gas.transactions } : {}),
     },
   );
 }
 
-export interface CommitOptions extends GlobalOptions {
+export interface CommitOptions extends GlobalOptions, IpfsLocationOptions {
   competition: string;
   model: string;
   out: string;
@@ -236,7 +310,9 @@ export async function commitCommand(options: CommitOptions, output: Output): Pro
   if (state.stage !== "Submission") throw new CliError(`the competition is in the ${state.stage} stage; commitments are only accepted during Submission`);
   const training = await readRevealedPoints(context.client, competition, true, state.config.featureCount);
   if (training.length === 0) throw new CliError(`no training data has been revealed on ${competition} yet, so a model cannot be quantized for it`);
-  const committed = modelToCommit(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount });
+  // A CNN is checked against the competition's image shape, from its metadata (dense models need no metadata).
+  const imageShape = isFloatCnnModel(floatModel) ? await competitionImageShape(state, options) : undefined;
+  const committed = modelToCommit(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount, imageShape });
   const modelBytes = committed.bytes;
   const wallet = signer(context);
   const salt = randomSalt();
@@ -261,7 +337,7 @@ export async function commitCommand(options: CommitOptions, output: Output): Pro
       `training-data score: ${training_accuracy.correct}/${training_accuracy.total}`,
       `reveal after block ${state.deadlines.submissionEnd - 1n}: modelbounty reveal-model --submission ${options.out}`,
     ].join("\n"),
-    { competition, submissionId, commitment, modelHash: hash, transaction, file: options.out },
+    { competition, submissionId, commitment, modelHash: hash, kind: modelKind(committed.model), modelBytes: modelBytes.length, transaction, file: options.out },
   );
 }
 
