@@ -2,8 +2,8 @@
  * Confusion matrix and per-class accuracy: plain counting, shared by the reference scorer (lib/danku/forward.ts) and
  * the ONNX Runtime preview (lib/ort). `correct` is the trace, which is exactly the contract's score (docs/protocol.md §7).
  */
-import { DataFormatError, type DataPoint, type QuantizedModel } from "./encoding";
-import { predict } from "./forward";
+import { DataFormatError, type DataPoint } from "./encoding";
+import { anyModelShape, predictAny, type AnyModel } from "./anyModel";
 
 export interface ConfusionSummary {
   /** Points whose prediction equals the label: the contract's `correct`. */
@@ -92,9 +92,9 @@ export function perClassAccuracy(confusion: readonly (readonly number[])[]): Cla
   });
 }
 
-/** The reference (lib/danku/forward.ts) confusion matrix of a model on labelled points. */
-export function evaluateConfusion(model: QuantizedModel, points: readonly DataPoint[]): ConfusionSummary {
-  const classCount = model.widths[model.widths.length - 1] as number;
-  const predictions = points.map((point) => predict(model, point.features));
+/** The reference (lib/danku/anyModel.ts predictAny: either kind) confusion matrix of a model on labelled points. */
+export function evaluateConfusion(model: AnyModel, points: readonly DataPoint[]): ConfusionSummary {
+  const { classCount } = anyModelShape(model);
+  const predictions = points.map((point) => predictAny(model, point.features));
   return confusionMatrix(predictions, points.map((point) => point.label), classCount);
 }

@@ -7,6 +7,7 @@ import { MAX_BIAS_MAGNITUDE } from "../../lib/danku/constants";
 import type { CnnLayer, CnnModel, ImageShape } from "../../lib/danku/cnn/model";
 import { layerShapes, shapeSize } from "../../lib/danku/cnn/model";
 import { seededInts } from "./support";
+import type { TorchCnn, TorchModule } from "../support/torchCnnOnnx";
 
 type Int = (min: number, max: number) => number;
 
@@ -105,4 +106,60 @@ export function randomImages(model: CnnModel, count: number, seed: number): Uint
   return Array.from({ length: count }, (_, r) =>
     Uint8Array.from({ length: size }, () => (r === 0 ? 255 : r === 1 ? 0 : int(0, 3) === 0 ? int(0, 1) * 255 : int(0, 255))),
   );
+}
+
+/**
+ * A CNN written as the PyTorch nn.Sequential it corresponds to (test/support/torchCnnOnnx.ts), weights as floats:
+ * Conv2d (+ ReLU: the format's conv2d always applies it), pools, Flatten, Linear with ReLU between, with PyTorch's
+ * layouts (Conv2d.weight [out][in][kh][kw], Linear inputs in C, H, W order). Its ONNX export is a float model a data
+ * scientist could hand in; `scale` divides every weight and bias, so the float model is not the integer one.
+ */
+export function torchFromCnn(model: CnnModel, scale = 1): TorchCnn {
+  const modules: TorchModule[] = [];
+  let shape = model.input;
+  let flattenedFrom: ImageShape | undefined;
+  let firstDense = true;
+  model.layers.forEach((layer, l) => {
+    const isLast = l === model.layers.length - 1;
+    const inShape = shape;
+    shape = layerShapes(shape, [layer])[0]!;
+    switch (layer.kind) {
+      case "conv2d": {
+        const weight: number[] = [];
+        layer.weights.forEach((k) => {
+          for (let c = 0; c < inShape.channels; c++) for (let ky = 0; ky < layer.kernelH; ky++) for (let kx = 0; kx < layer.kernelW; kx++) weight.push(k[ky]![kx]![c]! / scale);
+        });
+        modules.push(
+          { type: "conv", out: layer.biases.length, kernel: [layer.kernelH, layer.kernelW], stride: [layer.strideH, layer.strideW], padding: [layer.padH, layer.padW], weight, bias: layer.biases.map((b) => b / scale) },
+          { type: "relu" },
+        );
+        break;
+      }
+      case "maxpool":
+      case "avgpool":
+        modules.push({ type: layer.kind, kernel: [layer.kernelH, layer.kernelW], stride: [layer.strideH, layer.strideW] });
+        break;
+      case "flatten":
+        flattenedFrom = inShape;
+        modules.push({ type: "flatten" });
+        break;
+      case "dense": {
+        const fanIn = shapeSize(inShape);
+        const from = firstDense ? flattenedFrom : undefined;
+        firstDense = false;
+        const weight: number[] = [];
+        layer.weights.forEach((row) => {
+          for (let t = 0; t < fanIn; t++) {
+            // PyTorch's input t = c·H·W + y·W + x is the format's (y·W + x)·C + c.
+            const i = from ? (t % (from.height * from.width)) * from.channels + Math.floor(t / (from.height * from.width)) : t;
+            weight.push(row[i]! / scale);
+          }
+        });
+        modules.push({ type: "linear", out: layer.biases.length, weight, bias: layer.biases.map((b) => b / scale) });
+        if (!isLast) modules.push({ type: "relu" });
+        break;
+      }
+    }
+  });
+  return { input: { channels: model.input.channels, height: model.input.height, width: model.input.width }, modules };
 }
