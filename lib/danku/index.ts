@@ -20,3 +20,4 @@ export * from "./gasModel";
 export * from "./metadata";
 export * from "./onnxExport";
 export * from "./confusion";
+export * from "./anyModel";

@@ -39,6 +39,10 @@ describe("lib/danku (public API and portability)", () => {
       "decodeModel",
       "predict",
       "MAX_FEATURES",
+      "decodeAnyModel",
+      "encodeAnyModel",
+      "predictAny",
+      "anyModelMacs",
     ];
     const api = danku as Record<string, unknown>;
     for (const name of expected) expect(api[name], name).not.to.equal(undefined);
