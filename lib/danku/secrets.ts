@@ -8,7 +8,8 @@
  */
 import { getAddress, isAddress, isHex, toHex, hexToBytes, type Address, type Hex } from "viem";
 import { MAX_CLASSES, MAX_FEATURES, MAX_GROUPS, MIN_CLASSES, MIN_GROUPS } from "./constants";
-import { decodeModel, decodePoints, groupHash, modelHash, pointSize, submissionCommitment, type DataPoint } from "./encoding";
+import { decodePoints, groupHash, modelHash, pointSize, submissionCommitment, type DataPoint } from "./encoding";
+import { decodeAnyModel } from "./anyModel";
 import type { FeatureMapping } from "./dataset";
 import type { DataGroup } from "./groups";
 import { randomBytes32, type RandomBytes } from "./random";
@@ -333,7 +334,7 @@ export function withSubmissionId(file: SubmissionFile, submissionId: number): Su
 
 /**
  * Reads and checks a submission file: format, version, addresses, a 32-byte salt, model bytes the contract would
- * accept (decodeModel), and modelHash = keccak256(modelHex).
+ * accept (decodeAnyModel: a dense version-1 or a convolutional version-2 model), and modelHash = keccak256(modelHex).
  */
 export function parseSubmissionFile(text: string): SubmissionFile {
   const file = SUBMISSION_FILE;
@@ -347,7 +348,7 @@ export function parseSubmissionFile(text: string): SubmissionFile {
   const storedHash = readHex(obj, "modelHash", file, 32);
   const bytes = hexToBytes(modelHex);
   try {
-    decodeModel(bytes);
+    decodeAnyModel(bytes);
   } catch (error) {
     fail(file, `"modelHex" is not a valid model: ${(error as Error).message}`);
   }
