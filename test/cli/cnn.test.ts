@@ -28,6 +28,8 @@ import { startHardhatNode, type HardhatNode } from "../support/hardhatNode";
 import { runCli, type CliResult } from "../support/cli";
 import { torchCnnOnnx, type TorchCnn } from "../support/torchCnnOnnx";
 import { seededInts } from "../ort/support";
+import { CliError } from "../../scripts/cli/context";
+import { parseImageShapeOption } from "../../scripts/cli/submitter";
 
 const KEYS = { organizer: devPrivateKey(0), alice: devPrivateKey(1) };
 const H = 4;
@@ -51,6 +53,14 @@ function cnn(height: number, width: number): TorchCnn {
 }
 
 describe("modelbounty CLI: a convolutional network for an image competition", function () {
+  it("--image-shape reads height x width x channels, with 1 or 3 channels", function () {
+    expect(parseImageShapeOption("28x28x1")).to.deep.equal({ height: 28, width: 28, channels: 1 });
+    expect(parseImageShapeOption(" 4 × 5 × 3 ")).to.deep.equal({ height: 4, width: 5, channels: 3 });
+    for (const bad of ["28x28", "28x28x2", "0x5x3", "4x5x3x1", "a×b×c"]) {
+      expect(() => parseImageShapeOption(bad), bad).to.throw(CliError, `--image-shape must be height x width x channels with 1 or 3 channels, such as 28x28x1; got ${bad}`);
+    }
+  });
+
   let node: HardhatNode | undefined;
   let rpc: string;
   let dir: string;
