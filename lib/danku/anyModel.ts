@@ -30,6 +30,11 @@ export interface ModelCompetition {
   readonly featureCount: number;
   readonly classCount: number;
   readonly imageShape?: ImageShape | undefined;
+  /**
+   * How it scores submissions, when known: CNNs are scored by claims and disputes only (docs/cnn.md), so an
+   * "onchain" competition refuses them.
+   */
+  readonly evaluationMode?: "onchain" | "claim" | undefined;
 }
 
 export function isFloatCnnModel(model: AnyFloatModel): model is FloatCnnModel {
@@ -69,6 +74,12 @@ export function checkCnnAgainstCompetition(model: FloatCnnModel, competition: Mo
     throw new FloatModelError(
       `the network reads ${ours} images (height × width × channels, from its ONNX input [N, C, H, W]) but the competition's images are ` +
         `${formatImageShape(shape)}; export it with a dummy input of shape [1, ${shape.channels}, ${shape.height}, ${shape.width}]`,
+    );
+  }
+  if (competition.evaluationMode === "onchain") {
+    throw new FloatModelError(
+      "this competition evaluates every model on chain, which only dense networks can be (a convolutional network is scored by claims and " +
+        "disputes: docs/cnn.md); submit a dense network, or a CNN to a claim-mode competition",
     );
   }
   if (shapeSize(model.input) !== competition.featureCount) {

@@ -14,6 +14,7 @@ import { anyModelMacs, denseWidths, describeAnyModel, formatImageShape, isFloatC
 import type { ImageShape } from "../../lib/danku/cnn/model";
 import { parseCompetitionMetadata } from "../../lib/danku/metadata";
 import type { CompetitionState } from "../../lib/chain/danku";
+import { readEvaluationMode } from "../../lib/chain/claims";
 import { openIpfs, type IpfsLocationOptions } from "./daimonIpfs";
 import { MAX_CLASSES, MIN_CLASSES } from "../../lib/danku/constants";
 import type { ParsedDataset } from "../../lib/danku/dataset";
@@ -312,7 +313,8 @@ export async function commitCommand(options: CommitOptions, output: Output): Pro
   if (training.length === 0) throw new CliError(`no training data has been revealed on ${competition} yet, so a model cannot be quantized for it`);
   // A CNN is checked against the competition's image shape, from its metadata (dense models need no metadata).
   const imageShape = isFloatCnnModel(floatModel) ? await competitionImageShape(state, options) : undefined;
-  const committed = modelToCommit(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount, imageShape });
+  const evaluationMode = isFloatCnnModel(floatModel) ? await readEvaluationMode(context.client, competition) : undefined;
+  const committed = modelToCommit(floatModel, training, { featureCount: state.config.featureCount, classCount: state.config.classCount, imageShape, evaluationMode });
   const modelBytes = committed.bytes;
   const wallet = signer(context);
   const salt = randomSalt();

@@ -119,7 +119,7 @@ describe("lib/danku/anyModel: dense and convolutional models through one dispatc
     }
   });
 
-  it("refuses a CNN for a competition without an image shape, of another shape, or with other classes, saying what to do", function () {
+  it("refuses a CNN for a competition without an image shape, of another shape, with other classes, or evaluating on chain, saying what to do", function () {
     const floatModel = importModelFile(torchCnnOnnx(smallNet(5)), "cnn.onnx");
     expect(() => modelToCommit(floatModel, training, { featureCount: F, classCount: C })).to.throw(
       FloatModelError,
@@ -130,6 +130,12 @@ describe("lib/danku/anyModel: dense and convolutional models through one dispatc
       "the network reads 6 × 5 × 1 images (height × width × channels, from its ONNX input [N, C, H, W]) but the competition's images are 5 × 6 × 1; export it with a dummy input of shape [1, 1, 5, 6]",
     );
     expect(() => modelToCommit(floatModel, training, { featureCount: F, classCount: 4, imageShape: SHAPE })).to.throw(FloatModelError, "the network has 3 outputs but the competition has 4 classes");
+    expect(() => modelToCommit(floatModel, training, { ...competition, evaluationMode: "onchain" })).to.throw(
+      FloatModelError,
+      "this competition evaluates every model on chain, which only dense networks can be (a convolutional network is scored by claims and disputes: docs/cnn.md); submit a dense network, or a CNN to a claim-mode competition",
+    );
+    expect(modelToCommit(floatModel, training, { ...competition, evaluationMode: "claim" }).bytes[0]).to.equal(2);
+    expect(modelToCommit(dense, training, { ...competition, evaluationMode: "onchain" }).bytes[0]).to.equal(1);
   });
 
   it("claim mode: predictionsOf a CNN is its reference forward pass, and a wrong claim's disputable point is found", function () {
