@@ -35,8 +35,9 @@ import { estimateEvaluationGas } from "../lib/danku/gasModel";
 import { seededUniform } from "../lib/danku/train";
 import { TX_GAS_CAP } from "../lib/danku/constants";
 import { claimScore, disputeClaim, readClaimModeRevealCalls, settleClaim } from "../lib/chain/claims";
-import { encodeClaimModel, isCnnModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel } from "../lib/danku/claims";
-import { cnnMacs, cnnWork, type CnnLayer, type FloatCnnModel } from "../lib/danku/cnn/model";
+import { encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, type ClaimModel } from "../lib/danku/claims";
+import { anyModelMacs, anyModelWork, isCnnModel } from "../lib/danku/anyModel";
+import { type CnnLayer, type FloatCnnModel } from "../lib/danku/cnn/model";
 import { quantizeCnnModel } from "../lib/danku/cnn/quantize";
 
 interface BenchCase {
@@ -516,8 +517,8 @@ async function runClaimCase(c: ClaimBenchCase, organizer: DankuWallet, submitter
     disputeGasMax: Number(max(disputeGas)),
     settleGas: Number(settled.receipt.gasUsed),
     fullEvaluationGas: null,
-    macsPerPoint: isCnnModel(model) ? cnnMacs(model.input, model.layers) : macsPerPoint(c.widths),
-    ...(isCnnModel(model) ? { cnnWorkUnits: cnnWork(model.input, model.layers) } : {}),
+    macsPerPoint: anyModelMacs(model),
+    ...(isCnnModel(model) ? { cnnWorkUnits: anyModelWork(model) } : {}),
     modelBytes: bytes.length,
     revealModelGas: Number(revealedModel.receipt.gasUsed),
     // Computed from this run's measured steps (each submission's commit, model reveal, claim and settle cost the same

@@ -5,7 +5,7 @@
  * image shape, a float dense model only layers), a quantized model's likewise, and bytes carry it in their version
  * byte.
  */
-import { decodeModel, encodeModel, macsPerPoint, ModelFormatError, validateModel, type DataPoint, type QuantizedModel } from "./encoding";
+import { decodeModel, encodeModel, macsPerPoint, ModelFormatError, validateModel, type DataPoint, type ModelSizeLimit, type QuantizedModel } from "./encoding";
 import { evaluateAccuracy, predict, type AccuracyResult } from "./forward";
 import { floatAccuracy, floatModelWidths, checkModelAgainstCompetition, FloatModelError, type FloatModel } from "./floatModel";
 import { quantizeModel, type QuantizationReport } from "./quantize";
@@ -143,8 +143,12 @@ export function floatAnyAccuracy(model: AnyFloatModel, points: readonly DataPoin
 }
 
 /** The bytes a model is committed, revealed and evaluated as (version 1 or 2). Validates first. */
-export function encodeAnyModel(model: AnyModel): Uint8Array {
-  return isCnnModel(model) ? encodeCnnModel(model) : encodeModel(model);
+/**
+ * `limit` bounds dense model bytes: MAX_MODEL_BYTES by default, MAX_CLAIM_MODE_MODEL_BYTES for a claim-mode competition,
+ * whose reveal keeps only the hash (docs/protocol.md §11.8); convolutional models keep MAX_MODEL_BYTES.
+ */
+export function encodeAnyModel(model: AnyModel, limit: ModelSizeLimit = {}): Uint8Array {
+  return isCnnModel(model) ? encodeCnnModel(model) : encodeModel(model, limit);
 }
 
 /** The format version of encoded model bytes: their first byte. */
@@ -157,14 +161,14 @@ export function modelBytesVersion(bytes: Uint8Array): number {
  * Bytes → model, dispatching on the version byte (1 dense, 2 convolutional), rejecting what the contract rejects.
  * `expected` pins the input size and class count to the competition's.
  */
-export function decodeAnyModel(bytes: Uint8Array, expected?: { featureCount: number; classCount: number }): AnyModel {
+export function decodeAnyModel(bytes: Uint8Array, expected?: { featureCount: number; classCount: number }, limit: ModelSizeLimit = {}): AnyModel {
   const version = modelBytesVersion(bytes);
   if (version === CNN_MODEL_FORMAT_VERSION) return decodeCnnModel(bytes, expected);
   if (version !== DENSE_MODEL_FORMAT_VERSION) {
     throw new ModelFormatError(`model format version ${version} is unknown; dense models are version ${DENSE_MODEL_FORMAT_VERSION}, convolutional ones ${CNN_MODEL_FORMAT_VERSION}`);
   }
-  const model = decodeModel(bytes);
-  if (expected) validateModel(model, expected);
+  const model = decodeModel(bytes, limit);
+  if (expected) validateModel(model, expected, limit);
   return model;
 }
 

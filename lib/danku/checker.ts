@@ -7,7 +7,8 @@
  */
 import { bytesToHex, keccak256, type Address, type PublicClient } from "viem";
 import { decodePoints, type DataPoint } from "./encoding";
-import { claimModelPredict, disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, scorePredictions, type ClaimModel, type RevealTree } from "./claims";
+import { predictAny } from "./anyModel";
+import { disputablePoint, encodeClaimModel, locateTestPoint, predictionsOf, revealProof, revealTree, scorePredictions, type ClaimModel, type RevealTree } from "./claims";
 import { readClaimModeRevealCalls, readClaimPredictions, readClaims, readEvaluationMode, type ClaimState, type DisputeCallArguments } from "../chain/claims";
 import { readCompetition, readRevealedClaimModel } from "../chain/danku";
 
@@ -220,5 +221,5 @@ export function modelPredictionAt(input: Pick<ClaimCheckInput, "featureCount" | 
   if (!bytes) throw new Error(`test point ${index} is not among the revealed points`);
   const [point] = decodePoints(bytes, input.featureCount);
   if (!point) throw new Error(`test point ${index} could not be decoded`);
-  return claimModelPredict(model, point.features);
+  return predictAny(model, point.features);
 }

@@ -5,41 +5,24 @@
  * the chain), never a copy.
  */
 import { bytesToHex, concat, keccak256, type Hex } from "viem";
-import { predict } from "./forward";
-import { decodeModel, encodeModel, type DataPoint, type QuantizedModel } from "./encoding";
+import type { DataPoint } from "./encoding";
 import { CLAIM_BOND_GAS, MAX_CLAIM_MODE_MODEL_BYTES } from "./constants";
-import { cnnPredict } from "./cnn/forward";
-import { CNN_MODEL_FORMAT_VERSION, type CnnModel } from "./cnn/model";
-import { decodeCnnModel, encodeCnnModel } from "./cnn/encoding";
+import { decodeAnyModel, encodeAnyModel, predictAny, type AnyModel } from "./anyModel";
 
 /**
  * A model a claim-mode competition accepts (docs/protocol.md §11): dense (format version 1, up to
- * MAX_CLAIM_MODE_MODEL_BYTES) or convolutional (version 2, docs/cnn.md).
+ * MAX_CLAIM_MODE_MODEL_BYTES) or convolutional (version 2, docs/cnn.md). The kinds' dispatch is lib/danku/anyModel.ts.
  */
-export type ClaimModel = QuantizedModel | CnnModel;
-
-export function isCnnModel(model: ClaimModel): model is CnnModel {
-  return "input" in model;
-}
+export type ClaimModel = AnyModel;
 
 /** Revealed claim-mode model bytes → model, dispatching on the version byte as `revealModel` does. */
 export function decodeClaimModel(bytes: Uint8Array, expected?: { featureCount: number; classCount: number }): ClaimModel {
-  if (bytes[0] === CNN_MODEL_FORMAT_VERSION) return decodeCnnModel(bytes, expected);
-  const model = decodeModel(bytes, { maxModelBytes: MAX_CLAIM_MODE_MODEL_BYTES });
-  if (expected && (model.widths[0] !== expected.featureCount || model.widths[model.widths.length - 1] !== expected.classCount)) {
-    throw new Error(`the model has widths ${model.widths.join("-")}; the competition has ${expected.featureCount} features and ${expected.classCount} classes`);
-  }
-  return model;
+  return decodeAnyModel(bytes, expected, { maxModelBytes: MAX_CLAIM_MODE_MODEL_BYTES });
 }
 
 /** Model → the exact bytes it was revealed as (both encodings are canonical): what `disputeClaim` takes as `model`. */
 export function encodeClaimModel(model: ClaimModel): Uint8Array {
-  return isCnnModel(model) ? encodeCnnModel(model) : encodeModel(model, { maxModelBytes: MAX_CLAIM_MODE_MODEL_BYTES });
-}
-
-/** The class the model predicts for one point's features (lib/danku/forward.ts or lib/danku/cnn/forward.ts). */
-export function claimModelPredict(model: ClaimModel, features: ArrayLike<number>): number {
-  return isCnnModel(model) ? cnnPredict(model, features) : predict(model, features);
+  return encodeAnyModel(model, { maxModelBytes: MAX_CLAIM_MODE_MODEL_BYTES });
 }
 
 /** The bond a claim sends: CLAIM_BOND_GAS × bondGasPrice (constants in lib/danku/constants.ts, docs §1). */
@@ -58,7 +41,7 @@ export const PREDICTION_PROGRESS_EVERY = 256;
 export function predictionsOf(model: ClaimModel, points: readonly DataPoint[], onProgress?: (done: number, total: number) => void): Uint8Array {
   const out = new Uint8Array(points.length);
   points.forEach((point, i) => {
-    out[i] = claimModelPredict(model, point.features);
+    out[i] = predictAny(model, point.features);
     if (onProgress && ((i + 1) % PREDICTION_PROGRESS_EVERY === 0 || i + 1 === points.length)) onProgress(i + 1, points.length);
   });
   return out;
