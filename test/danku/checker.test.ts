@@ -10,7 +10,7 @@ import { claimedPredictions, modelPredictionAt, planClaimChecks, testPointsOf, t
 import { predictionsOf, revealTree, verifyRevealProof, PREDICTION_PROGRESS_EVERY } from "../../lib/danku/claims";
 import { claimScoreCall, disputeClaimCall, settleClaimCall } from "../../lib/chain/claims";
 import { dankuClaimModuleAbi } from "../../lib/generated/abis";
-import { encodePoints, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
+import { encodeModel, encodePoints, type DataPoint, type QuantizedModel } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import type { ClaimState } from "../../lib/chain/claims";
 
@@ -213,7 +213,7 @@ describe("claim-mode checker: planClaimChecks", function () {
     const dispute = disputeClaimCall(competition, check!.dispute!);
     const decoded = decodeFunctionData({ abi: dankuClaimModuleAbi, data: encodeFunctionData(dispute) });
     expect(decoded.functionName).to.equal("disputeClaim");
-    expect(decoded.args).to.deep.equal([4n, BigInt(check!.dispute!.rootIndex), BigInt(check!.dispute!.indexInRoot), bytesToHex(check!.dispute!.point), check!.dispute!.proof, bytesToHex(wrong)]);
+    expect(decoded.args).to.deep.equal([4n, BigInt(check!.dispute!.rootIndex), BigInt(check!.dispute!.indexInRoot), bytesToHex(check!.dispute!.point), check!.dispute!.proof, bytesToHex(wrong), bytesToHex(encodeModel(PERFECT_MODEL))]);
     expect(dispute.address).to.equal(competition);
 
     const claim = claimScoreCall(competition, { submissionId: 3, predictions: perfect, bond: 123n });
