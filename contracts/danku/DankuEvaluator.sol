@@ -20,7 +20,10 @@ import {BlobStore} from "./BlobStore.sol";
 /// eight lanes at once. Activations are one byte each: the input layer reads the data point's bytes in place;
 /// hidden layers write one lane word per group (activation in the low byte of its lane).
 ///
-/// Points are processed layer by layer in batches of up to MAX_BATCH, so per-layer setup is paid once per batch.
+/// Points are processed layer by layer in batches of up to MAX_BATCH. A batch of at least MIN_STATIONARY_BATCH
+/// points of a model whose layers have at most MAX_STATIONARY_FAN_IN inputs runs weight-stationary
+/// (docs/protocol.md §4.5): per lane group, chunks of its weight lane words stay on the stack while a generated
+/// kernel loops over the batch; other batches run point-major (per point, weights read from memory).
 ///
 /// Prepared model layout in memory, returned by {prepare} (32-byte words):
 ///   m+0x00 layer count L · m+0x20 activation stride S (one lane word per group of the widest layer) ·
@@ -37,6 +40,12 @@ library DankuEvaluator {
     uint256 private constant MAX_BATCH = 64;
     /// @dev Bias of a padding lane, and the lane offset that keeps z + 2^31 non-negative.
     uint256 private constant LANE_HALF = 0x80000000;
+    /// @dev The widest chunk (weight lane words on the stack) whose kernel also runs the activation.
+    uint256 private constant MAX_FUSED_CHUNK = 4;
+    /// @dev Batches of fewer points run point-major (the kernels' per-chunk setup would dominate; docs/protocol.md §4.5).
+    uint256 private constant MIN_STATIONARY_BATCH = 16;
+    /// @dev Models with a layer of more inputs run point-major (docs/protocol.md §4.5).
+    uint256 private constant MAX_STATIONARY_FAN_IN = 16;
 
     // ------------------------------------------------------------------ validation
 
@@ -297,14 +306,684 @@ library DankuEvaluator {
     /// @notice Runs the prepared model `m` on `count` points of `pointSize` bytes at memory `data` and returns
     /// how many it classifies correctly (prediction == label byte). The 32 bytes after the last point must be
     /// readable memory.
-    /// @dev Layer-major in batches of up to BATCH points: each layer runs over the whole batch, so per-layer
-    /// setup is paid once per batch rather than once per point.
+    /// @dev Layer-major in batches of up to BATCH points, and weight-stationary inside a layer: for each lane group,
+    /// chunks of up to eight of its weight lane words are held on the stack while one kernel runs over every point of
+    /// the batch (docs/protocol.md §4.5). A point's partial sums live in its slot of the output buffer, which the
+    /// group's last chunk turns into the activation lane word.
     function run(uint256 m, uint256 data, uint256 count, uint256 pointSize) internal pure returns (uint256 correct) {
         assembly ("memory-safe") {
-            // Scratch: 0x00 bit 31 of every lane (as a PUSH32 inside the loops the optimizer would turn it into
-            // a CODECOPY, ≈ 30 gas per use); 0x20 the activation-buffer stride S.
-            mstore(0x00, 0x8000000080000000800000008000000080000000800000008000000080000000)
-            mstore(0x20, mload(add(m, 0x20)))
+            function kB2f(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(bias,
+                        add(mul(w0, byte(0, v)),
+                        mul(w1, byte(1, v)))))
+                }
+            }
+
+            function kB2n(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(mload(o),
+                        add(mul(w0, byte(0, v)),
+                        mul(w1, byte(1, v)))))
+                }
+            }
+
+            function kB2o(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let acc := bias
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(0, v)),
+                            mul(w1, byte(1, v))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kB2l(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let acc := mload(o)
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(0, v)),
+                            mul(w1, byte(1, v))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kB4f(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(bias,
+                        add(mul(w0, byte(0, v)),
+                        add(mul(w1, byte(1, v)),
+                        add(mul(w2, byte(2, v)),
+                        mul(w3, byte(3, v)))))))
+                }
+            }
+
+            function kB4n(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(mload(o),
+                        add(mul(w0, byte(0, v)),
+                        add(mul(w1, byte(1, v)),
+                        add(mul(w2, byte(2, v)),
+                        mul(w3, byte(3, v)))))))
+                }
+            }
+
+            function kB4o(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let acc := bias
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(0, v)),
+                            add(mul(w1, byte(1, v)),
+                            add(mul(w2, byte(2, v)),
+                            mul(w3, byte(3, v))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kB4l(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let acc := mload(o)
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(0, v)),
+                            add(mul(w1, byte(1, v)),
+                            add(mul(w2, byte(2, v)),
+                            mul(w3, byte(3, v))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kB8f(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(bias,
+                        add(mul(w0, byte(0, v)),
+                        add(mul(w1, byte(1, v)),
+                        add(mul(w2, byte(2, v)),
+                        add(mul(w3, byte(3, v)),
+                        add(mul(w4, byte(4, v)),
+                        add(mul(w5, byte(5, v)),
+                        add(mul(w6, byte(6, v)),
+                        mul(w7, byte(7, v)))))))))))
+                }
+            }
+
+            function kB8n(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let v := mload(a)
+                    mstore(o, add(mload(o),
+                        add(mul(w0, byte(0, v)),
+                        add(mul(w1, byte(1, v)),
+                        add(mul(w2, byte(2, v)),
+                        add(mul(w3, byte(3, v)),
+                        add(mul(w4, byte(4, v)),
+                        add(mul(w5, byte(5, v)),
+                        add(mul(w6, byte(6, v)),
+                        mul(w7, byte(7, v)))))))))))
+                }
+            }
+
+            function kB8l(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let o := mload(add(f, 0xc0))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x00))
+                    o := add(o, mload(0x20))
+                } {
+                    let acc := mload(o)
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(0, v)),
+                            add(mul(w1, byte(1, v)),
+                            add(mul(w2, byte(2, v)),
+                            add(mul(w3, byte(3, v)),
+                            add(mul(w4, byte(4, v)),
+                            add(mul(w5, byte(5, v)),
+                            add(mul(w6, byte(6, v)),
+                            mul(w7, byte(7, v))))))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(mload(add(f, 0x80)), and(acc, mul(shr(31, and(acc, mload(add(f, 0xe0)))), mload(add(f, 0xa0)))))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, mload(add(f, 0x100))), mload(add(f, 0xe0)))), 0xff)))
+                }
+            }
+
+            function kL1f(f) {
+                let w0 := mload(mload(f))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(bias,
+                        mul(w0, byte(3, v))))
+                }
+            }
+
+            function kL1n(f) {
+                let w0 := mload(mload(f))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(mload(add(a, mload(0x20))),
+                        mul(w0, byte(3, v))))
+                }
+            }
+
+            function kL1o(f) {
+                let w0 := mload(mload(f))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := bias
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            mul(w0, byte(3, v)))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kL1l(f) {
+                let w0 := mload(mload(f))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := mload(add(a, mload(0x20)))
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            mul(w0, byte(3, v)))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kL4f(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(bias,
+                        add(mul(w0, byte(3, v)),
+                        add(mul(w1, byte(7, v)),
+                        add(mul(w2, byte(11, v)),
+                        mul(w3, byte(15, v)))))))
+                }
+            }
+
+            function kL4n(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(mload(add(a, mload(0x20))),
+                        add(mul(w0, byte(3, v)),
+                        add(mul(w1, byte(7, v)),
+                        add(mul(w2, byte(11, v)),
+                        mul(w3, byte(15, v)))))))
+                }
+            }
+
+            function kL4o(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := bias
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(3, v)),
+                            add(mul(w1, byte(7, v)),
+                            add(mul(w2, byte(11, v)),
+                            mul(w3, byte(15, v))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kL4l(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := mload(add(a, mload(0x20)))
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(3, v)),
+                            add(mul(w1, byte(7, v)),
+                            add(mul(w2, byte(11, v)),
+                            mul(w3, byte(15, v))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            function kL8f(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(bias,
+                        add(mul(w0, byte(3, v)),
+                        add(mul(w1, byte(7, v)),
+                        add(mul(w2, byte(11, v)),
+                        add(mul(w3, byte(15, v)),
+                        add(mul(w4, byte(19, v)),
+                        add(mul(w5, byte(23, v)),
+                        add(mul(w6, byte(27, v)),
+                        mul(w7, byte(31, v)))))))))))
+                }
+            }
+
+            function kL8n(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let v := mload(a)
+                    mstore(add(a, mload(0x20)), add(mload(add(a, mload(0x20))),
+                        add(mul(w0, byte(3, v)),
+                        add(mul(w1, byte(7, v)),
+                        add(mul(w2, byte(11, v)),
+                        add(mul(w3, byte(15, v)),
+                        add(mul(w4, byte(19, v)),
+                        add(mul(w5, byte(23, v)),
+                        add(mul(w6, byte(27, v)),
+                        mul(w7, byte(31, v)))))))))))
+                }
+            }
+
+            function kL8o(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let bias := mload(add(f, 0x20))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := bias
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(3, v)),
+                            add(mul(w1, byte(7, v)),
+                            add(mul(w2, byte(11, v)),
+                            add(mul(w3, byte(15, v)),
+                            add(mul(w4, byte(19, v)),
+                            add(mul(w5, byte(23, v)),
+                            add(mul(w6, byte(27, v)),
+                            mul(w7, byte(31, v))))))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(mload(add(f, 0x80)), and(acc, mul(shr(31, and(acc, mload(add(f, 0xe0)))), mload(add(f, 0xa0)))))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, mload(add(f, 0x100))), mload(add(f, 0xe0)))), 0xff)))
+                }
+            }
+
+            function kL8l(f) {
+                let w0 := mload(mload(f))
+                let w1 := mload(add(mload(f), 0x20))
+                let w2 := mload(add(mload(f), 0x40))
+                let w3 := mload(add(mload(f), 0x60))
+                let w4 := mload(add(mload(f), 0x80))
+                let w5 := mload(add(mload(f), 0xa0))
+                let w6 := mload(add(mload(f), 0xc0))
+                let w7 := mload(add(mload(f), 0xe0))
+                let a := mload(add(f, 0x40))
+                let aEnd := mload(add(f, 0x60))
+                for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {
+                    let acc := mload(add(a, mload(0x20)))
+                    {
+                        let v := mload(a)
+                        acc := add(acc,
+                            add(mul(w0, byte(3, v)),
+                            add(mul(w1, byte(7, v)),
+                            add(mul(w2, byte(11, v)),
+                            add(mul(w3, byte(15, v)),
+                            add(mul(w4, byte(19, v)),
+                            add(mul(w5, byte(23, v)),
+                            add(mul(w6, byte(27, v)),
+                            mul(w7, byte(31, v))))))))))
+                    }
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(mload(add(f, 0x80)), and(acc, mul(shr(31, and(acc, mload(add(f, 0xe0)))), mload(add(f, 0xa0)))))
+                    mstore(add(a, mload(0x20)), or(acc, mul(shr(31, and(add(acc, mload(add(f, 0x100))), mload(add(f, 0xe0)))), 0xff)))
+                }
+            }
+
+            /// Runs kernel `sel` (input kind · 64 + chunk size · 4 + mode) on the frame at `f`.
+            function chunk(sel, f) {
+                switch sel
+                case 32 { kB8f(f) }
+                case 33 { kB8n(f) }
+                case 35 { kB8l(f) }
+                case 96 { kL8f(f) }
+                case 97 { kL8n(f) }
+                case 98 { kL8o(f) }
+                case 99 { kL8l(f) }
+                case 16 { kB4f(f) }
+                case 17 { kB4n(f) }
+                case 18 { kB4o(f) }
+                case 19 { kB4l(f) }
+                case 80 { kL4f(f) }
+                case 81 { kL4n(f) }
+                case 82 { kL4o(f) }
+                case 83 { kL4l(f) }
+                case 8 { kB2f(f) }
+                case 9 { kB2n(f) }
+                case 10 { kB2o(f) }
+                case 11 { kB2l(f) }
+                case 68 { kL1f(f) }
+                case 69 { kL1n(f) }
+                case 70 { kL1o(f) }
+                case 71 { kL1l(f) }
+                default { invalid() }
+            }
+
+            /// ReLU, shift and saturation of the stored sums from `o` (stride S) to `oEnd`, in place.
+            function activate(f, o, oEnd) {
+                let step := mload(add(f, 0x160))
+                let shift := mload(add(f, 0x80))
+                let kpr := mload(add(f, 0xa0))
+                let H := mload(add(f, 0xe0))
+                let SAT := mload(add(f, 0x100))
+                for {} lt(o, oEnd) { o := add(o, step) } {
+                    let acc := mload(o)
+                    // ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.
+                    acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))
+                    mstore(o, or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff)))
+                }
+            }
+
+            /// Counts the points from `o` (stride: scratch 0x20) to `oEnd` whose argmax over their stored lane words (ties
+            /// to the lowest class; padding lanes hold 0 and never win) equals the label byte at `label` (stride: 0x00).
+            function argmaxPass(o, oEnd, fanOut, label) -> hits {
+                for {} lt(o, oEnd) {
+                    o := add(o, mload(0x20))
+                    label := add(label, mload(0x00))
+                } {
+                    let arg := 0
+                    switch eq(fanOut, 2)
+                    case 1 { arg := gt(and(shr(192, mload(o)), 0xffffffff), shr(224, mload(o))) }
+                    default {
+                        let best := 0
+                        for { let j := 0 } lt(j, fanOut) { j := add(j, 8) } {
+                            // Neuron j+k sits in lane 7−k.
+                            let acc := mload(add(o, shl(2, j)))
+                            let e := add(j, 8)
+                            if gt(e, fanOut) { e := fanOut }
+                            for { let i := j } lt(i, e) { i := add(i, 1) } {
+                                let x := shr(224, acc)
+                                if gt(x, best) {
+                                    best := x
+                                    arg := i
+                                }
+                                acc := shl(32, acc)
+                            }
+                        }
+                    }
+                    hits := add(hits, eq(arg, byte(0, mload(label))))
+                }
+            }
+
+            /// Two classes, fan-in ≤ 8: counts the points from `a` (stride: scratch 0x20) to `aEnd` whose
+            /// larger output (ties to class 0) equals the label byte at `label` (stride: 0x00).
+            function pairs1(wp, a, aEnd, label) -> hits {
+                let E := 0x00000000000000ff00000000000000ff00000000000000ff00000000000000ff
+                let bias := add(mload(wp), shl(191, 1))
+                let e0 := add(add(mload(add(wp, 0x100)), sar(64, mload(add(wp, 0xc0)))), add(sar(128, mload(add(wp, 0x80))), sar(192, mload(add(wp, 0x40)))))
+                let o0 := add(add(mload(add(wp, 0xe0)), sar(64, mload(add(wp, 0xa0)))), add(sar(128, mload(add(wp, 0x60))), sar(192, mload(add(wp, 0x20)))))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x20))
+                    label := add(label, mload(0x00))
+                } {
+                    let v := mload(a)
+                    let acc := add(bias, add(mul(e0, and(v, E)), mul(o0, and(shr(32, v), E))))
+                    hits := add(hits, eq(gt(and(shr(192, acc), 0xffffffff), shr(224, acc)), byte(0, mload(label))))
+                }
+            }
+
+            /// Two classes, fan-in ≤ 16: counts the points from `a` (stride: scratch 0x20) to `aEnd` whose
+            /// larger output (ties to class 0) equals the label byte at `label` (stride: 0x00).
+            function pairs2(wp, a, aEnd, label) -> hits {
+                let E := 0x00000000000000ff00000000000000ff00000000000000ff00000000000000ff
+                let bias := add(mload(wp), shl(191, 1))
+                let e0 := add(add(mload(add(wp, 0x100)), sar(64, mload(add(wp, 0xc0)))), add(sar(128, mload(add(wp, 0x80))), sar(192, mload(add(wp, 0x40)))))
+                let o0 := add(add(mload(add(wp, 0xe0)), sar(64, mload(add(wp, 0xa0)))), add(sar(128, mload(add(wp, 0x60))), sar(192, mload(add(wp, 0x20)))))
+                let e1 := add(add(mload(add(wp, 0x200)), sar(64, mload(add(wp, 0x1c0)))), add(sar(128, mload(add(wp, 0x180))), sar(192, mload(add(wp, 0x140)))))
+                let o1 := add(add(mload(add(wp, 0x1e0)), sar(64, mload(add(wp, 0x1a0)))), add(sar(128, mload(add(wp, 0x160))), sar(192, mload(add(wp, 0x120)))))
+                for {} lt(a, aEnd) {
+                    a := add(a, mload(0x20))
+                    label := add(label, mload(0x00))
+                } {
+                    let v := mload(a)
+                    let v2 := mload(add(a, 0x20))
+                    let acc := add(bias, add(mul(e0, and(v, E)), add(mul(o0, and(shr(32, v), E)),
+                        add(mul(e1, and(v2, E)), mul(o1, and(shr(32, v2), E))))))
+                    hits := add(hits, eq(gt(and(shr(192, acc), 0xffffffff), shr(224, acc)), byte(0, mload(label))))
+                }
+            }
 
             /// First layer, hidden: fed by the data points' feature bytes.
             /// Points from `ap` (stride: record field 0x100) up to `apEnd`; writes each point's lane words (one per group of
@@ -567,7 +1246,9 @@ library DankuEvaluator {
             /// size). Returns how many predictions (argmax_j z_j, ties to the lowest j) equal the label. Lanes hold
             /// z + 2^31 > 0; padding lanes hold 0 and never win.
             function outputFromBytes(rec, ap, apEnd, label) -> hits {
-                let tail := mload(add(rec, 0x40))
+                // Padded fan-in: the record's unrolled-block bytes / 32 plus its tail inputs.
+                let fanIn := add(shr(5, mload(add(rec, 0x20))), mload(add(rec, 0x40)))
+                let tail := and(fanIn, 31)
                 let fanOut := mload(add(rec, 0xe0))
                 for {} lt(ap, apEnd) {
                     ap := add(ap, mload(add(rec, 0x100)))
@@ -582,9 +1263,8 @@ library DankuEvaluator {
                         wp := add(wp, 0x20)
                         {
                             let a := ap
-                            for { let e := add(wp, mload(add(rec, 0x20))) } lt(wp, e) {} {
+                            for { let e := add(wp, shl(5, and(fanIn, not(31)))) } lt(wp, e) {} {
                                 let v := mload(a)
-                                let v2 := mload(add(a, 0x20))
                                 acc := add(acc,
                                     add(mul(mload(wp), byte(0, v)),
                                     add(mul(mload(add(wp, 0x20)), byte(1, v)),
@@ -618,82 +1298,12 @@ library DankuEvaluator {
                                     add(mul(mload(add(wp, 0x3a0)), byte(29, v)),
                                     add(mul(mload(add(wp, 0x3c0)), byte(30, v)),
                                     mul(mload(add(wp, 0x3e0)), byte(31, v))))))))))))))))))))))))))))))))))
-                                acc := add(acc,
-                                    add(mul(mload(add(wp, 0x400)), byte(0, v2)),
-                                    add(mul(mload(add(wp, 0x420)), byte(1, v2)),
-                                    add(mul(mload(add(wp, 0x440)), byte(2, v2)),
-                                    add(mul(mload(add(wp, 0x460)), byte(3, v2)),
-                                    add(mul(mload(add(wp, 0x480)), byte(4, v2)),
-                                    add(mul(mload(add(wp, 0x4a0)), byte(5, v2)),
-                                    add(mul(mload(add(wp, 0x4c0)), byte(6, v2)),
-                                    add(mul(mload(add(wp, 0x4e0)), byte(7, v2)),
-                                    add(mul(mload(add(wp, 0x500)), byte(8, v2)),
-                                    add(mul(mload(add(wp, 0x520)), byte(9, v2)),
-                                    add(mul(mload(add(wp, 0x540)), byte(10, v2)),
-                                    add(mul(mload(add(wp, 0x560)), byte(11, v2)),
-                                    add(mul(mload(add(wp, 0x580)), byte(12, v2)),
-                                    add(mul(mload(add(wp, 0x5a0)), byte(13, v2)),
-                                    add(mul(mload(add(wp, 0x5c0)), byte(14, v2)),
-                                    add(mul(mload(add(wp, 0x5e0)), byte(15, v2)),
-                                    add(mul(mload(add(wp, 0x600)), byte(16, v2)),
-                                    add(mul(mload(add(wp, 0x620)), byte(17, v2)),
-                                    add(mul(mload(add(wp, 0x640)), byte(18, v2)),
-                                    add(mul(mload(add(wp, 0x660)), byte(19, v2)),
-                                    add(mul(mload(add(wp, 0x680)), byte(20, v2)),
-                                    add(mul(mload(add(wp, 0x6a0)), byte(21, v2)),
-                                    add(mul(mload(add(wp, 0x6c0)), byte(22, v2)),
-                                    add(mul(mload(add(wp, 0x6e0)), byte(23, v2)),
-                                    add(mul(mload(add(wp, 0x700)), byte(24, v2)),
-                                    add(mul(mload(add(wp, 0x720)), byte(25, v2)),
-                                    add(mul(mload(add(wp, 0x740)), byte(26, v2)),
-                                    add(mul(mload(add(wp, 0x760)), byte(27, v2)),
-                                    add(mul(mload(add(wp, 0x780)), byte(28, v2)),
-                                    add(mul(mload(add(wp, 0x7a0)), byte(29, v2)),
-                                    add(mul(mload(add(wp, 0x7c0)), byte(30, v2)),
-                                    mul(mload(add(wp, 0x7e0)), byte(31, v2))))))))))))))))))))))))))))))))))
-                                a := add(a, 0x40)
-                                wp := add(wp, 0x800)
+                                a := add(a, 0x20)
+                                wp := add(wp, 0x400)
                             }
                             let v := mload(a)
-                            // Tail blocks: the padded fan-in's remainder below 64, in powers of two.
+                            // Tail blocks: the padded fan-in's remainder below 32, in powers of two.
                             if gt(tail, 7) {
-                                if and(tail, 32) {
-                                    acc := add(acc,
-                                        add(mul(mload(wp), byte(0, v)),
-                                        add(mul(mload(add(wp, 0x20)), byte(1, v)),
-                                        add(mul(mload(add(wp, 0x40)), byte(2, v)),
-                                        add(mul(mload(add(wp, 0x60)), byte(3, v)),
-                                        add(mul(mload(add(wp, 0x80)), byte(4, v)),
-                                        add(mul(mload(add(wp, 0xa0)), byte(5, v)),
-                                        add(mul(mload(add(wp, 0xc0)), byte(6, v)),
-                                        add(mul(mload(add(wp, 0xe0)), byte(7, v)),
-                                        add(mul(mload(add(wp, 0x100)), byte(8, v)),
-                                        add(mul(mload(add(wp, 0x120)), byte(9, v)),
-                                        add(mul(mload(add(wp, 0x140)), byte(10, v)),
-                                        add(mul(mload(add(wp, 0x160)), byte(11, v)),
-                                        add(mul(mload(add(wp, 0x180)), byte(12, v)),
-                                        add(mul(mload(add(wp, 0x1a0)), byte(13, v)),
-                                        add(mul(mload(add(wp, 0x1c0)), byte(14, v)),
-                                        add(mul(mload(add(wp, 0x1e0)), byte(15, v)),
-                                        add(mul(mload(add(wp, 0x200)), byte(16, v)),
-                                        add(mul(mload(add(wp, 0x220)), byte(17, v)),
-                                        add(mul(mload(add(wp, 0x240)), byte(18, v)),
-                                        add(mul(mload(add(wp, 0x260)), byte(19, v)),
-                                        add(mul(mload(add(wp, 0x280)), byte(20, v)),
-                                        add(mul(mload(add(wp, 0x2a0)), byte(21, v)),
-                                        add(mul(mload(add(wp, 0x2c0)), byte(22, v)),
-                                        add(mul(mload(add(wp, 0x2e0)), byte(23, v)),
-                                        add(mul(mload(add(wp, 0x300)), byte(24, v)),
-                                        add(mul(mload(add(wp, 0x320)), byte(25, v)),
-                                        add(mul(mload(add(wp, 0x340)), byte(26, v)),
-                                        add(mul(mload(add(wp, 0x360)), byte(27, v)),
-                                        add(mul(mload(add(wp, 0x380)), byte(28, v)),
-                                        add(mul(mload(add(wp, 0x3a0)), byte(29, v)),
-                                        add(mul(mload(add(wp, 0x3c0)), byte(30, v)),
-                                        mul(mload(add(wp, 0x3e0)), byte(31, v))))))))))))))))))))))))))))))))))
-                                    v := mload(add(a, 0x20))
-                                    wp := add(wp, 0x400)
-                                }
                                 if and(tail, 16) {
                                     acc := add(acc,
                                         add(mul(mload(wp), byte(0, v)),
@@ -852,26 +1462,154 @@ library DankuEvaluator {
                 }
             }
 
-            let bufA := mload(add(m, 0x40))
-            let flip := xor(bufA, mload(add(m, 0x60)))
-            let first := add(m, HEADER_SIZE)
-            let last := add(first, mul(sub(mload(m), 1), RECORD_SIZE))
-            for {} count {} {
-                let n := mload(add(m, 0x80))
-                if lt(count, n) { n := count }
-                let dataEnd := add(data, mul(n, pointSize))
+            /// The lane-group chunk size for `rem` inputs left: 8, else 4 or 2 feature bytes (the fan-in is padded to an
+            /// even count: the chunks end exactly there) or the lane words left rounded up to 1, 4 or 8 (the padding
+            /// words are zero).
+            function chunkSize(rem, lanes) -> k {
+                k := 8
+                if lt(rem, 8) {
+                    switch lanes
+                    case 0 { k := 2 if gt(rem, 3) { k := 4 } }
+                    default { k := 1 if gt(rem, 1) { k := 4 if gt(rem, 4) { k := 8 } } }
+                }
+            }
+
+            /// One lane group (block `wb`, slots from `o`): its chunks, in order, over the batch; returns whether the
+            /// activation already ran (or, `activated`, is not wanted). The frame's layer and batch fields are set.
+            function group(f, wb, o, activated) -> done {
+                done := activated
+                let lanes := mload(add(f, 0x1a0))
+                let fanIn := mload(add(f, 0x1c0))
+                for { let c := 0 } lt(c, fanIn) {} {
+                    let k := chunkSize(sub(fanIn, c), lanes)
+                    // Mode: 0 first, 1 next, 2 only, 3 last (the last two also run the activation).
+                    let mode := iszero(iszero(c))
+                    if iszero(lt(add(c, k), fanIn)) {
+                        // (No fused kernel for eight feature bytes with the bias: that group gets an activation pass.)
+                        if iszero(or(done, and(eq(k, 8), iszero(or(c, lanes))))) {
+                            mode := add(mode, 2)
+                            done := 1
+                        }
+                    }
+                    // Input c: byte c of a point, or the low byte of lane c mod 8 of lane word c / 8.
+                    let skip := shl(shl(1, lanes), c)
+                    mstore(f, add(wb, shl(5, add(c, 1))))
+                    mstore(add(f, 0x40), add(mload(add(f, 0x120)), skip))
+                    mstore(add(f, 0x60), add(mload(add(f, 0x140)), skip))
+                    mstore(add(f, 0xc0), o)
+                    if lanes { mstore(0x20, sub(o, mload(add(f, 0x40)))) }
+                    chunk(add(add(shl(6, lanes), shl(2, k)), mode), f)
+                    c := add(c, k)
+                }
+            }
+
+            /// Weight layer `rec` over the batch's points from `a0` (feature bytes, stride the point size, when `lanes` is
+            /// 0; else lane words, stride S) into the lane-word slots from `out` (stride S): activations for a hidden
+            /// layer, the pre-activations (z + 2^31 per lane) when `isOutput`.
+            function dense(f, rec, a0, out, lanes, isOutput) {
+                mstore(add(f, 0x80), mload(add(rec, 0x80)))
+                // Bits 0…30 of a lane without the `shift` low ones: ReLU and the shift's mask in one.
+                mstore(add(f, 0xa0), and(0x7fffffff, not(sub(shl(mload(add(f, 0x80)), 1), 1))))
+                // Strides: scratch 0x00 the input's, 0x20 the slots' (S).
+                mstore(0x20, mload(add(f, 0x160)))
+                mstore(0x00, mload(0x20))
+                // Fan-in: the previous layer's width, or the feature count padded to even as the input layer's blocks are.
+                mstore(add(f, 0x1c0), mload(sub(add(rec, 0xe0), RECORD_SIZE)))
+                if iszero(lanes) {
+                    mstore(0x00, mload(add(f, 0x180)))
+                    mstore(add(f, 0x1c0), and(mload(add(f, 0x180)), not(1)))
+                }
+                mstore(add(f, 0x1a0), lanes)
+                mstore(add(f, 0x120), a0)
+                mstore(add(f, 0x140), add(a0, mul(mload(add(f, 0x1e0)), mload(0x00))))
+                // A group's block: its bias word, then its padded fan-in lane words.
+                let blockSize := shl(5, add(add(shr(5, mload(add(rec, 0x20))), mload(add(rec, 0x40))), 1))
+                let wb := mload(rec)
+                for { let o := out let oEnd := add(out, shl(5, mload(add(rec, 0x60)))) } lt(o, oEnd) {
+                    o := add(o, 0x20)
+                    wb := add(wb, blockSize)
+                } {
+                    mstore(add(f, 0x20), mload(wb))
+                    if iszero(group(f, wb, o, isOutput)) { activate(f, o, add(o, mul(mload(add(f, 0x1e0)), mload(add(f, 0x160))))) }
+                }
+            }
+
+            /// The `n` points from `src` (`ps` bytes each) point-major (scratch: 0x00 bit 31 of every lane, 0x20 the activation stride
+            /// S); returns how many are classified correctly.
+            function pointMajor(pm, src, n, ps) -> hits {
+                mstore(0x00, 0x8000000080000000800000008000000080000000800000008000000080000000)
+                mstore(0x20, mload(add(pm, 0x20)))
+                let first := add(pm, HEADER_SIZE)
+                let last := add(first, mul(sub(mload(pm), 1), RECORD_SIZE))
+                let ap := mload(add(pm, 0x40))
+                let labels := add(src, sub(ps, 1))
                 switch eq(first, last)
-                case 1 { correct := add(correct, outputFromBytes(first, data, dataEnd, add(data, sub(pointSize, 1)))) }
+                case 1 { hits := outputFromBytes(first, src, add(src, mul(n, ps)), labels) }
                 default {
-                    hiddenFromBytes(first, data, bufA, dataEnd)
-                    let ap := bufA
+                    let flip := xor(ap, mload(add(pm, 0x60)))
+                    hiddenFromBytes(first, src, ap, add(src, mul(n, ps)))
                     for { let rec := add(first, RECORD_SIZE) } lt(rec, last) { rec := add(rec, RECORD_SIZE) } {
                         hiddenFromLanes(rec, ap, xor(ap, flip), add(ap, mul(n, mload(0x20))))
                         ap := xor(ap, flip)
                     }
-                    correct := add(correct, outputFromLanes(last, ap, add(ap, mul(n, mload(0x20))), add(data, sub(pointSize, 1))))
+                    hits := outputFromLanes(last, ap, add(ap, mul(n, mload(0x20))), labels)
                 }
-                data := dataEnd
+            }
+
+            // Kernel frame at the free memory pointer (temporary, never allocated): 0x00…0x100 see the kernels;
+            // 0x120/0x140 the batch's first input and its end, 0x160 the slot stride S, 0x180 the point size, 0x1a0
+            // whether the layer reads lane words, 0x1c0 its fan-in, 0x1e0 the batch's point count.
+            let f := mload(0x40)
+            mstore(add(f, 0xe0), 0x8000000080000000800000008000000080000000800000008000000080000000)
+            mstore(add(f, 0x100), 0x7fffff007fffff007fffff007fffff007fffff007fffff007fffff007fffff00)
+            mstore(add(f, 0x160), mload(add(m, 0x20)))
+            mstore(add(f, 0x180), pointSize)
+            let first := add(m, HEADER_SIZE)
+            let last := add(first, mul(sub(mload(m), 1), RECORD_SIZE))
+            // Weight-stationary only if no layer has more than MAX_STATIONARY_FAN_IN inputs: in wider layers the
+            // kernels save little per multiply-accumulate and pay their per-chunk setup many times per batch.
+            // (Frame 0x200: whether some layer is wider.)
+            mstore(add(f, 0x200), gt(sub(pointSize, 1), MAX_STATIONARY_FAN_IN))
+            for { let rec := add(first, RECORD_SIZE) } iszero(gt(rec, last)) { rec := add(rec, RECORD_SIZE) } {
+                if gt(mload(sub(add(rec, 0xe0), RECORD_SIZE)), MAX_STATIONARY_FAN_IN) { mstore(add(f, 0x200), 1) }
+            }
+            for {} count {} {
+                let n := mload(add(m, 0x80))
+                if lt(count, n) { n := count }
+                mstore(add(f, 0x1e0), n)
+                let ap := mload(add(m, 0x40))
+                switch or(mload(add(f, 0x200)), lt(n, MIN_STATIONARY_BATCH))
+                case 1 { correct := add(correct, pointMajor(m, data, n, pointSize)) }
+                default {
+                dense(f, first, data, ap, 0, eq(first, last))
+                if lt(first, last) {
+                    let flip := xor(ap, mload(add(m, 0x60)))
+                    for { let rec := add(first, RECORD_SIZE) } lt(rec, last) { rec := add(rec, RECORD_SIZE) } {
+                        dense(f, rec, ap, xor(ap, flip), 1, 0)
+                        ap := xor(ap, flip)
+                    }
+                    let fanIn := mload(sub(add(last, 0xe0), RECORD_SIZE))
+                    switch and(eq(mload(add(last, 0xe0)), 2), lt(fanIn, 17))
+                    case 1 {
+                        mstore(0x00, pointSize)
+                        mstore(0x20, mload(add(f, 0x160)))
+                        switch gt(fanIn, 8)
+                        case 0 { correct := add(correct, pairs1(mload(last), ap, add(ap, mul(n, mload(0x20))), add(data, sub(pointSize, 1)))) }
+                        default { correct := add(correct, pairs2(mload(last), ap, add(ap, mul(n, mload(0x20))), add(data, sub(pointSize, 1)))) }
+                        ap := 0
+                    }
+                    default {
+                        dense(f, last, ap, xor(ap, flip), 1, 1)
+                        ap := xor(ap, flip)
+                    }
+                }
+                if ap {
+                    mstore(0x00, pointSize)
+                    mstore(0x20, mload(add(f, 0x160)))
+                    correct := add(correct, argmaxPass(ap, add(ap, mul(n, mload(0x20))), mload(add(last, 0xe0)), add(data, sub(pointSize, 1))))
+                }
+                }
+                data := add(data, mul(n, pointSize))
                 count := sub(count, n)
             }
         }

@@ -1,12 +1,15 @@
 /**
  * `npm run codegen`: writes contracts/danku/DankuEvaluator.sol from scripts/codegen/DankuEvaluator.sol.template.
  *
- * The forward pass has four Yul functions — a hidden or an output layer, fed by the data point's feature bytes or by
- * the previous layer's lane words — which differ only in where they read activations and what they do with the eight
- * pre-activations of a lane word. Their dot products are unrolled (32 multiply-accumulates of eight lanes per step),
- * which is where the evaluator's gas per MAC comes from. Nobody should write or review those lines by hand: this
- * script builds the four functions from one layer template and the unrolled sums from one term generator, and
- * test/danku/codegen.test.ts fails when the committed contract differs from what it produces.
+ * The forward pass is weight-stationary for narrow models (docs/protocol.md §4.5): for each lane group of a layer, chunks
+ * of up to eight of its weight lane words are held on the stack while one kernel loops
+ * over every point of the batch, so a multiply-accumulate of eight lanes costs a stack copy instead of a memory read.
+ * The kernels differ in their input (feature bytes or lane words), chunk size and mode (first chunk with the bias,
+ * middle chunk, last or only chunk with the ReLU/shift/saturation fused in); two-class output layers fed by at most two
+ * lane words get a packed kernel (four inputs × two classes per MUL). Wide models and small batches run the
+ * point-major layer functions (per point, weights read from memory, unrolled). Nobody should write or review those lines by
+ * hand: this script builds every kernel from one template and one term generator, and test/danku/codegen.test.ts
+ * fails when the committed contract differs from what it produces.
  *
  * Deterministic: the output depends only on the template and this file.
  */
@@ -23,7 +26,260 @@ const GENERATED_NOTICE = [
   "// Do not edit: change the template or the generator, then run `npm run codegen`.",
 ];
 
-// ------------------------------------------------------------------ unrolled dot products
+// ------------------------------------------------------------------ weight-stationary kernels
+
+/** Where a layer reads its activations: the data points' feature bytes, or the previous layer's lane words. */
+type Input = "bytes" | "lanes";
+/**
+ * What a kernel does with each point's partial sum. `first`: bias + Σ, stored. `next`: stored sum + Σ, stored.
+ * `last`: stored sum + Σ, then ReLU, shift and saturation, stored as the activation lane word. `only`: bias + Σ, then
+ * the same (a group whose whole fan-in is one chunk).
+ */
+type Mode = "first" | "next" | "last" | "only";
+
+/** Chunk sizes (inputs per kernel, i.e. weight lane words held on the stack) the generator emits. */
+export const CHUNK_SIZES: Record<Input, readonly number[]> = {
+  // The input layer's fan-in is padded to a multiple of 2 only: a chunk must end exactly at the padded fan-in (a tail
+  // of 6 runs as 4 + 2).
+  bytes: [2, 4, 8],
+  // Hidden inputs are padded to whole lane words (zero weight words): the tail chunk may round up to 1, 4 or 8.
+  lanes: [1, 4, 8],
+};
+/** The widest chunk whose kernel also runs the activation (more weight words would not fit the EVM stack). */
+export const MAX_FUSED_CHUNK = 4;
+const MODES: readonly Mode[] = ["first", "next", "only", "last"];
+const MODE_CODE: Record<Mode, number> = { first: 0, next: 1, only: 2, last: 3 };
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** Kernel selector: dispatch key of (input kind, chunk size, mode). */
+export function kernelSelector(input: Input, k: number, mode: Mode): number {
+  return (input === "lanes" ? 64 : 0) + 4 * k + MODE_CODE[mode];
+}
+
+function kernelName(input: Input, k: number, mode: Mode): string {
+  return `k${input === "bytes" ? "B" : "L"}${k}${mode[0]}`;
+}
+
+/** Σ_k w_k · a_k as right-nested `add`s (two temporaries on the stack at most), one term per line. */
+function weightedSum(indent: string, input: Input, k: number, start: string, head: string, close = ""): string[] {
+  const term = (i: number) => `mul(w${i}, byte(${input === "bytes" ? i : 4 * i + 3}, v))`;
+  const lines = [`${indent}${head}add(${start},`];
+  for (let i = 0; i < k; i++) {
+    const last = i === k - 1;
+    lines.push(`${indent}    ${last ? term(i) + ")".repeat(k) + close : `add(${term(i)},`}`);
+  }
+  return lines;
+}
+
+/**
+ * The hidden activation of eight lanes holding z + 2^31: zero below 0, floor(z / 2^shift), 0xff from 256 up, in the
+ * low byte of each lane (the rest of the lane is zero or, when saturated, ignored). `kpr` keeps bits 0…30 above the
+ * shift's (so the word-wide shift moves no bit across lanes); `H` is bit 31 of every lane, `SAT` 2^31 − 256 per lane.
+ */
+const ACTIVATION = [
+  "// ReLU (bit 31: z ≥ 0) and the bits the shift drops, in one mask; then the shift; q ≥ 256 saturates.",
+  "acc := shr(shift, and(acc, mul(shr(31, and(acc, H)), kpr)))",
+];
+const ACTIVATION_STORE = "or(acc, mul(shr(31, and(add(acc, SAT), H)), 0xff))";
+
+/**
+ * Kernel frame (memory at the free memory pointer, written by the layer driver for each chunk): 0x00 the chunk's
+ * first weight word, 0x20 the group's bias word, 0x40 the first point's input, 0x60 the end of the inputs, 0x80 the
+ * shift, 0xa0 kpr, 0xc0 the first point's slot (feature-byte input), 0xe0 H, 0x100 SAT. Scratch 0x00 holds the input
+ * stride; 0x20 the slot stride S (feature-byte input) or the slot's distance from its input (lane input).
+ */
+function kernel(input: Input, k: number, mode: Mode): string {
+  const fused = mode === "last" || mode === "only";
+  const withBias = mode === "first" || mode === "only";
+  const i4 = " ".repeat(16);
+  const i5 = " ".repeat(20);
+  const lines = [`            function ${kernelName(input, k, mode)}(f) {`];
+  for (let i = 0; i < k; i++) lines.push(`${i4}let w${i} := ${i === 0 ? "mload(mload(f))" : `mload(add(mload(f), ${hex(32 * i)}))`}`);
+  if (withBias) lines.push(`${i4}let bias := mload(add(f, 0x20))`);
+  lines.push(`${i4}let a := mload(add(f, 0x40))`, `${i4}let aEnd := mload(add(f, 0x60))`);
+  // A point's slot: `o` (feature-byte input), or its input plus the distance in scratch 0x20 (lane input: input and
+  // slots have the same stride S).
+  const slot = input === "bytes" ? "o" : "add(a, mload(0x20))";
+  if (input === "bytes") lines.push(`${i4}let o := mload(add(f, 0xc0))`);
+  // Up to MAX_FUSED_CHUNK weight words the activation's constants stay on the stack too; wider chunks read them from
+  // the frame (four memory reads per point, cheaper than a separate activation pass).
+  const onStack = k <= MAX_FUSED_CHUNK;
+  const constant = (name: string, at: string) => (onStack ? name : `mload(add(f, ${at}))`);
+  if (fused && onStack) {
+    lines.push(`${i4}let shift := mload(add(f, 0x80))`, `${i4}let kpr := mload(add(f, 0xa0))`);
+    lines.push(`${i4}let H := mload(add(f, 0xe0))`, `${i4}let SAT := mload(add(f, 0x100))`);
+  }
+  if (input === "bytes") {
+    lines.push(`${i4}for {} lt(a, aEnd) {`, `${i5}a := add(a, mload(0x00))`, `${i5}o := add(o, mload(0x20))`, `${i4}} {`);
+  } else {
+    lines.push(`${i4}for {} lt(a, aEnd) { a := add(a, mload(0x00)) } {`);
+  }
+  const start = withBias ? "bias" : `mload(${slot})`;
+  if (fused) {
+    const c = (l: string) => l.replace(/\bshift\b/g, constant("shift", "0x80")).replace(/\bkpr\b/g, constant("kpr", "0xa0"));
+    const h = (l: string) => l.replace(/\bH\b/g, constant("H", "0xe0")).replace(/\bSAT\b/g, constant("SAT", "0x100"));
+    // `v` is scoped to the sum so the activation finds the frame pointer within reach of the stack.
+    lines.push(`${i5}let acc := ${start}`, `${i5}{`, `${i5}    let v := mload(a)`);
+    lines.push(...weightedSum(i5 + "    ", input, k, "acc", "acc := "));
+    lines.push(`${i5}}`);
+    lines.push(...ACTIVATION.map((l) => i5 + (l.startsWith("//") ? l : h(c(l)))));
+    lines.push(`${i5}mstore(${slot}, ${h(ACTIVATION_STORE)})`);
+  } else {
+    lines.push(`${i5}let v := mload(a)`);
+    lines.push(...weightedSum(i5, input, k, start, `mstore(${slot}, `, ")"));
+  }
+  lines.push(`${i4}}`, "            }");
+  return lines.join("\n");
+}
+
+function kernels(): { input: Input; k: number; mode: Mode }[] {
+  const out: { input: Input; k: number; mode: Mode }[] = [];
+  for (const input of ["bytes", "lanes"] as const) {
+    for (const k of CHUNK_SIZES[input]) {
+      for (const mode of MODES) {
+        // Eight weights, the bias and the activation's frame reads do not fit the stack with a feature-byte input's
+        // two pointers: the layer driver runs that group as `first` and a separate activation pass.
+        if (input === "bytes" && k === 8 && mode === "only") continue;
+        out.push({ input, k, mode });
+      }
+    }
+  }
+  return out;
+}
+
+/** `chunk(sel, f)`: runs the kernel `sel` names on frame `f` (one switch per chunk and batch, not per point). */
+function dispatcher(): string {
+  const lines = [
+    "            /// Runs kernel `sel` (input kind · 64 + chunk size · 4 + mode) on the frame at `f`.",
+    "            function chunk(sel, f) {",
+    "                switch sel",
+  ];
+  // A switch is a chain of comparisons in case order: the wide layers' kernels (run most often per point) come first.
+  const rank = (x: { input: Input; k: number }) => -(x.k * 2 + (x.input === "bytes" ? 1 : 0));
+  const ordered = kernels().sort((x, y) => rank(x) - rank(y));
+  for (const { input, k, mode } of ordered) {
+    lines.push(`                case ${kernelSelector(input, k, mode)} { ${kernelName(input, k, mode)}(f) }`);
+  }
+  lines.push("                default { invalid() }", "            }");
+  return lines.join("\n");
+}
+
+/** The output layer's argmax over its stored pre-activation words (z + 2^31 per lane; padding lanes hold 0). */
+const ARGMAX = [
+  "            /// Counts the points from `o` (stride: scratch 0x20) to `oEnd` whose argmax over their stored lane words (ties",
+  "            /// to the lowest class; padding lanes hold 0 and never win) equals the label byte at `label` (stride: 0x00).",
+  "            function argmaxPass(o, oEnd, fanOut, label) -> hits {",
+  "                for {} lt(o, oEnd) {",
+  "                    o := add(o, mload(0x20))",
+  "                    label := add(label, mload(0x00))",
+  "                } {",
+  "                    let arg := 0",
+  "                    switch eq(fanOut, 2)",
+  "                    case 1 { arg := gt(and(shr(192, mload(o)), 0xffffffff), shr(224, mload(o))) }",
+  "                    default {",
+  "                        let best := 0",
+  "                        for { let j := 0 } lt(j, fanOut) { j := add(j, 8) } {",
+  "                            // Neuron j+k sits in lane 7−k.",
+  "                            let acc := mload(add(o, shl(2, j)))",
+  "                            let e := add(j, 8)",
+  "                            if gt(e, fanOut) { e := fanOut }",
+  "                            for { let i := j } lt(i, e) { i := add(i, 1) } {",
+  "                                let x := shr(224, acc)",
+  "                                if gt(x, best) {",
+  "                                    best := x",
+  "                                    arg := i",
+  "                                }",
+  "                                acc := shl(32, acc)",
+  "                            }",
+  "                        }",
+  "                    }",
+  "                    hits := add(hits, eq(arg, byte(0, mload(label))))",
+  "                }",
+  "            }",
+];
+
+/**
+ * Two-class output layers fed by at most two lane words (fan-in ≤ 16), packed four inputs to a MUL: lane word v's
+ * even lanes, `and(v, E)`, are four activations 64 bits apart, its odd lanes `and(shr(32, v), E)` four more; the weight
+ * word of one such multiplier holds, in 64-bit slot 3 − s, the two classes' weights of the input in the multiplier's
+ * slot s (sar of the stored lane words). The product's top slot is Σ_s w·a for both classes (eight multiply-accumulates,
+ * all lanes useful); slots below it are cross terms (|·| < 2^182) that the bias word's 2^191 keeps from borrowing, and
+ * slots above 2^256 vanish. docs/protocol.md §4.5.
+ */
+function pairKernel(words: 1 | 2): string {
+  const i4 = " ".repeat(16);
+  const i5 = " ".repeat(20);
+  const w = (i: number) => `mload(add(wp, ${hex(32 * (1 + i))}))`;
+  const packed = (c: number, odd: boolean) => {
+    const base = 8 * c + (odd ? 6 : 7);
+    return `add(add(${w(base)}, sar(64, ${w(base - 2)})), add(sar(128, ${w(base - 4)}), sar(192, ${w(base - 6)})))`;
+  };
+  const lines = [
+    "            /// Two classes, fan-in ≤ " + 8 * words + ": counts the points from `a` (stride: scratch 0x20) to `aEnd` whose",
+    "            /// larger output (ties to class 0) equals the label byte at `label` (stride: 0x00).",
+    `            function pairs${words}(wp, a, aEnd, label) -> hits {`,
+    `${i4}let E := 0x00000000000000ff00000000000000ff00000000000000ff00000000000000ff`,
+    `${i4}let bias := add(mload(wp), shl(191, 1))`,
+  ];
+  for (let c = 0; c < words; c++) {
+    lines.push(`${i4}let e${c} := ${packed(c, false)}`);
+    lines.push(`${i4}let o${c} := ${packed(c, true)}`);
+  }
+  lines.push(`${i4}for {} lt(a, aEnd) {`, `${i5}a := add(a, mload(0x20))`, `${i5}label := add(label, mload(0x00))`, `${i4}} {`);
+  lines.push(`${i5}let v := mload(a)`);
+  if (words === 1) {
+    lines.push(`${i5}let acc := add(bias, add(mul(e0, and(v, E)), mul(o0, and(shr(32, v), E))))`);
+  } else {
+    lines.push(`${i5}let v2 := mload(add(a, 0x20))`);
+    lines.push(`${i5}let acc := add(bias, add(mul(e0, and(v, E)), add(mul(o0, and(shr(32, v), E)),`);
+    lines.push(`${i5}    add(mul(e1, and(v2, E)), mul(o1, and(shr(32, v2), E))))))`);
+  }
+  lines.push(`${i5}hits := add(hits, eq(gt(and(shr(192, acc), 0xffffffff), shr(224, acc)), byte(0, mload(label))))`);
+  lines.push(`${i4}}`, "            }");
+  return lines.join("\n");
+}
+
+/** The standalone activation pass, for a last chunk wider than {@link MAX_FUSED_CHUNK}. */
+const ACTIVATION_PASS = [
+  "            /// ReLU, shift and saturation of the stored sums from `o` (stride S) to `oEnd`, in place.",
+  "            function activate(f, o, oEnd) {",
+  "                let step := mload(add(f, 0x160))",
+  "                let shift := mload(add(f, 0x80))",
+  "                let kpr := mload(add(f, 0xa0))",
+  "                let H := mload(add(f, 0xe0))",
+  "                let SAT := mload(add(f, 0x100))",
+  "                for {} lt(o, oEnd) { o := add(o, step) } {",
+  "                    let acc := mload(o)",
+  ...ACTIVATION.map((l) => " ".repeat(20) + l),
+  `                    mstore(o, ${ACTIVATION_STORE})`,
+  "                }",
+  "            }",
+];
+
+/** Every generated Yul function of the forward pass, in a fixed order. */
+function forwardFunctions(): string {
+  return [
+    ...kernels().map(({ input, k, mode }) => kernel(input, k, mode)),
+    dispatcher(),
+    ACTIVATION_PASS.join("\n"),
+    ARGMAX.join("\n"),
+    pairKernel(1),
+    pairKernel(2),
+    layerFunction("hidden", "bytes"),
+    layerFunction("hidden", "lanes"),
+    layerFunction("output", "bytes"),
+    layerFunction("output", "lanes"),
+  ].join("\n\n");
+}
+
+// ------------------------------------------------------------------ point-major layer functions (small batches)
+//
+// For a batch of fewer than MIN_STATIONARY_BATCH points (a slice of one or a few points: a dispute, or an organizer who
+// revealed tiny groups) the weight-stationary kernels' per-chunk setup would be paid for too few points, so run() uses
+// the point-major functions below: per point, every group's dot product over weights read from memory, unrolled.
 
 /** One multiply-accumulate of eight lanes: weight word `word` (32 bytes each, from `wp`) times byte `byte` of `v`. */
 interface Term {
@@ -32,9 +288,6 @@ interface Term {
   v: string;
 }
 
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
 
 function mac(t: Term): string {
   const weight = t.word === 0 ? "mload(wp)" : `mload(add(wp, ${hex(32 * t.word)}))`;
@@ -67,15 +320,14 @@ function laneTerms(v: string, firstWord: number, count: number): Term[] {
 
 // ------------------------------------------------------------------ the layer template
 
-type Input = "bytes" | "lanes";
 type Output = "hidden" | "output";
 
 /** The dot product over the padded fan-in: the unrolled main loop, then the tail. */
-function dotProduct(input: Input): string[] {
+function dotProduct(input: Input, output: Output): string[] {
   const i5 = " ".repeat(32);
   const i6 = " ".repeat(36);
-  if (input === "bytes") {
-    // 64 inputs (two words of bytes) per step; the fan-in is padded to a multiple of 2, the tail in powers of two.
+  if (input === "bytes" && output === "hidden") {
+    // Hidden layer: 64 inputs (two words of bytes) per step (wide inputs, e.g. 784-32-10 in small slices); the fan-in is padded to a multiple of 2, the tail in powers of two.
     return [
       `${" ".repeat(28)}for { let e := add(wp, mload(add(rec, 0x20))) } lt(wp, e) {} {`,
       `${i5}let v := mload(a)`,
@@ -93,6 +345,41 @@ function dotProduct(input: Input): string[] {
       `${i6}v := mload(add(a, 0x20))`,
       `${i6}wp := add(wp, 0x400)`,
       `${i5}}`,
+      `${i5}if and(tail, 16) {`,
+      accumulate(i6, byteTerms("v", 0, 16)),
+      `${i6}v := shl(128, v)`,
+      `${i6}wp := add(wp, 0x200)`,
+      `${i5}}`,
+      `${i5}if and(tail, 8) {`,
+      accumulate(i6, byteTerms("v", 0, 8)),
+      `${i6}v := shl(64, v)`,
+      `${i6}wp := add(wp, 0x100)`,
+      `${i5}}`,
+      `${" ".repeat(28)}}`,
+      `${" ".repeat(28)}if and(tail, 4) {`,
+      accumulate(i5, byteTerms("v", 0, 4)),
+      `${i5}v := shl(32, v)`,
+      `${i5}wp := add(wp, 0x80)`,
+      `${" ".repeat(28)}}`,
+      `${" ".repeat(28)}if and(tail, 2) {`,
+      accumulate(i5, byteTerms("v", 0, 2)),
+      `${i5}wp := add(wp, 0x40)`,
+      `${" ".repeat(28)}}`,
+    ];
+  }
+  if (input === "bytes") {
+    // Single-layer model: 32 inputs (one word of bytes) per step (less code); the fan-in is padded to a multiple of 2,
+    // the tail in powers of two.
+    return [
+      `${" ".repeat(28)}for { let e := add(wp, shl(5, and(fanIn, not(31)))) } lt(wp, e) {} {`,
+      `${i5}let v := mload(a)`,
+      accumulate(i5, byteTerms("v", 0, 32)),
+      `${i5}a := add(a, 0x20)`,
+      `${i5}wp := add(wp, 0x400)`,
+      `${" ".repeat(28)}}`,
+      `${" ".repeat(28)}let v := mload(a)`,
+      `${" ".repeat(28)}// Tail blocks: the padded fan-in's remainder below 32, in powers of two.`,
+      `${" ".repeat(28)}if gt(tail, 7) {`,
       `${i5}if and(tail, 16) {`,
       accumulate(i6, byteTerms("v", 0, 16)),
       `${i6}v := shl(128, v)`,
@@ -199,7 +486,13 @@ function layerFunction(output: Output, input: Input): string {
   const lines: string[] = [
     ...indented(12, [...DOCS[output][input], ...OUTPUT_DOCS[output]].map((l) => `/// ${l}`)),
     hidden ? `            function ${name}(rec, ap, out, apEnd) {` : `            function ${name}(rec, ap, apEnd, label) -> hits {`,
-    "                let tail := mload(add(rec, 0x40))",
+    ...(input === "bytes" && output === "output"
+      ? [
+          "                // Padded fan-in: the record's unrolled-block bytes / 32 plus its tail inputs.",
+          "                let fanIn := add(shr(5, mload(add(rec, 0x20))), mload(add(rec, 0x40)))",
+          "                let tail := and(fanIn, 31)",
+        ]
+      : ["                let tail := mload(add(rec, 0x40))"]),
     ...(hidden
       ? ["                let shift := mload(add(rec, 0x80))", "                let saturate := mload(add(rec, 0xa0))", "                let keep := mload(add(rec, 0xc0))"]
       : ["                let fanOut := mload(add(rec, 0xe0))"]),
@@ -216,7 +509,7 @@ function layerFunction(output: Output, input: Input): string {
     "                        wp := add(wp, 0x20)",
     "                        {",
     "                            let a := ap",
-    ...dotProduct(input),
+    ...dotProduct(input, output),
     "                        }",
     ...indented(24, hidden ? HIDDEN_EPILOGUE : OUTPUT_EPILOGUE),
     "                    }",
@@ -238,12 +531,7 @@ export function generateEvaluator(template: string): string {
   const at = head.indexOf(pragma);
   if (at < 0) throw new Error(`${TEMPLATE_PATH} has no "${pragma}" line`);
   const afterPragma = head.indexOf("\n", at) + 1;
-  const functions = [
-    layerFunction("hidden", "bytes"),
-    layerFunction("hidden", "lanes"),
-    layerFunction("output", "bytes"),
-    layerFunction("output", "lanes"),
-  ].join("\n\n");
+  const functions = forwardFunctions();
   return head.slice(0, afterPragma) + GENERATED_NOTICE.join("\n") + "\n" + head.slice(afterPragma) + functions + tail;
 }
 

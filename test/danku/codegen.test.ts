@@ -27,14 +27,33 @@ describe("DankuEvaluator.sol is generated (npm run codegen)", function () {
     ).to.equal(0);
   });
 
-  it("generates the four layer functions with every multiply-accumulate of the unrolled loops", () => {
+  it("generates the point-major layer functions with every multiply-accumulate of the unrolled loops", () => {
     const generated = expectedEvaluator();
     for (const name of ["hiddenFromBytes", "hiddenFromLanes", "outputFromBytes", "outputFromLanes"]) {
       expect(generated.split(`function ${name}(`).length - 1, name).to.equal(1);
     }
-    // Per function fed by bytes: 64 (main loop) + 32 + 16 + 8 + 4 + 2 (tail); by lanes: 16 + 8. Two of each.
+    // Fed by bytes: hidden 64 (main loop) + 32 + 16 + 8 + 4 + 2 (tail), output 32 + 16 + 8 + 4 + 2; by lanes: 16 + 8.
     const macs = generated.match(/mul\(mload\((?:wp|add\(wp, 0x[0-9a-f]+\))\), byte\(\d+, v2?\)\)/g) ?? [];
-    expect(macs.length).to.equal(2 * (64 + 32 + 16 + 8 + 4 + 2) + 2 * (16 + 8));
+    expect(macs.length).to.equal(64 + 32 + 16 + 8 + 4 + 2 + (32 + 16 + 8 + 4 + 2) + 2 * (16 + 8));
+  });
+
+  it("generates every weight-stationary kernel the layer driver dispatches to, each with its chunk's terms", () => {
+    const generated = expectedEvaluator();
+    const kernels = [...generated.matchAll(/function (k([BL])(\d+)([fnol]))\(f\) \{([\s\S]*?)\n {12}\}/g)];
+    const names = kernels.map((k) => k[1]);
+    // Feature bytes: 2 and 4 in every mode, 8 without `only`; lane words: 1, 4 and 8 in every mode.
+    expect(names.sort()).to.deep.equal(
+      ["kB2f", "kB2n", "kB2o", "kB2l", "kB4f", "kB4n", "kB4o", "kB4l", "kB8f", "kB8n", "kB8l"]
+        .concat(["kL1f", "kL1n", "kL1o", "kL1l", "kL4f", "kL4n", "kL4o", "kL4l", "kL8f", "kL8n", "kL8o", "kL8l"])
+        .sort(),
+    );
+    for (const [, name, kind, size, , body] of kernels) {
+      const terms = body!.match(/mul\(w\d+, byte\(\d+, v\)\)/g) ?? [];
+      expect(terms.length, name).to.equal(Number(size));
+      // Each chunk input once, in order: byte k (feature bytes) or the low byte 4k + 3 of lane k.
+      terms.forEach((t, k) => expect(t, name).to.equal(`mul(w${k}, byte(${kind === "B" ? k : 4 * k + 3}, v))`));
+      expect(generated, `dispatch of ${name}`).to.contain(`{ ${name}(f) }`);
+    }
   });
 
   it("no line of the template or the contract is a hand-unrolled wall (≤ 160 characters)", () => {

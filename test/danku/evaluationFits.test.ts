@@ -164,11 +164,14 @@ async function worstCaseCompetition(env: Env, shape: Shape, points: number, conf
   const split = await doSplit(env, created);
   await reveal(env, created.organizer, true, split.training.map((g) => groups[g] as DataGroup));
   const alice = env.wallets[1] as WalletClient;
-  const model = worstCaseModel(
-    widths,
-    23,
-    groups.map((g) => (g.points[0] as DataPoint).features),
-  );
+  const inputs = groups.map((g) => (g.points[0] as DataPoint).features);
+  const testPoints = split.test.flatMap((g) => (groups[g] as DataGroup).points);
+  // Which points are test points follows the block hashes, so it moves with any change to the contracts' code: take
+  // the first model seed from 23 on whose predictions on them are not one class (checked below).
+  let model = worstCaseModel(widths, 23, inputs);
+  for (let seed = 24; seed < 44 && new Set(testPoints.map((p) => predict(model, p.features))).size < 2; seed++) {
+    model = worstCaseModel(widths, seed, inputs);
+  }
   const prepared = prepareModel(model, salt(7));
   const id = await commit(env, created, alice, prepared);
   const d = await deadlinesOf(created.organizer);

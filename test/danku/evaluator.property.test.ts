@@ -154,7 +154,7 @@ describe("DankuEvaluator ≡ lib/danku/forward.ts (property)", function () {
         .chain(({ featureCount, classCount }) =>
           fc.record({
             model: modelArb(featureCount, classCount, 40),
-            raw: rawPointsArb(featureCount, 1, 24),
+            raw: rawPointsArb(featureCount, 1, 40),
           }),
         ),
       async ({ model, raw }) => {
