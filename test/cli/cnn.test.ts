@@ -5,10 +5,8 @@
  * on chain covering the version-2 bytes the submission file holds, and the claim's predictions computed locally
  * from those bytes on the test points. Refused: a CNN of another shape (nothing sent) and a CNN scored on a CSV
  * without --image-shape.
- *
- * The on-chain model reveal of version-2 bytes (and so the claim sent on chain) needs the contract change that makes
- * `revealModel` validate version-2 models (docs/cnn.md §8); until the deployed contracts take them, the reveal
- * reverts, and the test checks that and skips the on-chain claim step, saying so.
+ * Then on chain: `reveal-model` of the version-2 bytes (validated by DankuCnnEvaluator, claim mode keeps the hash),
+ * `reveal-test`, and `claim`, whose score must equal the one computed locally from the committed bytes.
  */
 import { expect } from "chai";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -99,7 +97,7 @@ describe("modelbounty CLI: a convolutional network for an image competition", fu
 
   after(() => node?.stop());
 
-  it("scores and commits a CNN ONNX file (version-2 bytes under the commitment), computes its claim locally, and reveals it once the contract takes version 2", async function () {
+  it("scores and commits a CNN ONNX file (version-2 bytes under the commitment), reveals it, and its claim on chain equals the score computed locally", async function () {
     this.timeout(900_000);
     expect((await cli(KEYS.organizer, "deploy")).code).to.equal(0);
     const created = await cli(
@@ -158,15 +156,9 @@ describe("modelbounty CLI: a convolutional network for an image competition", fu
     const correct = scorePredictions(predictions, testPoints.map((p) => p.label));
     expect(disputablePoint(predictions, predictionsOf(model, testPoints))).to.equal(null);
 
-    // The on-chain reveal of version-2 bytes needs the contract change (docs/cnn.md §8).
     await mineTo(state.deadlines.submissionEnd);
     const revealed = await cli(KEYS.alice, "reveal-model", "--submission", "alice.json");
-    if (revealed.code !== 0) {
-      // NEEDS CONTRACT: until revealModel validates version-2 models, the dense validator rejects the version byte.
-      if (process.env.MODELBOUNTY_CNN_REVEAL_REQUIRED) expect.fail(`reveal-model of a CNN failed: ${String(revealed.json.error)}`);
-      expect(String(revealed.json.error), "the reveal failed for another reason than the model format").to.match(/the model format version is unknown \(at 2\)/);
-      this.skip();
-    }
+    expect(revealed.code, `reveal-model of a CNN: ${JSON.stringify(revealed.json)}`).to.equal(0);
     await mineTo((await readCompetition(client, competition)).deadlines.modelRevealEnd);
     expect((await cli(KEYS.organizer, "reveal-test", "--competition", competition, "--secrets", "org.secrets.json")).code).to.equal(0);
     const revealedTest = await readRevealedPoints(client, competition, false, state.config.featureCount);
