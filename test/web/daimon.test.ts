@@ -87,6 +87,8 @@ function proof(id: bigint, overrides: Partial<ChainProof> = {}): ChainProof {
     proofHash: `0x${id.toString(16).padStart(64, "0")}` as Hex,
     blockNumber: 112n,
     transactionHash: zeroHash,
+    modelHash: zeroHash,
+    labelsRoot: zeroHash,
     ...overrides,
   };
 }
