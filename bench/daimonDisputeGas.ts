@@ -10,7 +10,7 @@ import { bytesToHex, parseEventLogs, type Address } from "viem";
 import { daimonProblemAbi, problemFactoryAbi } from "../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, packVector, registrationUsableFrom } from "../lib/daimon/fixedPoint";
 import { registrationHash } from "../lib/daimon/encoding";
-import { inputsTree, labelDispute, proofBinding, labelsTree } from "../lib/daimon/disputes";
+import { inputsTree, labelDispute, packLabels, proofBinding, labelsTree } from "../lib/daimon/disputes";
 import { encodeModel, type QuantizedModel } from "../lib/danku/encoding";
 import { predict } from "../lib/danku/forward";
 import { TX_GAS_CAP } from "../lib/danku/constants";
@@ -20,13 +20,13 @@ export interface LabelDisputeGas {
   readonly m: number;
   readonly modelBytes: number;
   /** Gas of each transaction, by function. */
-  readonly steps: { submitProof: number; disputeAvailability: number; postModel: number; disputeLabel: number; claimUnavailable: number };
+  readonly steps: { submitProof: number; disputeAvailability: number; postModel: number; postLabels: number; disputeLabel: number; claimUnavailable: number };
   /** The most expensive of them (postModel of the largest model). */
   readonly maxStepGas: number;
   /**
    * Transactions to void a proof whose labels are not its model's: the challenger's disputeAvailability and
-   * disputeLabel, with the improver's postModel in between (2 when the model was posted voluntarily); a proof
-   * without a model: disputeAvailability and claimUnavailable.
+   * disputeLabel, with the improver's postModel and postLabels in between (1, disputeLabel, when he posted both
+   * voluntarily); a proof without a model or its labels: disputeAvailability and claimUnavailable.
    */
   readonly transactions: { wrongLabel: number; unavailable: number };
   readonly txGasCap: number;
@@ -95,6 +95,7 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   const submitted = await gasOf(await write(improver, "submitProof", ["bafy-large", binding.modelHash, binding.labelsRoot, outputs], DAIMON_LIMITS.PROOF_BOND));
   const asked = await gasOf(await write(watcher, "disputeAvailability", [0n], DAIMON_LIMITS.AVAILABILITY_BOND));
   const posted = await gasOf(await write(improver, "postModel", [0n, bytesToHex(bytes)]));
+  const labelled = await gasOf(await write(improver, "postLabels", [0n, bytesToHex(packLabels(claimed))]));
   const dispute = labelDispute({ tuple: 0, index: disputed, points, inputs, claimedLabels: claimed, labels: labelsTree(claimed) });
   const won = await gasOf(await write(watcher, "disputeLabel", [0n, dispute]));
 
@@ -112,10 +113,11 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
     submitProof: Number(submitted.gasUsed),
     disputeAvailability: Number(asked.gasUsed),
     postModel: Number(posted.gasUsed),
+    postLabels: Number(labelled.gasUsed),
     disputeLabel: Number(won.gasUsed),
     claimUnavailable: Number(claimedUnavailable.gasUsed),
   };
   const maxStepGas = Math.max(...Object.values(steps));
   if (maxStepGas >= TX_GAS_CAP) throw new Error(`a dispute step needs ${maxStepGas} gas, over the ${TX_GAS_CAP} cap`);
-  return { m, modelBytes: bytes.length, steps, maxStepGas, transactions: { wrongLabel: 3, unavailable: 2 }, txGasCap: TX_GAS_CAP };
+  return { m, modelBytes: bytes.length, steps, maxStepGas, transactions: { wrongLabel: 4, unavailable: 2 }, txGasCap: TX_GAS_CAP };
 }

@@ -54,6 +54,44 @@ contract DaimonModelJudge is DankuEvaluatorEngine {
         right = this.predicts(modelChunks, abi.encodePacked(d.features, uint8(d.label)));
     }
 
+    /// @notice The Merkle root of packed labels (uint16 big-endian each, leaf keccak256(0x00 ‖ label), node
+    /// keccak256(0x01 ‖ l ‖ r), padded with bytes32(0) leaves to 2^⌈log₂ n⌉): what {IDaimonProblem}'s `postLabels`
+    /// compares with labelsRoot. Streams the leaves with one stack slot per level, so memory stays O(log n).
+    /// @param labels 2 · n bytes ({IDaimonProblem.LabelsLength} otherwise).
+    /// @param n The number of labels, tupleCount · m (≥ 1).
+    /// @return root The root (lib/daimon/disputes.ts `labelsRoot`).
+    function labelsRootOf(bytes calldata labels, uint256 n) external pure returns (bytes32 root) {
+        if (labels.length != 2 * n) revert IDaimonProblem.LabelsLength(labels.length, 2 * n);
+        uint256 depth;
+        while ((uint256(1) << depth) < n) ++depth;
+        uint256 total = uint256(1) << depth;
+        bytes32[] memory stack = new bytes32[](depth + 1);
+        assembly ("memory-safe") {
+            let slots := add(stack, 32)
+            for { let j := 0 } lt(j, total) { j := add(j, 1) } {
+                let h := 0
+                if lt(j, n) {
+                    // keccak256(0x00 ‖ two label bytes) in scratch space.
+                    mstore(0, 0)
+                    mstore8(1, byte(0, calldataload(add(labels.offset, mul(j, 2)))))
+                    mstore8(2, byte(1, calldataload(add(labels.offset, mul(j, 2)))))
+                    h := keccak256(0, 3)
+                }
+                let l := 0
+                for {} and(shr(l, j), 1) { l := add(l, 1) } {
+                    // keccak256(0x01 ‖ left ‖ right): 65 bytes at the free memory pointer, not kept.
+                    let at := mload(0x40)
+                    mstore8(at, 1)
+                    mstore(add(at, 1), mload(add(slots, mul(l, 32))))
+                    mstore(add(at, 33), h)
+                    h := keccak256(at, 65)
+                }
+                mstore(add(slots, mul(l, 32)), h)
+            }
+            root := mload(add(slots, mul(depth, 32)))
+        }
+    }
+
     /// @dev Whether `leaf` at position `index` of a tree over `leaves` leaves leads to `root` along `path` (siblings
     /// from the leaf up; the path must have exactly ⌈log₂ leaves⌉ entries).
     function _verifyPath(bytes32 leaf, uint256 index, uint256 leaves, bytes32[] calldata path, bytes32 root)

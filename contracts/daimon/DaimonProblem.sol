@@ -354,7 +354,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         uint256 period = DaimonLimits.availabilityPeriod(_config.competitionPeriod);
         uint256 closesAt = _roundStart(uint256(p.round) + 1) - 2 * period;
         if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
-        if (b.modelPosted) revert ModelAlreadyPosted(proofId);
+        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
         if (b.availabilityChallenger != address(0)) revert AlreadyChallenged(proofId, b.availabilityChallenger);
         b.availabilityChallenger = msg.sender;
         uint256 deadline = block.number + period;
@@ -369,20 +369,50 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     /// @param proofId The proof.
     /// @param model The model bytes (docs/protocol.md §4.1).
     function postModel(uint256 proofId, bytes calldata model) external {
-        _enterCompetition();
-        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
-        uint256 closesAt = _roundStart(uint256(p.round) + 1);
-        address challenger = b.availabilityChallenger;
-        if (challenger != address(0)) closesAt = uint256(b.availabilityDeadline) + 1;
-        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
-        if (b.modelPosted) revert ModelAlreadyPosted(proofId);
+        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, false);
         bytes32 given = keccak256(model);
         if (given != b.modelHash) revert ModelHashMismatch(proofId, given, b.modelHash);
         address[] memory chunks = judge.store(model, _featureCount(), _config.classCount);
         b.modelPosted = true;
         _modelChunks[proofId] = chunks;
         emit ModelPosted(proofId, msg.sender, chunks);
-        if (challenger != address(0)) _pay(p.improver, DaimonLimits.AVAILABILITY_BOND);
+        _answered(p, b);
+    }
+
+    /// @notice Posts proof `proofId`'s labels (anyone; normally the improver), the other half of availability: a
+    /// challenger needs them for the labels' Merkle paths. They must be the 2 · k · m bytes (uint16 big-endian, leaf
+    /// t·m + i) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
+    /// {postModel}. ≈ 200 gas per label: k·m ≤ ≈ 65,000 labels fit one transaction.
+    /// @param proofId The proof.
+    /// @param labels The packed labels.
+    function postLabels(uint256 proofId, bytes calldata labels) external {
+        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, true);
+        bytes32 root = judge.labelsRootOf(labels, _targets.length * _config.testSetSize);
+        if (root != b.labelsRoot) revert LabelsMismatch(proofId, root, b.labelsRoot);
+        b.labelsPosted = true;
+        emit LabelsPosted(proofId, labels);
+        _answered(p, b);
+    }
+
+    /// @dev The checks both postings share: a live proof, before its round's end or its availability deadline, and
+    /// the half being posted (`labels` or the model) not posted yet.
+    function _postable(uint256 proofId, bool labels)
+        private
+        returns (ProofRecord storage p, ProofBinding storage b)
+    {
+        _enterCompetition();
+        (p, b) = _live(proofId);
+        uint256 closesAt = _roundStart(uint256(p.round) + 1);
+        if (b.availabilityChallenger != address(0)) closesAt = uint256(b.availabilityDeadline) + 1;
+        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
+        if (labels ? b.labelsPosted : b.modelPosted) revert ModelAlreadyPosted(proofId);
+    }
+
+    /// @dev Once model and labels are both on chain, an availability dispute is answered: its bond is the improver's.
+    function _answered(ProofRecord storage p, ProofBinding storage b) private {
+        if (b.availabilityChallenger != address(0) && b.modelPosted && b.labelsPosted) {
+            _pay(p.improver, DaimonLimits.AVAILABILITY_BOND);
+        }
     }
 
     /// @notice Voids proof `proofId` whose model was not posted by its availability deadline (anyone; the
@@ -395,7 +425,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (b.voided) revert Voided(proofId);
         address challenger = b.availabilityChallenger;
         if (challenger == address(0)) revert NotChallenged(proofId);
-        if (b.modelPosted) revert ModelAlreadyPosted(proofId);
+        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
         if (block.number <= b.availabilityDeadline) revert AvailabilityPending(proofId, b.availabilityDeadline);
         _void(proofId, challenger, VoidReason.Unavailable, 0, 0, DaimonLimits.AVAILABILITY_BOND);
     }
@@ -438,12 +468,12 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     /// model is still owed after an availability dispute). Anyone may call it; the improver receives the bond.
     /// @param proofId The proof.
     function returnBond(uint256 proofId) external {
-        _enterCompetition();
+        // A proof exists only once the competition started, so `_roundAt` is defined; nothing needs settling here.
         ProofRecord storage p = _proof(proofId);
         ProofBinding storage b = _bindings[proofId];
         if (
             _roundAt(block.number) <= p.round || b.voided || b.bondReturned
-                || (b.availabilityChallenger != address(0) && !b.modelPosted)
+                || (b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted))
         ) revert BondNotReturnable(proofId);
         b.bondReturned = true;
         emit BondReturned(proofId, p.improver, DaimonLimits.PROOF_BOND);
@@ -456,32 +486,6 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     function bindingOf(uint256 proofId) external view returns (ProofBinding memory) {
         _proof(proofId);
         return _bindings[proofId];
-    }
-
-    /// @notice The data contracts holding proof `proofId`'s posted model (empty until {postModel}).
-    function modelChunks(uint256 proofId) external view returns (address[] memory) {
-        return _modelChunks[proofId];
-    }
-
-    /// @notice Tuple `index`'s inputsRoot.
-    function tupleInputsRoot(uint256 index) external view returns (bytes32) {
-        if (index >= _inputsRoots.length) revert UnknownTuple(index, _inputsRoots.length);
-        return _inputsRoots[index];
-    }
-
-    /// @notice Round `round`'s dispute schedule: proofs are accepted before `submissionsClose`, availability
-    /// disputes before `availabilityClose` (answered within `availabilityPeriod` blocks), label disputes and
-    /// postings before `end`.
-    function disputeSchedule(uint256 round)
-        external
-        view
-        returns (uint256 submissionsClose, uint256 availabilityClose, uint256 availabilityPeriod, uint256 end)
-    {
-        end = _roundStart(round + 1);
-        uint256 t = _config.competitionPeriod;
-        submissionsClose = end - DaimonLimits.disputeWindow(t);
-        availabilityPeriod = DaimonLimits.availabilityPeriod(t);
-        availabilityClose = end - 2 * availabilityPeriod;
     }
 
     /// @notice The current phase (docs/daimon.md §5).
@@ -866,7 +870,7 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         // A superseded leader is a copy of a proof registered earlier (§7), a voided one lost a dispute, and one
         // whose model was owed after an availability dispute and not posted loses it (§14.3): none is committed.
         ProofBinding storage b = _bindings[pending.leader];
-        bool unavailable = b.availabilityChallenger != address(0) && !b.modelPosted;
+        bool unavailable = b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted);
         if (pending.leaderVotes >= _config.minVotes && !p.superseded && !unavailable) {
             uint256 best = _state.bestDistance;
             // Re-checked at commit (it cannot fail while every action settles first, but the reward below must

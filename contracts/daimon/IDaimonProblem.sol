@@ -120,6 +120,8 @@ struct ProofBinding {
     uint64 availabilityDeadline;
     /// Whether the model bytes are on chain (BlobStore chunks, `modelChunks`).
     bool modelPosted;
+    /// Whether the labels were posted (checked against labelsRoot, published in `LabelsPosted`).
+    bool labelsPosted;
     /// Whether the proof lost a dispute: no votes, never committed, its bond went to the challenger.
     bool voided;
     /// Whether the improver's bond was returned.
@@ -193,6 +195,8 @@ interface IDaimonProblem {
     event AvailabilityDisputed(uint256 indexed proofId, address indexed challenger, uint256 deadline);
     /// @notice Proof `proofId`'s model was posted by `poster` as `chunks` data contracts.
     event ModelPosted(uint256 indexed proofId, address indexed poster, address[] chunks);
+    /// @notice Proof `proofId`'s labels (uint16 big-endian, leaf order), checked against its labelsRoot.
+    event LabelsPosted(uint256 indexed proofId, bytes labels);
     /// @notice Proof `proofId` lost a dispute (`reason`; for a wrong label, test point `index` of tuple `tuple`):
     /// `challenger` received `paid` wei (the proof's bond, plus his availability bond back).
     event ProofVoided(
@@ -294,8 +298,13 @@ interface IDaimonProblem {
     error Voided(uint256 proofId);
     /// @notice Proof `proofId`'s model is not on chain: dispute its availability first.
     error ModelNotPosted(uint256 proofId);
-    /// @notice Proof `proofId`'s model is on chain already.
+    /// @notice Proof `proofId`'s model (or, for {postLabels}, its labels; for an availability dispute, both) is on
+    /// chain already.
     error ModelAlreadyPosted(uint256 proofId);
+    /// @notice The posted labels are `length` bytes; the proof has `expected` (2 · tupleCount · m).
+    error LabelsLength(uint256 length, uint256 expected);
+    /// @notice The posted labels' root is `given`; proof `proofId` is bound to `expected`.
+    error LabelsMismatch(uint256 proofId, bytes32 given, bytes32 expected);
     /// @notice The posted bytes hash to `given`, proof `proofId` is bound to `expected`.
     error ModelHashMismatch(uint256 proofId, bytes32 given, bytes32 expected);
     /// @notice `challenger` disputed proof `proofId`'s availability already.

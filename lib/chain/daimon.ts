@@ -308,7 +308,17 @@ export async function postModel(wallet: DaimonWallet, client: PublicClient, prob
   });
 }
 
-/** Disputes a proof's availability (with the `AVAILABILITY_BOND`): its model must be posted within T_a blocks. */
+/** Posts a proof's labels (lib/daimon/disputes.ts `packLabels`; their root must be the proof's labelsRoot): the other half of availability. */
+export async function postLabels(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, labels: Uint8Array): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "postLabels",
+    args: [proofId, bytesToHex(labels)],
+  });
+}
+
+/** Disputes a proof's availability (with the `AVAILABILITY_BOND`): its model and labels must be posted within T_a blocks. */
 export async function disputeAvailability(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { deadline: bigint }> {
   const sent = await sendContractTransaction(wallet, client, {
     address: problem,
@@ -358,6 +368,7 @@ export interface ProofDisputeState extends ProofBinding {
   availabilityChallenger: Address;
   availabilityDeadline: bigint;
   modelPosted: boolean;
+  labelsPosted: boolean;
   voided: boolean;
   bondReturned: boolean;
 }

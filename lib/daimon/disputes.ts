@@ -51,6 +51,30 @@ export function labelLeafBytes(label: number): Uint8Array {
   return Uint8Array.of(label >> 8, label & 0xff);
 }
 
+/** Every tuple's labels packed as `postLabels` takes them (and `LabelsPosted` publishes them): uint16 big-endian, leaf order. */
+export function packLabels(labels: readonly ArrayLike<number>[]): Uint8Array {
+  const total = labels.reduce((s, l) => s + l.length, 0);
+  const out = new Uint8Array(2 * total);
+  let at = 0;
+  for (const tuple of labels) {
+    for (let i = 0; i < tuple.length; i++) {
+      out.set(labelLeafBytes(tuple[i] as number), at);
+      at += 2;
+    }
+  }
+  return out;
+}
+
+/** Packed labels back to one array per tuple of `m` (what a challenger reads from `LabelsPosted`). */
+export function unpackLabels(packed: Uint8Array, m: number): Int32Array[] {
+  if (packed.length % (2 * m) !== 0) throw new RangeError(`${packed.length} bytes are not whole tuples of ${m} uint16 labels`);
+  const tuples: Int32Array[] = [];
+  for (let t = 0; t < packed.length / (2 * m); t++) {
+    tuples.push(Int32Array.from({ length: m }, (_, i) => ((packed[2 * (t * m + i)] as number) << 8) | (packed[2 * (t * m + i) + 1] as number)));
+  }
+  return tuples;
+}
+
 /** The tree over every tuple's labels, tuple after tuple: leaf t·m + i is tuple t's label of Z_i. */
 export function labelsTree(labels: readonly ArrayLike<number>[]): RevealTree {
   const leaves: Uint8Array[] = [];

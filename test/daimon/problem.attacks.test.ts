@@ -18,7 +18,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { bytesToHex, decodeFunctionData, getAddress, hexToBytes, keccak256, parseEventLogs, type Hash, type Hex, type PublicClient } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, improverReward, registrationUsableFrom, unpackVector, validatorShare } from "../../lib/daimon/fixedPoint";
-import { findWrongLabel, integerLabels, labelDispute } from "../../lib/daimon/disputes";
+import { findWrongLabel, integerLabels, labelDispute, packLabels, unpackLabels } from "../../lib/daimon/disputes";
 import { encodeModel } from "../../lib/danku/encoding";
 import { cidHash, outputsHash, registrationHash } from "../../lib/daimon/encoding";
 import { readProofs, submitProof } from "../../lib/chain/daimon";
@@ -442,8 +442,13 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await castVote(env, created, sybil1, cheat);
     await castVote(env, created, sybil2, cheat);
     await receipt(env, created.as(cheater).write.postModel([cheat.proofId, bytesToHex(bytes)]));
+    // Both halves of availability: the labels must be the committed ones (or an availability dispute voids the proof).
+    const labelled = await receipt(env, created.as(cheater).write.postLabels([cheat.proofId, bytesToHex(packLabels(claimed))]));
+    const [published] = parseEventLogs({ abi: daimonProblemAbi, logs: labelled.logs, eventName: "LabelsPosted" });
+    const onChain = unpackLabels(hexToBytes(published!.args.labels), 32).map((l) => Array.from(l));
+    expect(onChain).to.deep.equal(claimed);
     // The watcher runs the posted model on Z (the same integer forward pass as the chain) and finds a wrong label.
-    const wrong = findWrongLabel(model, [points], claimed);
+    const wrong = findWrongLabel(model, [points], onChain);
     expect(wrong).to.not.equal(null);
     const right = integerLabels(model, points).findIndex((label) => label === 0);
     const args = (index: number) => labelDispute({ tuple: 0, index, points, inputs, claimedLabels: claimed, labels: cheat.labels });

@@ -14,10 +14,10 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { bytesToHex, getAddress, parseEventLogs } from "viem";
+import { bytesToHex, getAddress, hexToBytes, parseEventLogs } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, disputeSchedule } from "../../lib/daimon/fixedPoint";
-import { integerLabels, labelDispute, labelsTree, type LabelDisputeArgs } from "../../lib/daimon/disputes";
+import { integerLabels, labelDispute, labelsTree, packLabels, unpackLabels, type LabelDisputeArgs } from "../../lib/daimon/disputes";
 import { encodeModel } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import { TX_GAS_CAP } from "../../lib/danku/constants";
@@ -73,14 +73,25 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
     const improverBefore = await env.publicClient.getBalance({ address: improver.account.address });
     const posted = await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
-    expect(posted.blockNumber <= disputed!.args.deadline).to.equal(true);
-    // The improver is paid the availability bond for posting.
-    expect(await env.publicClient.getBalance({ address: improver.account.address })).to.equal(improverBefore - gasCost(posted) + DAIMON_LIMITS.AVAILABILITY_BOND);
+    // Labels that are not the bound ones, or not k·m of them, are refused.
+    const wrongLabels = packLabels([labels[0]!.map((l, i) => (i === 2 ? (l + 1) % 3 : l))]);
+    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(wrongLabels)]), "LabelsMismatch");
+    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels).subarray(2))]), "LabelsLength", [BigInt(2 * m - 2), BigInt(2 * m)]);
+    // Until the labels are posted too, the dispute is not answered: the model alone does not pay the bond.
+    const halfway = await env.publicClient.getBalance({ address: improver.account.address });
+    const labelled = await receipt(env, created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]));
+    expect(labelled.blockNumber <= disputed!.args.deadline).to.equal(true);
+    const [published] = parseEventLogs({ abi: daimonProblemAbi, logs: labelled.logs, eventName: "LabelsPosted" });
+    expect(unpackLabels(hexToBytes(published!.args.labels), m).map((l) => Array.from(l))).to.deep.equal(labels);
+    // The improver is paid the availability bond once both halves are on chain (his failed postLabels cost gas).
+    expect(halfway <= improverBefore - gasCost(posted)).to.equal(true);
+    expect(await env.publicClient.getBalance({ address: improver.account.address })).to.equal(halfway - gasCost(labelled) + DAIMON_LIMITS.AVAILABILITY_BOND);
     await expectRevert(created.as(other).write.postModel([proof.proofId, bytesToHex(bytes)]), "ModelAlreadyPosted", [proof.proofId]);
+    await expectRevert(created.as(other).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]), "ModelAlreadyPosted", [proof.proofId]);
     await expectRevert(created.as(other).write.claimUnavailable([proof.proofId]), "ModelAlreadyPosted", [proof.proofId]);
     await expectRevert(created.as(other).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "ModelAlreadyPosted", [proof.proofId]);
-    const chunks = await created.as(other).read.modelChunks([proof.proofId]);
-    expect(chunks).to.have.length(1);
+    const [postedEvent] = parseEventLogs({ abi: daimonProblemAbi, logs: posted.logs, eventName: "ModelPosted" });
+    expect(postedEvent!.args.chunks).to.have.length(1);
     // Every label is the model's: every dispute reverts, the proof stays live.
     for (let i = 0; i < m; i++) {
       await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(i)]), "LabelCorrect", [proof.proofId, 0n, BigInt(i), BigInt(labels[0]![i]!)]);
@@ -109,9 +120,10 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     expect(returned.status).to.equal("success");
     await expectRevert(created.as(other).write.returnBond([proof.proofId]), "BondNotReturnable", [proof.proofId]);
     const binding = await created.as(other).read.bindingOf([proof.proofId]);
-    expect([binding.modelHash, binding.labelsRoot, binding.modelPosted, binding.voided, binding.bondReturned]).to.deep.equal([
+    expect([binding.modelHash, binding.labelsRoot, binding.modelPosted, binding.labelsPosted, binding.voided, binding.bondReturned]).to.deep.equal([
       proof.binding.modelHash,
       proof.binding.labelsRoot,
+      true,
       true,
       false,
       true,
@@ -146,12 +158,32 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     expect((await created.as(late).read.bindingOf([proof.proofId])).voided).to.equal(true);
   });
 
+  it("a proof whose labels are withheld loses its availability dispute even with its model posted: a challenger needs them for the paths", async function () {
+    const env = await loadFixture(deployEnv);
+    const { created, points } = await disputableProblem(env, { m: 16, features: 8, classCount: 3, config: { competitionPeriod: 40 } });
+    const [improver, watcher, other] = wallets(env, 1, 2, 3);
+    const model = randomIntegerModel([8, 3], 9);
+    const bytes = encodeModel(model);
+    const secret = [new Array<number>(16).fill(2)]; // labels the cheater will not show
+    const proof = await submitBound(env, created, improver, "bafy-withheld", bytes, secret, outputsNear(created, 2500, 8));
+    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
+    await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+    // Labels that differ from the committed ones cannot stand in for them.
+    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels([Array.from(integerLabels(model, points))]))]), "LabelsMismatch");
+    await expectRevert(created.as(other).write.claimUnavailable([proof.proofId]), "AvailabilityPending", [proof.proofId, disputed!.args.deadline]);
+    await mineUntilNextTxIn(env, disputed!.args.deadline + 1n);
+    const voided = await receipt(env, created.as(other).write.claimUnavailable([proof.proofId]));
+    const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "ProofVoided" });
+    expect([event!.args.challenger, event!.args.reason, event!.args.paid]).to.deep.equal([getAddress(watcher.account.address), 1, DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND]);
+  });
+
   it("keeps the schedule: proofs only before the dispute window, availability disputes until 2·T_a before the end, postings by their deadline", async function () {
     const env = await loadFixture(deployEnv);
     const { created } = await disputableProblem(env, { m: 8, features: 8, classCount: 3, config: { competitionPeriod: 40 } });
     const [improver, watcher, late] = wallets(env, 1, 2, 3);
     const schedule = disputeSchedule(created.definitionEnd, 40n, 0n);
-    expect(await created.as(late).read.disputeSchedule([0n])).to.deep.equal([schedule.submissionsClose, schedule.availabilityClose, schedule.availabilityPeriod, schedule.end]);
+    expect((await created.as(late).read.roundBounds([0n]))[1]).to.equal(schedule.end);
     expect([schedule.end - schedule.submissionsClose, schedule.availabilityPeriod]).to.deep.equal([10n, 3n]);
     const model = encodeModel(randomIntegerModel([8, 3], 2));
     const proof = await submitBound(env, created, improver, "bafy-on-time", model, [new Array<number>(8).fill(1)], outputsNear(created, 2500, 5));
@@ -189,18 +221,21 @@ describe("DaimonProblem: disputes (§14.3)", function () {
       expect(labelsTree(claimed).root).to.equal(proof.binding.labelsRoot);
       const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
       const posted = await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+      const labelled = await receipt(env, created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(claimed))]));
       const won = await receipt(env, created.as(watcher).write.disputeLabel([proof.proofId, labelDispute({ tuple: 0, index: disputed, points, inputs, claimedLabels: claimed, labels: proof.labels })]));
       const steps: [string, bigint][] = [
         ["submitProof (bond, binding)", proof.submitReceipt.gasUsed],
         ["disputeAvailability", asked.gasUsed],
         ["postModel (64,370 bytes, 3 chunks)", posted.gasUsed],
+        [`postLabels (${m.toLocaleString("en-US")} labels, root recomputed)`, labelled.gasUsed],
         ["disputeLabel (wrong label: voided)", won.gasUsed],
       ];
       for (const [label, gas] of steps) {
         gasLog.add(`m = ${m.toLocaleString("en-US")}: ${label}`, gas);
         expect(gas < BigInt(TX_GAS_CAP), label).to.equal(true);
       }
-      expect((await created.as(watcher).read.modelChunks([proof.proofId])).length).to.equal(3);
+      const [postedEvent] = parseEventLogs({ abi: daimonProblemAbi, logs: posted.logs, eventName: "ModelPosted" });
+      expect(postedEvent!.args.chunks).to.have.length(3);
     });
   }
 });
