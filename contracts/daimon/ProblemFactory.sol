@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IDaimonProblem, ProblemSpec, TestTuple} from "./IDaimonProblem.sol";
-import {DaimonModelJudge} from "./DaimonModelJudge.sol";
 import {DaimonProblem} from "./DaimonProblem.sol";
 import {ProblemToken} from "./ProblemToken.sol";
 
@@ -36,14 +35,9 @@ contract ProblemFactory {
         uint256 definitionEnd
     );
 
-    /// @notice The DanKu-evaluator judge of every problem's disputes (docs/daimon.md §14.3).
-    address public immutable judge;
-
-    /// @dev Deploys the dispute judge and the problem and token implementations.
+    /// @dev Deploys the problem and token implementations.
     constructor() {
-        DaimonModelJudge j = new DaimonModelJudge();
-        judge = address(j);
-        problemImplementation = address(new DaimonProblem(j));
+        problemImplementation = address(new DaimonProblem());
         tokenImplementation = address(new ProblemToken());
     }
 
