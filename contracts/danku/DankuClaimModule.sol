@@ -64,7 +64,7 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
 
     /// @notice Makes a fresh clone a claim-mode competition: called once by the factory right after cloning and
     /// before `initialize` (init1), which then applies the claim-mode bounds (at most MAX_CLAIM_MODE_POINTS points,
-    /// no evaluation-fits rule: there is no full evaluation in this mode).
+    /// no evaluation-fits rule: the full evaluation of this mode, {evaluateRoot}, runs where it fits a transaction).
     /// @param terms Challenge window and bond gas price (docs/protocol.md §1, §11).
     function chooseClaimMode(ClaimTerms calldata terms) external onlyDelegateCall {
         address factory = IDankuParts(address(this)).factory();
@@ -309,7 +309,83 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
         return uint256(r.firstPoint) + indexInRoot;
     }
 
-    /// @notice Settles claim `claimId` once its challenge window has closed undisputed (anyone): the bond is
+    // =================================================================== full evaluation
+
+    /// @notice Evaluates submission `submissionId` on every point of test root `rootIndex` (Evaluation stage,
+    /// anyone, for a revealed submission without a score, once per root): `points` are all the root's points as
+    /// revealed, in order (the contract rebuilds the root from them: no proofs), `model` the submission's model bytes
+    /// (checked against its hash); the engine runs the model on them and the correct predictions are added to the
+    /// submission's. The call that evaluates the last root records the score exactly as a settled claim does and
+    /// becomes the submission's evaluator: from then on its claims settle at once by comparison ({settleClaim}).
+    /// Where a root does not fit one transaction, this mode has only claims and disputes (docs/protocol.md §11.9).
+    /// @param submissionId The submission.
+    /// @param rootIndex The test root (reveal call).
+    /// @param points The root's `pointCount` points, `pointSize` bytes each, in reveal order.
+    /// @param model The submission's model bytes (from its revealModel transaction's calldata).
+    function evaluateRoot(uint256 submissionId, uint256 rootIndex, bytes calldata points, bytes calldata model)
+        external
+        onlyDelegateCall
+        onlyClaimMode
+    {
+        _requireStage(Stage.Evaluation);
+        if (!_state.testCompleted) revert TestDataWithheld();
+        SubmissionRecord storage s = _submission(submissionId);
+        if (!s.revealed) revert NotRevealed(submissionId);
+        if (s.evaluated) revert AlreadyEvaluated(submissionId);
+        uint256 n = _checkRootPoints(submissionId, rootIndex, points);
+        if (keccak256(model) != s.modelHash) revert ModelMismatch(submissionId);
+        uint256 hits = IDankuParts(address(this)).evaluator().evaluatePoints(
+            model, points, uint256(_config.featureCount) + 1, _config.classCount
+        );
+        _evaluatedRoots[submissionId][rootIndex >> 8] |= 1 << (rootIndex & 255);
+        emit RootEvaluated(submissionId, rootIndex, msg.sender, hits, n);
+        uint256 done = uint256(s.cursor) + n;
+        uint256 correct = uint256(s.correct) + hits;
+        s.cursor = uint32(done);
+        s.correct = uint32(correct);
+        uint256 total = _state.testPoints;
+        if (done == total) {
+            _fullEvaluator[submissionId] = msg.sender;
+            _recordEvaluated(s, submissionId, correct, total);
+        }
+    }
+
+    /// @dev Checks that root `rootIndex` exists, is not evaluated for the submission yet and that `points` are all its
+    /// points (they rebuild its root); returns its point count.
+    function _checkRootPoints(uint256 submissionId, uint256 rootIndex, bytes calldata points)
+        private
+        view
+        returns (uint256 n)
+    {
+        if (rootIndex >= _testRoots.length) revert UnknownTestRoot(rootIndex, _testRoots.length);
+        if ((_evaluatedRoots[submissionId][rootIndex >> 8] >> (rootIndex & 255)) & 1 == 1) {
+            revert RootAlreadyEvaluated(submissionId, rootIndex);
+        }
+        TestRoot memory r = _testRoots[rootIndex];
+        uint256 pointSize = uint256(_config.featureCount) + 1;
+        n = r.pointCount;
+        if (points.length != n * pointSize) revert BadRootPointsLength(rootIndex, points.length, n * pointSize);
+        if (_rootOf(points, n, pointSize, r.depth) != r.root) revert RootPointsMismatch(rootIndex);
+    }
+
+    /// @dev The Merkle root of §11.2 over `n` points of `points` (padded with zero leaves to 2^depth), in memory.
+    function _rootOf(bytes calldata points, uint256 n, uint256 pointSize, uint256 depth) private pure returns (bytes32) {
+        uint256 width = 1 << depth;
+        bytes32[] memory level = new bytes32[](width);
+        for (uint256 i; i < n; ++i) {
+            uint256 at = i * pointSize;
+            level[i] = keccak256(abi.encodePacked(bytes1(0x00), points[at:at + pointSize]));
+        }
+        for (; width > 1; width >>= 1) {
+            for (uint256 i; i < width; i += 2) level[i >> 1] = _node(level[i], level[i + 1]);
+        }
+        return level[0];
+    }
+
+    /// @notice Settles claim `claimId` (anyone), for a claim neither void nor settled. If the claimed submission was
+    /// fully evaluated ({evaluateRoot}), at once: a claim of the evaluated score gets its bond back (counted: false,
+    /// the score is set), any other is void and its bond is credited to the submission's evaluator
+    /// (`ClaimVoidedByEvaluation`). Otherwise once its challenge window has closed undisputed: the bond is
     /// credited back to the claimant and, if the submission has no score yet and the competition is not finalized,
     /// the claim's score becomes the submission's exactly as a completed `evaluate` would record it (same event,
     /// same best-so-far rule).
@@ -318,13 +394,20 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
         ScoreClaim storage c = _claim(claimId);
         if (c.voided) revert ClaimIsVoid(claimId);
         if (c.settled) revert ClaimAlreadySettled(claimId);
+        uint256 submissionId = c.submissionId;
+        SubmissionRecord storage s = _submissions[submissionId];
+        address evaluator = _fullEvaluator[submissionId];
+        if (evaluator != address(0) && c.correct != s.correct) {
+            c.voided = true;
+            _bondCredits[evaluator] += c.bond;
+            emit ClaimVoidedByEvaluation(claimId, submissionId, evaluator, c.correct, s.correct, c.bond);
+            return;
+        }
         uint256 closes = uint256(c.claimBlock) + _claimTerms.challengeWindow;
-        if (block.number < closes) revert ChallengeWindowOpen(claimId, closes);
+        if (evaluator == address(0) && block.number < closes) revert ChallengeWindowOpen(claimId, closes);
         c.settled = true;
         address claimant = c.claimant;
         _bondCredits[claimant] += c.bond;
-        uint256 submissionId = c.submissionId;
-        SubmissionRecord storage s = _submissions[submissionId];
         bool counted = !s.evaluated && !_state.finalized;
         if (counted) {
             uint256 total = _state.testPoints;
@@ -379,6 +462,17 @@ contract DankuClaimModule is DankuGroupVerifier, Initializable {
     function testRootAt(uint256 rootIndex) external view onlyDelegateCall returns (TestRoot memory) {
         if (rootIndex >= _testRoots.length) revert UnknownTestRoot(rootIndex, _testRoots.length);
         return _testRoots[rootIndex];
+    }
+
+    /// @notice Whether submission `submissionId` was evaluated on test root `rootIndex` ({evaluateRoot}).
+    function rootEvaluated(uint256 submissionId, uint256 rootIndex) external view onlyDelegateCall returns (bool) {
+        return (_evaluatedRoots[submissionId][rootIndex >> 8] >> (rootIndex & 255)) & 1 == 1;
+    }
+
+    /// @notice The account whose {evaluateRoot} call completed submission `submissionId`'s full evaluation (zero
+    /// while it is not complete).
+    function fullEvaluator(uint256 submissionId) external view onlyDelegateCall returns (address) {
+        return _fullEvaluator[submissionId];
     }
 
     /// @notice Claim bonds owed to `account` (included in the competition's `withdrawable`).

@@ -105,6 +105,11 @@ abstract contract DankuCompetitionState is IDankuCompetition {
     ScoreClaim[] internal _claims;
     /// @dev Claim bonds owed (returned to surviving claimants, won by challengers), pulled through `withdraw`.
     mapping(address account => uint256 amount) internal _bondCredits;
+    // Claim mode's full evaluation (docs/protocol.md §11.9): appended. Per submission, which test roots were
+    // evaluated (bit r of word r >> 8); the points and correct predictions so far live in the record's `cursor` and
+    // `correct`, as in the on-chain mode. The account whose call completed the evaluation (zero until then).
+    mapping(uint256 submissionId => mapping(uint256 word => uint256 bits)) internal _evaluatedRoots;
+    mapping(uint256 submissionId => address evaluator) internal _fullEvaluator;
 
     // =================================================================== internals
 

@@ -10,7 +10,8 @@ import {BlobStore} from "./BlobStore.sol";
 /// would push the factory's past EIP-3860) and called (STATICCALL) by every competition, so the competition contract
 /// stays well below the EIP-170 code-size limit. {evaluate} reads a validated dense model and revealed points from
 /// their data contracts and counts correct predictions (on-chain mode); {predicts} runs a dense (DankuEvaluator) or
-/// convolutional (DankuCnnEvaluator) model given as bytes on one point (claim-mode disputes).
+/// convolutional (DankuCnnEvaluator) model given as bytes on one point (claim-mode disputes); {evaluatePoints} runs such a
+/// model on every point given as bytes (claim mode's full evaluation of one test root).
 contract DankuEvaluatorEngine {
     /// @notice `points` whole points of `pointSize` bytes starting at point `firstPoint` of data contract `pointer`.
     struct Slice {
@@ -75,5 +76,44 @@ contract DankuEvaluatorEngine {
             mstore(add(buf, len), 0)
         }
         hit = DankuEvaluator.run(m, buf, 1, len) == 1;
+    }
+
+    /// @notice How many of `points` (whole points of `pointSize` bytes: F features and the label) `model` predicts
+    /// right: the full-evaluation entry of the claim mode (docs/protocol.md §11.9), given the model bytes (checked by
+    /// the competition against the revealed hash) and one test root's points (checked against the root). Dispatches
+    /// on the version byte as {predicts} does: 1 runs the dense forward pass of {evaluate} on all points at once
+    /// (bit-exact with {predicts} and {evaluate}), 2 runs {DankuCnnEvaluator.predict} point by point.
+    /// @param model The revealed model bytes (validated at reveal).
+    /// @param points The points, `points.length` a multiple of `pointSize`.
+    /// @param pointSize Bytes per point (features + label), at least 2.
+    /// @param classCount The competition's class count.
+    /// @return correct How many predictions equal their labels.
+    function evaluatePoints(bytes calldata model, bytes calldata points, uint256 pointSize, uint256 classCount)
+        external
+        pure
+        returns (uint256 correct)
+    {
+        uint256 len = points.length;
+        uint256 count = len / pointSize;
+        if (model.length != 0 && uint8(model[0]) == DankuCnnEvaluator.FORMAT_VERSION) {
+            for (uint256 i; i < count; ++i) {
+                uint256 at = i * pointSize;
+                bytes memory features = points[at:at + pointSize - 1];
+                if (DankuCnnEvaluator.predict(model, features, classCount) == uint8(points[at + pointSize - 1])) {
+                    ++correct;
+                }
+            }
+            return correct;
+        }
+        uint256 m = DankuEvaluator.prepareCalldata(model);
+        uint256 buf;
+        assembly ("memory-safe") {
+            // The points and the 32 readable bytes the forward pass may look past the last one.
+            buf := mload(0x40)
+            mstore(0x40, add(buf, and(add(len, 63), not(31))))
+            calldatacopy(buf, points.offset, len)
+            mstore(add(buf, len), 0)
+        }
+        correct = DankuEvaluator.run(m, buf, count, pointSize);
     }
 }

@@ -211,6 +211,21 @@ interface IDankuCompetition {
     /// @notice A claim survived its window: its bond is credited back to the claimant; `counted` says whether it
     /// gave the submission its score (false when the submission had one already or the competition was finalized).
     event ClaimSettled(uint256 indexed claimId, uint256 indexed submissionId, address indexed claimant, bool counted);
+    /// @notice Claim mode's full evaluation: `evaluator` ran submission `submissionId`'s model on all
+    /// `pointCount` points of test root `rootIndex`, `correct` of them right (docs/protocol.md §11.9).
+    event RootEvaluated(
+        uint256 indexed submissionId, uint256 indexed rootIndex, address indexed evaluator, uint256 correct, uint256 pointCount
+    );
+    /// @notice The completed full evaluation gives submission `submissionId` `evaluatedCorrect`; claim `claimId`
+    /// said `claimedCorrect`: it is void and its bond is credited to `evaluator`, whose call completed the evaluation.
+    event ClaimVoidedByEvaluation(
+        uint256 indexed claimId,
+        uint256 indexed submissionId,
+        address indexed evaluator,
+        uint256 claimedCorrect,
+        uint256 evaluatedCorrect,
+        uint256 bond
+    );
     /// @notice `amount` owed to `account` was paid to `recipient`.
     event Withdrawn(address indexed account, address indexed recipient, uint256 amount);
 
@@ -325,6 +340,12 @@ interface IDankuCompetition {
     error ClaimedPredictionCorrect(uint256 claimId, uint256 point, uint256 prediction);
     /// @notice The model bytes given to a dispute are not the submission's revealed model (their keccak256 differs).
     error ModelMismatch(uint256 submissionId);
+    /// @notice Submission `submissionId` was evaluated on test root `rootIndex` already.
+    error RootAlreadyEvaluated(uint256 submissionId, uint256 rootIndex);
+    /// @notice A full evaluation of test root `rootIndex` takes all its points: `expected` bytes, not `length`.
+    error BadRootPointsLength(uint256 rootIndex, uint256 length, uint256 expected);
+    /// @notice The points given for test root `rootIndex` do not rebuild its root: they are not the revealed ones.
+    error RootPointsMismatch(uint256 rootIndex);
     /// @notice A claim-mode competition finalizes from block `firstBlock` on (evaluation end + 2 challenge
     /// windows, so every claim can be disputed and settled first).
     error FinalizeTooEarly(uint256 currentBlock, uint256 firstBlock);

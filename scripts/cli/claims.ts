@@ -11,6 +11,7 @@ import { claimScore, disputeClaim, readClaims, readClaimTerms, readEvaluationMod
 import { explainError } from "../../lib/chain/transactions";
 import { predictionsOf, scorePredictions } from "../../lib/danku/claims";
 import { checkCompetition, type ClaimCheck } from "../../lib/danku/checker";
+import { evaluateClaimSubmission, readFullEvaluation } from "../../lib/chain/fullEvaluation";
 import { checkAndDispute, checkingIsOver, type ClaimAction, type CompetitionRound } from "../../lib/danku/checkerLoop";
 import { CliError, connect, eth, Output, parseAddress, signer, type ChainContext, type GlobalOptions } from "./context";
 
@@ -126,6 +127,8 @@ export async function settleCommand(options: CompetitionOptions & { claim: strin
   if (claim.voided) throw new CliError(`claim ${claimId} was disproven: there is nothing to settle (its bond went to the challenger); nothing was sent`);
   if (claim.settled) throw new CliError(`claim ${claimId} is already settled; nothing was sent`);
   const next = (await context.client.getBlockNumber()) + 1n;
+  const evaluator = (await readFullEvaluation(context.client, competition, claim.submissionId)).evaluator;
+  if (evaluator) return settleByEvaluation(context, competition, claimId, output);
   if (next < claim.windowClosesAt) {
     throw new CliError(`claim ${claimId} can still be disputed until block ${claim.windowClosesAt - 1n}; settle it from block ${claim.windowClosesAt} on; nothing was sent`);
   }
@@ -136,6 +139,46 @@ export async function settleCommand(options: CompetitionOptions & { claim: strin
     `claim ${claimId} settled: ${counted ? `submission ${claim.submissionId} now scores ${claim.correct}` : "the submission already had a score (or the competition is finalized), so only the bond returns"}; ` +
       `its bond of ${eth(claim.bond)} is credited to the claimant ${claim.claimant}`,
     { competition, claimId, submissionId: claim.submissionId, counted, correct: claim.correct, bond: claim.bond, claimant: claim.claimant, transaction: sent.hash },
+  );
+}
+
+/** Settles a claim of a fully evaluated submission (§11.9): at once, bond back if it agrees, void if not. */
+async function settleByEvaluation(context: ChainContext, competition: Address, claimId: number, output: Output): Promise<void> {
+  const sent = await settleClaim(signer(context), context.client, { competition, claimId });
+  const [voided] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: sent.receipt.logs, eventName: "ClaimVoidedByEvaluation" });
+  if (voided) {
+    const a = voided.args;
+    output.result(
+      `claim ${claimId} is void: it claimed ${a.claimedCorrect} correct, the full evaluation of submission ${a.submissionId} found ${a.evaluatedCorrect}; its bond of ${eth(a.bond)} is credited to the evaluator ${a.evaluator}`,
+      { competition, claimId, submissionId: Number(a.submissionId), voided: true, claimedCorrect: Number(a.claimedCorrect), evaluatedCorrect: Number(a.evaluatedCorrect), bond: a.bond, evaluator: a.evaluator, transaction: sent.hash },
+    );
+    return;
+  }
+  const [event] = parseEventLogs({ abi: dankuClaimModuleAbi, logs: sent.receipt.logs, eventName: "ClaimSettled" });
+  output.result(
+    `claim ${claimId} settled: it agrees with the full evaluation of submission ${event?.args.submissionId}; its bond is credited back to the claimant ${event?.args.claimant}`,
+    { competition, claimId, submissionId: Number(event?.args.submissionId), voided: false, counted: false, claimant: event?.args.claimant, transaction: sent.hash },
+  );
+}
+
+/**
+ * `evaluate` in claim mode (docs/protocol.md §11.9): runs the submission's model on every test root not evaluated yet,
+ * one transaction per root (the points and the model from the reveal calldata, verified); the last records the score.
+ * Called by `evaluate` (scripts/cli/submitter.ts) once it checked the stage, the test data and the submission.
+ */
+export async function fullEvaluationCommand(context: ChainContext, competition: Address, id: number, featureCount: number, output: Output): Promise<void> {
+  const result = await evaluateClaimSubmission(signer(context), context.client, {
+    competition,
+    submissionId: id,
+    featureCount,
+    onRoot: (rootIndex, sent) => output.progress(`evaluated test root ${rootIndex}: ${sent.correct} correct`),
+  });
+  const submission = await readSubmission(context.client, competition, id);
+  const total = (await readCompetition(context.client, competition)).testPoints;
+  output.result(
+    `submission ${id}: ${submission.correct}/${total} correct on the test data, fully evaluated in ${result.sent.length} transaction(s); ` +
+      `its claims now settle at once (modelbounty settle): a claim of another score is void and its bond goes to the evaluator ${result.evaluator}`,
+    { competition, submissionId: id, correct: submission.correct, total, evaluator: result.evaluator, transactions: result.sent.map((t) => t.hash) },
   );
 }
 

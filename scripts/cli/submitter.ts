@@ -23,6 +23,8 @@ import { modelHash, submissionCommitment, type DataPoint } from "../../lib/danku
 import { meetsMinimumAccuracy } from "../../lib/danku/forward";
 import { buildSubmissionFile, parseSubmissionFile, serializeSubmissionFile } from "../../lib/danku/secrets";
 import { CliError, connect, Output, parseAddress, readTextFile, signer, type GlobalOptions } from "./context";
+import { readEvaluationMode } from "../../lib/chain/claims";
+import { fullEvaluationCommand } from "./claims";
 import { readCsvDataset, writeAtomically, writeNewFile } from "./files";
 
 function randomSalt(): `0x${string}` {
@@ -387,6 +389,8 @@ export async function evaluateCommand(options: GlobalOptions & { competition: st
   const submission = await readSubmission(context.client, competition, id);
   if (!submission.revealed) throw new CliError(`submission ${id} was never revealed, so it cannot be evaluated`);
   if (submission.evaluated) throw new CliError(`submission ${id} is already evaluated: ${submission.correct} correct`);
+  // Claim mode: the full evaluation of docs/protocol.md §11.9, one transaction per test root.
+  if ((await readEvaluationMode(context.client, competition)) === "claim") return fullEvaluationCommand(context, competition, id, state.config.featureCount, output);
   const wallet = signer(context);
   const model = await readRevealedModel(context.client, competition, id);
   const { correct, total, transactions } = await evaluateSubmissionToEnd(
