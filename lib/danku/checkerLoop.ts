@@ -6,9 +6,10 @@
  */
 import type { Address, PublicClient } from "viem";
 import { checkCompetition, type ClaimCheck, type CompetitionCheck } from "./checker";
-import { disputeClaim, readEvaluationMode } from "../chain/claims";
-import { listCompetitions, type DankuWallet } from "../chain/danku";
+import { disputeClaim, readEvaluationMode, settleClaim } from "../chain/claims";
+import { listCompetitions, readSubmission, type DankuWallet } from "../chain/danku";
 import { explainError } from "../chain/transactions";
+import { dankuClaimModuleAbi } from "../generated/abis";
 
 /** What a round did about one claim. */
 export interface ClaimAction {
@@ -17,8 +18,23 @@ export interface ClaimAction {
   verdict: ClaimCheck["verdict"];
   settleable: boolean;
   disputed?: { point: number; transaction: string };
+  /** The checker settled this honest claim ({@link SettlePolicy}). */
+  settled?: { transaction: string };
   error?: string;
 }
+
+/**
+ * Which honest claims whose window closed the checker settles (docs/protocol.md §11, "The checker"). `settleClaim`
+ * credits the bond to the claimant, never to the caller, so settling someone else's claim only costs the checker gas:
+ * - "own" (the default): only its own account's claims, and only while the settlement's gas at the current gas price
+ *   costs less than the bond it returns, so the checker never loses money settling;
+ * - "all": also other people's honest claims whose settlement gives their submission its score (not yet scored, not
+ *   finalized): the checker pays ≈ 130 k gas each for the competition's liveness (an organizer's own checker);
+ * - "none": never.
+ * A wrong claim is never settled (its window closed undisputed: settling it would make its score count).
+ */
+export type SettlePolicy = "own" | "all" | "none";
+export const SETTLE_POLICIES: readonly SettlePolicy[] = ["own", "all", "none"];
 
 export interface CompetitionRound {
   result: CompetitionCheck;
@@ -48,11 +64,12 @@ export async function checkAndDispute(
   client: PublicClient,
   wallet: CheckerWallet,
   competition: Address,
-  options: { explain?: (error: unknown) => string } = {},
+  options: { explain?: (error: unknown) => string; settle?: SettlePolicy } = {},
 ): Promise<CompetitionRound> {
   const explain = options.explain ?? ((error: unknown) => explainError(error).message);
   const result = await checkCompetition(client, competition);
   const actions: ClaimAction[] = [];
+  const scoredThisRound = new Set<number>();
   for (const check of result.checks) {
     const action: ClaimAction = { claimId: check.claim.id, submissionId: check.claim.submissionId, verdict: check.verdict, settleable: check.settleable };
     if (check.verdict === "wrong" && check.dispute) {
@@ -64,10 +81,56 @@ export async function checkAndDispute(
         action.error = explain(error);
       }
     }
+    if (check.verdict === "honest" && check.settleable && (options.settle ?? "own") !== "none") {
+      try {
+        const sent = await settleIfWorthIt(client, wallet, competition, check, options.settle ?? "own", result.stage, scoredThisRound);
+        if (sent) action.settled = { transaction: sent };
+      } catch (error) {
+        action.error = explain(error);
+      }
+    }
     actions.push(action);
   }
   const openWindows = result.checks.filter((c) => c.windowOpen && c.verdict !== "void" && c.verdict !== "settled").length;
   return { result, actions, openWindows };
+}
+
+/**
+ * Settles an honest claim whose window closed when `policy` says so ({@link SettlePolicy}); returns the transaction,
+ * or null when it is not the checker's to settle (a keyless checker settles nothing).
+ */
+async function settleIfWorthIt(
+  client: PublicClient,
+  wallet: CheckerWallet,
+  competition: Address,
+  check: ClaimCheck,
+  policy: SettlePolicy,
+  stage: string,
+  scoredThisRound: Set<number>,
+): Promise<string | null> {
+  let signer: DankuWallet;
+  try {
+    signer = typeof wallet === "function" ? wallet() : wallet;
+  } catch {
+    return null;
+  }
+  const claim = check.claim;
+  const own = claim.claimant.toLowerCase() === signer.account.address.toLowerCase();
+  if (own) {
+    // The bond returns to the checker: settle while the gas costs less than that.
+    const [gas, gasPrice] = await Promise.all([
+      client.estimateContractGas({ address: competition, abi: dankuClaimModuleAbi, functionName: "settleClaim", args: [BigInt(claim.id)], account: signer.account }),
+      client.getGasPrice(),
+    ]);
+    if (gas * gasPrice >= claim.bond) return null;
+  } else {
+    if (policy !== "all" || stage === "Finalized" || scoredThisRound.has(claim.submissionId)) return null;
+    // Someone else's bond: worth the gas only for the score it gives a submission that has none.
+    if ((await readSubmission(client, competition, claim.submissionId)).evaluated) return null;
+  }
+  const sent = await settleClaim(signer, client, { competition, claimId: claim.id });
+  scoredThisRound.add(claim.submissionId);
+  return sent.hash;
 }
 
 /** What the server's loop did in one round. */
@@ -89,6 +152,8 @@ export interface CheckerLoopOptions {
   onRound?: (round: CheckerRound) => void;
   /** A round that failed as a whole (the factory's events could not be read); the loop goes on. */
   onError?: (error: unknown) => void;
+  /** Which honest claims it settles once their window closed (default "own"). */
+  settle?: SettlePolicy;
 }
 
 export interface CheckerLoop {
@@ -111,7 +176,7 @@ export function newCheckerState(): CheckerState {
 }
 
 /** One round of the server's checker over every claim-mode competition of `factory`. */
-export async function checkerRound(options: Pick<CheckerLoopOptions, "client" | "wallet" | "factory" | "fromBlock">, state: CheckerState): Promise<CheckerRound> {
+export async function checkerRound(options: Pick<CheckerLoopOptions, "client" | "wallet" | "factory" | "fromBlock" | "settle">, state: CheckerState): Promise<CheckerRound> {
   const { client } = options;
   const head = await client.getBlockNumber();
   const from = state.scannedTo === null ? options.fromBlock : state.scannedTo + 1n;
@@ -124,7 +189,7 @@ export async function checkerRound(options: Pick<CheckerLoopOptions, "client" | 
   for (const competition of state.claimMode) {
     if (state.finished.has(competition)) continue;
     try {
-      const checked = await checkAndDispute(client, options.wallet, competition);
+      const checked = await checkAndDispute(client, options.wallet, competition, { settle: options.settle });
       round.checked.push(checked);
       if (checkingIsOver(checked)) state.finished.add(competition);
     } catch (error) {

@@ -18,6 +18,7 @@ export function describeCheckerRound(round: CheckerRound): string[] {
   for (const { result, actions } of round.checked) {
     for (const a of actions) {
       if (a.disputed) lines.push(`claim ${a.claimId} of ${result.competition} was wrong at test point ${a.disputed.point}: disputed in ${a.disputed.transaction}`);
+      if (a.settled) lines.push(`claim ${a.claimId} of ${result.competition} is honest and its window closed: settled in ${a.settled.transaction}`);
       if (a.error) lines.push(`claim ${a.claimId} of ${result.competition} is wrong but the dispute failed: ${a.error}`);
     }
   }

@@ -12,7 +12,7 @@ import { explainError } from "../../lib/chain/transactions";
 import { predictionsOf, scorePredictions } from "../../lib/danku/claims";
 import { checkCompetition, type ClaimCheck } from "../../lib/danku/checker";
 import { evaluateClaimSubmission, readFullEvaluation } from "../../lib/chain/fullEvaluation";
-import { checkAndDispute, checkingIsOver, type ClaimAction, type CompetitionRound } from "../../lib/danku/checkerLoop";
+import { checkAndDispute, checkingIsOver, SETTLE_POLICIES, type ClaimAction, type CompetitionRound, type SettlePolicy } from "../../lib/danku/checkerLoop";
 import { CliError, connect, eth, Output, parseAddress, signer, type ChainContext, type GlobalOptions } from "./context";
 
 type CompetitionOptions = GlobalOptions & { competition: string };
@@ -185,22 +185,25 @@ export async function fullEvaluationCommand(context: ChainContext, competition: 
 export interface WatchOptions extends CompetitionOptions {
   once?: boolean;
   interval: string;
+  settle: string;
 }
 
 /**
  * One round (lib/danku/checkerLoop.ts checkAndDispute): check every claim, dispute each wrong one whose window is
  * open, and describe it for people. A keyless checker gets `signer`'s own explanation in the failed action.
  */
-async function watchRound(context: ChainContext, competition: Address, output: Output): Promise<CompetitionRound & { lines: string[] }> {
+async function watchRound(context: ChainContext, competition: Address, settle: SettlePolicy, output: Output): Promise<CompetitionRound & { lines: string[] }> {
   const round = await checkAndDispute(context.client, () => signer(context), competition, {
     explain: (error) => (error instanceof CliError ? error.message : explainError(error).message),
+    settle,
   });
   const lines: string[] = [];
   round.result.checks.forEach((check, i) => {
     const action = round.actions[i];
     lines.push(describeCheck(check, round.result.testPoints));
     if (action?.disputed) lines.push(`  disputed at test point ${action.disputed.point}: ${action.disputed.transaction}; the bond of ${eth(check.claim.bond)} is credited to this account`);
-    if (action?.error) lines.push(`  the dispute failed: ${action.error}`);
+    if (action?.settled) lines.push(`  settled (window closed, honest): ${action.settled.transaction}; the bond of ${eth(check.claim.bond)} is credited to the claimant ${check.claim.claimant}`);
+    if (action?.error) lines.push(`  ${check.verdict === "honest" ? "the settlement" : "the dispute"} failed: ${action.error}`);
   });
   output.progress(`block ${round.result.blockNumber}, ${round.result.stage}: ${round.result.checks.length} claim(s)`);
   return { ...round, lines };
@@ -211,10 +214,12 @@ export async function watchCommand(options: WatchOptions, output: Output): Promi
   const competition = parseAddress(options.competition, "--competition");
   const interval = Number(options.interval);
   if (!Number.isFinite(interval) || interval <= 0) throw new CliError(`--interval must be a positive number of seconds, got ${options.interval}`);
+  const settle = SETTLE_POLICIES.find((p) => p === options.settle);
+  if (!settle) throw new CliError(`--settle must be one of ${SETTLE_POLICIES.join(", ")}, got ${options.settle}`);
   await requireClaimMode(context.client, competition);
   const all: ClaimAction[] = [];
   for (;;) {
-    const round = await watchRound(context, competition, output);
+    const round = await watchRound(context, competition, settle, output);
     all.push(...round.actions.filter((a) => a.disputed || a.error));
     // Without --once the watch ends by itself once no claim can come any more and every window has closed.
     const done = options.once || checkingIsOver(round);

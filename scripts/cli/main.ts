@@ -174,7 +174,12 @@ command(
     c
       .requiredOption("--competition <address>")
       .option("--once", "check once, dispute what is wrong, and exit (for tests and cron)")
-      .option("--interval <seconds>", "seconds between checks", "12"),
+      .option("--interval <seconds>", "seconds between checks", "12")
+      .option(
+        "--settle <policy>",
+        "which honest claims whose window closed it settles: own (this account's, while the gas costs less than the bond it returns), all (also others' that give a submission its score: their bond goes to the claimant, the gas is this account's), none",
+        "own",
+      ),
   watchCommand,
 );
 command("finalize", "close the competition after the evaluation period", (c) => c.requiredOption("--competition <address>"), finalizeCommand);

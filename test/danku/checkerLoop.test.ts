@@ -8,8 +8,8 @@ import { expect } from "chai";
 import type { PublicClient } from "viem";
 import { createCompetition, deployEnv, mineTo, PERFECT_MODEL, WRONG_MODEL, type Env } from "./fixtures";
 import { BOND, claim, evaluationEnd, toEvaluation, withdrawable } from "./claimFixtures";
-import { checkerRound, newCheckerState, startCheckerLoop, type CheckerRound } from "../../lib/danku/checkerLoop";
-import { disputablePoint, predictionsOf } from "../../lib/danku/claims";
+import { checkAndDispute, checkerRound, newCheckerState, startCheckerLoop, type CheckerRound } from "../../lib/danku/checkerLoop";
+import { disputablePoint, predictionsOf, scorePredictions } from "../../lib/danku/claims";
 import { readClaims } from "../../lib/chain/claims";
 import type { DankuWallet } from "../../lib/chain/danku";
 
@@ -105,5 +105,57 @@ describe("the claim checker loop (lib/danku/checkerLoop.ts)", function () {
     expect(state.finished.has(r.created.address)).to.equal(true);
     const afterRound = await checkerRound(options, state);
     expect(afterRound.checked.map((c) => c.result.competition)).to.not.include(r.created.address);
+  });
+  it("settles honest claims whose window closed as its policy says, never a wrong one, and never at a loss", async function () {
+    const client = env.publicClient as unknown as PublicClient;
+    const checker = env.wallets[9]!;
+    const wallet = checker as unknown as DankuWallet;
+    const r = await toEvaluation(env);
+    const own = await claim(env, r, checker, r.ids.perfect, predictionsOf(PERFECT_MODEL, r.testPoints));
+    const honest = predictionsOf(WRONG_MODEL, r.testPoints);
+    const others = await claim(env, r, r.wallets.alice, r.ids.wrong, honest);
+    // A wrong claim nobody disputed in its window: settling it would make its score count.
+    const lie = await claim(env, r, r.wallets.bob, r.ids.wrong, Uint8Array.from(r.testPoints, (p) => p.label));
+    await mineTo(env, lie.receipt.blockNumber + 10n);
+    const settledIds = async () => (await readClaims(client, r.created.address)).filter((c) => c.settled).map((c) => c.id);
+
+    const none = await checkAndDispute(client, wallet, r.created.address, { settle: "none" });
+    expect(none.actions.map((a) => [a.claimId, a.verdict, a.settled, a.disputed, a.error])).to.deep.equal([
+      [Number(own.claimId), "honest", undefined, undefined, undefined],
+      [Number(others.claimId), "honest", undefined, undefined, undefined],
+      [Number(lie.claimId), "window-closed", undefined, undefined, undefined],
+    ]);
+    expect(await settledIds()).to.deep.equal([]);
+
+    // Default ("own"): only its own claim, whose bond comes back to it; the gas is less than the bond.
+    const before = await client.getBalance({ address: checker.account.address });
+    const credit = await withdrawable(r, checker);
+    const mine = await checkAndDispute(client, wallet, r.created.address);
+    expect(mine.actions.map((a) => [a.claimId, a.settled !== undefined, a.error])).to.deep.equal([
+      [Number(own.claimId), true, undefined],
+      [Number(others.claimId), false, undefined],
+      [Number(lie.claimId), false, undefined],
+    ]);
+    const tx = await client.getTransactionReceipt({ hash: mine.actions[0]!.settled!.transaction as `0x${string}` });
+    const spent = tx.gasUsed * tx.effectiveGasPrice;
+    expect(await client.getBalance({ address: checker.account.address })).to.equal(before - spent);
+    expect((await withdrawable(r, checker)) - credit).to.equal(BOND);
+    expect(spent < BOND).to.equal(true);
+    expect(await settledIds()).to.deep.equal([Number(own.claimId)]);
+
+    // "all": also others' honest claim that gives a submission its score; the wrong one stays unsettled.
+    const all = await checkAndDispute(client, wallet, r.created.address, { settle: "all" });
+    expect(all.actions.map((a) => [a.claimId, a.settled !== undefined, a.error])).to.deep.equal([
+      [Number(own.claimId), false, undefined],
+      [Number(others.claimId), true, undefined],
+      [Number(lie.claimId), false, undefined],
+    ]);
+    expect(await settledIds()).to.deep.equal([Number(own.claimId), Number(others.claimId)]);
+    const scored = await r.created.organizer.read.submissionAt([r.ids.wrong]);
+    expect([scored.evaluated, scored.correct]).to.deep.equal([true, scorePredictions(honest, r.testPoints.map((p) => p.label))]);
+    expect(await withdrawable(r, r.wallets.alice)).to.equal(BOND);
+    // Nothing left to settle: a further round sends nothing.
+    const again = await checkAndDispute(client, wallet, r.created.address, { settle: "all" });
+    expect(again.actions.filter((a) => a.settled || a.error)).to.deep.equal([]);
   });
 });
