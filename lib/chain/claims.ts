@@ -13,6 +13,7 @@ import { decodePoints, type DataPoint } from "../danku/encoding";
 import { revealTree } from "../danku/claims";
 import { sendContractTransaction, type SentTransaction } from "./transactions";
 import type { DankuWallet } from "./danku";
+import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 
 /** Mirrors `enum EvaluationMode` in contracts/danku/IDankuCompetition.sol. */
 export const EVALUATION_MODES = ["onchain", "claim"] as const;
@@ -184,18 +185,21 @@ export async function disputeClaim(wallet: DankuWallet, client: PublicClient, ar
  * calldata (the contract keeps only their hash), checked against the hash the contract stored; undefined before the
  * reveal. The ModelRevealed event is searched from the competition's creation block.
  */
-export async function readClaimModeModelBytes(client: PublicClient, competition: Address, submissionId: number): Promise<Uint8Array | undefined> {
+export async function readClaimModeModelBytes(
+  client: PublicClient,
+  competition: Address,
+  submissionId: number,
+  options: Pick<BlockRangeOptions, "blockRange"> = {},
+): Promise<Uint8Array | undefined> {
   const [submission, fromBlock] = await Promise.all([
     client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "submissionAt", args: [BigInt(submissionId)] }),
     client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" }),
   ]);
   if (!submission.revealed) return undefined;
-  const logs = await client.getContractEvents({
-    address: competition,
-    abi: dankuCompetitionAbi,
-    eventName: "ModelRevealed",
-    args: { submissionId: BigInt(submissionId) },
-    fromBlock,
+  // In block ranges (public RPCs limit getLogs' span), stopping at the first range that holds the event.
+  const logs: Awaited<ReturnType<typeof readModelRevealedLogs>> = [];
+  await scanBlockRanges(client, { fromBlock, blockRange: options.blockRange }, async (from, to) => {
+    if (logs.length === 0) logs.push(...(await readModelRevealedLogs(client, competition, submissionId, from, to)));
   });
   const event = logs[0];
   if (!event) throw new Error(`no ModelRevealed event for submission ${submissionId} of ${competition}`);
@@ -210,6 +214,14 @@ export async function readClaimModeModelBytes(client: PublicClient, competition:
     throw new Error(`the calldata of ${tx.hash} does not match submission ${submissionId}'s model hash: the chain's data cannot be verified`);
   }
   return hexToBytes(model);
+}
+
+function readModelRevealedLogs(client: PublicClient, competition: Address, submissionId: number, fromBlock: bigint, toBlock: bigint) {
+  return client.getContractEvents({ address: competition, abi: dankuCompetitionAbi, eventName: "ModelRevealed", args: { submissionId: BigInt(submissionId) }, fromBlock, toBlock });
+}
+
+function readTestRootLogs(client: PublicClient, competition: Address, fromBlock: bigint, toBlock: bigint) {
+  return client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "TestRootStored", fromBlock, toBlock });
 }
 
 export async function settleClaim(wallet: DankuWallet, client: PublicClient, args: { competition: Address; claimId: number }): Promise<SentTransaction> {
@@ -263,13 +275,20 @@ export interface RevealedCall {
  * The test reveal calls of a claim-mode competition rebuilt from their transactions' calldata (the points are kept
  * nowhere else on chain), each checked against the root the contract stored for it.
  */
-export async function readClaimModeRevealCalls(client: PublicClient, competition: Address, featureCount: number): Promise<RevealedCall[]> {
+export async function readClaimModeRevealCalls(
+  client: PublicClient,
+  competition: Address,
+  featureCount: number,
+  options: Pick<BlockRangeOptions, "blockRange"> = {},
+): Promise<RevealedCall[]> {
   // Nothing of a competition happens before its creation block.
   const fromBlock = await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" });
-  const [roots, logs] = await Promise.all([
-    readTestRoots(client, competition),
-    client.getContractEvents({ address: competition, abi: dankuClaimModuleAbi, eventName: "TestRootStored", fromBlock }),
-  ]);
+  const roots = await readTestRoots(client, competition);
+  // In block ranges (public RPCs limit getLogs' span), up to the head the roots were read at.
+  const logs: Awaited<ReturnType<typeof readTestRootLogs>> = [];
+  await scanBlockRanges(client, { fromBlock, blockRange: options.blockRange }, async (from, to) => {
+    if (logs.length < roots.length) logs.push(...(await readTestRootLogs(client, competition, from, to)));
+  });
   const pointSize = featureCount + 1;
   return Promise.all(
     roots.map(async (root, rootIndex) => {
@@ -296,8 +315,13 @@ export async function readClaimModeRevealCalls(client: PublicClient, competition
 }
 
 /** The test points of a claim-mode competition, in reveal order, rebuilt from calldata and verified. */
-export async function readClaimModeTestPoints(client: PublicClient, competition: Address, featureCount: number): Promise<DataPoint[]> {
-  const calls = await readClaimModeRevealCalls(client, competition, featureCount);
+export async function readClaimModeTestPoints(
+  client: PublicClient,
+  competition: Address,
+  featureCount: number,
+  options: Pick<BlockRangeOptions, "blockRange"> = {},
+): Promise<DataPoint[]> {
+  const calls = await readClaimModeRevealCalls(client, competition, featureCount, options);
   const points: DataPoint[] = [];
   for (const call of calls) for (const p of call.points) points.push(...decodePoints(p, featureCount));
   return points;
