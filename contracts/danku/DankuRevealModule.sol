@@ -76,16 +76,24 @@ contract DankuRevealModule is DankuGroupVerifier {
         if (count == 0 || groupPoints.length != count || nonces.length != count) {
             revert BadRevealArrays(count, groupPoints.length, nonces.length);
         }
-        uint256 ctx = _revealContext(training, false);
+        uint256 pointSize = uint256(_config.featureCount) + 1;
+        // Claim mode's training data is read by nothing on chain: verified group by group in the reused buffer of
+        // the claim-mode verifier and kept in this transaction's calldata only (docs/protocol.md §11.2).
+        bool calldataOnly = training && _evaluationMode == EvaluationMode.Claim;
+        uint256 ctx = _revealContext(training, calldataOnly);
+        uint256 labels;
+        if (calldataOnly) {
+            labels = _alloc(32 + msg.data.length / pointSize + 32) + 32;
+            _setLabelBuffer(ctx, labels);
+        }
         // 32 bytes of writer scratch before the data (BlobStore); {_verifyGroups} reserves the rest.
         uint256 data = _alloc(32) + 32;
         uint256 end = _verifyGroups(ctx, groupIndices, groupPoints, nonces, data);
         _failOnError(ctx);
 
         _storeRevealedBitmap(ctx);
-        uint256 pointSize = uint256(_config.featureCount) + 1;
-        uint256 newPoints = (end - data) / pointSize;
-        _storeChunks(training, data, newPoints, pointSize);
+        uint256 newPoints = calldataOnly ? _labelsEnd(ctx) - labels : (end - data) / pointSize;
+        if (!calldataOnly) _storeChunks(training, data, newPoints, pointSize);
         emit GroupsRevealed(training, groupIndices, newPoints);
         _recordReveal(training, count, newPoints);
     }

@@ -326,3 +326,47 @@ export async function readClaimModeTestPoints(
   for (const call of calls) for (const p of call.points) points.push(...decodePoints(p, featureCount));
   return points;
 }
+
+/**
+ * The training points of a claim-mode competition, in reveal order, rebuilt from the revealTrainingGroups
+ * transactions' calldata: the contract verifies each group against its committed hash and size but keeps none of it
+ * (nothing on chain reads training data in this mode, docs/protocol.md §11.2). Each call is found by its
+ * `GroupsRevealed(training = true)` event (block ranges as above), sent to the competition itself, and its point count
+ * checked against the event's; the total against the competition's `trainingPoints` when given.
+ */
+export async function readClaimModeTrainingPoints(
+  client: PublicClient,
+  competition: Address,
+  featureCount: number,
+  options: Pick<BlockRangeOptions, "blockRange"> & { trainingPoints?: number } = {},
+): Promise<DataPoint[]> {
+  const fromBlock = await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "init1Block" });
+  const logs: Awaited<ReturnType<typeof readTrainingRevealLogs>> = [];
+  await scanBlockRanges(client, { fromBlock, blockRange: options.blockRange }, async (from, to) => {
+    logs.push(...(await readTrainingRevealLogs(client, competition, from, to)));
+  });
+  const pointSize = featureCount + 1;
+  const points: DataPoint[] = [];
+  for (const log of logs) {
+    const tx = await client.getTransaction({ hash: log.transactionHash });
+    if (tx.to?.toLowerCase() !== competition.toLowerCase()) {
+      throw new Error(`a training reveal was sent through another contract (${tx.hash}); its points are not in that transaction's calldata`);
+    }
+    const decoded = decodeFunctionData({ abi: dankuCompetitionAbi, data: tx.input });
+    if (decoded.functionName !== "revealTrainingGroups") throw new Error(`transaction ${tx.hash} is not a training reveal`);
+    const bytes = decoded.args[1].map((g) => hexToBytes(g));
+    const count = bytes.reduce((n, b) => n + b.length / pointSize, 0);
+    if (count !== Number(log.args.pointCount)) {
+      throw new Error(`the calldata of ${tx.hash} does not hold the ${log.args.pointCount} training points its event reports: the chain's data cannot be verified`);
+    }
+    for (const b of bytes) points.push(...decodePoints(b, featureCount));
+  }
+  if (options.trainingPoints !== undefined && points.length !== options.trainingPoints) {
+    throw new Error(`the training reveals' calldata holds ${points.length} points, the competition reports ${options.trainingPoints}`);
+  }
+  return points;
+}
+
+function readTrainingRevealLogs(client: PublicClient, competition: Address, fromBlock: bigint, toBlock: bigint) {
+  return client.getContractEvents({ address: competition, abi: dankuCompetitionAbi, eventName: "GroupsRevealed", args: { training: true }, fromBlock, toBlock });
+}

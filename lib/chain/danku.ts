@@ -17,7 +17,7 @@ import {
 import { multicall } from "viem/actions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
 import { competitionFactoryAbi, dankuCompetitionAbi } from "../generated/abis";
-import { readClaimModeModelBytes, readClaimModeTestPoints, readEvaluationMode } from "./claims";
+import { readClaimModeModelBytes, readClaimModeTestPoints, readClaimModeTrainingPoints, readEvaluationMode } from "./claims";
 import { decodeClaimModel, type ClaimModel } from "../danku/claims";
 import { MAX_CLAIM_MODE_MODEL_BYTES } from "../danku/constants";
 import { decodeModel, decodePoints, type DataPoint, type QuantizedModel } from "../danku/encoding";
@@ -261,8 +261,9 @@ export async function readRevealedPoints(
   training: boolean,
   featureCount: number,
 ): Promise<DataPoint[]> {
-  if (!training && (await readEvaluationMode(client, competition)) === "claim") {
-    return readClaimModeTestPoints(client, competition, featureCount);
+  if ((await readEvaluationMode(client, competition)) === "claim") {
+    // Claim mode keeps neither as contract code: both are rebuilt from the reveal transactions' calldata.
+    return training ? readClaimModeTrainingPoints(client, competition, featureCount) : readClaimModeTestPoints(client, competition, featureCount);
   }
   const chunkCount = Number(
     await client.readContract({ address: competition, abi: dankuCompetitionAbi, functionName: "dataChunkCount", args: [training] }),
