@@ -202,6 +202,19 @@ describe("modelbounty CLI: a claim-mode competition with the checker (watch)", f
     ]);
     expect(BigInt(String((shown.json.claimTerms as { bond: string }).bond))).to.equal(BOND);
 
+    // The full evaluation (docs/protocol.md §11.9): evaluate scores bob's submission root by root in claim mode;
+    // it then has its score and cannot be claimed any more.
+    const evaluated = await cli(KEYS.bob, "evaluate", "--competition", competition, "--submission-id", "1");
+    expect(evaluated.code, JSON.stringify(evaluated)).to.equal(0);
+    expect(evaluated.json).to.include({ submissionId: 1, total: testPoints.length, evaluator: address(KEYS.bob) });
+    expect((evaluated.json.transactions as Hex[]).length).to.be.at.least(1);
+    const bobScore = evaluated.json.correct as number;
+    expect(bobScore).to.be.lessThan(testPoints.length);
+    const score = await cli(undefined, "score", "--competition", competition, "--model", "weak.json", "--test");
+    expect(score.json.correct, JSON.stringify(score)).to.equal(bobScore);
+    const reEvaluate = await cli(KEYS.bob, "evaluate", "--competition", competition, "--submission-id", "1");
+    expect(String(reEvaluate.json.error)).to.equal(`submission 1 is already evaluated: ${bobScore} correct`);
+
     // Settle the honest claim once its window closed: its score counts.
     await mineTo(claims[0]!.windowClosesAt);
     const settled = await cli(KEYS.bob, "settle", "--competition", competition, "--claim", "0");
