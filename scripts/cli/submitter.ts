@@ -23,7 +23,6 @@ import { modelHash, submissionCommitment, type DataPoint } from "../../lib/danku
 import { meetsMinimumAccuracy } from "../../lib/danku/forward";
 import { buildSubmissionFile, parseSubmissionFile, serializeSubmissionFile } from "../../lib/danku/secrets";
 import { CliError, connect, Output, parseAddress, readTextFile, signer, type GlobalOptions } from "./context";
-import { readEvaluationMode } from "../../lib/chain/claims";
 import { fullEvaluationCommand } from "./claims";
 import { readCsvDataset, writeAtomically, writeNewFile } from "./files";
 
