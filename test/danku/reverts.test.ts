@@ -573,7 +573,8 @@ describe("DankuCompetition reverts", function () {
         ["one byte", Uint8Array.from([1]), Defect.TooShort, 1n],
         ["header cut", base.slice(0, 4), Defect.TooShort, 4n],
         ["too large", new Uint8Array(MAX_MODEL_BYTES + 1).fill(1), Defect.TooLarge, BigInt(MAX_MODEL_BYTES + 1)],
-        ["version 2", mutate(base, 0, 2), Defect.Version, 2n],
+        // Version 2 is a CNN, refused in this on-chain competition with CnnNeedsClaimMode (test/danku/cnnClaims.test.ts).
+        ["version 3", mutate(base, 0, 3), Defect.Version, 3n],
         ["0 layers", mutate(base, 1, 0), Defect.LayerCount, 0n],
         ["9 layers", mutate(base, 1, 9), Defect.LayerCount, 9n],
         ["zero width", Uint8Array.from([1, 1, 0, 0, 0, 2]), Defect.Width, 0n],
