@@ -6,6 +6,8 @@
  * Configurations (C = 10, H = 1,024, x_t uniformly random — GENERATEDATA does not care how the labels are spread):
  *   m = 1,000,  n = 64:  the default training options (the CLI's default run);
  *   m = 10,000, n = 256: the paper's size, with options sized for this machine (see CONFIGS).
+ * Each entry also gets the dispute gas (docs/daimon.md §14.3) on Hardhat's in-process chain: `disputeGasMaxStep`,
+ * `disputeSteps` and the label/availability steps in `disputeLabelAvailability` (bench/daimonDisputeGas.ts).
  * BENCH_DAIMON_ONLY=1000 (or 10000) runs one of them. Held-out data are drawn with a seed the training never sees.
  * Each entry also gets `fEvaluationDispute` (measureFEvaluationDispute: the gas of the "f(labels) is not y" steps on
  * the Hardhat network, docs/daimon.md §14.3.1); BENCH_DAIMON_DISPUTE_ONLY=1 measures only that and merges it into the
@@ -33,6 +35,7 @@ import {
   delForward,
   type DelTrainingOptions,
 } from "../lib/daimon";
+import { measureLabelDisputeGas, type LabelDisputeGas } from "./daimonDisputeGas";
 
 const C = 10;
 const HIDDEN = 1024;
@@ -238,6 +241,16 @@ async function disputeOnly(): Promise<void> {
   line(`\nmerged fEvaluationDispute into ${file}`);
 }
 
+/**
+ * The dispute keys of a configuration entry: the largest single transaction of the label/availability part
+ * (bench/daimonDisputeGas.ts) and of the f-evaluation part (`fEvaluationDispute`), and the most transactions one
+ * dispute takes (an f-evaluation dispute is one).
+ */
+function disputeGasEntry(g: LabelDisputeGas, f: { disputeGasMaxStep: number }): Record<string, unknown> {
+  line(`dispute gas at m = ${g.m}: largest step ${g.maxStepGas.toLocaleString("en-US")} gas (postModel of ${g.modelBytes} bytes), label dispute ${g.steps.disputeLabel.toLocaleString("en-US")} gas`);
+  return { disputeLabelAvailability: g, disputeGasMaxStep: Math.max(g.maxStepGas, f.disputeGasMaxStep), disputeSteps: Math.max(g.transactions.wrongLabel, g.transactions.unavailable) };
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_DAIMON_DISPUTE_ONLY === "1") return disputeOnly();
   const only = process.env.BENCH_DAIMON_ONLY ? Number(process.env.BENCH_DAIMON_ONLY) : null;
@@ -249,6 +262,9 @@ async function main(): Promise<void> {
     const entry = await runConfig(config);
     entry.fEvaluationDispute = await measureFEvaluationDispute(config.m, config.n);
     entries.push(entry);
+  }
+  for (const e of entries) {
+    Object.assign(e, disputeGasEntry(await measureLabelDisputeGas(e.m as number), e.fEvaluationDispute as { disputeGasMaxStep: number }));
   }
 
   line("\n| m | n | pearson | MAE | pair ordering (e < 0.2) | train | p (ε = 0.10) | q |");

@@ -10,6 +10,7 @@ import * as onnxruntime from "onnxruntime-web";
 import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 import { getAddress, type Address } from "viem";
 import { createProblem } from "../lib/chain/daimon";
+import { inputsRoot } from "../lib/daimon/disputes";
 import { trainDel } from "../lib/daimon/delTrainer";
 import { buildDelOnnx } from "../lib/daimon/delOnnx";
 import { buildClassifierOnnx } from "../lib/daimon/classifierOnnx";
@@ -93,7 +94,7 @@ export async function createTestProblem(chain: ChainFixture, options: { title: s
   const created = await createProblem(chain.wallet(options.creator ?? 0), chain.client, {
     factory: problemFactoryAddress(),
     spec: { config, inputShape: [FEATURES], name: "E2E fault token", symbol: "EFT", metadataCid },
-    tuples: [{ inputsCid, delCid, target }],
+    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), target }],
   });
   await chain.mineTo(created.definitionEnd);
   return {

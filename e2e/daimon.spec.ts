@@ -175,7 +175,7 @@ test.describe("as a validator (account 2)", () => {
     const cheater = chain.wallet(1);
     const registered = await registerModel(cheater, chain.client, p.address, honest.cid, borrowed.packedOutputs);
     await chain.mineTo(registered.usableFrom - 1n);
-    const submitted = await submitProof(cheater, chain.client, p.address, honest.cid, borrowed.packedOutputs);
+    const submitted = await submitProof(cheater, chain.client, p.address, honest.cid, honest.binding, borrowed.packedOutputs);
     expect(await uploadBytes(published)).toBe(honest.cid);
     expect(submitted.distance).toBe(borrowed.distance);
 

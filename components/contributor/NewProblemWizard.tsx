@@ -24,7 +24,8 @@ import { problemFactoryCallAbi } from "@/lib/chain/daimon";
 import { problemFactoryAbi } from "@/lib/generated/abis";
 import { BRUTE_FORCE_TABLE_N, bruteForceOdds, formatTinyProbability } from "@/lib/daimon/bruteForce";
 import { MAX_EMBEDDING } from "@/lib/daimon/fixedPoint";
-import { encodeTestInputs } from "@/lib/daimon/inputs";
+import { decodeTestInputs, encodeTestInputs } from "@/lib/daimon/inputs";
+import { inputsRoot } from "@/lib/daimon/disputes";
 import { IpfsUploadError, uploadToIpfs } from "@/lib/ipfs/client";
 import { formatBytes } from "@/lib/ipfs/config";
 import { DAIMON_GLOSSARY } from "@/lib/web/daimonGlossary";
@@ -222,7 +223,11 @@ export function NewProblemWizard() {
       address: app.problemFactory,
       abi: problemFactoryCallAbi,
       functionName: "createProblem",
-      args: [{ ...spec, inputShape: [...spec.inputShape] }, [{ inputsCid: cids.inputs, delCid: cids.del, target: training.result.target }]],
+      // The tuple commits Z's Merkle root in DanKu feature bytes too: label disputes prove Z_i against it (§14.3).
+      args: [
+        { ...spec, inputShape: [...spec.inputShape] },
+        [{ inputsCid: cids.inputs, delCid: cids.del, inputsRoot: inputsRoot(decodeTestInputs(files?.inputs ?? new Uint8Array())), target: training.result.target }],
+      ],
     });
     if (!receipt) return;
     const [event] = parseEventLogs({ abi: problemFactoryAbi, logs: receipt.logs, eventName: "ProblemCreated" });

@@ -132,7 +132,8 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
       address: state.address,
       abi: daimonProblemAbi,
       functionName: "submitProof",
-      args: [status.proof.cid, status.proof.packedOutputs],
+      args: [status.proof.cid, status.proof.binding.modelHash, status.proof.binding.labelsRoot, status.proof.packedOutputs],
+      value: DAIMON_LIMITS.PROOF_BOND,
     });
     if (!receipt) return;
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: receipt.logs, eventName: "ProofSubmitted" });

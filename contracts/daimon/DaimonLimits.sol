@@ -44,6 +44,29 @@ library DaimonLimits {
     /// 8 blocks are 96 s at 12-s slots (several retries, and a censor must exclude him from 8 consecutive blocks)
     /// and 16 s on the local chain's 2-s blocks. A chain property, not a problem's choice, hence a constant.
     uint256 internal constant REGISTRATION_AGE = 8;
+    /// @notice The bond every proof carries (wei): the challenger who wins a dispute against it receives it; a proof
+    /// that survives its round gets it back (`returnBond`). 0.01 ether pays a 16.7 M-gas dispute at ≈ 600 gwei.
+    uint256 internal constant PROOF_BOND = 0.01 ether;
+    /// @notice The bond of an availability dispute (wei): paid to the improver when his model is posted in time (the
+    /// posting costs him ≈ 200 gas per byte), returned to the challenger with the proof's bond otherwise.
+    uint256 internal constant AVAILABILITY_BOND = 0.001 ether;
+    /// @notice Smallest dispute window W (blocks).
+    uint256 internal constant MIN_DISPUTE_WINDOW = 3;
+
+    /// @notice W: the last W = max(⌊T_b / 4⌋, 3) blocks of every round are its dispute window; proofs are accepted only
+    /// before it, so each proof can be disputed for at least W blocks (docs/daimon.md §14.3).
+    function disputeWindow(uint256 competitionPeriod) internal pure returns (uint256) {
+        uint256 w = competitionPeriod / 4;
+        return w < MIN_DISPUTE_WINDOW ? MIN_DISPUTE_WINDOW : w;
+    }
+
+    /// @notice T_a = max(⌊W / 3⌋, 1): blocks the improver has to post his model after an availability dispute.
+    /// Availability disputes close 2·T_a blocks before the round ends, so a model posted at the deadline leaves
+    /// ≥ T_a blocks for label disputes.
+    function availabilityPeriod(uint256 competitionPeriod) internal pure returns (uint256) {
+        uint256 a = disputeWindow(competitionPeriod) / 3;
+        return a == 0 ? 1 : a;
+    }
 
     /// @notice Reverts with {IDaimonProblem.ConfigOutOfRange} on the first value out of bounds.
     function validate(

@@ -6,15 +6,19 @@ import {BlobStore} from "../danku/BlobStore.sol";
 import {
     IDaimonProblem,
     ImprovementBlock,
+    LabelDispute,
     PendingRound,
     Phase,
     ProblemConfig,
     ProblemSpec,
     Proof,
-    TestTuple
+    ProofBinding,
+    TestTuple,
+    VoidReason
 } from "./IDaimonProblem.sol";
 import {DaimonLimits} from "./DaimonLimits.sol";
 import {DaimonMath} from "./DaimonMath.sol";
+import {DaimonModelJudge} from "./DaimonModelJudge.sol";
 import {ProblemToken} from "./ProblemToken.sol";
 
 /// @title DaimonProblem
@@ -35,7 +39,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         bool problemBlockCommitted;
     }
 
-    /// @dev Storage form of a proof (4 slots). `superseded` shares the first slot with what every vote reads anyway,
+    /// @dev Storage form of a proof (4 slots). `superseded` ("dead": a superseded copy or a voided proof, see
+    /// `_bindings[id].voided`) shares the first slot with what every vote reads anyway,
     /// so the check costs votes nothing; a round number fits 56 bits (it is below the block number).
     struct ProofRecord {
         address improver;
@@ -75,6 +80,8 @@ contract DaimonProblem is IDaimonProblem, Initializable {
 
     /// @notice The factory that deployed this implementation; the only account allowed to initialize clones.
     address public immutable factory;
+    /// @notice The DanKu integer evaluator that validates posted models and runs them in label disputes.
+    DaimonModelJudge public immutable judge;
 
     ProblemToken private _token;
     address private _creator;
@@ -95,9 +102,15 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     mapping(bytes32 cidHash => Claim) private _cidOwner;
     mapping(bytes32 outputsHash => Claim) private _outputsOwner;
     mapping(uint256 proofId => mapping(address validator => VoteRecord)) private _votes;
+    /// @dev Each tuple's inputsRoot (Merkle root of Z in DanKu feature bytes), by tuple index.
+    bytes32[] private _inputsRoots;
+    mapping(uint256 proofId => ProofBinding) private _bindings;
+    mapping(uint256 proofId => address[]) private _modelChunks;
 
-    constructor() {
+    /// @param judge_ The DanKu-evaluator judge every clone uses (deployed by the factory).
+    constructor(DaimonModelJudge judge_) {
         factory = msg.sender;
+        judge = judge_;
         _disableInitializers();
     }
 
@@ -137,18 +150,21 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         _definitionHash = keccak256(abi.encode(address(this), address(token_), creator_, spec));
         for (uint256 i; i < initialTuples.length; ++i) {
             TestTuple calldata t = initialTuples[i];
-            _addTuple(creator_, t.inputsCid, t.delCid, t.target);
+            _addTuple(creator_, t.inputsCid, t.delCid, t.inputsRoot, t.target);
         }
     }
 
     /// @notice Adds a test dataset tuple (Definition phase; anyone if `openTuples`, else the creator).
     /// @param inputsCid CID of the test inputs Z.
     /// @param delCid CID of the DEL function f (an ONNX file).
+    /// @param inputsRoot Merkle root of Z's points in DanKu feature bytes (lib/daimon/disputes.ts `inputsRoot`).
     /// @param target y_t = f(x_t) as `embeddingSize` big-endian int16 values, not all zero.
-    function addTuple(string calldata inputsCid, string calldata delCid, bytes calldata target) external {
+    function addTuple(string calldata inputsCid, string calldata delCid, bytes32 inputsRoot, bytes calldata target)
+        external
+    {
         _requirePhase(Phase.Definition);
         if (!_config.openTuples && msg.sender != _creator) revert NotCreator(msg.sender, _creator);
-        _addTuple(msg.sender, inputsCid, delCid, target);
+        _addTuple(msg.sender, inputsCid, delCid, inputsRoot, target);
     }
 
     /// @notice Commits block #0 (the definition and all tuples). Anyone, once T_p is over; also done lazily by the
@@ -176,26 +192,42 @@ contract DaimonProblem is IDaimonProblem, Initializable {
     }
 
     /// @notice Submits a proof-of-improvement: the model's CID and y = f(M(Z)) for every tuple, registered together
-    /// by the caller at least `REGISTRATION_AGE` blocks before. Accepted only if the aggregate distance d satisfies
+    /// by the caller at least `REGISTRATION_AGE` blocks before, bound to the model bytes (`modelHash`) and the
+    /// predicted labels (`labelsRoot`), with a bond of exactly `PROOF_BOND` wei that a winning challenger takes.
+    /// Accepted only before the round's dispute window, if the aggregate distance d satisfies
     /// d + δ < d_c and neither the CID nor the outputs belong to another account whose registration is older
     /// ({CidTaken}, {CopiedOutputs}); a proof whose registration is older than the current owner's takes them over
     /// and supersedes the owner's proof ({ProofSuperseded}).
     /// @param cid The model's IPFS CID (the digest of the paper's PROVE).
+    /// @param modelHash keccak256 of the model in the DanKu integer format v1 (what {postModel} must match).
+    /// @param labelsRoot Merkle root of the predicted labels (lib/daimon/disputes.ts `labelsRoot`).
     /// @param outputs The proof's vectors, one per tuple in tuple order, each `embeddingSize` big-endian int16.
     /// @return proofId The new proof's id (0, 1, 2, … over the problem's life).
-    function submitProof(string calldata cid, bytes calldata outputs) external returns (uint256 proofId) {
+    function submitProof(string calldata cid, bytes32 modelHash, bytes32 labelsRoot, bytes calldata outputs)
+        external
+        payable
+        returns (uint256 proofId)
+    {
         uint256 round = _enterCompetition();
+        if (msg.value != DaimonLimits.PROOF_BOND) revert WrongBond(msg.value, DaimonLimits.PROOF_BOND);
+        {
+            uint256 closesAt = _roundStart(round + 1) - DaimonLimits.disputeWindow(_config.competitionPeriod);
+            if (block.number >= closesAt) revert SubmissionsClosed(round, closesAt);
+        }
         _checkCid(cid);
-        uint256 registeredBlock = _requireRegistration(cid, outputs);
         proofId = _proofs.length;
-        _claim(_cidOwner, keccak256(bytes(cid)), proofId, registeredBlock, false);
-        _claim(_outputsOwner, keccak256(outputs), proofId, registeredBlock, true);
+        {
+            uint256 registeredBlock = _requireRegistration(cid, outputs);
+            _claim(_cidOwner, keccak256(bytes(cid)), proofId, registeredBlock, false);
+            _claim(_outputsOwner, keccak256(outputs), proofId, registeredBlock, true);
+        }
         (uint256[] memory distances, uint256 distance) = _distances(outputs);
-        uint256 best = _state.bestDistance;
-        uint256 margin = _config.margin;
-        if (distance + margin >= best) revert NoImprovement(distance, best, margin);
-
-        bytes32 proofHash = keccak256(abi.encode(address(this), msg.sender, cid, outputs));
+        {
+            uint256 best = _state.bestDistance;
+            uint256 margin = _config.margin;
+            if (distance + margin >= best) revert NoImprovement(distance, best, margin);
+        }
+        bytes32 proofHash = keccak256(abi.encode(address(this), msg.sender, cid, modelHash, labelsRoot, outputs));
         _proofs.push(
             ProofRecord({
                 improver: msg.sender,
@@ -208,7 +240,22 @@ contract DaimonProblem is IDaimonProblem, Initializable {
                 votesDigest: bytes32(0)
             })
         );
+        _bindings[proofId].modelHash = modelHash;
+        _bindings[proofId].labelsRoot = labelsRoot;
         if (!_pending.open) _pending = PendingRound({open: true, round: uint64(round), leader: 0, leaderVotes: 0});
+        _emitSubmitted(proofId, round, cid, outputs, distances, distance, proofHash);
+        emit ProofBound(proofId, modelHash, labelsRoot, msg.value);
+    }
+
+    function _emitSubmitted(
+        uint256 proofId,
+        uint256 round,
+        string calldata cid,
+        bytes calldata outputs,
+        uint256[] memory distances,
+        uint256 distance,
+        bytes32 proofHash
+    ) private {
         emit ProofSubmitted(proofId, round, msg.sender, cid, outputs, distances, distance, proofHash);
     }
 
@@ -223,7 +270,10 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (p.proofHash != proofHash) revert ProofHashMismatch(proofId, proofHash, p.proofHash);
         if (p.round != round) revert VotingClosed(proofId, p.round, round);
         if (p.improver == msg.sender) revert SelfVote(proofId);
-        if (p.superseded) revert Superseded(proofId, p.supersededBy - 1);
+        if (p.superseded) {
+            if (_bindings[proofId].voided) revert Voided(proofId);
+            revert Superseded(proofId, p.supersededBy - 1);
+        }
         VoteRecord storage v = _votes[proofId][msg.sender];
         if (v.position != 0) revert AlreadyVoted(proofId, msg.sender, v.position);
 
@@ -283,7 +333,160 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         _token.mint(msg.sender, amount);
     }
 
+    // =================================================================== disputes (docs/daimon.md §14.3)
+    //
+    // A proof is disputable from its submission until its round ends; proofs are accepted only before the round's
+    // last W blocks (`disputeWindow`), so each has at least W blocks. A proof that loses a dispute is voided: it takes
+    // no more votes, is never committed, and its bond goes to the challenger. The third kind of dispute,
+    // `disputeOutput` (f(labels) ≠ outputs, segment by segment on the quantized DEL function), is added by
+    // contracts/daimon/DaimonDelEvaluator.sol's integration: it voids through {_void} like the two below.
+
+    /// @notice Disputes proof `proofId`'s availability, with a bond of exactly `AVAILABILITY_BOND` wei: its model
+    /// bytes (matching modelHash, valid DanKu v1 for this problem) must be posted ({postModel}) within T_a blocks,
+    /// or anyone may void the proof with {claimUnavailable}. Open until 2·T_a blocks before the round ends.
+    /// @param proofId The proof whose model the caller wants on chain.
+    function disputeAvailability(uint256 proofId) external payable {
+        _enterCompetition();
+        if (msg.value != DaimonLimits.AVAILABILITY_BOND) {
+            revert WrongBond(msg.value, DaimonLimits.AVAILABILITY_BOND);
+        }
+        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
+        uint256 period = DaimonLimits.availabilityPeriod(_config.competitionPeriod);
+        uint256 closesAt = _roundStart(uint256(p.round) + 1) - 2 * period;
+        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
+        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
+        if (b.availabilityChallenger != address(0)) revert AlreadyChallenged(proofId, b.availabilityChallenger);
+        b.availabilityChallenger = msg.sender;
+        uint256 deadline = block.number + period;
+        b.availabilityDeadline = uint64(deadline);
+        emit AvailabilityDisputed(proofId, msg.sender, deadline);
+    }
+
+    /// @notice Posts proof `proofId`'s model (anyone who has the bytes; normally the improver): keccak256(model)
+    /// must be the proof's modelHash and the model a valid DanKu v1 model with the problem's input width and class
+    /// count; it is stored as data contracts (one transaction: ≤ 65,536 bytes, as DanKu's model reveal). Before the
+    /// round ends and, after an availability dispute, by its deadline; the dispute's bond then goes to the improver.
+    /// @param proofId The proof.
+    /// @param model The model bytes (docs/protocol.md §4.1).
+    function postModel(uint256 proofId, bytes calldata model) external {
+        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, false);
+        bytes32 given = keccak256(model);
+        if (given != b.modelHash) revert ModelHashMismatch(proofId, given, b.modelHash);
+        address[] memory chunks = judge.store(model, _featureCount(), _config.classCount);
+        b.modelPosted = true;
+        _modelChunks[proofId] = chunks;
+        emit ModelPosted(proofId, msg.sender, chunks);
+        _answered(p, b);
+    }
+
+    /// @notice Posts proof `proofId`'s labels (anyone; normally the improver), the other half of availability: a
+    /// challenger needs them for the labels' Merkle paths. They must be the 2 · k · m bytes (uint16 big-endian, leaf
+    /// t·m + i) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
+    /// {postModel}. ≈ 200 gas per label: k·m ≤ ≈ 65,000 labels fit one transaction.
+    /// @param proofId The proof.
+    /// @param labels The packed labels.
+    function postLabels(uint256 proofId, bytes calldata labels) external {
+        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, true);
+        bytes32 root = judge.labelsRootOf(labels, _targets.length * _config.testSetSize);
+        if (root != b.labelsRoot) revert LabelsMismatch(proofId, root, b.labelsRoot);
+        b.labelsPosted = true;
+        emit LabelsPosted(proofId, labels);
+        _answered(p, b);
+    }
+
+    /// @dev The checks both postings share: a live proof, before its round's end or its availability deadline, and
+    /// the half being posted (`labels` or the model) not posted yet.
+    function _postable(uint256 proofId, bool labels)
+        private
+        returns (ProofRecord storage p, ProofBinding storage b)
+    {
+        _enterCompetition();
+        (p, b) = _live(proofId);
+        uint256 closesAt = _roundStart(uint256(p.round) + 1);
+        if (b.availabilityChallenger != address(0)) closesAt = uint256(b.availabilityDeadline) + 1;
+        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
+        if (labels ? b.labelsPosted : b.modelPosted) revert ModelAlreadyPosted(proofId);
+    }
+
+    /// @dev Once model and labels are both on chain, an availability dispute is answered: its bond is the improver's.
+    function _answered(ProofRecord storage p, ProofBinding storage b) private {
+        if (b.availabilityChallenger != address(0) && b.modelPosted && b.labelsPosted) {
+            _pay(p.improver, DaimonLimits.AVAILABILITY_BOND);
+        }
+    }
+
+    /// @notice Voids proof `proofId` whose model was not posted by its availability deadline (anyone; the
+    /// challenger receives the proof's bond and his availability bond back). Also after the round ended: such a
+    /// proof is never committed either way.
+    /// @param proofId The proof.
+    function claimUnavailable(uint256 proofId) external {
+        _proof(proofId);
+        ProofBinding storage b = _bindings[proofId];
+        if (b.voided) revert Voided(proofId);
+        address challenger = b.availabilityChallenger;
+        if (challenger == address(0)) revert NotChallenged(proofId);
+        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
+        if (block.number <= b.availabilityDeadline) revert AvailabilityPending(proofId, b.availabilityDeadline);
+        _void(proofId, challenger, VoidReason.Unavailable, 0, 0, DaimonLimits.AVAILABILITY_BOND);
+    }
+
+    /// @notice Disputes the label proof `proofId` claims for test point `d.index` of tuple `d.tuple`: Z_i is proven
+    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · m + index),
+    /// and the posted model is run on Z_i by the DanKu integer evaluator. If its prediction differs, the proof is
+    /// voided and the caller receives its bond; if not, the call reverts {LabelCorrect}. Until the round ends.
+    /// @param proofId The proof.
+    /// @param d The point, its features and label, and both Merkle paths (lib/daimon/disputes.ts `labelDispute`).
+    function disputeLabel(uint256 proofId, LabelDispute calldata d) external {
+        _enterCompetition();
+        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
+        uint256 closesAt = _roundStart(uint256(p.round) + 1);
+        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
+        if (!b.modelPosted) revert ModelNotPosted(proofId);
+        if (_labelIsRight(proofId, b.labelsRoot, d)) revert LabelCorrect(proofId, d.tuple, d.index, d.label);
+        _void(proofId, msg.sender, VoidReason.WrongLabel, d.tuple, d.index, 0);
+    }
+
+    /// @dev Whether the posted model predicts the label `d` claims (the judge checks both Merkle paths first).
+    function _labelIsRight(uint256 proofId, bytes32 labelsRoot, LabelDispute calldata d) private view returns (bool) {
+        uint256 count = _targets.length;
+        if (d.tuple >= count) revert UnknownTuple(d.tuple, count);
+        return judge.labelIsRight(
+            d,
+            DaimonModelJudge.Trees({
+                inputsRoot: _inputsRoots[d.tuple],
+                labelsRoot: labelsRoot,
+                testSetSize: _config.testSetSize,
+                tupleCount: count,
+                classCount: _config.classCount,
+                featureCount: _featureCount()
+            }),
+            _modelChunks[proofId]
+        );
+    }
+
+    /// @notice Returns proof `proofId`'s bond to its improver once its round is over, unless it was voided (or its
+    /// model is still owed after an availability dispute). Anyone may call it; the improver receives the bond.
+    /// @param proofId The proof.
+    function returnBond(uint256 proofId) external {
+        // A proof exists only once the competition started, so `_roundAt` is defined; nothing needs settling here.
+        ProofRecord storage p = _proof(proofId);
+        ProofBinding storage b = _bindings[proofId];
+        if (
+            _roundAt(block.number) <= p.round || b.voided || b.bondReturned
+                || (b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted))
+        ) revert BondNotReturnable(proofId);
+        b.bondReturned = true;
+        emit BondReturned(proofId, p.improver, DaimonLimits.PROOF_BOND);
+        _pay(p.improver, DaimonLimits.PROOF_BOND);
+    }
+
     // =================================================================== views
+
+    /// @notice Proof `proofId`'s model binding and dispute state.
+    function bindingOf(uint256 proofId) external view returns (ProofBinding memory) {
+        _proof(proofId);
+        return _bindings[proofId];
+    }
 
     /// @notice The current phase (docs/daimon.md §5).
     function phase() external view returns (Phase) {
@@ -505,6 +708,38 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         if (pending.open && pending.round < round) _settle(pending);
     }
 
+    /// @dev A proof that can still be disputed or posted: exists, not voided, not a superseded copy.
+    function _live(uint256 proofId) private view returns (ProofRecord storage p, ProofBinding storage b) {
+        p = _proof(proofId);
+        b = _bindings[proofId];
+        if (b.voided) revert Voided(proofId);
+        if (p.superseded) revert Superseded(proofId, p.supersededBy - 1);
+    }
+
+    /// @dev Voids a proof that lost a dispute: dead for votes and settlement, its bond (plus `extra` held for the
+    /// challenger) paid to `challenger`.
+    function _void(uint256 proofId, address challenger, VoidReason reason, uint256 tuple, uint256 index, uint256 extra)
+        private
+    {
+        _bindings[proofId].voided = true;
+        _proofs[proofId].superseded = true;
+        uint256 paid = DaimonLimits.PROOF_BOND + extra;
+        emit ProofVoided(proofId, challenger, reason, tuple, index, paid);
+        _pay(challenger, paid);
+    }
+
+    function _pay(address to, uint256 amount) private {
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert TransferFailed(to, amount);
+    }
+
+    /// @dev F: the number of input values per test point (the product of the input shape, ≤ 8 dimensions).
+    function _featureCount() private view returns (uint256 f) {
+        uint32[] storage shape = _inputShape;
+        f = 1;
+        for (uint256 i; i < shape.length; ++i) f *= shape[i];
+    }
+
     function _checkCid(string calldata cid) private pure {
         uint256 length = bytes(cid).length;
         if (length == 0 || length > DaimonLimits.MAX_CID_BYTES) revert CidLength(length, DaimonLimits.MAX_CID_BYTES);
@@ -557,9 +792,13 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         claims[key] = Claim({improver: msg.sender, proofId: uint48(proofId), registeredBlock: uint48(registeredBlock)});
     }
 
-    function _addTuple(address contributor, string calldata inputsCid, string calldata delCid, bytes calldata target)
-        private
-    {
+    function _addTuple(
+        address contributor,
+        string calldata inputsCid,
+        string calldata delCid,
+        bytes32 inputsRoot,
+        bytes calldata target
+    ) private {
         uint256 index = _targets.length;
         if (index >= DaimonLimits.MAX_TUPLES) revert TooManyTuples(DaimonLimits.MAX_TUPLES);
         _checkCid(inputsCid);
@@ -581,9 +820,10 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         }
         if (any == 0) revert ZeroVector(index);
         _targets.push(BlobStore.writeMemory(ptr, size));
-        bytes32 tupleHash = keccak256(abi.encode(inputsCid, delCid, target));
+        _inputsRoots.push(inputsRoot);
+        bytes32 tupleHash = keccak256(abi.encode(inputsCid, delCid, inputsRoot, target));
         _tuplesDigest = keccak256(abi.encode(_tuplesDigest, tupleHash));
-        emit TupleAdded(index, contributor, inputsCid, delCid, target, tupleHash);
+        emit TupleAdded(index, contributor, inputsCid, delCid, inputsRoot, target, tupleHash);
     }
 
     function _commitProblemBlock() private {
@@ -627,8 +867,11 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         address improver;
         uint256 amount;
         ProofRecord storage p = _proofs[pending.leader];
-        // A superseded leader is a copy of a proof registered earlier (§7): it is never committed.
-        if (pending.leaderVotes >= _config.minVotes && !p.superseded) {
+        // A superseded leader is a copy of a proof registered earlier (§7), a voided one lost a dispute, and one
+        // whose model was owed after an availability dispute and not posted loses it (§14.3): none is committed.
+        ProofBinding storage b = _bindings[pending.leader];
+        bool unavailable = b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted);
+        if (pending.leaderVotes >= _config.minVotes && !p.superseded && !unavailable) {
             uint256 best = _state.bestDistance;
             // Re-checked at commit (it cannot fail while every action settles first, but the reward below must
             // never be computed for a distance that does not improve on d_c).

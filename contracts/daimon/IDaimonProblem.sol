@@ -40,6 +40,9 @@ struct ProblemConfig {
 struct TestTuple {
     string inputsCid;
     string delCid;
+    /// Merkle root of Z's points in the DanKu feature-byte form (docs/daimon.md §14.3, lib/daimon/disputes.ts
+    /// `inputsRoot`): what `disputeLabel` proves Z_i against.
+    bytes32 inputsRoot;
     bytes target;
 }
 
@@ -105,6 +108,45 @@ struct ImprovementBlock {
     uint128 improverReward;
 }
 
+/// @notice What binds a proof to its model (docs/daimon.md §14.3) and where its disputes stand.
+struct ProofBinding {
+    /// keccak256 of the model bytes in the DanKu integer format v1.
+    bytes32 modelHash;
+    /// Merkle root of the predicted labels, leaf t·m + i = the model's label of tuple t's Z_i.
+    bytes32 labelsRoot;
+    /// Who disputed the model's availability (zero: nobody).
+    address availabilityChallenger;
+    /// Last block in which the model may be posted to answer that dispute.
+    uint64 availabilityDeadline;
+    /// Whether the model bytes are on chain (BlobStore chunks, `modelChunks`).
+    bool modelPosted;
+    /// Whether the labels were posted (checked against labelsRoot, published in `LabelsPosted`).
+    bool labelsPosted;
+    /// Whether the proof lost a dispute: no votes, never committed, its bond went to the challenger.
+    bool voided;
+    /// Whether the improver's bond was returned.
+    bool bondReturned;
+}
+
+/// @notice Why a proof was voided.
+enum VoidReason {
+    /// A label dispute showed that the posted model does not predict the claimed label of some Z_i.
+    WrongLabel,
+    /// The model was not posted within the availability period after a dispute.
+    Unavailable
+}
+
+/// @notice Arguments of a label dispute: test point `index` of tuple `tuple`, its feature bytes with their Merkle
+/// path to the tuple's inputsRoot, and the proof's claimed label with its path to the proof's labelsRoot.
+struct LabelDispute {
+    uint256 tuple;
+    uint256 index;
+    bytes features;
+    bytes32[] inputsPath;
+    uint16 label;
+    bytes32[] labelsPath;
+}
+
 /// @notice The round that has proofs and is not settled yet (at most one at any time).
 struct PendingRound {
     bool open;
@@ -120,7 +162,13 @@ interface IDaimonProblem {
 
     /// @notice Test dataset tuple number `index` was added by `contributor`.
     event TupleAdded(
-        uint256 indexed index, address indexed contributor, string inputsCid, string delCid, bytes target, bytes32 tupleHash
+        uint256 indexed index,
+        address indexed contributor,
+        string inputsCid,
+        string delCid,
+        bytes32 inputsRoot,
+        bytes target,
+        bytes32 tupleHash
     );
     /// @notice Block #0 of the problem's chain: the definition and every tuple added during T_p.
     event ProblemBlockCommitted(
@@ -140,6 +188,22 @@ interface IDaimonProblem {
         uint256 distance,
         bytes32 proofHash
     );
+    /// @notice Proof `proofId` is bound to the model with hash `modelHash` and the labels with root `labelsRoot`;
+    /// it carries a bond of `bond` wei until its round is over.
+    event ProofBound(uint256 indexed proofId, bytes32 modelHash, bytes32 labelsRoot, uint256 bond);
+    /// @notice `challenger` disputed proof `proofId`'s availability: its model must be posted by block `deadline`.
+    event AvailabilityDisputed(uint256 indexed proofId, address indexed challenger, uint256 deadline);
+    /// @notice Proof `proofId`'s model was posted by `poster` as `chunks` data contracts.
+    event ModelPosted(uint256 indexed proofId, address indexed poster, address[] chunks);
+    /// @notice Proof `proofId`'s labels (uint16 big-endian, leaf order), checked against its labelsRoot.
+    event LabelsPosted(uint256 indexed proofId, bytes labels);
+    /// @notice Proof `proofId` lost a dispute (`reason`; for a wrong label, test point `index` of tuple `tuple`):
+    /// `challenger` received `paid` wei (the proof's bond, plus his availability bond back).
+    event ProofVoided(
+        uint256 indexed proofId, address indexed challenger, VoidReason reason, uint256 tuple, uint256 index, uint256 paid
+    );
+    /// @notice The bond of proof `proofId`, which survived its round, was returned to `improver`.
+    event BondReturned(uint256 indexed proofId, address indexed improver, uint256 amount);
     /// @notice Proof `byProofId` by `owner`, registered before proof `proofId` by `copier`, took over the CID or the
     /// outputs with hash `key`: proof `proofId` takes no more votes and is never committed.
     event ProofSuperseded(
@@ -224,6 +288,47 @@ interface IDaimonProblem {
     error AlreadyClaimed(uint256 blockNumber, address account);
     /// @notice The reward of `account` for block `blockNumber` rounds to zero tokens.
     error NothingToClaim(uint256 blockNumber, address account);
+    /// @notice The call must send exactly `required` wei (the proof bond or the availability bond), not `sent`.
+    error WrongBond(uint256 sent, uint256 required);
+    /// @notice Proofs of round `round` are accepted only before block `closesAt` (its dispute window follows).
+    error SubmissionsClosed(uint256 round, uint256 closesAt);
+    /// @notice This dispute (or posting) is possible only before block `closesAt`.
+    error DisputeClosed(uint256 proofId, uint256 closesAt);
+    /// @notice Proof `proofId` lost a dispute already.
+    error Voided(uint256 proofId);
+    /// @notice Proof `proofId`'s model is not on chain: dispute its availability first.
+    error ModelNotPosted(uint256 proofId);
+    /// @notice Proof `proofId`'s model (or, for {postLabels}, its labels; for an availability dispute, both) is on
+    /// chain already.
+    error ModelAlreadyPosted(uint256 proofId);
+    /// @notice The posted labels are `length` bytes; the proof has `expected` (2 · tupleCount · m).
+    error LabelsLength(uint256 length, uint256 expected);
+    /// @notice The posted labels' root is `given`; proof `proofId` is bound to `expected`.
+    error LabelsMismatch(uint256 proofId, bytes32 given, bytes32 expected);
+    /// @notice The posted bytes hash to `given`, proof `proofId` is bound to `expected`.
+    error ModelHashMismatch(uint256 proofId, bytes32 given, bytes32 expected);
+    /// @notice `challenger` disputed proof `proofId`'s availability already.
+    error AlreadyChallenged(uint256 proofId, address challenger);
+    /// @notice Nobody disputed proof `proofId`'s availability.
+    error NotChallenged(uint256 proofId);
+    /// @notice The model of proof `proofId` may still be posted until block `deadline` (inclusive).
+    error AvailabilityPending(uint256 proofId, uint256 deadline);
+    /// @notice Test point `index` does not exist (the tuple has `count` points).
+    error PointOutOfRange(uint256 index, uint256 count);
+    /// @notice The features are `length` bytes; the problem's input width is `expected`.
+    error FeatureLength(uint256 length, uint256 expected);
+    /// @notice The features and path do not lead to tuple `tuple`'s inputsRoot at point `index`.
+    error BadInputsProof(uint256 tuple, uint256 index);
+    /// @notice The label and path do not lead to the proof's labelsRoot at leaf `leaf` (= tuple · m + index).
+    error BadLabelsProof(uint256 leaf);
+    /// @notice The posted model does predict `label` for point `index` of tuple `tuple`: the proof is right there.
+    error LabelCorrect(uint256 proofId, uint256 tuple, uint256 index, uint256 label);
+    /// @notice Labels above 255 cannot be checked by the DanKu evaluator (one label byte per point).
+    error LabelNotDisputable(uint256 label);
+    /// @notice Proof `proofId`'s bond cannot be returned (yet): its round is not over, it was voided or returned.
+    error BondNotReturnable(uint256 proofId);
+    /// @notice Sending `amount` wei to `to` failed.
+    error TransferFailed(address to, uint256 amount);
     /// @notice Only the problem that owns the token may mint it.
     error NotProblem(address caller, address problem);
     /// @notice There is no problem number `index` (the factory has created `count`).

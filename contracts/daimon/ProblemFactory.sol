@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IDaimonProblem, ProblemSpec, TestTuple} from "./IDaimonProblem.sol";
+import {DaimonModelJudge} from "./DaimonModelJudge.sol";
 import {DaimonProblem} from "./DaimonProblem.sol";
 import {ProblemToken} from "./ProblemToken.sol";
 
@@ -35,9 +36,14 @@ contract ProblemFactory {
         uint256 definitionEnd
     );
 
-    /// @dev Deploys the problem and token implementations.
+    /// @notice The DanKu-evaluator judge of every problem's disputes (docs/daimon.md §14.3).
+    address public immutable judge;
+
+    /// @dev Deploys the dispute judge and the problem and token implementations.
     constructor() {
-        problemImplementation = address(new DaimonProblem());
+        DaimonModelJudge j = new DaimonModelJudge();
+        judge = address(j);
+        problemImplementation = address(new DaimonProblem(j));
         tokenImplementation = address(new ProblemToken());
     }
 

@@ -55,8 +55,8 @@ contract DaimonMathHarness {
 
     /// @notice The protocol constants, by name, for the TypeScript mirror's test.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](21);
-        values = new uint256[](21);
+        names = new string[](24);
+        values = new uint256[](24);
         (names[0], values[0]) = ("WAD", DaimonLimits.WAD);
         (names[1], values[1]) = ("MIN_CLASSES", DaimonLimits.MIN_CLASSES);
         (names[2], values[2]) = ("MAX_CLASSES", DaimonLimits.MAX_CLASSES);
@@ -78,5 +78,8 @@ contract DaimonMathHarness {
         (names[18], values[18]) = ("MAX_SYMBOL_BYTES", DaimonLimits.MAX_SYMBOL_BYTES);
         (names[19], values[19]) = ("MAX_CID_BYTES", DaimonLimits.MAX_CID_BYTES);
         (names[20], values[20]) = ("REGISTRATION_AGE", DaimonLimits.REGISTRATION_AGE);
+        (names[21], values[21]) = ("PROOF_BOND", DaimonLimits.PROOF_BOND);
+        (names[22], values[22]) = ("AVAILABILITY_BOND", DaimonLimits.AVAILABILITY_BOND);
+        (names[23], values[23]) = ("MIN_DISPUTE_WINDOW", DaimonLimits.MIN_DISPUTE_WINDOW);
     }
 }

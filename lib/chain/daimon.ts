@@ -15,10 +15,12 @@ import {
   problemBlockHash,
   registrationHash,
   type ProblemConfig,
+  type ProofBinding,
   type ProblemSpec,
   type TestTuple,
 } from "../daimon/encoding";
-import { packOutputs, registrationUsableFrom, type FixedVector } from "../daimon/fixedPoint";
+import { DAIMON_LIMITS, packOutputs, registrationUsableFrom, type FixedVector } from "../daimon/fixedPoint";
+import type { LabelDisputeArgs } from "../daimon/disputes";
 import type { DankuWallet } from "./danku";
 import { sendContractTransaction, type SentTransaction } from "./transactions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
@@ -101,7 +103,7 @@ export async function addTuple(
     address: problem,
     abi: daimonProblemAbi,
     functionName: "addTuple",
-    args: [tuple.inputsCid, tuple.delCid, tuple.target],
+    args: [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.target],
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "TupleAdded" });
   if (!event) throw new Error("addTuple did not emit TupleAdded");
@@ -199,16 +201,18 @@ export interface SubmittedProof extends SentTransaction {
 }
 
 /**
- * Submits a proof: the registered CID and y = f(M(Z)) for every tuple (int16 vectors, or already packed). With
- * `waitForRegistration`, it first waits until the registration is `REGISTRATION_AGE` blocks old (a missing
- * registration is refused at once); either way it is simulated first, so a proof that would revert is never sent
- * and its outputs stay private.
+ * Submits a proof: the registered CID, its binding to the model bytes and the predicted labels (lib/daimon/disputes.ts
+ * `proofBinding`) and y = f(M(Z)) for every tuple (int16 vectors, or already packed), with the proof bond
+ * (`PROOF_BOND` wei, back after the round unless a dispute voids the proof). With `waitForRegistration`, it first
+ * waits until the registration is `REGISTRATION_AGE` blocks old (a missing registration is refused at once); either
+ * way it is simulated first, so a proof that would revert is never sent and its outputs stay private.
  */
 export async function submitProof(
   wallet: DaimonWallet,
   client: PublicClient,
   problem: Address,
   cid: string,
+  binding: ProofBinding,
   outputs: readonly FixedVector[] | Hex,
   options: { waitForRegistration?: RegistrationWait } = {},
 ): Promise<SubmittedProof> {
@@ -224,7 +228,8 @@ export async function submitProof(
     address: problem,
     abi: daimonProblemAbi,
     functionName: "submitProof",
-    args: [cid, bytes],
+    args: [cid, binding.modelHash, binding.labelsRoot, bytes],
+    value: DAIMON_LIMITS.PROOF_BOND,
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofSubmitted" });
   if (!event) throw new Error("submitProof did not emit ProofSubmitted");
@@ -289,6 +294,88 @@ export async function claimValidatorReward(
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ValidatorRewardClaimed" });
   if (!event) throw new Error("claimValidatorReward did not emit ValidatorRewardClaimed");
   return { ...sent, amount: event.args.amount };
+}
+
+// ------------------------------------------------------------------ disputes (docs/daimon.md §14.3)
+
+/** Posts a proof's model bytes (DanKu v1, keccak256 = the proof's modelHash): voluntarily, or to answer a dispute. */
+export async function postModel(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, model: Uint8Array): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "postModel",
+    args: [proofId, bytesToHex(model)],
+  });
+}
+
+/** Posts a proof's labels (lib/daimon/disputes.ts `packLabels`; their root must be the proof's labelsRoot): the other half of availability. */
+export async function postLabels(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, labels: Uint8Array): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "postLabels",
+    args: [proofId, bytesToHex(labels)],
+  });
+}
+
+/** Disputes a proof's availability (with the `AVAILABILITY_BOND`): its model and labels must be posted within T_a blocks. */
+export async function disputeAvailability(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { deadline: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "disputeAvailability",
+    args: [proofId],
+    value: DAIMON_LIMITS.AVAILABILITY_BOND,
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "AvailabilityDisputed" });
+  if (!event) throw new Error("disputeAvailability did not emit AvailabilityDisputed");
+  return { ...sent, deadline: event.args.deadline };
+}
+
+/** Voids a proof whose model was not posted by its availability deadline; the challenger is paid. */
+export async function claimUnavailable(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { paid: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "claimUnavailable",
+    args: [proofId],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
+  if (!event) throw new Error("claimUnavailable did not emit ProofVoided");
+  return { ...sent, paid: event.args.paid };
+}
+
+/** Disputes one claimed label (lib/daimon/disputes.ts `labelDispute` builds `dispute`); a wrong label voids the proof. */
+export async function disputeLabel(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, dispute: LabelDisputeArgs): Promise<SentTransaction & { paid: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, {
+    address: problem,
+    abi: daimonProblemAbi,
+    functionName: "disputeLabel",
+    args: [proofId, dispute],
+  });
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
+  if (!event) throw new Error("disputeLabel did not emit ProofVoided");
+  return { ...sent, paid: event.args.paid };
+}
+
+/** Returns a surviving proof's bond to its improver once its round is over (anyone may send it). */
+export async function returnBond(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction> {
+  return sendContractTransaction(wallet, client, { address: problem, abi: daimonProblemAbi, functionName: "returnBond", args: [proofId] });
+}
+
+/** Mirrors `struct ProofBinding`: a proof's binding and where its disputes stand. */
+export interface ProofDisputeState extends ProofBinding {
+  availabilityChallenger: Address;
+  availabilityDeadline: bigint;
+  modelPosted: boolean;
+  labelsPosted: boolean;
+  voided: boolean;
+  bondReturned: boolean;
+}
+
+/** A proof's binding and dispute state (`bindingOf`). */
+export async function readProofBinding(client: PublicClient, problem: Address, proofId: bigint): Promise<ProofDisputeState> {
+  return client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "bindingOf", args: [proofId] });
 }
 
 // ------------------------------------------------------------------ reads
@@ -467,6 +554,11 @@ export interface ChainProof {
    * no votes and is never committed (docs/daimon.md §7). Undefined for a live proof.
    */
   supersededBy?: bigint;
+  /** keccak256 of the model bytes (DanKu v1) and the labels' root the proof is bound to (`ProofBound`, §14.3). */
+  modelHash: Hex;
+  labelsRoot: Hex;
+  /** Set once a dispute voided the proof (`ProofVoided`): no votes, never committed, its bond went to `voidedBy`. */
+  voided?: { challenger: Address; reason: "wrong-label" | "unavailable"; tuple: bigint; index: bigint };
 }
 
 /** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
@@ -549,7 +641,7 @@ function improvementFromEvent(
 type ProblemLog<Name extends ContractEventName<typeof daimonProblemAbi>> = GetContractEventsReturnType<typeof daimonProblemAbi, Name, true>[number];
 
 function tupleFromLog({ args: a }: ProblemLog<"TupleAdded">): ChainTuple {
-  return { index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, target: a.target, tupleHash: a.tupleHash };
+  return { index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, inputsRoot: a.inputsRoot, target: a.target, tupleHash: a.tupleHash };
 }
 
 function proofFromLog(log: ProblemLog<"ProofSubmitted">): ChainProof {
@@ -565,6 +657,8 @@ function proofFromLog(log: ProblemLog<"ProofSubmitted">): ChainProof {
     proofHash: a.proofHash,
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
+    modelHash: zeroHash,
+    labelsRoot: zeroHash,
   };
 }
 
@@ -592,22 +686,35 @@ export interface ProblemEvents {
   claims: ValidatorClaim[];
   /** `ProofSuperseded`: proof → the proof that took its outputs or CID (already applied to `proofs`). */
   supersessions: { proofId: bigint; byProofId: bigint }[];
+  /** `ProofBound`: each proof's model hash and labels root (already applied to `proofs`). */
+  bindings: ({ proofId: bigint } & ProofBinding)[];
+  /** `ProofVoided` (already applied to `proofs`). */
+  voids: ({ proofId: bigint } & NonNullable<ChainProof["voided"]>)[];
 }
 
-/** Marks every superseded proof (the first supersession counts, as in the contract). */
+/** Marks every superseded proof (the first supersession counts, as in the contract), binds and voids proofs. */
 function applySupersessions(events: ProblemEvents): ProblemEvents {
   const by = new Map<bigint, bigint>();
   for (const s of events.supersessions) if (!by.has(s.proofId)) by.set(s.proofId, s.byProofId);
+  const bindings = new Map(events.bindings.map((b) => [b.proofId, b]));
+  const voids = new Map(events.voids.map((v) => [v.proofId, v]));
   for (const p of events.proofs) {
     const byProofId = by.get(p.proofId);
     if (byProofId !== undefined) p.supersededBy = byProofId;
+    const binding = bindings.get(p.proofId);
+    if (binding) {
+      p.modelHash = binding.modelHash;
+      p.labelsRoot = binding.labelsRoot;
+    }
+    const voided = voids.get(p.proofId);
+    if (voided) p.voided = { challenger: voided.challenger, reason: voided.reason, tuple: voided.tuple, index: voided.index };
   }
   return events;
 }
 
 /** All of a problem's events in one `getLogs` per block range (instead of one per event kind). */
 export async function readProblemEvents(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ProblemEvents> {
-  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [] };
+  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [], bindings: [], voids: [] };
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
     for (const log of logs) {
@@ -635,6 +742,14 @@ export async function readProblemEvents(client: PublicClient, problem: Address, 
         case "ProofSuperseded":
           events.supersessions.push({ proofId: log.args.proofId, byProofId: log.args.byProofId });
           break;
+        case "ProofBound":
+          events.bindings.push({ proofId: log.args.proofId, modelHash: log.args.modelHash, labelsRoot: log.args.labelsRoot });
+          break;
+        case "ProofVoided": {
+          const a = log.args;
+          events.voids.push({ proofId: a.proofId, challenger: a.challenger, reason: a.reason === 0 ? "wrong-label" : "unavailable", tuple: a.tuple, index: a.index });
+          break;
+        }
       }
     }
   });
@@ -653,6 +768,8 @@ export function mergeProblemEvents(previous: ProblemEvents, added: ProblemEvents
     votes: sortVotes([...previous.votes, ...added.votes]),
     claims: [...previous.claims, ...added.claims],
     supersessions: [...previous.supersessions, ...added.supersessions],
+    bindings: [...previous.bindings, ...added.bindings],
+    voids: [...previous.voids, ...added.voids],
   });
 }
 

@@ -30,10 +30,14 @@ export interface ProblemSpec {
   metadataCid: string;
 }
 
-/** Mirrors `struct TestTuple`: CIDs of Z and f, and y_t packed as int16 (lib/daimon/fixedPoint.ts `packVector`). */
+/**
+ * Mirrors `struct TestTuple`: CIDs of Z and f, Z's Merkle root in DanKu feature bytes (lib/daimon/disputes.ts
+ * `inputsRoot`, what label disputes prove Z_i against) and y_t packed as int16 (lib/daimon/fixedPoint.ts `packVector`).
+ */
 export interface TestTuple {
   inputsCid: string;
   delCid: string;
+  inputsRoot: Hex;
   target: Hex;
 }
 
@@ -52,10 +56,10 @@ export function definitionHash(problem: Address, token: Address, creator: Addres
   );
 }
 
-/** keccak256(abi.encode(inputsCid, delCid, target)). */
+/** keccak256(abi.encode(inputsCid, delCid, inputsRoot, target)). */
 export function tupleHash(tuple: TestTuple): Hex {
   return keccak256(
-    encodeAbiParameters(parseAbiParameters("string, string, bytes"), [tuple.inputsCid, tuple.delCid, tuple.target]),
+    encodeAbiParameters(parseAbiParameters("string, string, bytes32, bytes"), [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.target]),
   );
 }
 
@@ -107,10 +111,23 @@ export function outputsHash(outputs: Hex): Hex {
   return keccak256(outputs);
 }
 
-/** keccak256(abi.encode(problem, improver, cid, outputs)): what a vote must name. */
-export function proofHash(problem: Address, improver: Address, cid: string, outputs: Hex): Hex {
+/** What binds a proof to its model (docs/daimon.md §14.3): keccak256 of the DanKu v1 model bytes and the labels' root. */
+export interface ProofBinding {
+  modelHash: Hex;
+  labelsRoot: Hex;
+}
+
+/** keccak256(abi.encode(problem, improver, cid, modelHash, labelsRoot, outputs)): what a vote must name. */
+export function proofHash(problem: Address, improver: Address, cid: string, binding: ProofBinding, outputs: Hex): Hex {
   return keccak256(
-    encodeAbiParameters(parseAbiParameters("address, address, string, bytes"), [problem, improver, cid, outputs]),
+    encodeAbiParameters(parseAbiParameters("address, address, string, bytes32, bytes32, bytes"), [
+      problem,
+      improver,
+      cid,
+      binding.modelHash,
+      binding.labelsRoot,
+      outputs,
+    ]),
   );
 }
 

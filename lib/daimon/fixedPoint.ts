@@ -36,7 +36,32 @@ export const DAIMON_LIMITS = {
   MAX_CID_BYTES: 128n,
   /** R: blocks a registration must age before its proof is accepted (docs/daimon.md §7). */
   REGISTRATION_AGE: 8n,
+  /** The bond every proof carries, in wei (docs/daimon.md §14.3); a winning challenger takes it. */
+  PROOF_BOND: 10n ** 16n,
+  /** The bond of an availability dispute, in wei: the improver's if his model is posted in time. */
+  AVAILABILITY_BOND: 10n ** 15n,
+  /** Smallest dispute window W in blocks. */
+  MIN_DISPUTE_WINDOW: 3n,
 } as const;
+
+/**
+ * Round `round`'s dispute schedule (DaimonLimits.disputeWindow / availabilityPeriod, §14.3): proofs are accepted before
+ * `submissionsClose` = end − W (W = max(⌊T_b/4⌋, 3)), availability disputes before `availabilityClose` = end − 2·T_a
+ * (T_a = max(⌊W/3⌋, 1) blocks to post the model after one), label disputes and postings before `end`.
+ */
+export function disputeSchedule(definitionEnd: bigint, competitionPeriod: bigint, round: bigint): {
+  submissionsClose: bigint;
+  availabilityClose: bigint;
+  availabilityPeriod: bigint;
+  end: bigint;
+} {
+  const end = definitionEnd + (round + 1n) * competitionPeriod;
+  const quarter = competitionPeriod / 4n;
+  const window = quarter < DAIMON_LIMITS.MIN_DISPUTE_WINDOW ? DAIMON_LIMITS.MIN_DISPUTE_WINDOW : quarter;
+  const third = window / 3n;
+  const availabilityPeriod = third === 0n ? 1n : third;
+  return { submissionsClose: end - window, availabilityClose: end - 2n * availabilityPeriod, availabilityPeriod, end };
+}
 
 export const MAX_EMBEDDING = Number(DAIMON_LIMITS.MAX_EMBEDDING);
 

@@ -12,8 +12,11 @@
  * The paper's signatures are the transactions: the contract records the improver (msg.sender) of a proof and the
  * validator of a vote, so VERIFY here checks everything else and says in sentences what failed.
  *
- * File formats (docs/daimon.md "Client formats"): M is an ONNX classifier with one float32 input
+ * File formats (docs/daimon.md "Client formats"): M is a DanKu v1 integer model (lib/danku/encoding.ts; its labels
+ * are the integer forward pass on Z's feature bytes, bit-exact with the chain's label disputes, lib/daimon/disputes.ts)
+ * or an ONNX classifier with one float32 input
  * [N, ...inputShape] and either scores [N, C] (argmax, ties to the lowest class) or labels [N] (int64/int32);
+ * an ONNX model's proof cannot survive an availability dispute (the chain only runs DanKu v1 models, §14.3);
  * Z is a DMZ1 file (lib/daimon/inputs.ts); f is the DEL graph of lib/daimon/delOnnx.ts (int32 labels [N, m] in,
  * float32 y [N, n] out).
  */
@@ -23,7 +26,9 @@ import { bytesToHex, hexToBytes, isHex, type Address, type Hex } from "viem";
 import { computeCid, normalizeCid } from "../ipfs/cid";
 import { DEFAULT_ORT_WASM_PATH, defaultOrtLoader, type OrtModule } from "../ort/scorer";
 import { DEL_ONNX_INPUT, DEL_ONNX_OUTPUT } from "./delOnnx";
-import { proofHash } from "./encoding";
+import { proofHash, type ProofBinding } from "./encoding";
+import { decodeIntegerModel, inputPoints, integerLabels, proofBinding } from "./disputes";
+import type { QuantizedModel } from "../danku/encoding";
 import { WAD, cosineDistance, isImprovement, meanRoundedUp, packOutputs, quantizeVector, unpackVector, type FixedVector } from "./fixedPoint";
 import { decodeTestInputs, sampleShape, testInputCount, type TestInputs } from "./inputs";
 
@@ -392,9 +397,38 @@ interface ComputedOutput {
   readonly vector: number[];
 }
 
-/** f(M(Z)) for every tuple: predicted labels, the float output and its int16 quantization. */
+/** The integer model's labels of one tuple (lib/daimon/disputes.ts), refusing a model that does not fit Z. */
+function integerTupleLabels(model: QuantizedModel, inputs: TestInputs, classCount: number, tuple: number, options: PoiRuntimeOptions): Int32Array {
+  const width = sampleShape(inputs).reduce((a, b) => a * b, 1);
+  const widths = model.widths;
+  if (widths[0] !== width) throw new PoiError(`the integer model takes ${widths[0]} features, tuple ${tuple}'s test inputs have ${width}`);
+  if (widths[widths.length - 1] !== classCount) throw new PoiError(`the integer model has ${widths[widths.length - 1]} outputs, the problem has ${classCount} classes`);
+  const m = testInputCount(inputs);
+  options.onProgress?.({ phase: "model", tuple, done: 0, total: m });
+  const labels = integerLabels(model, inputPoints(inputs));
+  options.onProgress?.({ phase: "model", tuple, done: m, total: m });
+  return labels;
+}
+
+/**
+ * f(M(Z)) for every tuple: predicted labels, the float output and its int16 quantization. A DanKu v1 integer model's
+ * labels come from the integer forward pass (what a label dispute runs on chain), an ONNX model's from ONNX Runtime.
+ */
 async function computeOutputs(model: Uint8Array, tuples: readonly PreparedTuple[], problem: PoiProblem, options: PoiRuntimeOptions): Promise<ComputedOutput[]> {
   const ort = await openRuntime(options);
+  const integer = decodeIntegerModel(model);
+  if (integer) {
+    const results: ComputedOutput[] = [];
+    for (const [index, tuple] of tuples.entries()) {
+      options.signal?.throwIfAborted();
+      const labels = integerTupleLabels(integer, tuple.inputs, problem.classCount, index, options);
+      options.onProgress?.({ phase: "del", tuple: index, done: 0, total: 1 });
+      const float = await withSession(ort, tuple.del, `tuple ${index}'s DEL file`, (session) => runDelSession(ort, session, labels), options.executionProviders);
+      options.onProgress?.({ phase: "del", tuple: index, done: 1, total: 1 });
+      results.push({ labels, float, vector: quantizeVector(Array.from(float)) });
+    }
+    return results;
+  }
   return withSession(ort, model, "the model file", async (modelSession) => {
     const results: ComputedOutput[] = [];
     for (const [index, tuple] of tuples.entries()) {
@@ -429,7 +463,7 @@ export function formatDistance(value: bigint, digits = 6): string {
 // ------------------------------------------------------------------ PROVE
 
 export interface ProveInput {
-  /** M: the ONNX model file. */
+  /** M: the model file (DanKu v1 integer model, or ONNX). */
   readonly model: Uint8Array;
   /** Every tuple of the problem, in tuple order. */
   readonly tuples: readonly PoiTuple[];
@@ -453,6 +487,10 @@ export interface PoiProof {
   /** d(y_i, y_t,i) per tuple and their mean rounded up (WAD), as the contract will compute them. */
   readonly distances: bigint[];
   readonly distance: bigint;
+  /** keccak256(model file) and the predicted labels' root: `submitProof`'s binding (docs/daimon.md §14.3). */
+  readonly binding: ProofBinding;
+  /** Whether M is a DanKu v1 integer model, the only kind whose proof survives an availability dispute. */
+  readonly integerModel: boolean;
   readonly proofHash?: Hex;
 }
 
@@ -466,6 +504,7 @@ export async function prove(input: ProveInput, options: PoiRuntimeOptions = {}):
   const outputs = computed.map((c) => c.vector);
   const packedOutputs = bytesToHex(packOutputs(outputs));
   const { distances, distance } = distancesOf(outputs, tuples.map((t) => t.target));
+  const binding = proofBinding(input.model, computed.map((c) => c.labels));
   return {
     cid,
     outputs,
@@ -474,7 +513,9 @@ export async function prove(input: ProveInput, options: PoiRuntimeOptions = {}):
     floatOutputs: computed.map((c) => c.float),
     distances,
     distance,
-    ...(input.problemAddress && input.improver ? { proofHash: proofHash(input.problemAddress, input.improver, cid, packedOutputs) } : {}),
+    binding,
+    integerModel: decodeIntegerModel(input.model) !== null,
+    ...(input.problemAddress && input.improver ? { proofHash: proofHash(input.problemAddress, input.improver, cid, binding, packedOutputs) } : {}),
   };
 }
 
@@ -488,6 +529,8 @@ export interface SubmittedProof {
   readonly improver?: Address;
   readonly problem?: Address;
   readonly proofHash?: Hex;
+  /** The proof's binding (`ProofBound`): checked against the model file and the recomputed labels when given. */
+  readonly binding?: ProofBinding;
   /** The aggregate and per-tuple distances the contract computed. */
   readonly distance?: bigint;
   readonly distances?: readonly bigint[];
@@ -510,7 +553,7 @@ export interface VerifyInput {
   readonly tolerance?: number;
 }
 
-export type PoiCheckName = "digest" | "tuples" | "outputs" | "distance" | "claimed-distance" | "proof-hash";
+export type PoiCheckName = "digest" | "tuples" | "outputs" | "binding" | "distance" | "claimed-distance" | "proof-hash";
 
 export interface PoiCheck {
   readonly name: PoiCheckName;
@@ -608,9 +651,12 @@ export async function verify(input: VerifyInput, options: PoiRuntimeOptions = {}
 
   // 2. π.y = f(M(Z)), after quantization (within the tolerance).
   let recomputed: number[][] | null = null;
+  let binding: ProofBinding | null = null;
   if (tuplesOk && submitted) {
     try {
-      recomputed = (await computeOutputs(input.model, prepared, input.problem, options)).map((c) => c.vector);
+      const computed = await computeOutputs(input.model, prepared, input.problem, options);
+      recomputed = computed.map((c) => c.vector);
+      binding = proofBinding(input.model, computed.map((c) => c.labels));
       const differences = recomputed.map((r, i) => describeDifference(submitted![i] as number[], r, tolerance, i)).filter((d): d is string => d !== undefined);
       check(
         "outputs",
@@ -623,6 +669,23 @@ export async function verify(input: VerifyInput, options: PoiRuntimeOptions = {}
       if (error instanceof Error && error.name === "AbortError") throw error;
       check("outputs", false, `f(M(Z)) could not be computed: ${message(error)}`);
     }
+  }
+
+  // The binding a dispute checks: keccak256 of these model bytes and the root of M(Z).
+  if (binding && proof.binding) {
+    const sameModel = proof.binding.modelHash.toLowerCase() === binding.modelHash.toLowerCase();
+    const sameLabels = proof.binding.labelsRoot.toLowerCase() === binding.labelsRoot.toLowerCase();
+    check(
+      "binding",
+      sameModel && sameLabels,
+      !sameModel
+        ? `the proof is bound to model hash ${proof.binding.modelHash}, this file hashes to ${binding.modelHash}: it is not the bound model`
+        : !sameLabels
+          ? `the proof's labels root ${proof.binding.labelsRoot} is not the root ${binding.labelsRoot} of this model's labels: a label dispute wins`
+          : decodeIntegerModel(input.model)
+            ? "the proof is bound to this integer model and its labels: every label dispute fails"
+            : "the proof is bound to this file and its labels, but the file is not a DanKu v1 model: an availability dispute voids it",
+    );
   }
 
   // 3. d(π.y, y_t) < d_c − δ, in the contract's fixed point.
@@ -650,14 +713,17 @@ export async function verify(input: VerifyInput, options: PoiRuntimeOptions = {}
 
   // The hash a vote must name.
   let hash: Hex | null = null;
-  if (proof.problem && proof.improver && typeof proof.outputs === "string") {
-    hash = proofHash(proof.problem, proof.improver, proof.cid, proof.outputs);
+  const hashBinding = proof.binding ?? binding;
+  if (!hashBinding) {
+    // Nothing to hash with: neither the proof's binding nor a recomputed one.
+  } else if (proof.problem && proof.improver && typeof proof.outputs === "string") {
+    hash = proofHash(proof.problem, proof.improver, proof.cid, hashBinding, proof.outputs);
     if (proof.proofHash !== undefined) {
       const same = proof.proofHash.toLowerCase() === hash.toLowerCase();
       check("proof-hash", same, same ? `the proof hash ${hash} covers this problem, improver, CID and y` : `the reported proof hash ${proof.proofHash} is not ${hash}, the hash of this proof's contents`);
     }
   } else if (proof.problem && proof.improver) {
-    hash = proofHash(proof.problem, proof.improver, proof.cid, bytesToHex(proof.outputs as Uint8Array));
+    hash = proofHash(proof.problem, proof.improver, proof.cid, hashBinding, bytesToHex(proof.outputs as Uint8Array));
   }
 
   const reasons = checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);

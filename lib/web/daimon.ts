@@ -7,7 +7,7 @@
 import { zeroAddress, type Address } from "viem";
 import type { ChainBlock, ChainImprovementBlock, ChainProof, ChainVote, PendingRoundState, PhaseName } from "../chain/daimon";
 import type { TokenTransfer, ValidatorClaim } from "../chain/daimonReads";
-import { DAIMON_LIMITS, WAD, fromWad, isImprovement, registrationUsableFrom, validatorShare } from "../daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, disputeSchedule, fromWad, isImprovement, registrationUsableFrom, validatorShare } from "../daimon/fixedPoint";
 import { formatBlocks, formatFixedRounded, formatNumber, sameAddress, shortAddress } from "./format";
 import type { ActionAvailability } from "./actions";
 import type { StageTone } from "./stages";
@@ -156,13 +156,14 @@ export function pendingRoundStatus(state: ProblemLike, proofs: readonly ChainPro
  */
 export function effectiveBestDistance(state: ProblemLike, proofs: readonly ChainProof[]): bigint {
   const status = pendingRoundStatus(state, proofs);
-  // A superseded leader (a copy, §7) is never committed.
+  // A superseded leader (a copy, §7) and a voided one (it lost a dispute, §14.3) are never committed.
   if (
     status.open &&
     status.over &&
     status.enoughVotes &&
     status.leader &&
     status.leader.supersededBy === undefined &&
+    status.leader.voided === undefined &&
     isImprovement(status.leader.distance, state.bestDistance, state.config.margin)
   ) {
     return status.leader.distance;
@@ -234,6 +235,13 @@ export interface ImproverActions {
   registration?: { registeredAt: bigint; usableFrom: bigint; blocksLeft: bigint; age: bigint };
 }
 
+/** Whether block `block` lies in its round's dispute window, where no proof is accepted (docs/daimon.md §14.3). */
+export function inDisputeWindow(block: bigint, state: Pick<ProblemLike, "definitionEnd" | "config">): boolean {
+  const round = roundAt(block, state);
+  if (round === undefined) return false;
+  return block >= disputeSchedule(state.definitionEnd, BigInt(state.config.competitionPeriod), round).submissionsClose;
+}
+
 /**
  * Register (hide the CID and the outputs, REGISTRATION_AGE blocks before the proof) and submit the proof
  * (docs/daimon.md §7, "Model improvers").
@@ -273,7 +281,12 @@ export function improverActions(input: ImproverInput): ImproverActions {
   } else if (!proved) submit = no("Load a model and run PROVE first.");
   else if (input.registeredAt === undefined) submit = no("Checking the registration…");
   else if (!registration) submit = no(`Register the model first; its proof is accepted ${formatNumber(DAIMON_LIMITS.REGISTRATION_AGE)} blocks after the registration.`);
-  else if (registration.blocksLeft > 0n) {
+  else if (inDisputeWindow(next, state)) {
+    const window = disputeSchedule(state.definitionEnd, BigInt(state.config.competitionPeriod), roundAt(next, state) ?? 0n);
+    submit = no(
+      `Round ${formatNumber(roundAt(next, state) ?? 0n)}'s last ${formatNumber(window.end - window.submissionsClose)} blocks are its dispute window: proofs are accepted again from block #${formatNumber(window.end)}, in the next round.`,
+    );
+  } else if (registration.blocksLeft > 0n) {
     submit = no(
       `Registered in block #${formatNumber(registration.registeredAt)}, usable from block #${formatNumber(registration.usableFrom)}: ${formatBlocks(registration.blocksLeft)} to go. Sending earlier would fail and publish the outputs.`,
     );
@@ -312,6 +325,13 @@ export function voteAvailability(input: VoteInput): ActionAvailability & { posit
   if (proof.supersededBy !== undefined) {
     return no(`A copy: proof #${formatNumber(proof.supersededBy)}, registered earlier, owns its outputs or CID. It takes no votes and is never committed.`);
   }
+  if (proof.voided) {
+    return no(
+      proof.voided.reason === "wrong-label"
+        ? `Voided: a dispute showed that its model does not predict its claimed label of test point ${formatNumber(proof.voided.index)}. It takes no votes and is never committed.`
+        : "Voided: its model was not posted after an availability dispute. It takes no votes and is never committed.",
+    );
+  }
   if (input.verified === undefined) return gate(no("Verify the proof first: the vote attests that you checked the model."), input);
   if (!input.verified) return gate(no("The proof did not verify, so you should not vote for it."), input);
   return gate(yes("Verified in this browser: the vote names this proof's hash."), input);
@@ -348,6 +368,11 @@ export function commitActions(input: WalletContext & { state: ProblemLike & { pr
     improvementBlock = no(
       `Round ${formatNumber(status.round ?? 0n)} ended with ${status.leaderVotes} vote${status.leaderVotes === 1 ? "" : "s"} for its leader; ` +
         `a block needs ${state.config.minVotes}. The next action on the problem closes the round without a block.`,
+    );
+  } else if (status.leader?.voided !== undefined) {
+    improvementBlock = no(
+      `Round ${formatNumber(status.round ?? 0n)} ended with proof #${formatNumber(status.leader.proofId)} leading, voided by a dispute: ` +
+        "it is never committed, so the next action on the problem closes the round without a block.",
     );
   } else if (status.leader?.supersededBy !== undefined) {
     improvementBlock = no(

@@ -38,6 +38,7 @@ import { evaluateDel, heldOutPerturbations } from "../../lib/daimon/delMetrics";
 import { bruteForceOdds, formatTinyProbability } from "../../lib/daimon/bruteForce";
 import { checkLabels, decodeTestInputs, encodeTestInputs, parseLabelledTestSet, sampleShape, testInputCount, type LabelledTestSet } from "../../lib/daimon/inputs";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
+import { inputsRoot } from "../../lib/daimon/disputes";
 import { computeTarget, formatDistance, prove, verify, type PoiProblem, type PoiTuple, type PoiVerification } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
 import { CliError, connect, Output, parseAddress, resolveProblemFactory, signer, type ChainContext, type GlobalOptions } from "./context";
@@ -227,7 +228,7 @@ async function uploadTuple(ipfs: CliIpfs, t: TrainedTuple, output: Output): Prom
   output.progress(`uploading Z (${t.z.length} bytes) and f (${t.del.length} bytes) to ${ipfs.location}…`);
   const inputsCid = await ipfs.add(t.z);
   const delCid = await ipfs.add(t.del);
-  return { inputsCid, delCid, target: t.target };
+  return { inputsCid, delCid, inputsRoot: inputsRoot(decodeTestInputs(t.z)), target: t.target };
 }
 
 async function openProblem(options: DaimonOptions & { problem: string }): Promise<{ context: ChainContext; problem: Address; state: ProblemState }> {
@@ -496,7 +497,7 @@ export async function submitProofCommand(options: ModelOptions & { publish: bool
   if (!improves) throw new CliError(`${line}; nothing was sent`);
   // The proof is accepted only with a registration REGISTRATION_AGE blocks old; sending it earlier would revert and
   // publish the outputs (the simulation refuses it anyway), so wait for that block.
-  const submitted = await submitProof(wallet, context.client, problem, proof.cid, proof.packedOutputs, {
+  const submitted = await submitProof(wallet, context.client, problem, proof.cid, proof.binding, proof.packedOutputs, {
     waitForRegistration: {
       onWait: (latest, usableFrom) =>
         output.progress(`registered in block ${registration.registeredAt}: the proof is accepted from block ${usableFrom} on (now ${latest}), waiting…`),
@@ -563,7 +564,7 @@ async function verifyProof(options: ProofOptions, output: Output): Promise<{ con
   const result = await verify(
     {
       model,
-      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances },
+      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot } },
       tuples,
       problem: poiProblem(state),
       bestDistance,

@@ -35,6 +35,7 @@ import { buildDelOnnx } from "../../lib/daimon/delOnnx";
 import { buildClassifierOnnx } from "../../lib/daimon/classifierOnnx";
 import { nearestCentroidModel, syntheticTestSet } from "../../lib/daimon/demo";
 import { encodeTestInputs } from "../../lib/daimon/inputs";
+import { inputsRoot } from "../../lib/daimon/disputes";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
 import { computeTarget, formatDistance, prove, verify, type PoiTuple } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
@@ -100,7 +101,7 @@ async function improve(context: DaimonSeedContext, problem: Address, model: Uint
   // seed mines at once instead of waiting for the dev node's interval.
   const registered = await registerModel(improver, context.client, problem, proof.cid, proof.packedOutputs);
   await mineTo(context, registered.usableFrom - 1n);
-  const submitted = await submitProof(improver, context.client, problem, proof.cid, proof.packedOutputs);
+  const submitted = await submitProof(improver, context.client, problem, proof.cid, proof.binding, proof.packedOutputs);
   await store(context, model);
   for (const validator of context.validators) {
     const downloaded = await fetchVerified(context, proof.cid);
@@ -108,7 +109,7 @@ async function improve(context: DaimonSeedContext, problem: Address, model: Uint
     const result = await verify(
       {
         model: downloaded,
-        proof: { cid: proof.cid, outputs: proof.packedOutputs, improver: improver.account.address, problem, proofHash: submitted.proofHash, distance: submitted.distance },
+        proof: { cid: proof.cid, outputs: proof.packedOutputs, improver: improver.account.address, problem, proofHash: submitted.proofHash, distance: submitted.distance, binding: proof.binding },
         tuples,
         problem: poiProblem,
         bestDistance: current.bestDistance,
@@ -174,7 +175,7 @@ export async function seedDaimonDemo(context: DaimonSeedContext): Promise<Seeded
       symbol: "FAULT",
       metadataCid,
     },
-    tuples: [{ inputsCid, delCid, target }],
+    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), target }],
   });
   context.log(`  ${title}: ${created.problem} (DEL trained in ${trained.seconds.toFixed(1)} s)`);
   await mineTo(context, created.definitionEnd);

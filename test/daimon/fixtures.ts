@@ -5,16 +5,22 @@
  */
 import hre from "hardhat";
 import { expect } from "chai";
-import { bytesToHex, getContract, parseAbi, parseEventLogs, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
-import { daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
-import { WAD, packOutputs, packVector, registrationUsableFrom, type FixedVector } from "../../lib/daimon/fixedPoint";
-import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type TestTuple } from "../../lib/daimon/encoding";
+import { bytesToHex, getContract, keccak256, parseAbi, parseEventLogs, stringToHex, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
+import { daimonModelJudgeAbi, daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
+import { DAIMON_LIMITS, WAD, packOutputs, packVector, registrationUsableFrom, type FixedVector } from "../../lib/daimon/fixedPoint";
+import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type ProofBinding, type TestTuple } from "../../lib/daimon/encoding";
 import { expectRevert as expectRevertWith, seededRng, type PublicClient, type TestClient, type WalletClient } from "../danku/fixtures";
+import { inputsTree, labelsTree, proofBinding } from "../../lib/daimon/disputes";
+import type { RevealTree } from "../../lib/danku/claims";
+import type { QuantizedModel } from "../../lib/danku/encoding";
 
 export { seededRng, type PublicClient, type TestClient, type WalletClient };
 
 /** Every custom error a DaiMoN call can surface (the factory's calls bubble the problem's errors). */
 export const DAIMON_ERRORS_ABI = [...daimonProblemAbi, ...problemFactoryAbi, ...problemTokenAbi].filter((item) => item.type === "error");
+
+/** The problem's errors plus the judge's (DanKu's InvalidModel, from a posted model that is not a valid DanKu model). */
+export const JUDGE_ERRORS_ABI = [...DAIMON_ERRORS_ABI, ...daimonModelJudgeAbi.filter((item) => item.type === "error")];
 
 /** Awaits `promise`, expects a revert with custom error `name` and (if given) exactly these arguments. */
 export function expectRevert(promise: Promise<unknown>, name: string, args?: readonly unknown[], abi: Abi = DAIMON_ERRORS_ABI): Promise<void> {
@@ -100,7 +106,23 @@ export interface Tuple {
 
 export function makeTuple(n: number, seed: number): Tuple {
   const vector = randomVector(n, seed);
-  return { vector, tuple: { inputsCid: `bafy-inputs-${seed}`, delCid: `bafy-del-${seed}`, target: hexVector(vector) } };
+  return { vector, tuple: { inputsCid: `bafy-inputs-${seed}`, delCid: `bafy-del-${seed}`, inputsRoot: keccak256(stringToHex(`inputs-${seed}`)), target: hexVector(vector) } };
+}
+
+/** The value every proof sends: the proof bond (docs/daimon.md §14.3). */
+export const BOND = { value: DAIMON_LIMITS.PROOF_BOND } as const;
+
+/**
+ * A stand-in binding for proofs that are never disputed (most contract tests): model hash and labels root derived from
+ * the CID. Tests of disputes build real ones with lib/daimon/disputes.ts.
+ */
+export function testBinding(cid: string): ProofBinding {
+  return { modelHash: keccak256(stringToHex(`model:${cid}`)), labelsRoot: keccak256(stringToHex(`labels:${cid}`)) };
+}
+
+/** `submitProof`'s arguments for `cid` and `outputs` with {@link testBinding}'s binding (or `binding`). */
+export function proofArgs(cid: string, outputs: Hex, binding: ProofBinding = testBinding(cid)): readonly [string, Hex, Hex, Hex] {
+  return [cid, binding.modelHash, binding.labelsRoot, outputs];
 }
 
 // ------------------------------------------------------------------ clients and contracts
@@ -248,11 +270,11 @@ export async function registerAndSubmit(env: Env, created: Created, improver: Wa
   const packed = hexOutputs(outputs);
   const registerReceipt = await registerProof(env, created, improver, cid, packed);
   await toUsable(env, registerReceipt.blockNumber);
-  const submitReceipt = await receipt(env, problem.write.submitProof([cid, packed]));
+  const submitReceipt = await receipt(env, problem.write.submitProof(proofArgs(cid, packed), BOND));
   expect(submitReceipt.blockNumber).to.equal(registrationUsableFrom(registerReceipt.blockNumber));
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: submitReceipt.logs, eventName: "ProofSubmitted" });
   if (!event) throw new Error("no ProofSubmitted event");
-  expect(event.args.proofHash).to.equal(proofHash(created.address, improver.account.address, cid, packed));
+  expect(event.args.proofHash).to.equal(proofHash(created.address, improver.account.address, cid, testBinding(cid), packed));
   return {
     proofId: event.args.proofId,
     proofHash: event.args.proofHash,
@@ -302,4 +324,87 @@ export class GasLog {
     console.log(`\n      ${title}`);
     for (const [label, gas] of this.rows) console.log(`        ${label.padEnd(width)}  ${gas.toLocaleString("en-US").padStart(11)} gas`);
   }
+}
+
+// ------------------------------------------------------------------ disputable proofs (docs/daimon.md §14.3)
+
+/** A seeded DanKu v1 dense model of `widths` (ReLU hidden layers with shift `shift`), valid for the evaluator. */
+export function randomIntegerModel(widths: readonly number[], seed: number, shift = 6): QuantizedModel {
+  const rng = seededRng(seed);
+  const layers = widths.slice(1).map((fanOut, l) => ({
+    shift: l === widths.length - 2 ? 0 : shift,
+    biases: Array.from({ length: fanOut }, () => Math.round((rng() * 2 - 1) * 2000)),
+    weights: Array.from({ length: fanOut }, () => Array.from({ length: widths[l] as number }, () => Math.round((rng() * 2 - 1) * 127))),
+  }));
+  return { widths: [...widths], layers };
+}
+
+/** m seeded test points of `features` feature bytes each (Z in DanKu feature bytes). */
+export function randomPoints(m: number, features: number, seed: number): Uint8Array[] {
+  const rng = seededRng(seed);
+  return Array.from({ length: m }, () => Uint8Array.from({ length: features }, () => Math.floor(rng() * 256)));
+}
+
+export interface DisputableProblem {
+  created: Created;
+  /** Z of the single tuple in feature bytes, and its tree (the tuple's inputsRoot is its root). */
+  points: Uint8Array[];
+  inputs: RevealTree;
+}
+
+/** A problem with one tuple whose inputsRoot is the real root of `points` (input shape [F]), in round 0. */
+export async function disputableProblem(
+  env: Env,
+  options: { m: number; features: number; classCount: number; config?: Partial<ProblemConfig>; seed?: number },
+): Promise<DisputableProblem> {
+  const seed = options.seed ?? 7;
+  const points = randomPoints(options.m, options.features, seed);
+  const inputs = inputsTree(points);
+  const spec = makeSpec({ classCount: options.classCount, testSetSize: options.m, ...options.config }, { inputShape: [options.features] });
+  const base = makeTuple(spec.config.embeddingSize, seed);
+  const tuple: Tuple = { vector: base.vector, tuple: { ...base.tuple, inputsRoot: inputs.root } };
+  const created = await createProblem(env, { spec, tuples: [tuple] });
+  await toRound(env, created, 0);
+  return { created, points, inputs };
+}
+
+/**
+ * Registers and submits a proof bound to `model` (keccak256 of its bytes) and `labels` (one array per tuple), with the
+ * proof bond; returns the proof and its labels tree.
+ */
+export async function submitBound(
+  env: Env,
+  created: Created,
+  improver: WalletClient,
+  cid: string,
+  model: Uint8Array,
+  labels: readonly ArrayLike<number>[],
+  outputs: readonly FixedVector[],
+): Promise<Submitted & { binding: ProofBinding; labels: RevealTree }> {
+  const packed = hexOutputs(outputs);
+  const binding = proofBinding(model, labels);
+  const registerReceipt = await registerProof(env, created, improver, cid, packed);
+  await toUsable(env, registerReceipt.blockNumber);
+  const submitReceipt = await receipt(env, created.as(improver).write.submitProof(proofArgs(cid, packed, binding), BOND));
+  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: submitReceipt.logs, eventName: "ProofSubmitted" });
+  if (!event) throw new Error("no ProofSubmitted event");
+  expect(event.args.proofHash).to.equal(proofHash(created.address, improver.account.address, cid, binding, packed));
+  return {
+    proofId: event.args.proofId,
+    proofHash: event.args.proofHash,
+    distance: event.args.distance,
+    distances: event.args.distances,
+    cid,
+    outputs: packed,
+    improver,
+    registerReceipt,
+    submitReceipt,
+    binding,
+    labels: labelsTree(labels),
+  };
+}
+
+/** The wei `w` paid for gas in `r`. */
+export function gasCost(r: TransactionReceipt): bigint {
+  return r.gasUsed * r.effectiveGasPrice;
 }

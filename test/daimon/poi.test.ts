@@ -7,7 +7,7 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { onnx } from "onnx-proto";
-import { bytesToHex, hexToBytes, type Address, type PublicClient } from "viem";
+import { bytesToHex, hexToBytes, keccak256, type Address, type PublicClient } from "viem";
 import { ort } from "../ort/support";
 import { trainDel } from "../../lib/daimon/delTrainer";
 import { buildDelOnnx } from "../../lib/daimon/delOnnx";
@@ -25,6 +25,8 @@ import {
 import { PoiError, computeTarget, predictLabels, prove, readDelShape, runDel, verify, type PoiTuple, type PoiVerification } from "../../lib/daimon/poi";
 import { WAD, cosineDistance, packOutputs, quantizeVector, unpackVector } from "../../lib/daimon/fixedPoint";
 import { proofHash } from "../../lib/daimon/encoding";
+import { inputPoints, inputsRoot, integerLabels, labelsRoot, proofBinding } from "../../lib/daimon/disputes";
+import { decodeModel, encodeModel } from "../../lib/danku/encoding";
 import { floatPredict } from "../../lib/danku/floatModel";
 import { computeCid } from "../../lib/ipfs/cid";
 import { createProblem, deployProblemFactory, registerModel, submitProof, type DaimonWallet } from "../../lib/chain/daimon";
@@ -172,7 +174,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       const result = await verify(
         {
           model: good,
-          proof: { cid: proof.cid, outputs: proof.packedOutputs, improver, problem: problemAddress, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances },
+          proof: { cid: proof.cid, outputs: proof.packedOutputs, improver, problem: problemAddress, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: proof.binding },
           tuples: [tuple],
           problem,
           bestDistance: WAD,
@@ -182,10 +184,33 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       );
       expect(result.reasons).to.deep.equal([]);
       expect(result.verified).to.equal(true);
-      expect(result.checks.map((c) => c.name)).to.deep.equal(["digest", "tuples", "outputs", "distance", "claimed-distance", "proof-hash"]);
-      expect(result.proofHash).to.equal(proofHash(problemAddress, improver, proof.cid, proof.packedOutputs));
+      expect(result.checks.map((c) => c.name)).to.deep.equal(["digest", "tuples", "outputs", "binding", "distance", "claimed-distance", "proof-hash"]);
+      expect(result.proofHash).to.equal(proofHash(problemAddress, improver, proof.cid, proof.binding, proof.packedOutputs));
+      // An ONNX model is bound by its file's hash, but the chain only runs DanKu v1 models (§14.3).
+      expect(proof.integerModel).to.equal(false);
+      expect(proof.binding).to.deep.equal(proofBinding(good, proof.predictedLabels));
       expect(result.distance).to.equal(proof.distance);
       expect(result.summary).to.match(/^verified: .* improves on d_c = 1\.000000/);
+    });
+
+    it("PROVE with a DanKu v1 integer model takes its labels from the integer forward pass, and VERIFY refuses a binding to other labels", async () => {
+      // The nearest-centroid classifier on Z's feature bytes (values rounded and clamped to 0…255, §14.3).
+      const integer = encodeModel({
+        widths: [F, C],
+        layers: [{ shift: 0, biases: Array.from({ length: C }, (_, c) => c), weights: Array.from({ length: C }, (_, c) => Array.from({ length: F }, (_, f) => ((c + f) % 3) - 1)) }],
+      });
+      const proof = await prove({ model: integer, tuples: [tuple], problem }, runtime);
+      expect(proof.integerModel).to.equal(true);
+      const points = inputPoints(set.inputs);
+      expect(Array.from(proof.predictedLabels[0]!)).to.deep.equal(Array.from(integerLabels(decodeModel(integer), points)));
+      expect(proof.binding).to.deep.equal({ modelHash: keccak256(integer), labelsRoot: labelsRoot(proof.predictedLabels) });
+      const base = { model: integer, tuples: [tuple], problem, bestDistance: WAD, margin: 0n };
+      const honest = await verify({ ...base, proof: { cid: proof.cid, outputs: proof.packedOutputs, binding: proof.binding } }, runtime);
+      expect(check(honest, "binding").ok).to.equal(true);
+      const flipped = proof.predictedLabels.map((l) => Int32Array.from(l, (x, i) => (i === 0 ? (x + 1) % C : x)));
+      const lying = await verify({ ...base, proof: { cid: proof.cid, outputs: proof.packedOutputs, binding: { ...proof.binding, labelsRoot: labelsRoot(flipped) } } }, runtime);
+      expect(lying.verified).to.equal(false);
+      expect(check(lying, "binding").detail).to.match(/a label dispute wins/);
     });
 
     it("rejects a tampered y (one unit in one entry), unless a tolerance of one unit is allowed", async () => {
@@ -268,7 +293,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
           symbol: "POI",
           metadataCid: "bafkreipoitest",
         },
-        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, target }],
+        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, inputsRoot: inputsRoot(set.inputs), target }],
       });
       const proof = await prove({ model: good, tuples: [tuple], problem, problemAddress: created.problem, improver: improver!.account.address }, runtime);
       const testClient = await hre.viem.getTestClient();
@@ -276,7 +301,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       if (created.definitionEnd > now) await testClient.mine({ blocks: Number(created.definitionEnd - now) });
       const registered = await registerModel(improver!, client, created.problem, proof.cid, proof.packedOutputs);
       await testClient.mine({ blocks: Number(registered.usableFrom - 1n - (await client.getBlockNumber())) });
-      const submitted = await submitProof(improver!, client, created.problem, proof.cid, proof.packedOutputs);
+      const submitted = await submitProof(improver!, client, created.problem, proof.cid, proof.binding, proof.packedOutputs);
       expect(submitted.distance).to.equal(proof.distance);
       expect([...submitted.distances]).to.deep.equal(proof.distances);
       expect(submitted.proofHash).to.equal(proof.proofHash);

@@ -15,14 +15,24 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { decodeFunctionData, getAddress, parseEventLogs, type Hash, type Hex, type PublicClient } from "viem";
+import { bytesToHex, decodeFunctionData, getAddress, hexToBytes, keccak256, parseEventLogs, type Hash, type Hex, type PublicClient } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
-import { DAIMON_LIMITS, WAD, improverReward, registrationUsableFrom, validatorShare } from "../../lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, improverReward, registrationUsableFrom, unpackVector, validatorShare } from "../../lib/daimon/fixedPoint";
+import { findWrongLabel, integerLabels, labelDispute, packLabels, unpackLabels } from "../../lib/daimon/disputes";
+import { encodeModel } from "../../lib/danku/encoding";
 import { cidHash, outputsHash, registrationHash } from "../../lib/daimon/encoding";
 import { readProofs, submitProof } from "../../lib/chain/daimon";
 import { TransactionFailure } from "../../lib/chain/transactions";
 import { describeContractError } from "../../lib/chain/errors";
 import {
+  testBinding,
+  BOND,
+  proofArgs,
+  JUDGE_ERRORS_ABI,
+  disputableProblem,
+  gasCost,
+  randomIntegerModel,
+  submitBound,
   castVote,
   createProblem,
   deployEnv,
@@ -61,7 +71,7 @@ async function registerAged(env: Env, created: Created, w: WalletClient, cid: st
 async function failedSubmit(env: Env, created: Created, author: WalletClient, cid: string, outputs: Hex): Promise<{ block: bigint; cid: string; outputs: Hex }> {
   // Hardhat's in-process node mines the failing transaction and then reports the revert to the sender.
   const before = await env.publicClient.getBlockNumber();
-  await created.as(author).write.submitProof([cid, outputs], { gas: 60_000n }).then(
+  await created.as(author).write.submitProof(proofArgs(cid, outputs), { ...BOND, gas: 60_000n }).then(
     () => expect.fail("the out-of-gas submitProof should have reverted"),
     () => undefined,
   );
@@ -73,7 +83,7 @@ async function failedSubmit(env: Env, created: Created, author: WalletClient, ci
   const tx = await env.publicClient.getTransaction({ hash });
   const { functionName, args } = decodeFunctionData({ abi: daimonProblemAbi, data: tx.input });
   expect(functionName).to.equal("submitProof");
-  const [leakedCid, leakedOutputs] = args as readonly [string, Hex];
+  const [leakedCid, , , leakedOutputs] = args as readonly [string, Hex, Hex, Hex];
   expect([leakedCid, leakedOutputs]).to.deep.equal([cid, outputs]);
   return { block: failed.blockNumber, cid: leakedCid, outputs: leakedOutputs };
 }
@@ -89,7 +99,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     // predictions, hence the same outputs), registers that CID with the outputs and submits once it is old enough.
     await registerAged(env, created, copier, "bafy-reencoded-copy", honest.outputs);
     const key = outputsHash(honest.outputs);
-    await expectRevert(created.as(copier).write.submitProof(["bafy-reencoded-copy", honest.outputs]), "CopiedOutputs", [
+    await expectRevert(created.as(copier).write.submitProof(proofArgs("bafy-reencoded-copy", honest.outputs), BOND), "CopiedOutputs", [
       key,
       honest.proofId,
       getAddress(author.account.address),
@@ -99,7 +109,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const nonce = await env.publicClient.getTransactionCount({ address: copier.account.address });
     let failure: unknown;
     try {
-      await submitProof(copier, env.publicClient as unknown as PublicClient, created.address, "bafy-reencoded-copy", honest.outputs);
+      await submitProof(copier, env.publicClient as unknown as PublicClient, created.address, "bafy-reencoded-copy", testBinding("bafy-reencoded-copy"), honest.outputs);
     } catch (error) {
       failure = error;
     }
@@ -128,14 +138,15 @@ describe("DaimonProblem: issue 11's attacks", function () {
 
   it("A copier re-encoded a published model (new CID, same outputs) and received 966 tokens: not in a later round either, while the author may resubmit", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createProblem(env, { tupleCount: 1, config: { minVotes: 1, competitionPeriod: 20 } });
+    // T_b = 40: in round 1, the copier's and the author's aged registrations fit before the dispute window.
+    const created = await createProblem(env, { tupleCount: 1, config: { minVotes: 1, competitionPeriod: 40 } });
     await toRound(env, created, 0);
     const [author, copier, validator] = wallets(env, 1, 2, 3);
     // Round 0 closes without a vote, so without a block: the outputs were never rewarded.
     const honest = await registerAndSubmit(env, created, author, "bafy-author-model", outputsNear(created, 2000, 7));
     await toRound(env, created, 1);
     await registerAged(env, created, copier, "bafy-reencoded-copy", honest.outputs);
-    await expectRevert(created.as(copier).write.submitProof(["bafy-reencoded-copy", honest.outputs]), "CopiedOutputs", [
+    await expectRevert(created.as(copier).write.submitProof(proofArgs("bafy-reencoded-copy", honest.outputs), BOND), "CopiedOutputs", [
       outputsHash(honest.outputs),
       honest.proofId,
       getAddress(author.account.address),
@@ -179,14 +190,14 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await toUsable(env, await env.publicClient.getBlockNumber());
     const ids = [];
     for (const [w, cid] of [[second, "bafy-second"], [first, "bafy-first"]] as const) {
-      const r = await receipt(env, created.as(w).write.submitProof([cid, packed]));
+      const r = await receipt(env, created.as(w).write.submitProof(proofArgs(cid, packed), BOND));
       ids.push(parseEventLogs({ abi: daimonProblemAbi, logs: r.logs, eventName: "ProofSubmitted" })[0]?.args.proofId);
       expect(parseEventLogs({ abi: daimonProblemAbi, logs: r.logs, eventName: "ProofSuperseded" })).to.have.length(0);
     }
     expect(ids).to.deep.equal([0n, 1n]);
     // The first proof keeps the outputs; any later registrant's copy is refused, naming it.
     expect(await created.as(late).read.outputsOwner([outputsHash(packed)])).to.deep.equal([getAddress(second.account.address), 0n, registeredAt]);
-    await expectRevert(created.as(late).write.submitProof(["bafy-late-copy", packed]), "CopiedOutputs", [
+    await expectRevert(created.as(late).write.submitProof(proofArgs("bafy-late-copy", packed), BOND), "CopiedOutputs", [
       outputsHash(packed),
       0n,
       getAddress(second.account.address),
@@ -211,7 +222,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     // Next block: the observer's old registration is for another CID and other outputs, so it covers neither the
     // leaked CID nor the leaked outputs.
     for (const cid of [leak.cid, "bafy-observer-old"]) {
-      await expectRevert(created.as(observer).write.submitProof([cid, leak.outputs]), "NotRegistered", [
+      await expectRevert(created.as(observer).write.submitProof(proofArgs(cid, leak.outputs), BOND), "NotRegistered", [
         registrationHash(created.address, observer.account.address, cid, leak.outputs),
       ]);
     }
@@ -219,14 +230,14 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const fresh = await registerProof(env, created, observer, "bafy-observer-copy", leak.outputs);
     await registerProof(env, created, observer, leak.cid, leak.outputs);
     const freshUsable = registrationUsableFrom(fresh.blockNumber);
-    await expectRevert(created.as(observer).write.submitProof(["bafy-observer-copy", leak.outputs]), "RegistrationTooRecent", [
+    await expectRevert(created.as(observer).write.submitProof(proofArgs("bafy-observer-copy", leak.outputs), BOND), "RegistrationTooRecent", [
       registrationHash(created.address, observer.account.address, "bafy-observer-copy", leak.outputs),
       fresh.blockNumber,
       freshUsable,
     ]);
 
     // The author retries (with enough gas) well inside those R blocks: accepted.
-    const retry = await receipt(env, created.as(author).write.submitProof([leak.cid, outputs]));
+    const retry = await receipt(env, created.as(author).write.submitProof(proofArgs(leak.cid, outputs), BOND));
     expect(retry.blockNumber < freshUsable).to.equal(true);
     const [proof] = parseEventLogs({ abi: daimonProblemAbi, logs: retry.logs, eventName: "ProofSubmitted" });
     expect(proof?.args.proofId).to.equal(0n);
@@ -234,12 +245,12 @@ describe("DaimonProblem: issue 11's attacks", function () {
 
     // Once his registrations are old enough, the observer is still refused: the author's registration is older.
     await mineUntilNextTxIn(env, freshUsable);
-    await expectRevert(created.as(observer).write.submitProof(["bafy-observer-copy", leak.outputs]), "CopiedOutputs", [
+    await expectRevert(created.as(observer).write.submitProof(proofArgs("bafy-observer-copy", leak.outputs), BOND), "CopiedOutputs", [
       outputsHash(outputs),
       0n,
       getAddress(author.account.address),
     ]);
-    await expectRevert(created.as(observer).write.submitProof([leak.cid, leak.outputs]), "CidTaken", [
+    await expectRevert(created.as(observer).write.submitProof(proofArgs(leak.cid, leak.outputs), BOND), "CidTaken", [
       cidHash(leak.cid),
       getAddress(author.account.address),
     ]);
@@ -272,14 +283,14 @@ describe("DaimonProblem: issue 11's attacks", function () {
     // The author is kept out for R blocks; the observer registers the leak under the author's CID and gets in first.
     const copyRegistration = await registerAged(env, created, observer, leak.cid, leak.outputs);
     expect(copyRegistration - registeredAt > DAIMON_LIMITS.REGISTRATION_AGE).to.equal(true);
-    const copy = await receipt(env, created.as(observer).write.submitProof([leak.cid, leak.outputs]));
+    const copy = await receipt(env, created.as(observer).write.submitProof(proofArgs(leak.cid, leak.outputs), BOND));
     const [copied] = parseEventLogs({ abi: daimonProblemAbi, logs: copy.logs, eventName: "ProofSubmitted" });
     expect(copied?.args.proofId).to.equal(0n);
     expect(await created.as(observer).read.cidClaim([cidHash(leak.cid)])).to.deep.equal([getAddress(observer.account.address), 0n, copyRegistration]);
     await castVote(env, created, sybil, { proofId: 0n, proofHash: copied!.args.proofHash }); // the copy leads, 1 vote
 
     // The author's retry: his registration is older, so he takes the CID and the outputs, and the copy is superseded.
-    const retry = await receipt(env, created.as(author).write.submitProof([leak.cid, outputs]));
+    const retry = await receipt(env, created.as(author).write.submitProof(proofArgs(leak.cid, outputs), BOND));
     const [proof] = parseEventLogs({ abi: daimonProblemAbi, logs: retry.logs, eventName: "ProofSubmitted" });
     expect(proof?.args.proofId).to.equal(1n);
     const superseded = parseEventLogs({ abi: daimonProblemAbi, logs: retry.logs, eventName: "ProofSuperseded" }).map((e) => e.args);
@@ -300,7 +311,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(lead?.args).to.deep.equal({ round: 0n, proofId: 1n, votes: 1n });
     // The observer cannot come back with a fresh copy either: every registration of his is younger.
     await registerAged(env, created, observer, "bafy-observer-copy", leak.outputs);
-    await expectRevert(created.as(observer).write.submitProof(["bafy-observer-copy", leak.outputs]), "CopiedOutputs", [
+    await expectRevert(created.as(observer).write.submitProof(proofArgs("bafy-observer-copy", leak.outputs), BOND), "CopiedOutputs", [
       outputsHash(outputs),
       1n,
       authorAddress,
@@ -325,10 +336,10 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await registerAged(env, created, author, "bafy-author-model", outputs);
     const leak = await failedSubmit(env, created, author, "bafy-author-model", outputs);
     await registerAged(env, created, observer, "bafy-observer-copy", leak.outputs);
-    const copy = await receipt(env, created.as(observer).write.submitProof(["bafy-observer-copy", leak.outputs]));
+    const copy = await receipt(env, created.as(observer).write.submitProof(proofArgs("bafy-observer-copy", leak.outputs), BOND));
     const [copied] = parseEventLogs({ abi: daimonProblemAbi, logs: copy.logs, eventName: "ProofSubmitted" });
     await castVote(env, created, sybil, { proofId: 0n, proofHash: copied!.args.proofHash });
-    await receipt(env, created.as(author).write.submitProof([leak.cid, outputs])); // supersedes proof 0, no vote yet
+    await receipt(env, created.as(author).write.submitProof(proofArgs(leak.cid, outputs), BOND)); // supersedes proof 0, no vote yet
     expect((await created.as(author).read.pendingRound()).leader).to.equal(0n);
     await toRound(env, created, 1);
     const settle = await receipt(env, created.as(validator).write.commitImprovementBlock());
@@ -336,12 +347,12 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(settled?.args).to.deep.equal({ round: 0n, committed: false, leader: 0n, leaderVotes: 1n });
     expect(await tokenAt(env, created.token).read.totalSupply()).to.equal(0n);
     // A round later the author resubmits his outputs (his registration is reused) and wins; the copier cannot.
-    await expectRevert(created.as(observer).write.submitProof(["bafy-observer-copy", leak.outputs]), "CopiedOutputs", [
+    await expectRevert(created.as(observer).write.submitProof(proofArgs("bafy-observer-copy", leak.outputs), BOND), "CopiedOutputs", [
       outputsHash(outputs),
       1n,
       getAddress(author.account.address),
     ]);
-    const again = await receipt(env, created.as(author).write.submitProof([leak.cid, outputs]));
+    const again = await receipt(env, created.as(author).write.submitProof(proofArgs(leak.cid, outputs), BOND));
     const [proof] = parseEventLogs({ abi: daimonProblemAbi, logs: again.logs, eventName: "ProofSubmitted" });
     await castVote(env, created, validator, { proofId: proof!.args.proofId, proofHash: proof!.args.proofHash });
     await toRound(env, created, 2);
@@ -362,7 +373,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     // A copy of his own outputs from a second account, to vote for it there, is refused by the copy rule.
     const second = wallet(env, 3);
     await registerAged(env, created, second, "bafy-improver-again", proof.outputs);
-    await expectRevert(created.as(second).write.submitProof(["bafy-improver-again", proof.outputs]), "CopiedOutputs");
+    await expectRevert(created.as(second).write.submitProof(proofArgs("bafy-improver-again", proof.outputs), BOND), "CopiedOutputs");
     await castVote(env, created, validator, proof);
     await toRound(env, created, 1);
     await receipt(env, created.as(validator).write.commitImprovementBlock());
@@ -373,5 +384,88 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(await balance(env, created, improver)).to.equal(amount);
     await receipt(env, created.as(validator).write.claimValidatorReward([1n]));
     expect(await balance(env, created, validator)).to.equal(validatorShare(amount, 1));
+  });
+
+  it("Three accounts with no model took the whole reward and froze the problem (y_t as outputs, two Sybil votes, 1,750 tokens, d_c = 0 for ever): without a model the proof loses its availability dispute, nothing is minted and d_c stays", async function () {
+    const env = await loadFixture(deployEnv);
+    const { created } = await disputableProblem(env, { m: 32, features: 8, classCount: 3, config: { minVotes: 2, competitionPeriod: 40 } });
+    const [cheater, sybil1, sybil2, watcher, honest] = wallets(env, 1, 2, 3, 4, 5);
+    // Today's loss, up to the dispute: y_t is public, submitting it gives d = 0 and two Sybil votes lead the round.
+    const yt = unpackVector(hexToBytes(await created.as(cheater).read.tupleTarget([0n])));
+    const noModel = new Uint8Array([1, 2, 3]); // bound by hash only: there is no model behind it
+    const cheat = await submitBound(env, created, cheater, "bafy-no-model", noModel, [new Array<number>(32).fill(0)], [yt]);
+    expect(cheat.distance).to.equal(0n);
+    await castVote(env, created, sybil1, cheat);
+    await castVote(env, created, sybil2, cheat);
+    expect((await created.as(watcher).read.pendingRound()).leaderVotes).to.equal(2);
+    // A watcher asks for the model; the cheater has none that hashes to the binding and is a valid DanKu model.
+    const before = await env.publicClient.getBalance({ address: watcher.account.address });
+    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([cheat.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
+    const deadline = disputed!.args.deadline;
+    await expectRevert(created.as(cheater).write.postModel([cheat.proofId, bytesToHex(noModel)]), "InvalidModel", undefined, JUDGE_ERRORS_ABI);
+    const other = encodeModel(randomIntegerModel([8, 3], 1));
+    await expectRevert(created.as(cheater).write.postModel([cheat.proofId, bytesToHex(other)]), "ModelHashMismatch", [cheat.proofId, keccak256(other), cheat.binding.modelHash]);
+    // (From another account: a reverted transaction costs its sender gas, which would blur the watcher's balance.)
+    await expectRevert(created.as(honest).write.claimUnavailable([cheat.proofId]), "AvailabilityPending", [cheat.proofId, deadline]);
+    await mineUntilNextTxIn(env, deadline + 1n);
+    const voided = await receipt(env, created.as(watcher).write.claimUnavailable([cheat.proofId]));
+    const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "ProofVoided" });
+    expect(event!.args.paid).to.equal(DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND);
+    // The watcher gets the cheater's bond and his own back; gas aside, he gained PROOF_BOND.
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(asked) - gasCost(voided) + DAIMON_LIMITS.PROOF_BOND);
+    await expectRevert(created.as(honest).write.vote([cheat.proofId, cheat.proofHash]), "Voided", [cheat.proofId]);
+    await expectRevert(created.as(watcher).write.claimUnavailable([cheat.proofId]), "Voided", [cheat.proofId]);
+    // The round closes without a block: no token for anyone, d_c is still 1, and the bond is gone.
+    await toRound(env, created, 1);
+    await receipt(env, created.as(watcher).write.commitImprovementBlock());
+    expect(await created.as(watcher).read.chainLength()).to.equal(1n);
+    expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
+    for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
+    await expectRevert(created.as(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
+    // Not frozen: an honest proof with d > 0 is accepted in the next round.
+    const fair = await registerAndSubmit(env, created, honest, "bafy-honest", outputsNear(created, 3000, 2));
+    expect(fair.distance > 0n && fair.distance < WAD).to.equal(true);
+  });
+
+  it("Three accounts with no model took the whole reward and froze the problem (y_t as outputs, two Sybil votes, 1,750 tokens, d_c = 0 for ever): with some model posted, its labels lose the first label dispute", async function () {
+    const env = await loadFixture(deployEnv);
+    const { created, points, inputs } = await disputableProblem(env, { m: 32, features: 8, classCount: 3, config: { minVotes: 2, competitionPeriod: 40 } });
+    const [cheater, sybil1, sybil2, watcher] = wallets(env, 1, 2, 3, 4);
+    const yt = unpackVector(hexToBytes(await created.as(cheater).read.tupleTarget([0n])));
+    // Any valid model, and labels the cheater wishes it had (he cannot know x_t; here: his guess of class 0 for all).
+    const model = randomIntegerModel([8, 8, 3], 3);
+    const bytes = encodeModel(model);
+    const claimed = [new Array<number>(32).fill(0)];
+    const cheat = await submitBound(env, created, cheater, "bafy-some-model", bytes, claimed, [yt]);
+    expect(cheat.distance).to.equal(0n);
+    await castVote(env, created, sybil1, cheat);
+    await castVote(env, created, sybil2, cheat);
+    await receipt(env, created.as(cheater).write.postModel([cheat.proofId, bytesToHex(bytes)]));
+    // Both halves of availability: the labels must be the committed ones (or an availability dispute voids the proof).
+    const labelled = await receipt(env, created.as(cheater).write.postLabels([cheat.proofId, bytesToHex(packLabels(claimed))]));
+    const [published] = parseEventLogs({ abi: daimonProblemAbi, logs: labelled.logs, eventName: "LabelsPosted" });
+    const onChain = unpackLabels(hexToBytes(published!.args.labels), 32).map((l) => Array.from(l));
+    expect(onChain).to.deep.equal(claimed);
+    // The watcher runs the posted model on Z (the same integer forward pass as the chain) and finds a wrong label.
+    const wrong = findWrongLabel(model, [points], onChain);
+    expect(wrong).to.not.equal(null);
+    const right = integerLabels(model, points).findIndex((label) => label === 0);
+    const args = (index: number) => labelDispute({ tuple: 0, index, points, inputs, claimedLabels: claimed, labels: cheat.labels });
+    if (right >= 0) await expectRevert(created.as(watcher).write.disputeLabel([cheat.proofId, args(right)]), "LabelCorrect", [cheat.proofId, 0n, BigInt(right), 0n]);
+    const before = await env.publicClient.getBalance({ address: watcher.account.address });
+    const won = await receipt(env, created.as(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]));
+    const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "ProofVoided" });
+    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([0, 0n, BigInt(wrong!.index), DAIMON_LIMITS.PROOF_BOND]);
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
+    // Disputing it again wins nothing.
+    await expectRevert(created.as(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]), "Voided", [cheat.proofId]);
+    await toRound(env, created, 1);
+    await receipt(env, created.as(watcher).write.commitImprovementBlock());
+    expect(await created.as(watcher).read.chainLength()).to.equal(1n);
+    expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
+    for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
+    // A cheater who claims his model's own labels but still submits y_t has outputs that are not f(labels): that is
+    // disputeOutput's case (the quantized DEL evaluator, docs/daimon.md §14.3), not a label dispute's.
   });
 });

@@ -19,6 +19,9 @@ import { daimonProblemAbi } from "../../lib/generated/abis";
 import { WAD, improverReward, reward } from "../../lib/daimon/fixedPoint";
 import { proofHash, votesDigest } from "../../lib/daimon/encoding";
 import {
+  testBinding,
+  BOND,
+  proofArgs,
   castVote,
   createProblem,
   deployEnv,
@@ -75,7 +78,8 @@ describe("DaimonProblem: the prototype's defects", function () {
 
   it("2. never mints from a wrapped subtraction: R = 0 for d ≥ d_c and the supply stays bounded", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createProblem(env, { tupleCount: 2, config: { margin: 0n, competitionPeriod: 12 } });
+    // T_b = 32: a proof and a refused worse one (each R blocks after its registration) fit before the dispute window.
+    const created = await createProblem(env, { tupleCount: 2, config: { margin: 0n, competitionPeriod: 32 } });
     const config = created.spec.config;
     const p = created.as(wallet(env, 0));
     // The contract's own reward function on inputs where I_{1−d} − I_{1−d_c} is negative or zero.
@@ -113,7 +117,7 @@ describe("DaimonProblem: the prototype's defects", function () {
       const worse = created.as(v2);
       const bad = created.tuples.map((t) => t.vector.map((x) => -x));
       await toUsable(env, (await registerProof(env, created, v2, `bafy-worse-${i}`, bad)).blockNumber);
-      await expectRevert(worse.write.submitProof([`bafy-worse-${i}`, hexOutputs(bad)]), "NoImprovement");
+      await expectRevert(worse.write.submitProof(proofArgs(`bafy-worse-${i}`, hexOutputs(bad)), BOND), "NoImprovement");
       previous = proof.distance;
       round += 1;
     }
@@ -135,18 +139,21 @@ describe("DaimonProblem: the prototype's defects", function () {
 
   it("3. binds every vote to a submitted proof's exact contents, in its round", async function () {
     const env = await loadFixture(deployEnv);
-    const created = await createProblem(env, { tupleCount: 2 });
+    // T_b = 60: three aged registrations and their proofs fit before the round's dispute window.
+    const created = await createProblem(env, { tupleCount: 2, config: { competitionPeriod: 60 } });
     await toRound(env, created, 0);
     const [alice, bob, carol, v1, v2] = wallets(env, 1, 2, 3, 4, 5);
     const a = await registerAndSubmit(env, created, alice, "bafy-alice", outputsNear(created, 2000, 1));
     // Bob registers a model but never submits it: there is no proof to vote for.
     await registerProof(env, created, bob, "bafy-bob", a.outputs);
-    const bobHash = proofHash(created.address, bob.account.address, "bafy-bob", a.outputs);
+    const bobHash = proofHash(created.address, bob.account.address, "bafy-bob", testBinding("bafy-bob"), a.outputs);
     await expectRevert(created.as(v1).write.vote([1n, bobHash]), "UnknownProof", [1n, 1n]);
     // A vote naming Alice's id with the hash of another model (another CID, other outputs, another improver).
     const others = [
-      proofHash(created.address, alice.account.address, "bafy-bob", a.outputs),
-      proofHash(created.address, alice.account.address, a.cid, hexOutputs(outputsNear(created, 2001, 1))),
+      proofHash(created.address, alice.account.address, "bafy-bob", testBinding("bafy-bob"), a.outputs),
+      // the same CID and outputs bound to another model
+      proofHash(created.address, alice.account.address, a.cid, testBinding("bafy-other-model"), a.outputs),
+      proofHash(created.address, alice.account.address, a.cid, testBinding(a.cid), hexOutputs(outputsNear(created, 2001, 1))),
       bobHash,
     ];
     for (const h of others) await expectRevert(created.as(v1).write.vote([a.proofId, h]), "ProofHashMismatch", [a.proofId, h, a.proofHash]);

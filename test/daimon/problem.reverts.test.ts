@@ -5,11 +5,14 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { getAddress, getContract, parseAbi, type Address, type Hex } from "viem";
+import { getAddress, getContract, parseAbi, zeroHash, type Address, type Hex } from "viem";
 import { daimonProblemAbi, problemTokenAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, proofDistance } from "../../lib/daimon/fixedPoint";
 import { cidHash, proofHash, registrationHash, type ProblemConfig, type ProblemSpec } from "../../lib/daimon/encoding";
 import {
+  testBinding,
+  BOND,
+  proofArgs,
   DEFAULT_CONFIG,
   Field,
   Phase,
@@ -37,7 +40,7 @@ import {
 } from "./fixtures";
 
 const daimonActorAbi = parseAbi([
-  "function registerAndSubmit(address problem, string cid, bytes outputs)",
+  "function registerAndSubmit(address problem, string cid, bytes outputs) payable",
   "function register(address problem, string cid, bytes outputs)",
   "function submit(address problem, string cid, bytes outputs)",
 ]);
@@ -179,8 +182,8 @@ describe("DaimonProblem reverts", function () {
       const created = await createProblem(env);
       const t = makeTuple(16, 9).tuple;
       await mineUntilNextTxIn(env, created.definitionEnd - 1n);
-      await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.target]));
-      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.target]), "WrongPhase", [
+      await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]));
+      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "WrongPhase", [
         Phase.Competition,
         Phase.Definition,
       ]);
@@ -190,11 +193,11 @@ describe("DaimonProblem reverts", function () {
       const env = await loadFixture(deployEnv);
       const created = await createProblem(env, { config: { openTuples: false } });
       const t = makeTuple(16, 9).tuple;
-      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.target]), "NotCreator", [
+      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "NotCreator", [
         getAddress(wallet(env, 1).account.address),
         getAddress(wallet(env, 0).account.address),
       ]);
-      await receipt(env, created.as(wallet(env, 0)).write.addTuple([t.inputsCid, t.delCid, t.target]));
+      await receipt(env, created.as(wallet(env, 0)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]));
     });
 
     it("checks the tuple count, the CIDs and y_t", async function () {
@@ -202,13 +205,13 @@ describe("DaimonProblem reverts", function () {
       const created = await createProblem(env, { tupleCount: 7 });
       const p = created.as(wallet(env, 1));
       const t = makeTuple(16, 9).tuple;
-      await expectRevert(p.write.addTuple(["", t.delCid, t.target]), "CidLength", [0n, 128n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, "x".repeat(129), t.target]), "CidLength", [129n, 128n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, hexVector(Array(15).fill(1))]), "VectorLength", [7n, 30n, 32n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, hexVector(Array(17).fill(1))]), "VectorLength", [7n, 34n, 32n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, hexVector(Array(16).fill(0))]), "ZeroVector", [7n]);
-      await receipt(env, p.write.addTuple([t.inputsCid, t.delCid, hexVector([...Array(15).fill(0), -1])]));
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.target]), "TooManyTuples", [8n]);
+      await expectRevert(p.write.addTuple(["", t.delCid, t.inputsRoot, t.target]), "CidLength", [0n, 128n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, "x".repeat(129), t.inputsRoot, t.target]), "CidLength", [129n, 128n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(15).fill(1))]), "VectorLength", [7n, 30n, 32n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(17).fill(1))]), "VectorLength", [7n, 34n, 32n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(16).fill(0))]), "ZeroVector", [7n]);
+      await receipt(env, p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector([...Array(15).fill(0), -1])]));
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "TooManyTuples", [8n]);
     });
 
     it("commits the Problem block once, after T_p, and only with at least one tuple", async function () {
@@ -231,10 +234,10 @@ describe("DaimonProblem reverts", function () {
       expect(await p.read.phase()).to.equal(Phase.Dead);
       const dead = [Phase.Dead, Phase.Competition];
       const t = makeTuple(16, 1).tuple;
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.target]), "WrongPhase", [Phase.Dead, Phase.Definition]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "WrongPhase", [Phase.Dead, Phase.Definition]);
       await expectRevert(p.write.commitProblemBlock(), "WrongPhase", dead);
       await expectRevert(p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-x", "0x")]), "WrongPhase", dead);
-      await expectRevert(p.write.submitProof(["bafy-early", "0x"]), "WrongPhase", dead);
+      await expectRevert(p.write.submitProof(proofArgs("bafy-early", "0x"), BOND), "WrongPhase", dead);
       await expectRevert(p.write.vote([0n, `0x${"00".repeat(32)}`]), "WrongPhase", dead);
       await expectRevert(p.write.commitImprovementBlock(), "WrongPhase", dead);
       await expectRevert(p.write.claimValidatorReward([1n]), "WrongPhase", dead);
@@ -258,13 +261,13 @@ describe("DaimonProblem reverts", function () {
       const improver = wallet(env, 1);
       const p = created.as(improver);
       await registerProof(env, created, improver, "bafy-m", outputsNear(created, 100, 1));
-      await expectRevert(p.write.submitProof(["bafy-m", hexOutputs(outputsNear(created, 100, 1))]), "WrongPhase", [
+      await expectRevert(p.write.submitProof(proofArgs("bafy-m", hexOutputs(outputsNear(created, 100, 1))), BOND), "WrongPhase", [
         Phase.Definition,
         Phase.Competition,
       ]);
       // The registration made during T_p is valid in round 0 (it is older than REGISTRATION_AGE by then).
       await toRound(env, created, 0);
-      await receipt(env, p.write.submitProof(["bafy-m", hexOutputs(outputsNear(created, 100, 1))]));
+      await receipt(env, p.write.submitProof(proofArgs("bafy-m", hexOutputs(outputsNear(created, 100, 1))), BOND));
     });
 
     it("refuses a second registration of the same hash", async function () {
@@ -281,24 +284,24 @@ describe("DaimonProblem reverts", function () {
       const [alice, bob] = wallets(env, 1, 2);
       const outputs = hexOutputs(outputsNear(created, 500, 1));
       const mine = registrationHash(created.address, alice.account.address, "bafy-m", outputs);
-      await expectRevert(created.as(alice).write.submitProof(["bafy-m", outputs]), "NotRegistered", [mine]);
+      await expectRevert(created.as(alice).write.submitProof(proofArgs("bafy-m", outputs), BOND), "NotRegistered", [mine]);
       const registered = await registerProof(env, created, alice, "bafy-m", outputs);
       // Alice's registration does not let Bob submit her CID and outputs.
-      await expectRevert(created.as(bob).write.submitProof(["bafy-m", outputs]), "NotRegistered", [
+      await expectRevert(created.as(bob).write.submitProof(proofArgs("bafy-m", outputs), BOND), "NotRegistered", [
         registrationHash(created.address, bob.account.address, "bafy-m", outputs),
       ]);
       // Nor herself other outputs under that CID: the registration commits to both.
       const other = hexOutputs(outputsNear(created, 501, 1));
-      await expectRevert(created.as(alice).write.submitProof(["bafy-m", other]), "NotRegistered", [
+      await expectRevert(created.as(alice).write.submitProof(proofArgs("bafy-m", other), BOND), "NotRegistered", [
         registrationHash(created.address, alice.account.address, "bafy-m", other),
       ]);
       // Younger than REGISTRATION_AGE: refused in every block up to usableFrom − 1, accepted in usableFrom.
       const usableFrom = registered.blockNumber + DAIMON_LIMITS.REGISTRATION_AGE;
       expect(DAIMON_LIMITS.REGISTRATION_AGE).to.equal(8n);
       await mineUntilNextTxIn(env, usableFrom - 1n);
-      await expectRevert(created.as(alice).write.submitProof(["bafy-m", outputs]), "RegistrationTooRecent", [mine, registered.blockNumber, usableFrom]);
+      await expectRevert(created.as(alice).write.submitProof(proofArgs("bafy-m", outputs), BOND), "RegistrationTooRecent", [mine, registered.blockNumber, usableFrom]);
       await mineUntilNextTxIn(env, usableFrom);
-      const accepted = await receipt(env, created.as(alice).write.submitProof(["bafy-m", outputs]));
+      const accepted = await receipt(env, created.as(alice).write.submitProof(proofArgs("bafy-m", outputs), BOND));
       expect(accepted.blockNumber).to.equal(usableFrom);
       // Registering and submitting in one block is refused.
       const actor = await hre.viem.deployContract("DaimonActor", []);
@@ -306,7 +309,7 @@ describe("DaimonProblem reverts", function () {
       const better = hexOutputs(outputsNear(created, 100, 1));
       const registration = registrationHash(created.address, actor.address, "bafy-same-block", better);
       const now = await env.publicClient.getBlockNumber();
-      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", better]), "RegistrationTooRecent", [
+      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", better], BOND), "RegistrationTooRecent", [
         registration,
         now + 1n,
         now + 1n + DAIMON_LIMITS.REGISTRATION_AGE,
@@ -317,25 +320,26 @@ describe("DaimonProblem reverts", function () {
       const env = await loadFixture(deployEnv);
       const created = await inCompetition(env);
       const outputs = hexOutputs(outputsNear(created, 500, 1));
-      await expectRevert(created.as(wallet(env, 1)).write.submitProof(["", outputs]), "CidLength", [0n, 128n]);
-      await expectRevert(created.as(wallet(env, 1)).write.submitProof(["c".repeat(129), outputs]), "CidLength", [129n, 128n]);
+      await expectRevert(created.as(wallet(env, 1)).write.submitProof(proofArgs("", outputs), BOND), "CidLength", [0n, 128n]);
+      await expectRevert(created.as(wallet(env, 1)).write.submitProof(proofArgs("c".repeat(129), outputs), BOND), "CidLength", [129n, 128n]);
     });
 
     it("gives a CID to the account with the oldest registration that proves with it", async function () {
       const env = await loadFixture(deployEnv);
-      const created = await inCompetition(env);
+      // T_b = 60: four aged registrations and their proofs fit before the round's dispute window.
+      const created = await inCompetition(env, { competitionPeriod: 60 });
       const [alice, bob] = wallets(env, 1, 2);
       const first = await registerAndSubmit(env, created, alice, "bafy-model", outputsNear(created, 3000, 1));
       // Bob saw the CID in Alice's proof; his own registration of it (even with other outputs) is younger, useless.
       const bobs = await registerProof(env, created, bob, first.cid, outputsNear(created, 2000, 9));
       await toUsable(env, bobs.blockNumber);
-      await expectRevert(created.as(bob).write.submitProof([first.cid, hexOutputs(outputsNear(created, 2000, 9))]), "CidTaken", [
+      await expectRevert(created.as(bob).write.submitProof(proofArgs(first.cid, hexOutputs(outputsNear(created, 2000, 9))), BOND), "CidTaken", [
         cidHash(first.cid),
         getAddress(alice.account.address),
       ]);
       await registerProof(env, created, bob, first.cid, first.outputs);
       await toUsable(env, await env.publicClient.getBlockNumber());
-      await expectRevert(created.as(bob).write.submitProof([first.cid, first.outputs]), "CidTaken", [
+      await expectRevert(created.as(bob).write.submitProof(proofArgs(first.cid, first.outputs), BOND), "CidTaken", [
         cidHash(first.cid),
         getAddress(alice.account.address),
       ]);
@@ -358,16 +362,16 @@ describe("DaimonProblem reverts", function () {
       ];
       for (const v of variants) await registerProof(env, created, improver, "bafy-m", v);
       await toUsable(env, await env.publicClient.getBlockNumber());
-      await expectRevert(p.write.submitProof(["bafy-m", hexOutputs([good[0] as number[]])]), "ProofLength", [32n, 64n]);
-      await expectRevert(p.write.submitProof(["bafy-m", `${hexOutputs(good)}00`]), "ProofLength", [65n, 64n]);
-      await expectRevert(p.write.submitProof(["bafy-m", hexOutputs([good[0] as number[], Array(16).fill(0)])]), "ZeroVector", [1n]);
+      await expectRevert(p.write.submitProof(proofArgs("bafy-m", hexOutputs([good[0] as number[]])), BOND), "ProofLength", [32n, 64n]);
+      await expectRevert(p.write.submitProof(proofArgs("bafy-m", `${hexOutputs(good)}00`), BOND), "ProofLength", [65n, 64n]);
+      await expectRevert(p.write.submitProof(proofArgs("bafy-m", hexOutputs([good[0] as number[], Array(16).fill(0)])), BOND), "ZeroVector", [1n]);
       await expectRevert(p.read.distanceOf([hexOutputs([Array(16).fill(0), good[1] as number[]])]), "ZeroVector", [0n]);
       // Opposite outputs: d = 1 per tuple, no improvement on d_c = 1.
       const opposite = created.tuples.map((t) => t.vector.map((x) => -x));
-      await expectRevert(p.write.submitProof(["bafy-m", hexOutputs(opposite)]), "NoImprovement", [WAD, WAD, DEFAULT_CONFIG.margin]);
+      await expectRevert(p.write.submitProof(proofArgs("bafy-m", hexOutputs(opposite)), BOND), "NoImprovement", [WAD, WAD, DEFAULT_CONFIG.margin]);
       const [distances] = await p.read.distanceOf([hexOutputs(good)]);
       expect(distances).to.deep.equal(proofDistance(created.tuples.map((t) => t.vector), good).distances);
-      await receipt(env, p.write.submitProof(["bafy-m", hexOutputs(good)]));
+      await receipt(env, p.write.submitProof(proofArgs("bafy-m", hexOutputs(good)), BOND));
     });
 
     it("refuses a proof whose distance is not below d_c − δ exactly at the boundary", async function () {
@@ -376,14 +380,14 @@ describe("DaimonProblem reverts", function () {
       const target = [1, ...Array(15).fill(0)];
       const outputs = [[7, 24, ...Array(14).fill(0)]];
       const d = proofDistance([target], outputs).distance;
-      const tuple = { vector: target, tuple: { inputsCid: "z", delCid: "f", target: hexVector(target) } };
+      const tuple = { vector: target, tuple: { inputsCid: "z", delCid: "f", inputsRoot: zeroHash, target: hexVector(target) } };
       for (const [margin, accepted] of [[WAD - d, false], [WAD - d - 1n, true]] as const) {
         const created = await createProblem(env, { config: { margin }, tuples: [tuple] });
         await toRound(env, created, 0);
         const improver = wallet(env, 1);
         const p = created.as(improver);
         await toUsable(env, (await registerProof(env, created, improver, "bafy-edge", outputs)).blockNumber);
-        const call = p.write.submitProof(["bafy-edge", hexOutputs(outputs)]);
+        const call = p.write.submitProof(proofArgs("bafy-edge", hexOutputs(outputs)), BOND);
         if (accepted) await receipt(env, call);
         else await expectRevert(call, "NoImprovement", [d, WAD, margin]);
       }
@@ -399,7 +403,7 @@ describe("DaimonProblem reverts", function () {
       const proof = await registerAndSubmit(env, created, improver, "bafy-m", outputsNear(created, 1000, 1));
       const p = created.as(v1);
       await expectRevert(p.write.vote([1n, proof.proofHash]), "UnknownProof", [1n, 1n]);
-      const wrong = proofHash(created.address, improver.account.address, "bafy-other", proof.outputs);
+      const wrong = proofHash(created.address, improver.account.address, "bafy-other", testBinding("bafy-other"), proof.outputs);
       await expectRevert(p.write.vote([0n, wrong]), "ProofHashMismatch", [0n, wrong, proof.proofHash]);
       await expectRevert(created.as(improver).write.vote([0n, proof.proofHash]), "SelfVote", [0n]);
       await castVote(env, created, v1, proof);

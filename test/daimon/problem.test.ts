@@ -28,6 +28,9 @@ import * as daimon from "../../lib/chain/daimon";
 import { readValidatorClaims } from "../../lib/chain/daimonReads";
 import { TransactionFailure } from "../../lib/chain/transactions";
 import {
+  testBinding,
+  BOND,
+  proofArgs,
   Phase,
   blockNumber,
   castVote,
@@ -56,7 +59,7 @@ const vectors = (created: Created): FixedVector[] => created.tuples.map((t) => t
 async function twoTupleProblem(env: Env, config = {}) {
   const created = await createProblem(env, { config, tupleCount: 1 });
   const extra = makeTuple(created.spec.config.embeddingSize, 777);
-  await receipt(env, created.as(wallet(env, 5)).write.addTuple([extra.tuple.inputsCid, extra.tuple.delCid, extra.tuple.target]));
+  await receipt(env, created.as(wallet(env, 5)).write.addTuple([extra.tuple.inputsCid, extra.tuple.delCid, extra.tuple.inputsRoot, extra.tuple.target]));
   created.tuples.push(extra);
   return created;
 }
@@ -270,7 +273,7 @@ describe("DaimonProblem lifecycle", function () {
     const d = proofDistance(vectors(created), weaker).distance;
     expect(d + created.spec.config.margin < WAD).to.equal(true);
     const packed = hexOutputs(weaker);
-    await expectRevert(p.write.submitProof([cid, packed]), "NoImprovement", [d, good.distance, created.spec.config.margin]);
+    await expectRevert(p.write.submitProof(proofArgs(cid, packed), BOND), "NoImprovement", [d, good.distance, created.spec.config.margin]);
     // The view shows the unsettled state; the next action settles it.
     expect(await p.read.chainLength()).to.equal(1n);
     expect((await p.read.pendingRound()).open).to.equal(true);
@@ -333,11 +336,11 @@ describe("DaimonProblem lifecycle", function () {
     expect(registered.usableFrom).to.equal(registered.registeredAt + 8n);
     // Too young: the simulation refuses the proof and nothing is sent, so the outputs stay private.
     const nonce = await env.publicClient.getTransactionCount({ address: improver.account.address });
-    expect(await failureName(daimon.submitProof(improver, client, created.problem, "bafy-lib-model", outputs))).to.equal("RegistrationTooRecent");
+    expect(await failureName(daimon.submitProof(improver, client, created.problem, "bafy-lib-model", testBinding("bafy-lib-model"), outputs))).to.equal("RegistrationTooRecent");
     expect(await env.publicClient.getTransactionCount({ address: improver.account.address })).to.equal(nonce);
     // With waitForRegistration it waits, block by block, until the next block is the registration's usable one.
     const waited: bigint[] = [];
-    const pending = daimon.submitProof(improver, client, created.problem, "bafy-lib-model", outputs, {
+    const pending = daimon.submitProof(improver, client, created.problem, "bafy-lib-model", testBinding("bafy-lib-model"), outputs, {
       waitForRegistration: { pollingIntervalMs: 5, onWait: (latest) => waited.push(latest) },
     });
     for (let i = 0; i < 7; i++) {
@@ -348,7 +351,7 @@ describe("DaimonProblem lifecycle", function () {
     expect(waited).to.deep.equal(Array.from({ length: 7 }, (_, i) => registered.registeredAt + BigInt(i)));
     expect(submitted.receipt.blockNumber).to.equal(registered.usableFrom);
     expect(submitted.distance).to.equal(proofDistance([t0.vector, t1.vector], outputs).distance);
-    expect(submitted.proofHash).to.equal(proofHash(created.problem, improver.account.address, "bafy-lib-model", hexOutputs(outputs)));
+    expect(submitted.proofHash).to.equal(proofHash(created.problem, improver.account.address, "bafy-lib-model", testBinding("bafy-lib-model"), hexOutputs(outputs)));
     expect(registered.registration).to.not.equal(zeroHash);
     expect(registered.transaction?.receipt.blockNumber).to.equal(registered.registeredAt);
     // Registering again sends nothing: the registration exists.
@@ -384,7 +387,7 @@ describe("DaimonProblem lifecycle", function () {
 
 /** Submits a proof for a CID the caller registered before (a later round), returning the event's round. */
 async function registerAndSubmitAgain(env: Env, created: Created, cid: string, outputs: `0x${string}`) {
-  const r = await receipt(env, created.as(wallet(env, 1)).write.submitProof([cid, outputs]));
+  const r = await receipt(env, created.as(wallet(env, 1)).write.submitProof(proofArgs(cid, outputs), BOND));
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: r.logs, eventName: "ProofSubmitted" });
   if (!event) throw new Error("no ProofSubmitted");
   return event.args;

@@ -17,6 +17,7 @@ import {
   effectiveBestDistance,
   formatTokenAmount,
   improverActions,
+  inDisputeWindow,
   pendingProofs,
   phaseAt,
   problemSchedule,
@@ -87,6 +88,8 @@ function proof(id: bigint, overrides: Partial<ChainProof> = {}): ChainProof {
     proofHash: `0x${id.toString(16).padStart(64, "0")}` as Hex,
     blockNumber: 112n,
     transactionHash: zeroHash,
+    modelHash: zeroHash,
+    labelsRoot: zeroHash,
     ...overrides,
   };
 }
@@ -181,6 +184,30 @@ describe("lib/web/daimon (what each role can do)", () => {
     expect(commit.reason).to.equal(
       "Round 0 ended with proof #0 leading, a copy superseded by proof #1: it is never committed, so the next action on the problem closes the round without a block.",
     );
+  });
+
+  it("a voided proof (it lost a dispute, §14.3) takes no votes and is never committed; no proof is submitted in the dispute window", () => {
+    const voided = proof(0n, { distance: WAD / 4n, voided: { challenger: V2, reason: "wrong-label", tuple: 0n, index: 7n } });
+    const pending = { open: true, round: 0n, leader: 0n, leaderVotes: 2 };
+    const open = problem(115n, { pendingRound: pending });
+    expect(voteAvailability({ state: open, proof: voided, votes: [], account: V1, rightNetwork: true, verified: true })).to.deep.equal({
+      allowed: false,
+      reason: "Voided: a dispute showed that its model does not predict its claimed label of test point 7. It takes no votes and is never committed.",
+    });
+    const unavailable = { ...voided, voided: { challenger: V2, reason: "unavailable" as const, tuple: 0n, index: 0n } };
+    expect(voteAvailability({ state: open, proof: unavailable, votes: [], account: V1, rightNetwork: true, verified: true }).reason).to.match(/not posted after an availability dispute/);
+    const over = problem(129n, { pendingRound: pending });
+    expect(effectiveBestDistance(over, [voided])).to.equal(WAD);
+    expect(commitActions({ state: over, proofs: [voided], account: V2, rightNetwork: true }).improvementBlock.reason).to.equal(
+      "Round 0 ended with proof #0 leading, voided by a dispute: it is never committed, so the next action on the problem closes the round without a block.",
+    );
+    // T_b = 20: the dispute window is the last 5 blocks of round 0, [125, 130).
+    const proved = { cid: "bafk-model", distance: WAD / 5n };
+    expect(inDisputeWindow(124n, problem(124n))).to.equal(false);
+    expect(inDisputeWindow(125n, problem(125n))).to.equal(true);
+    const late = improverActions({ state: problem(124n), proofs: [], ...WALLET, proved, registeredAt: 100n, cidOwner: zeroAddress });
+    expect(late.submit).to.deep.equal({ allowed: false, reason: "Round 0's last 5 blocks are its dispute window: proofs are accepted again from block #130, in the next round." });
+    expect(improverActions({ state: problem(123n), proofs: [], ...WALLET, proved, registeredAt: 100n, cidOwner: zeroAddress }).submit.allowed).to.equal(true);
   });
 
   it("anyone commits a block once the round is over and its leader has minVotes votes", () => {

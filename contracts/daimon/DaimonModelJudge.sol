@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {BlobStore} from "../danku/BlobStore.sol";
+import {DankuEvaluator} from "../danku/DankuEvaluator.sol";
+import {DankuEvaluatorEngine} from "../danku/DankuEvaluatorEngine.sol";
+import {IDaimonProblem, LabelDispute} from "./IDaimonProblem.sol";
+
+/// @title DaimonModelJudge
+/// @notice The DanKu integer evaluator as DaiMoN's dispute judge (docs/daimon.md §14.3): it is the DanKu
+/// {DankuEvaluatorEngine} (its one-point {predicts} is what `disputeLabel` runs on Z_i) plus the validation and
+/// storage of a posted model in the DanKu model format v1. Stateless; deployed once by the ProblemFactory and
+/// called by every problem, so the problem contract stays below the EIP-170 code-size limit.
+contract DaimonModelJudge is DankuEvaluatorEngine {
+    /// @notice What a label dispute is checked against: the tuple's inputsRoot, the proof's labelsRoot (over
+    /// tupleCount · testSetSize leaves, leaf t·m + i) and the problem's C and F.
+    struct Trees {
+        bytes32 inputsRoot;
+        bytes32 labelsRoot;
+        uint256 testSetSize;
+        uint256 tupleCount;
+        uint256 classCount;
+        uint256 featureCount;
+    }
+
+    /// @notice Checks a label dispute's Merkle paths (reverting with the problem's errors {IDaimonProblem.PointOutOfRange},
+    /// {IDaimonProblem.FeatureLength}, {IDaimonProblem.BadInputsProof}, {IDaimonProblem.BadLabelsProof}) and
+    /// returns whether the model in `modelChunks` predicts the claimed label for Z_i (bit-exact DanKu forward pass).
+    /// Leaves are keccak256(0x00 ‖ bytes) (features; the label as uint16 big-endian), nodes keccak256(0x01 ‖ l ‖ r),
+    /// trees padded with bytes32(0) leaves to 2^⌈log₂ leaves⌉, as lib/danku/claims.ts builds them.
+    /// @param d The disputed point, its label and both paths.
+    /// @param t The roots and sizes to check against.
+    /// @param modelChunks The posted model's data contracts.
+    /// @return right Whether the model's prediction is the claimed label (false for a label ≥ C).
+    function labelIsRight(LabelDispute calldata d, Trees calldata t, address[] calldata modelChunks)
+        external
+        view
+        returns (bool right)
+    {
+        if (d.index >= t.testSetSize) revert IDaimonProblem.PointOutOfRange(d.index, t.testSetSize);
+        if (d.features.length != t.featureCount) revert IDaimonProblem.FeatureLength(d.features.length, t.featureCount);
+        bytes32 leaf = keccak256(abi.encodePacked(bytes1(0x00), d.features));
+        if (!_verifyPath(leaf, d.index, t.testSetSize, d.inputsPath, t.inputsRoot)) {
+            revert IDaimonProblem.BadInputsProof(d.tuple, d.index);
+        }
+        uint256 at = d.tuple * t.testSetSize + d.index;
+        leaf = keccak256(abi.encodePacked(bytes1(0x00), d.label));
+        if (!_verifyPath(leaf, at, t.tupleCount * t.testSetSize, d.labelsPath, t.labelsRoot)) {
+            revert IDaimonProblem.BadLabelsProof(at);
+        }
+        // A label outside 0…C−1 is never a valid model's prediction (its output layer has C neurons).
+        if (d.label >= t.classCount) return false;
+        if (d.label > type(uint8).max) revert IDaimonProblem.LabelNotDisputable(d.label);
+        right = this.predicts(modelChunks, abi.encodePacked(d.features, uint8(d.label)));
+    }
+
+    /// @notice The Merkle root of packed labels (uint16 big-endian each, leaf keccak256(0x00 ‖ label), node
+    /// keccak256(0x01 ‖ l ‖ r), padded with bytes32(0) leaves to 2^⌈log₂ n⌉): what {IDaimonProblem}'s `postLabels`
+    /// compares with labelsRoot. Streams the leaves with one stack slot per level, so memory stays O(log n).
+    /// @param labels 2 · n bytes ({IDaimonProblem.LabelsLength} otherwise).
+    /// @param n The number of labels, tupleCount · m (≥ 1).
+    /// @return root The root (lib/daimon/disputes.ts `labelsRoot`).
+    function labelsRootOf(bytes calldata labels, uint256 n) external pure returns (bytes32 root) {
+        if (labels.length != 2 * n) revert IDaimonProblem.LabelsLength(labels.length, 2 * n);
+        uint256 depth;
+        while ((uint256(1) << depth) < n) ++depth;
+        uint256 total = uint256(1) << depth;
+        bytes32[] memory stack = new bytes32[](depth + 1);
+        assembly ("memory-safe") {
+            let slots := add(stack, 32)
+            for { let j := 0 } lt(j, total) { j := add(j, 1) } {
+                let h := 0
+                if lt(j, n) {
+                    // keccak256(0x00 ‖ two label bytes) in scratch space.
+                    mstore(0, 0)
+                    mstore8(1, byte(0, calldataload(add(labels.offset, mul(j, 2)))))
+                    mstore8(2, byte(1, calldataload(add(labels.offset, mul(j, 2)))))
+                    h := keccak256(0, 3)
+                }
+                let l := 0
+                for {} and(shr(l, j), 1) { l := add(l, 1) } {
+                    // keccak256(0x01 ‖ left ‖ right): 65 bytes at the free memory pointer, not kept.
+                    let at := mload(0x40)
+                    mstore8(at, 1)
+                    mstore(add(at, 1), mload(add(slots, mul(l, 32))))
+                    mstore(add(at, 33), h)
+                    h := keccak256(at, 65)
+                }
+                mstore(add(slots, mul(l, 32)), h)
+            }
+            root := mload(add(slots, mul(depth, 32)))
+        }
+    }
+
+    /// @dev Whether `leaf` at position `index` of a tree over `leaves` leaves leads to `root` along `path` (siblings
+    /// from the leaf up; the path must have exactly ⌈log₂ leaves⌉ entries).
+    function _verifyPath(bytes32 leaf, uint256 index, uint256 leaves, bytes32[] calldata path, bytes32 root)
+        private
+        pure
+        returns (bool)
+    {
+        uint256 depth;
+        while ((uint256(1) << depth) < leaves) ++depth;
+        if (path.length != depth) return false;
+        bytes32 h = leaf;
+        for (uint256 l; l < depth; ++l) {
+            h = (index >> l) & 1 == 1
+                ? keccak256(abi.encodePacked(bytes1(0x01), path[l], h))
+                : keccak256(abi.encodePacked(bytes1(0x01), h, path[l]));
+        }
+        return h == root;
+    }
+
+    /// @notice Validates `model` as a DanKu v1 dense model with `featureCount` inputs and `classCount` outputs
+    /// (reverts {IDankuCompetition.InvalidModel} otherwise) and stores it as BlobStore data contracts of at most
+    /// {BlobStore.MAX_CHUNK} bytes each, exactly as DanKu's model reveal does.
+    /// @param model The model bytes (≤ 65,536, docs/protocol.md §4.1).
+    /// @param featureCount F, the problem's input width (product of its input shape).
+    /// @param classCount C, the problem's class count.
+    /// @return chunks The data contracts holding the model, in order (what {predicts} takes).
+    function store(bytes calldata model, uint256 featureCount, uint256 classCount)
+        external
+        returns (address[] memory chunks)
+    {
+        DankuEvaluator.validate(model, featureCount, classCount);
+        uint256 len = model.length;
+        uint256 data;
+        assembly ("memory-safe") {
+            // 32 bytes before the data: the scratch BlobStore's writer uses for each chunk's creation header.
+            data := add(mload(0x40), 32)
+            mstore(0x40, add(data, and(add(len, 63), not(31))))
+            calldatacopy(data, model.offset, len)
+        }
+        uint256 count = (len + BlobStore.MAX_CHUNK - 1) / BlobStore.MAX_CHUNK;
+        chunks = new address[](count);
+        for (uint256 c; c < count; ++c) {
+            uint256 at = c * BlobStore.MAX_CHUNK;
+            uint256 take = len - at < BlobStore.MAX_CHUNK ? len - at : BlobStore.MAX_CHUNK;
+            chunks[c] = BlobStore.writeMemory(data + at, take);
+        }
+    }
+}
