@@ -7,7 +7,7 @@
  */
 import hre from "hardhat";
 import { bytesToHex, parseEventLogs, type Address } from "viem";
-import { daimonProblemAbi, problemFactoryAbi } from "../lib/generated/abis";
+import { daimonDisputeModuleAbi, daimonProblemAbi, problemFactoryAbi } from "../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, packVector, registrationUsableFrom } from "../lib/daimon/fixedPoint";
 import { registrationHash } from "../lib/daimon/encoding";
 import { inputsTree, labelDispute, packLabels, proofBinding, labelsTree } from "../lib/daimon/disputes";
@@ -62,7 +62,10 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   const points = Array.from({ length: m }, () => Uint8Array.from({ length: 784 }, () => random.below(256)));
   const inputs = inputsTree(points);
   const target = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 20_000 : -10_000));
-  const factory = await hre.viem.deployContract("ProblemFactory");
+  // As lib/chain/daimon.ts deploys them: the judge, the dispute module given it, the factory given the module.
+  const judge = await hre.viem.deployContract("DaimonModelJudge", []);
+  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address]);
+  const factory = await hre.viem.deployContract("ProblemFactory", [disputeModule.address]);
   const config = { classCount: 10, testSetSize: m, embeddingSize: 16, definitionPeriod: 10, competitionPeriod: 40, rewardShape: 3, minVotes: 1, openTuples: true, margin: 0n, rewardScale: WAD };
   const created = await gasOf(
     await creator.writeContract({
@@ -87,8 +90,10 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   claimed[0]![disputed] = (predict(model, points[disputed]!) + 1) % 10;
   const binding = proofBinding(bytes, claimed);
   const outputs = bytesToHex(packVector(target.map((v, i) => (i === 0 ? v - 3000 : v))));
+  // The disputes run in the dispute module through the problem's fallback: its functions join the problem's ABI.
+  const problemAbi = [...daimonProblemAbi, ...daimonDisputeModuleAbi.filter((item) => item.type === "function")];
   const write = (wallet: typeof improver, functionName: string, args: readonly unknown[], value?: bigint) =>
-    wallet.writeContract({ address: problem, abi: daimonProblemAbi, functionName, args, ...(value === undefined ? {} : { value }) } as Parameters<typeof wallet.writeContract>[0]);
+    wallet.writeContract({ address: problem, abi: problemAbi, functionName, args, ...(value === undefined ? {} : { value }) } as Parameters<typeof wallet.writeContract>[0]);
 
   const registered = await gasOf(await write(improver, "register", [registrationHash(problem, improver.account.address, "bafy-large", outputs)]));
   await mineTo(registrationUsableFrom(registered.blockNumber));

@@ -8,9 +8,10 @@ import {IDaimonProblem, LabelDispute} from "./IDaimonProblem.sol";
 
 /// @title DaimonModelJudge
 /// @notice The DanKu integer evaluator as DaiMoN's dispute judge (docs/daimon.md §14.3): it is the DanKu
-/// {DankuEvaluatorEngine} (its one-point {predicts} is what `disputeLabel` runs on Z_i) plus the validation and
-/// storage of a posted model in the DanKu model format v1. Stateless; deployed once by the ProblemFactory and
-/// called by every problem, so the problem contract stays below the EIP-170 code-size limit.
+/// {DankuEvaluatorEngine} (its dense one-point forward pass, on the posted model read from its data contracts, is
+/// what `disputeLabel` runs on Z_i) plus the validation and storage of a posted model in the DanKu model format v1.
+/// Stateless; deployed once before the ProblemFactory (its init code would push the factory's past EIP-3860), given
+/// to the dispute module and called by every problem's disputes.
 contract DaimonModelJudge is DankuEvaluatorEngine {
     /// @notice What a label dispute is checked against: the tuple's inputsRoot, the proof's labelsRoot (over
     /// tupleCount · testSetSize leaves, leaf t·m + i) and the problem's C and F.
@@ -51,7 +52,23 @@ contract DaimonModelJudge is DankuEvaluatorEngine {
         // A label outside 0…C−1 is never a valid model's prediction (its output layer has C neurons).
         if (d.label >= t.classCount) return false;
         if (d.label > type(uint8).max) revert IDaimonProblem.LabelNotDisputable(d.label);
-        right = this.predicts(modelChunks, abi.encodePacked(d.features, uint8(d.label)));
+        right = _predictsStored(modelChunks, abi.encodePacked(d.features, uint8(d.label)));
+    }
+
+    /// @dev The dense forward pass of {evaluate} on one point (F feature bytes and the label byte to test), the model
+    /// read from its data contracts: bit-exact with DanKu's evaluation and with {predicts} on the same bytes.
+    function _predictsStored(address[] calldata modelChunks, bytes memory point) private view returns (bool) {
+        uint256 m = DankuEvaluator.prepare(modelChunks);
+        uint256 len = point.length;
+        uint256 buf;
+        assembly ("memory-safe") {
+            // The point and the 32 readable bytes the forward pass may look past it.
+            buf := mload(0x40)
+            mstore(0x40, add(buf, and(add(len, 63), not(31))))
+            mcopy(buf, add(point, 32), len)
+            mstore(add(buf, len), 0)
+        }
+        return DankuEvaluator.run(m, buf, 1, len) == 1;
     }
 
     /// @notice The Merkle root of packed labels (uint16 big-endian each, leaf keccak256(0x00 ‖ label), node

@@ -3,114 +3,36 @@ pragma solidity 0.8.28;
 
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {BlobStore} from "../danku/BlobStore.sol";
-import {
-    IDaimonProblem,
-    ImprovementBlock,
-    LabelDispute,
-    PendingRound,
-    Phase,
-    ProblemConfig,
-    ProblemSpec,
-    Proof,
-    ProofBinding,
-    TestTuple,
-    VoidReason
-} from "./IDaimonProblem.sol";
+import {ImprovementBlock, PendingRound, Phase, ProblemConfig, ProblemSpec, Proof, TestTuple} from "./IDaimonProblem.sol";
 import {DaimonLimits} from "./DaimonLimits.sol";
 import {DaimonMath} from "./DaimonMath.sol";
-import {DaimonModelJudge} from "./DaimonModelJudge.sol";
+import {DaimonDisputeModule} from "./DaimonDisputeModule.sol";
+import {DaimonProblemState} from "./DaimonProblemState.sol";
 import {ProblemToken} from "./ProblemToken.sol";
 
 /// @title DaimonProblem
 /// @notice One DaiMoN problem chain (docs/daimon.md): a definition period T_p in which test dataset tuples
 /// (Z, f, y_t) are added, the Problem block, then competition rounds of T_b blocks in which model improvers register
 /// and submit proofs-of-improvement, validators vote on them, and the proof with the most votes is committed as an
-/// Improvement block that mints the problem's token to its improver and, on claim, to its validators.
+/// Improvement block that mints the problem's token to its improver and, on claim, to its validators. The disputes
+/// of proofs (docs/daimon.md §14.3: disputeAvailability, postModel, postLabels, claimUnavailable, disputeLabel,
+/// returnBond, bindingOf, judge) run in {disputeModule} by DELEGATECALL through {fallback}, on this contract's
+/// storage ({DaimonProblemState}); their ABI is `daimonDisputeModuleAbi`, called at the problem's address.
 /// @dev Every function does a bounded amount of work: no loop runs over an array that users can grow (the loops
 /// are over ≤ 8 tuples, ≤ 256 vector entries and ≤ 32 series terms). The round that has proofs is settled lazily by
 /// the first action of a later round, so the best distance is always current when a proof is checked.
-contract DaimonProblem is IDaimonProblem, Initializable {
-    /// @dev Lifecycle values packed into one slot.
-    struct State {
-        uint64 createdBlock;
-        uint64 definitionEnd;
-        /// d_c in WAD; 1e18 until the first Improvement block.
-        uint64 bestDistance;
-        bool problemBlockCommitted;
-    }
-
-    /// @dev Storage form of a proof (4 slots). `superseded` ("dead": a superseded copy or a voided proof, see
-    /// `_bindings[id].voided`) shares the first slot with what every vote reads anyway,
-    /// so the check costs votes nothing; a round number fits 56 bits (it is below the block number).
-    struct ProofRecord {
-        address improver;
-        uint56 round;
-        uint32 voteCount;
-        bool superseded;
-        uint64 distance;
-        /// 1 + the id of the proof that took this proof's outputs or CID away (0: none), docs/daimon.md §7.
-        uint64 supersededBy;
-        bytes32 proofHash;
-        bytes32 votesDigest;
-    }
-
-    /// @dev Who owns a CID or an outputs vector (docs/daimon.md §7), one slot: the proof that holds it and the block
-    /// of that improver's registration for it, which decides priority (the earliest registration owns it).
-    struct Claim {
-        address improver;
-        uint48 proofId;
-        uint48 registeredBlock;
-    }
-
-    /// @dev A validator's vote on one proof.
-    struct VoteRecord {
-        uint32 position;
-        bool claimed;
-    }
-
-    /// @dev Storage form of an Improvement block (2 slots; its hash lives in `_blockHashes`).
-    struct ImprovementRecord {
-        uint64 proofId;
-        uint64 round;
-        uint64 distance;
-        uint64 previousDistance;
-        uint128 improverReward;
-        uint32 voteCount;
-    }
-
+contract DaimonProblem is DaimonProblemState, Initializable {
     /// @notice The factory that deployed this implementation; the only account allowed to initialize clones.
     address public immutable factory;
-    /// @notice The DanKu integer evaluator that validates posted models and runs them in label disputes.
-    DaimonModelJudge public immutable judge;
+    /// @notice The dispute part of every problem (docs/daimon.md §14.3), run by DELEGATECALL: every function this
+    /// contract does not have reaches it through {fallback}. An immutable of the implementation, so every EIP-1167
+    /// clone (which runs this code) uses the same module.
+    DaimonDisputeModule public immutable disputeModule;
 
-    ProblemToken private _token;
-    address private _creator;
-    State private _state;
-    ProblemConfig private _config;
-    PendingRound private _pending;
-    bytes32 private _definitionHash;
-    bytes32 private _tuplesDigest;
-    uint32[] private _inputShape;
-    string private _metadataCid;
-    /// @dev Data contracts (BlobStore) holding each tuple's packed y_t.
-    address[] private _targets;
-    ProofRecord[] private _proofs;
-    /// @dev Block hashes of the problem's chain: [0] is the Problem block.
-    bytes32[] private _blockHashes;
-    mapping(uint256 blockNumber => ImprovementRecord) private _improvements;
-    mapping(bytes32 registration => uint256 blockNumber) private _registeredAt;
-    mapping(bytes32 cidHash => Claim) private _cidOwner;
-    mapping(bytes32 outputsHash => Claim) private _outputsOwner;
-    mapping(uint256 proofId => mapping(address validator => VoteRecord)) private _votes;
-    /// @dev Each tuple's inputsRoot (Merkle root of Z in DanKu feature bytes), by tuple index.
-    bytes32[] private _inputsRoots;
-    mapping(uint256 proofId => ProofBinding) private _bindings;
-    mapping(uint256 proofId => address[]) private _modelChunks;
-
-    /// @param judge_ The DanKu-evaluator judge every clone uses (deployed by the factory).
-    constructor(DaimonModelJudge judge_) {
+    /// @param disputeModule_ The dispute module every clone delegates its disputes to (deployed before the factory).
+    constructor(DaimonDisputeModule disputeModule_) {
         factory = msg.sender;
-        judge = judge_;
+        disputeModule = disputeModule_;
         _disableInitializers();
     }
 
@@ -333,160 +255,25 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         _token.mint(msg.sender, amount);
     }
 
-    // =================================================================== disputes (docs/daimon.md §14.3)
-    //
-    // A proof is disputable from its submission until its round ends; proofs are accepted only before the round's
-    // last W blocks (`disputeWindow`), so each has at least W blocks. A proof that loses a dispute is voided: it takes
-    // no more votes, is never committed, and its bond goes to the challenger. The third kind of dispute,
-    // `disputeOutput` (f(labels) ≠ outputs, segment by segment on the quantized DEL function), is added by
-    // contracts/daimon/DaimonDelEvaluator.sol's integration: it voids through {_void} like the two below.
+    // =================================================================== disputes, by DELEGATECALL
 
-    /// @notice Disputes proof `proofId`'s availability, with a bond of exactly `AVAILABILITY_BOND` wei: its model
-    /// bytes (matching modelHash, valid DanKu v1 for this problem) must be posted ({postModel}) within T_a blocks,
-    /// or anyone may void the proof with {claimUnavailable}. Open until 2·T_a blocks before the round ends.
-    /// @param proofId The proof whose model the caller wants on chain.
-    function disputeAvailability(uint256 proofId) external payable {
-        _enterCompetition();
-        if (msg.value != DaimonLimits.AVAILABILITY_BOND) {
-            revert WrongBond(msg.value, DaimonLimits.AVAILABILITY_BOND);
+    /// @notice Everything this contract does not declare (the disputes of docs/daimon.md §14.3 and their views) runs
+    /// in {disputeModule}, which reverts on anything else. Payable: `disputeAvailability` takes a bond.
+    fallback() external payable {
+        address module = address(disputeModule);
+        // Runs the current call (same calldata: the module's functions have the selectors they are called by) on
+        // this contract's storage and ends with its result: its return data, or its revert data (the custom errors
+        // of {IDaimonProblem}, which this contract's ABI decodes). The module calls only the judge.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
-        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
-        uint256 period = DaimonLimits.availabilityPeriod(_config.competitionPeriod);
-        uint256 closesAt = _roundStart(uint256(p.round) + 1) - 2 * period;
-        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
-        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
-        if (b.availabilityChallenger != address(0)) revert AlreadyChallenged(proofId, b.availabilityChallenger);
-        b.availabilityChallenger = msg.sender;
-        uint256 deadline = block.number + period;
-        b.availabilityDeadline = uint64(deadline);
-        emit AvailabilityDisputed(proofId, msg.sender, deadline);
-    }
-
-    /// @notice Posts proof `proofId`'s model (anyone who has the bytes; normally the improver): keccak256(model)
-    /// must be the proof's modelHash and the model a valid DanKu v1 model with the problem's input width and class
-    /// count; it is stored as data contracts (one transaction: ≤ 65,536 bytes, as DanKu's model reveal). Before the
-    /// round ends and, after an availability dispute, by its deadline; the dispute's bond then goes to the improver.
-    /// @param proofId The proof.
-    /// @param model The model bytes (docs/protocol.md §4.1).
-    function postModel(uint256 proofId, bytes calldata model) external {
-        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, false);
-        bytes32 given = keccak256(model);
-        if (given != b.modelHash) revert ModelHashMismatch(proofId, given, b.modelHash);
-        address[] memory chunks = judge.store(model, _featureCount(), _config.classCount);
-        b.modelPosted = true;
-        _modelChunks[proofId] = chunks;
-        emit ModelPosted(proofId, msg.sender, chunks);
-        _answered(p, b);
-    }
-
-    /// @notice Posts proof `proofId`'s labels (anyone; normally the improver), the other half of availability: a
-    /// challenger needs them for the labels' Merkle paths. They must be the 2 · k · m bytes (uint16 big-endian, leaf
-    /// t·m + i) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
-    /// {postModel}. ≈ 200 gas per label: k·m ≤ ≈ 65,000 labels fit one transaction.
-    /// @param proofId The proof.
-    /// @param labels The packed labels.
-    function postLabels(uint256 proofId, bytes calldata labels) external {
-        (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, true);
-        bytes32 root = judge.labelsRootOf(labels, _targets.length * _config.testSetSize);
-        if (root != b.labelsRoot) revert LabelsMismatch(proofId, root, b.labelsRoot);
-        b.labelsPosted = true;
-        emit LabelsPosted(proofId, labels);
-        _answered(p, b);
-    }
-
-    /// @dev The checks both postings share: a live proof, before its round's end or its availability deadline, and
-    /// the half being posted (`labels` or the model) not posted yet.
-    function _postable(uint256 proofId, bool labels)
-        private
-        returns (ProofRecord storage p, ProofBinding storage b)
-    {
-        _enterCompetition();
-        (p, b) = _live(proofId);
-        uint256 closesAt = _roundStart(uint256(p.round) + 1);
-        if (b.availabilityChallenger != address(0)) closesAt = uint256(b.availabilityDeadline) + 1;
-        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
-        if (labels ? b.labelsPosted : b.modelPosted) revert ModelAlreadyPosted(proofId);
-    }
-
-    /// @dev Once model and labels are both on chain, an availability dispute is answered: its bond is the improver's.
-    function _answered(ProofRecord storage p, ProofBinding storage b) private {
-        if (b.availabilityChallenger != address(0) && b.modelPosted && b.labelsPosted) {
-            _pay(p.improver, DaimonLimits.AVAILABILITY_BOND);
-        }
-    }
-
-    /// @notice Voids proof `proofId` whose model was not posted by its availability deadline (anyone; the
-    /// challenger receives the proof's bond and his availability bond back). Also after the round ended: such a
-    /// proof is never committed either way.
-    /// @param proofId The proof.
-    function claimUnavailable(uint256 proofId) external {
-        _proof(proofId);
-        ProofBinding storage b = _bindings[proofId];
-        if (b.voided) revert Voided(proofId);
-        address challenger = b.availabilityChallenger;
-        if (challenger == address(0)) revert NotChallenged(proofId);
-        if (b.modelPosted && b.labelsPosted) revert ModelAlreadyPosted(proofId);
-        if (block.number <= b.availabilityDeadline) revert AvailabilityPending(proofId, b.availabilityDeadline);
-        _void(proofId, challenger, VoidReason.Unavailable, 0, 0, DaimonLimits.AVAILABILITY_BOND);
-    }
-
-    /// @notice Disputes the label proof `proofId` claims for test point `d.index` of tuple `d.tuple`: Z_i is proven
-    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · m + index),
-    /// and the posted model is run on Z_i by the DanKu integer evaluator. If its prediction differs, the proof is
-    /// voided and the caller receives its bond; if not, the call reverts {LabelCorrect}. Until the round ends.
-    /// @param proofId The proof.
-    /// @param d The point, its features and label, and both Merkle paths (lib/daimon/disputes.ts `labelDispute`).
-    function disputeLabel(uint256 proofId, LabelDispute calldata d) external {
-        _enterCompetition();
-        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
-        uint256 closesAt = _roundStart(uint256(p.round) + 1);
-        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
-        if (!b.modelPosted) revert ModelNotPosted(proofId);
-        if (_labelIsRight(proofId, b.labelsRoot, d)) revert LabelCorrect(proofId, d.tuple, d.index, d.label);
-        _void(proofId, msg.sender, VoidReason.WrongLabel, d.tuple, d.index, 0);
-    }
-
-    /// @dev Whether the posted model predicts the label `d` claims (the judge checks both Merkle paths first).
-    function _labelIsRight(uint256 proofId, bytes32 labelsRoot, LabelDispute calldata d) private view returns (bool) {
-        uint256 count = _targets.length;
-        if (d.tuple >= count) revert UnknownTuple(d.tuple, count);
-        return judge.labelIsRight(
-            d,
-            DaimonModelJudge.Trees({
-                inputsRoot: _inputsRoots[d.tuple],
-                labelsRoot: labelsRoot,
-                testSetSize: _config.testSetSize,
-                tupleCount: count,
-                classCount: _config.classCount,
-                featureCount: _featureCount()
-            }),
-            _modelChunks[proofId]
-        );
-    }
-
-    /// @notice Returns proof `proofId`'s bond to its improver once its round is over, unless it was voided (or its
-    /// model is still owed after an availability dispute). Anyone may call it; the improver receives the bond.
-    /// @param proofId The proof.
-    function returnBond(uint256 proofId) external {
-        // A proof exists only once the competition started, so `_roundAt` is defined; nothing needs settling here.
-        ProofRecord storage p = _proof(proofId);
-        ProofBinding storage b = _bindings[proofId];
-        if (
-            _roundAt(block.number) <= p.round || b.voided || b.bondReturned
-                || (b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted))
-        ) revert BondNotReturnable(proofId);
-        b.bondReturned = true;
-        emit BondReturned(proofId, p.improver, DaimonLimits.PROOF_BOND);
-        _pay(p.improver, DaimonLimits.PROOF_BOND);
     }
 
     // =================================================================== views
-
-    /// @notice Proof `proofId`'s model binding and dispute state.
-    function bindingOf(uint256 proofId) external view returns (ProofBinding memory) {
-        _proof(proofId);
-        return _bindings[proofId];
-    }
 
     /// @notice The current phase (docs/daimon.md §5).
     function phase() external view returns (Phase) {
@@ -679,67 +466,6 @@ contract DaimonProblem is IDaimonProblem, Initializable {
 
     // =================================================================== internals
 
-    function _phase() private view returns (Phase) {
-        if (block.number < _state.definitionEnd) return Phase.Definition;
-        return _targets.length == 0 ? Phase.Dead : Phase.Competition;
-    }
-
-    function _requirePhase(Phase required) private view {
-        Phase current = _phase();
-        if (current != required) revert WrongPhase(current, required);
-    }
-
-    function _roundStart(uint256 round) private view returns (uint256) {
-        return uint256(_state.definitionEnd) + round * _config.competitionPeriod;
-    }
-
-    /// @dev Block `b` ≥ definitionEnd lies in round ⌊(b − definitionEnd) / T_b⌋.
-    function _roundAt(uint256 b) private view returns (uint256) {
-        return (b - _state.definitionEnd) / _config.competitionPeriod;
-    }
-
-    /// @dev Start of every competition action: commits the Problem block if due and settles the previous round if it
-    /// is over, so d_c is current. Returns the current round.
-    function _enterCompetition() private returns (uint256 round) {
-        _requirePhase(Phase.Competition);
-        if (!_state.problemBlockCommitted) _commitProblemBlock();
-        round = _roundAt(block.number);
-        PendingRound memory pending = _pending;
-        if (pending.open && pending.round < round) _settle(pending);
-    }
-
-    /// @dev A proof that can still be disputed or posted: exists, not voided, not a superseded copy.
-    function _live(uint256 proofId) private view returns (ProofRecord storage p, ProofBinding storage b) {
-        p = _proof(proofId);
-        b = _bindings[proofId];
-        if (b.voided) revert Voided(proofId);
-        if (p.superseded) revert Superseded(proofId, p.supersededBy - 1);
-    }
-
-    /// @dev Voids a proof that lost a dispute: dead for votes and settlement, its bond (plus `extra` held for the
-    /// challenger) paid to `challenger`.
-    function _void(uint256 proofId, address challenger, VoidReason reason, uint256 tuple, uint256 index, uint256 extra)
-        private
-    {
-        _bindings[proofId].voided = true;
-        _proofs[proofId].superseded = true;
-        uint256 paid = DaimonLimits.PROOF_BOND + extra;
-        emit ProofVoided(proofId, challenger, reason, tuple, index, paid);
-        _pay(challenger, paid);
-    }
-
-    function _pay(address to, uint256 amount) private {
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert TransferFailed(to, amount);
-    }
-
-    /// @dev F: the number of input values per test point (the product of the input shape, ≤ 8 dimensions).
-    function _featureCount() private view returns (uint256 f) {
-        uint32[] storage shape = _inputShape;
-        f = 1;
-        for (uint256 i; i < shape.length; ++i) f *= shape[i];
-    }
-
     function _checkCid(string calldata cid) private pure {
         uint256 length = bytes(cid).length;
         if (length == 0 || length > DaimonLimits.MAX_CID_BYTES) revert CidLength(length, DaimonLimits.MAX_CID_BYTES);
@@ -826,15 +552,6 @@ contract DaimonProblem is IDaimonProblem, Initializable {
         emit TupleAdded(index, contributor, inputsCid, delCid, inputsRoot, target, tupleHash);
     }
 
-    function _commitProblemBlock() private {
-        _state.problemBlockCommitted = true;
-        uint256 count = _targets.length;
-        bytes32 digest = _tuplesDigest;
-        bytes32 blockHash = keccak256(abi.encode(uint256(0), bytes32(0), _definitionHash, count, digest));
-        _blockHashes.push(blockHash);
-        emit ProblemBlockCommitted(blockHash, _definitionHash, count, digest, msg.sender);
-    }
-
     /// @dev Distances of `outputs` (one vector per tuple) to the targets: per tuple the modified cosine distance,
     /// overall the mean rounded up.
     function _distances(bytes calldata outputs) private view returns (uint256[] memory distances, uint256 distance) {
@@ -859,91 +576,6 @@ contract DaimonProblem is IDaimonProblem, Initializable {
             sum += d;
         }
         distance = count == 0 ? DaimonMath.WAD : DaimonMath.meanRoundedUp(sum, count);
-    }
-
-    /// @dev Closes `pending` (the caller checked it is over). Commits the leader if it qualifies; mints last.
-    function _settle(PendingRound memory pending) private returns (bool committed) {
-        delete _pending;
-        address improver;
-        uint256 amount;
-        ProofRecord storage p = _proofs[pending.leader];
-        // A superseded leader is a copy of a proof registered earlier (§7), a voided one lost a dispute, and one
-        // whose model was owed after an availability dispute and not posted loses it (§14.3): none is committed.
-        ProofBinding storage b = _bindings[pending.leader];
-        bool unavailable = b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted);
-        if (pending.leaderVotes >= _config.minVotes && !p.superseded && !unavailable) {
-            uint256 best = _state.bestDistance;
-            // Re-checked at commit (it cannot fail while every action settles first, but the reward below must
-            // never be computed for a distance that does not improve on d_c).
-            if (uint256(p.distance) + _config.margin < best) {
-                committed = true;
-                improver = p.improver;
-                amount = DaimonMath.scaleReward(
-                    DaimonMath.reward(p.distance, best, _config.rewardShape), _config.rewardScale
-                );
-                _appendImprovement(pending, p, best, amount);
-            }
-        }
-        emit RoundSettled(pending.round, committed, pending.leader, pending.leaderVotes);
-        // The token is this problem's own OpenZeppelin ERC20 (no hooks, no callbacks into anyone).
-        if (amount != 0) _token.mint(improver, amount);
-    }
-
-    function _appendImprovement(PendingRound memory pending, ProofRecord storage p, uint256 best, uint256 amount)
-        private
-    {
-        uint256 number = _blockHashes.length;
-        ImprovementRecord memory r = ImprovementRecord({
-            proofId: pending.leader,
-            round: pending.round,
-            distance: p.distance,
-            previousDistance: uint64(best),
-            improverReward: uint128(amount),
-            voteCount: p.voteCount
-        });
-        _improvements[number] = r;
-        bytes32 parentHash = _blockHashes[number - 1];
-        bytes32 blockHash = keccak256(
-            abi.encode(
-                number,
-                parentHash,
-                uint256(r.round),
-                uint256(r.proofId),
-                p.proofHash,
-                uint256(r.distance),
-                best,
-                uint256(r.voteCount),
-                p.votesDigest
-            )
-        );
-        _blockHashes.push(blockHash);
-        _state.bestDistance = r.distance;
-        emit ImprovementBlockCommitted(number, blockHash, p.improver, _improvementBlock(number, r), msg.sender);
-    }
-
-    function _improvementBlock(uint256 number, ImprovementRecord memory r)
-        private
-        view
-        returns (ImprovementBlock memory b)
-    {
-        ProofRecord storage p = _proofs[r.proofId];
-        b.blockNumber = uint64(number);
-        b.blockHash = number < _blockHashes.length ? _blockHashes[number] : bytes32(0);
-        b.parentHash = _blockHashes[number - 1];
-        b.round = r.round;
-        b.proofId = r.proofId;
-        b.improver = p.improver;
-        b.proofHash = p.proofHash;
-        b.distance = r.distance;
-        b.previousDistance = r.previousDistance;
-        b.voteCount = r.voteCount;
-        b.votesDigest = p.votesDigest;
-        b.improverReward = r.improverReward;
-    }
-
-    function _proof(uint256 proofId) private view returns (ProofRecord storage) {
-        if (proofId >= _proofs.length) revert UnknownProof(proofId, _proofs.length);
-        return _proofs[proofId];
     }
 
     /// @dev Reserves `size` bytes of memory (rounded up to whole words) and returns their start.

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IDaimonProblem, ProblemSpec, TestTuple} from "./IDaimonProblem.sol";
-import {DaimonModelJudge} from "./DaimonModelJudge.sol";
+import {DaimonDisputeModule} from "./DaimonDisputeModule.sol";
 import {DaimonProblem} from "./DaimonProblem.sol";
 import {ProblemToken} from "./ProblemToken.sol";
 
@@ -36,14 +36,18 @@ contract ProblemFactory {
         uint256 definitionEnd
     );
 
-    /// @notice The DanKu-evaluator judge of every problem's disputes (docs/daimon.md §14.3).
+    /// @notice The DanKu-evaluator judge of every problem's disputes (docs/daimon.md §14.3), the dispute module's.
     address public immutable judge;
+    /// @notice The dispute module every problem runs its disputes in (by DELEGATECALL, docs/daimon.md §14.3).
+    address public immutable disputeModule;
 
-    /// @dev Deploys the dispute judge and the problem and token implementations.
-    constructor() {
-        DaimonModelJudge j = new DaimonModelJudge();
-        judge = address(j);
-        problemImplementation = address(new DaimonProblem(j));
+    /// @dev Deploys the problem and token implementations. The dispute module and its judge are deployed before the
+    /// factory and given to it (lib/chain/daimon.ts): their init code would push the factory's past EIP-3860.
+    /// @param disputeModule_ The dispute module the problem implementation (and so every clone) delegates to.
+    constructor(DaimonDisputeModule disputeModule_) {
+        disputeModule = address(disputeModule_);
+        judge = address(disputeModule_.judge());
+        problemImplementation = address(new DaimonProblem(disputeModule_));
         tokenImplementation = address(new ProblemToken());
     }
 
@@ -59,7 +63,7 @@ contract ProblemFactory {
         problem = Clones.clone(problemImplementation);
         token = Clones.clone(tokenImplementation);
         ProblemToken(token).initialize(problem, spec.name, spec.symbol);
-        DaimonProblem(problem).initialize(msg.sender, ProblemToken(token), spec, initialTuples);
+        DaimonProblem(payable(problem)).initialize(msg.sender, ProblemToken(token), spec, initialTuples);
         _problems.push(problem);
         emit ProblemCreated(
             problem,

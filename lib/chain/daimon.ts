@@ -6,7 +6,7 @@
  * `getLogs` later.
  */
 import { bytesToHex, getAddress, parseEventLogs, zeroHash, type Address, type ContractEventName, type GetContractEventsReturnType, type Hex, type PublicClient } from "viem";
-import { daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
+import { daimonDisputeModuleAbi, daimonDisputeModuleBytecode, daimonModelJudgeAbi, daimonModelJudgeBytecode, daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
 import {
   definitionHash,
   improvementBlockHash,
@@ -49,17 +49,31 @@ export interface FactoryDeployment {
   transactionHash: Hex;
 }
 
-/** Deploys a ProblemFactory (which deploys the problem and token implementations). */
+/**
+ * Deploys the dispute judge, then the dispute module that runs with it (docs/daimon.md §14.3), then the ProblemFactory
+ * given the module (it deploys the problem and token implementations): the judge's and the module's init code would
+ * push the factory's past EIP-3860, so they come first, as DanKu's claim module and engine do (lib/chain/deploy.ts).
+ */
 export async function deployProblemFactory(wallet: DaimonWallet, client: PublicClient): Promise<FactoryDeployment> {
+  const judge = await deployed(client, "the dispute judge", await wallet.deployContract({ abi: daimonModelJudgeAbi, bytecode: daimonModelJudgeBytecode, account: wallet.account, chain: wallet.chain }));
+  const disputeModule = await deployed(client, "the dispute module", await wallet.deployContract({ abi: daimonDisputeModuleAbi, bytecode: daimonDisputeModuleBytecode, args: [judge], account: wallet.account, chain: wallet.chain }));
   const hash = await wallet.deployContract({
     abi: problemFactoryAbi,
     bytecode: problemFactoryBytecode,
+    args: [disputeModule],
     account: wallet.account,
     chain: wallet.chain,
   });
   const receipt = await client.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying the problem factory failed in ${hash}`);
   return { address: receipt.contractAddress, deploymentBlock: receipt.blockNumber, transactionHash: hash };
+}
+
+/** The address of the contract that creation transaction `hash` deployed. */
+async function deployed(client: PublicClient, what: string, hash: Hex): Promise<Address> {
+  const receipt = await client.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying ${what} failed in ${hash}`);
+  return receipt.contractAddress;
 }
 
 export interface CreatedProblem extends SentTransaction {
@@ -298,11 +312,14 @@ export async function claimValidatorReward(
 
 // ------------------------------------------------------------------ disputes (docs/daimon.md §14.3)
 
+// They run in the DaimonDisputeModule by DELEGATECALL through the problem's fallback: called at the problem's address
+// with the module's ABI (daimonDisputeModuleAbi), which has every event and error of IDaimonProblem too.
+
 /** Posts a proof's model bytes (DanKu v1, keccak256 = the proof's modelHash): voluntarily, or to answer a dispute. */
 export async function postModel(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, model: Uint8Array): Promise<SentTransaction> {
   return sendContractTransaction(wallet, client, {
     address: problem,
-    abi: daimonProblemAbi,
+    abi: daimonDisputeModuleAbi,
     functionName: "postModel",
     args: [proofId, bytesToHex(model)],
   });
@@ -312,7 +329,7 @@ export async function postModel(wallet: DaimonWallet, client: PublicClient, prob
 export async function postLabels(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, labels: Uint8Array): Promise<SentTransaction> {
   return sendContractTransaction(wallet, client, {
     address: problem,
-    abi: daimonProblemAbi,
+    abi: daimonDisputeModuleAbi,
     functionName: "postLabels",
     args: [proofId, bytesToHex(labels)],
   });
@@ -322,12 +339,12 @@ export async function postLabels(wallet: DaimonWallet, client: PublicClient, pro
 export async function disputeAvailability(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { deadline: bigint }> {
   const sent = await sendContractTransaction(wallet, client, {
     address: problem,
-    abi: daimonProblemAbi,
+    abi: daimonDisputeModuleAbi,
     functionName: "disputeAvailability",
     args: [proofId],
     value: DAIMON_LIMITS.AVAILABILITY_BOND,
   });
-  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "AvailabilityDisputed" });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "AvailabilityDisputed" });
   if (!event) throw new Error("disputeAvailability did not emit AvailabilityDisputed");
   return { ...sent, deadline: event.args.deadline };
 }
@@ -336,11 +353,11 @@ export async function disputeAvailability(wallet: DaimonWallet, client: PublicCl
 export async function claimUnavailable(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { paid: bigint }> {
   const sent = await sendContractTransaction(wallet, client, {
     address: problem,
-    abi: daimonProblemAbi,
+    abi: daimonDisputeModuleAbi,
     functionName: "claimUnavailable",
     args: [proofId],
   });
-  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
   if (!event) throw new Error("claimUnavailable did not emit ProofVoided");
   return { ...sent, paid: event.args.paid };
 }
@@ -349,18 +366,18 @@ export async function claimUnavailable(wallet: DaimonWallet, client: PublicClien
 export async function disputeLabel(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, dispute: LabelDisputeArgs): Promise<SentTransaction & { paid: bigint }> {
   const sent = await sendContractTransaction(wallet, client, {
     address: problem,
-    abi: daimonProblemAbi,
+    abi: daimonDisputeModuleAbi,
     functionName: "disputeLabel",
     args: [proofId, dispute],
   });
-  const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
   if (!event) throw new Error("disputeLabel did not emit ProofVoided");
   return { ...sent, paid: event.args.paid };
 }
 
 /** Returns a surviving proof's bond to its improver once its round is over (anyone may send it). */
 export async function returnBond(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction> {
-  return sendContractTransaction(wallet, client, { address: problem, abi: daimonProblemAbi, functionName: "returnBond", args: [proofId] });
+  return sendContractTransaction(wallet, client, { address: problem, abi: daimonDisputeModuleAbi, functionName: "returnBond", args: [proofId] });
 }
 
 /** Mirrors `struct ProofBinding`: a proof's binding and where its disputes stand. */
@@ -375,7 +392,7 @@ export interface ProofDisputeState extends ProofBinding {
 
 /** A proof's binding and dispute state (`bindingOf`). */
 export async function readProofBinding(client: PublicClient, problem: Address, proofId: bigint): Promise<ProofDisputeState> {
-  return client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "bindingOf", args: [proofId] });
+  return client.readContract({ address: problem, abi: daimonDisputeModuleAbi, functionName: "bindingOf", args: [proofId] });
 }
 
 // ------------------------------------------------------------------ reads

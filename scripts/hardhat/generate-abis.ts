@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 
-const EXPORTED_CONTRACTS = ["CompetitionFactory", "DankuCompetition", "DankuClaimModule", "DankuEvaluatorEngine", "ProblemFactory", "DaimonProblem", "DaimonModelJudge", "ProblemToken", "DaimonDelEvaluator"] as const;
+const EXPORTED_CONTRACTS = ["CompetitionFactory", "DankuCompetition", "DankuClaimModule", "DankuEvaluatorEngine", "ProblemFactory", "DaimonProblem", "DaimonDisputeModule", "DaimonModelJudge", "ProblemToken", "DaimonDelEvaluator"] as const;
 
 export async function generateAbis(hre: HardhatRuntimeEnvironment): Promise<string> {
   const lines = [

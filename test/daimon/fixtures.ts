@@ -6,7 +6,7 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { bytesToHex, getContract, keccak256, parseAbi, parseEventLogs, stringToHex, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
-import { daimonModelJudgeAbi, daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
+import { daimonDisputeModuleAbi, daimonModelJudgeAbi, daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, packOutputs, packVector, registrationUsableFrom, type FixedVector } from "../../lib/daimon/fixedPoint";
 import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type ProofBinding, type TestTuple } from "../../lib/daimon/encoding";
 import { expectRevert as expectRevertWith, seededRng, type PublicClient, type TestClient, type WalletClient } from "../danku/fixtures";
@@ -138,8 +138,18 @@ export async function deployEnv(): Promise<Env> {
   const publicClient = await hre.viem.getPublicClient();
   const testClient = await hre.viem.getTestClient();
   const wallets = await hre.viem.getWalletClients();
-  const factory = await hre.viem.deployContract("ProblemFactory");
+  const factory = await deployProblemFactory();
   return { publicClient, testClient, wallets, factory: factory.address };
+}
+
+/**
+ * The judge, the dispute module given it and the ProblemFactory given the module, in the order lib/chain/daimon.ts
+ * `deployProblemFactory` deploys them (the judge's and module's init code do not fit in the factory's, EIP-3860).
+ */
+export async function deployProblemFactory() {
+  const judge = await hre.viem.deployContract("DaimonModelJudge", []);
+  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address]);
+  return hre.viem.deployContract("ProblemFactory", [disputeModule.address]);
 }
 
 export function wallet(env: Env, i: number): WalletClient {
@@ -162,6 +172,12 @@ export function problemAs(env: Env, address: Address, w: WalletClient) {
 }
 export type Problem = ReturnType<typeof problemAs>;
 
+/** The problem's disputes: the dispute module's ABI at the problem's address (its fallback delegates to the module). */
+export function disputesAs(env: Env, address: Address, w: WalletClient) {
+  return getContract({ address, abi: daimonDisputeModuleAbi, client: { public: env.publicClient, wallet: w } });
+}
+export type ProblemDisputes = ReturnType<typeof disputesAs>;
+
 export function tokenAt(env: Env, address: Address) {
   return getContract({ address, abi: problemTokenAbi, client: { public: env.publicClient, wallet: wallet(env, 0) } });
 }
@@ -181,6 +197,8 @@ export interface Created {
   definitionEnd: bigint;
   creator: WalletClient;
   as: (w: WalletClient) => Problem;
+  /** The same problem with the dispute module's ABI (disputeAvailability, postModel, …, bindingOf). */
+  disputesAs: (w: WalletClient) => ProblemDisputes;
   createReceipt: TransactionReceipt;
 }
 
@@ -210,6 +228,7 @@ export async function createProblem(
     definitionEnd: created.args.definitionEnd,
     creator,
     as: (w: WalletClient) => problemAs(env, address, w),
+    disputesAs: (w: WalletClient) => disputesAs(env, address, w),
     createReceipt: r,
   };
 }

@@ -400,29 +400,29 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect((await created.as(watcher).read.pendingRound()).leaderVotes).to.equal(2);
     // A watcher asks for the model; the cheater has none that hashes to the binding and is a valid DanKu model.
     const before = await env.publicClient.getBalance({ address: watcher.account.address });
-    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([cheat.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    const asked = await receipt(env, created.disputesAs(watcher).write.disputeAvailability([cheat.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
     const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
     const deadline = disputed!.args.deadline;
-    await expectRevert(created.as(cheater).write.postModel([cheat.proofId, bytesToHex(noModel)]), "InvalidModel", undefined, JUDGE_ERRORS_ABI);
+    await expectRevert(created.disputesAs(cheater).write.postModel([cheat.proofId, bytesToHex(noModel)]), "InvalidModel", undefined, JUDGE_ERRORS_ABI);
     const other = encodeModel(randomIntegerModel([8, 3], 1));
-    await expectRevert(created.as(cheater).write.postModel([cheat.proofId, bytesToHex(other)]), "ModelHashMismatch", [cheat.proofId, keccak256(other), cheat.binding.modelHash]);
+    await expectRevert(created.disputesAs(cheater).write.postModel([cheat.proofId, bytesToHex(other)]), "ModelHashMismatch", [cheat.proofId, keccak256(other), cheat.binding.modelHash]);
     // (From another account: a reverted transaction costs its sender gas, which would blur the watcher's balance.)
-    await expectRevert(created.as(honest).write.claimUnavailable([cheat.proofId]), "AvailabilityPending", [cheat.proofId, deadline]);
+    await expectRevert(created.disputesAs(honest).write.claimUnavailable([cheat.proofId]), "AvailabilityPending", [cheat.proofId, deadline]);
     await mineUntilNextTxIn(env, deadline + 1n);
-    const voided = await receipt(env, created.as(watcher).write.claimUnavailable([cheat.proofId]));
+    const voided = await receipt(env, created.disputesAs(watcher).write.claimUnavailable([cheat.proofId]));
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "ProofVoided" });
     expect(event!.args.paid).to.equal(DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND);
     // The watcher gets the cheater's bond and his own back; gas aside, he gained PROOF_BOND.
     expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(asked) - gasCost(voided) + DAIMON_LIMITS.PROOF_BOND);
     await expectRevert(created.as(honest).write.vote([cheat.proofId, cheat.proofHash]), "Voided", [cheat.proofId]);
-    await expectRevert(created.as(watcher).write.claimUnavailable([cheat.proofId]), "Voided", [cheat.proofId]);
+    await expectRevert(created.disputesAs(watcher).write.claimUnavailable([cheat.proofId]), "Voided", [cheat.proofId]);
     // The round closes without a block: no token for anyone, d_c is still 1, and the bond is gone.
     await toRound(env, created, 1);
     await receipt(env, created.as(watcher).write.commitImprovementBlock());
     expect(await created.as(watcher).read.chainLength()).to.equal(1n);
     expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
     for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
-    await expectRevert(created.as(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
+    await expectRevert(created.disputesAs(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
     // Not frozen: an honest proof with d > 0 is accepted in the next round.
     const fair = await registerAndSubmit(env, created, honest, "bafy-honest", outputsNear(created, 3000, 2));
     expect(fair.distance > 0n && fair.distance < WAD).to.equal(true);
@@ -441,9 +441,9 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(cheat.distance).to.equal(0n);
     await castVote(env, created, sybil1, cheat);
     await castVote(env, created, sybil2, cheat);
-    await receipt(env, created.as(cheater).write.postModel([cheat.proofId, bytesToHex(bytes)]));
+    await receipt(env, created.disputesAs(cheater).write.postModel([cheat.proofId, bytesToHex(bytes)]));
     // Both halves of availability: the labels must be the committed ones (or an availability dispute voids the proof).
-    const labelled = await receipt(env, created.as(cheater).write.postLabels([cheat.proofId, bytesToHex(packLabels(claimed))]));
+    const labelled = await receipt(env, created.disputesAs(cheater).write.postLabels([cheat.proofId, bytesToHex(packLabels(claimed))]));
     const [published] = parseEventLogs({ abi: daimonProblemAbi, logs: labelled.logs, eventName: "LabelsPosted" });
     const onChain = unpackLabels(hexToBytes(published!.args.labels), 32).map((l) => Array.from(l));
     expect(onChain).to.deep.equal(claimed);
@@ -452,14 +452,14 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(wrong).to.not.equal(null);
     const right = integerLabels(model, points).findIndex((label) => label === 0);
     const args = (index: number) => labelDispute({ tuple: 0, index, points, inputs, claimedLabels: claimed, labels: cheat.labels });
-    if (right >= 0) await expectRevert(created.as(watcher).write.disputeLabel([cheat.proofId, args(right)]), "LabelCorrect", [cheat.proofId, 0n, BigInt(right), 0n]);
+    if (right >= 0) await expectRevert(created.disputesAs(watcher).write.disputeLabel([cheat.proofId, args(right)]), "LabelCorrect", [cheat.proofId, 0n, BigInt(right), 0n]);
     const before = await env.publicClient.getBalance({ address: watcher.account.address });
-    const won = await receipt(env, created.as(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]));
+    const won = await receipt(env, created.disputesAs(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]));
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "ProofVoided" });
     expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([0, 0n, BigInt(wrong!.index), DAIMON_LIMITS.PROOF_BOND]);
     expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
     // Disputing it again wins nothing.
-    await expectRevert(created.as(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]), "Voided", [cheat.proofId]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]), "Voided", [cheat.proofId]);
     await toRound(env, created, 1);
     await receipt(env, created.as(watcher).write.commitImprovementBlock());
     expect(await created.as(watcher).read.chainLength()).to.equal(1n);

@@ -63,63 +63,63 @@ describe("DaimonProblem: disputes (§14.3)", function () {
       ...patch,
     });
     // Before the model is on chain a label dispute cannot run: ask for the model first.
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(0)]), "ModelNotPosted", [proof.proofId]);
-    await expectRevert(created.as(watcher).write.disputeAvailability([proof.proofId]), "WrongBond", [0n, DAIMON_LIMITS.AVAILABILITY_BOND]);
-    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
-    await expectRevert(created.as(other).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "AlreadyChallenged", [
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(0)]), "ModelNotPosted", [proof.proofId]);
+    await expectRevert(created.disputesAs(watcher).write.disputeAvailability([proof.proofId]), "WrongBond", [0n, DAIMON_LIMITS.AVAILABILITY_BOND]);
+    const asked = await receipt(env, created.disputesAs(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    await expectRevert(created.disputesAs(other).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "AlreadyChallenged", [
       proof.proofId,
       getAddress(watcher.account.address),
     ]);
     const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
     const improverBefore = await env.publicClient.getBalance({ address: improver.account.address });
-    const posted = await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+    const posted = await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
     // Labels that are not the bound ones, or not k·m of them, are refused.
     const wrongLabels = packLabels([labels[0]!.map((l, i) => (i === 2 ? (l + 1) % 3 : l))]);
-    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(wrongLabels)]), "LabelsMismatch");
-    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels).subarray(2))]), "LabelsLength", [BigInt(2 * m - 2), BigInt(2 * m)]);
+    await expectRevert(created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(wrongLabels)]), "LabelsMismatch");
+    await expectRevert(created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels).subarray(2))]), "LabelsLength", [BigInt(2 * m - 2), BigInt(2 * m)]);
     // Until the labels are posted too, the dispute is not answered: the model alone does not pay the bond.
     const halfway = await env.publicClient.getBalance({ address: improver.account.address });
-    const labelled = await receipt(env, created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]));
+    const labelled = await receipt(env, created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]));
     expect(labelled.blockNumber <= disputed!.args.deadline).to.equal(true);
     const [published] = parseEventLogs({ abi: daimonProblemAbi, logs: labelled.logs, eventName: "LabelsPosted" });
     expect(unpackLabels(hexToBytes(published!.args.labels), m).map((l) => Array.from(l))).to.deep.equal(labels);
     // The improver is paid the availability bond once both halves are on chain (his failed postLabels cost gas).
     expect(halfway <= improverBefore - gasCost(posted)).to.equal(true);
     expect(await env.publicClient.getBalance({ address: improver.account.address })).to.equal(halfway - gasCost(labelled) + DAIMON_LIMITS.AVAILABILITY_BOND);
-    await expectRevert(created.as(other).write.postModel([proof.proofId, bytesToHex(bytes)]), "ModelAlreadyPosted", [proof.proofId]);
-    await expectRevert(created.as(other).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]), "ModelAlreadyPosted", [proof.proofId]);
-    await expectRevert(created.as(other).write.claimUnavailable([proof.proofId]), "ModelAlreadyPosted", [proof.proofId]);
-    await expectRevert(created.as(other).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "ModelAlreadyPosted", [proof.proofId]);
+    await expectRevert(created.disputesAs(other).write.postModel([proof.proofId, bytesToHex(bytes)]), "ModelAlreadyPosted", [proof.proofId]);
+    await expectRevert(created.disputesAs(other).write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]), "ModelAlreadyPosted", [proof.proofId]);
+    await expectRevert(created.disputesAs(other).write.claimUnavailable([proof.proofId]), "ModelAlreadyPosted", [proof.proofId]);
+    await expectRevert(created.disputesAs(other).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "ModelAlreadyPosted", [proof.proofId]);
     const [postedEvent] = parseEventLogs({ abi: daimonProblemAbi, logs: posted.logs, eventName: "ModelPosted" });
     expect(postedEvent!.args.chunks).to.have.length(1);
     // Every label is the model's: every dispute reverts, the proof stays live.
     for (let i = 0; i < m; i++) {
-      await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(i)]), "LabelCorrect", [proof.proofId, 0n, BigInt(i), BigInt(labels[0]![i]!)]);
+      await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(i)]), "LabelCorrect", [proof.proofId, 0n, BigInt(i), BigInt(labels[0]![i]!)]);
     }
     // Bad Merkle paths revert before the model runs.
     const flipped = (labels[0]![5]! + 1) % 3;
     const otherFeatures = Uint8Array.from(points[5]!, (b, j) => (j === 0 ? b ^ 1 : b));
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { features: bytesToHex(otherFeatures) })]), "BadInputsProof", [0n, 5n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { inputsPath: args(5).inputsPath.slice(1) })]), "BadInputsProof", [0n, 5n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { inputsPath: args(6).inputsPath })]), "BadInputsProof", [0n, 5n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { label: flipped })]), "BadLabelsProof", [5n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { labelsPath: args(4).labelsPath })]), "BadLabelsProof", [5n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { index: BigInt(m) })]), "PointOutOfRange", [BigInt(m), BigInt(m)]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { tuple: 1n })]), "UnknownTuple", [1n, 1n]);
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(5, { features: bytesToHex(points[5]!.subarray(1)) })]), "FeatureLength", [7n, 8n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { features: bytesToHex(otherFeatures) })]), "BadInputsProof", [0n, 5n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { inputsPath: args(5).inputsPath.slice(1) })]), "BadInputsProof", [0n, 5n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { inputsPath: args(6).inputsPath })]), "BadInputsProof", [0n, 5n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { label: flipped })]), "BadLabelsProof", [5n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { labelsPath: args(4).labelsPath })]), "BadLabelsProof", [5n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { index: BigInt(m) })]), "PointOutOfRange", [BigInt(m), BigInt(m)]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { tuple: 1n })]), "UnknownTuple", [1n, 1n]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(5, { features: bytesToHex(points[5]!.subarray(1)) })]), "FeatureLength", [7n, 8n]);
     // After the round: no more disputes; the block is committed and the bond returned to the improver.
     await toRound(env, created, 1);
     await receipt(env, created.as(other).write.commitImprovementBlock());
     expect(await created.as(other).read.chainLength()).to.equal(2n);
     expect(await created.as(other).read.bestDistance()).to.equal(proof.distance);
     const end = (await created.as(other).read.roundBounds([0n]))[1];
-    await expectRevert(created.as(watcher).write.disputeLabel([proof.proofId, args(0)]), "DisputeClosed", [proof.proofId, end]);
+    await expectRevert(created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(0)]), "DisputeClosed", [proof.proofId, end]);
     const beforeBond = await env.publicClient.getBalance({ address: improver.account.address });
-    const returned = await receipt(env, created.as(other).write.returnBond([proof.proofId]));
+    const returned = await receipt(env, created.disputesAs(other).write.returnBond([proof.proofId]));
     expect(await env.publicClient.getBalance({ address: improver.account.address })).to.equal(beforeBond + DAIMON_LIMITS.PROOF_BOND);
     expect(returned.status).to.equal("success");
-    await expectRevert(created.as(other).write.returnBond([proof.proofId]), "BondNotReturnable", [proof.proofId]);
-    const binding = await created.as(other).read.bindingOf([proof.proofId]);
+    await expectRevert(created.disputesAs(other).write.returnBond([proof.proofId]), "BondNotReturnable", [proof.proofId]);
+    const binding = await created.disputesAs(other).read.bindingOf([proof.proofId]);
     expect([binding.modelHash, binding.labelsRoot, binding.modelPosted, binding.labelsPosted, binding.voided, binding.bondReturned]).to.deep.equal([
       proof.binding.modelHash,
       proof.binding.labelsRoot,
@@ -141,21 +141,21 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     const claimed = [honest.map((l, i) => (i === 13 ? (l + 1) % 3 : l))];
     const proof = await submitBound(env, created, improver, "bafy-one-off", bytes, claimed, outputsNear(created, 2500, 4));
     await receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash]));
-    await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+    await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
     const args = (index: number) => labelDispute({ tuple: 0, index, points, inputs, claimedLabels: claimed, labels: proof.labels });
-    await expectRevert(created.as(late).write.disputeLabel([proof.proofId, args(12)]), "LabelCorrect", [proof.proofId, 0n, 12n, BigInt(claimed[0]![12]!)]);
+    await expectRevert(created.disputesAs(late).write.disputeLabel([proof.proofId, args(12)]), "LabelCorrect", [proof.proofId, 0n, 12n, BigInt(claimed[0]![12]!)]);
     const before = await env.publicClient.getBalance({ address: watcher.account.address });
-    const won = await receipt(env, created.as(watcher).write.disputeLabel([proof.proofId, args(13)]));
+    const won = await receipt(env, created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(13)]));
     expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
-    await expectRevert(created.as(late).write.disputeLabel([proof.proofId, args(13)]), "Voided", [proof.proofId]);
+    await expectRevert(created.disputesAs(late).write.disputeLabel([proof.proofId, args(13)]), "Voided", [proof.proofId]);
     await expectRevert(created.as(late).write.vote([proof.proofId, proof.proofHash]), "Voided", [proof.proofId]);
-    await expectRevert(created.as(late).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "Voided", [proof.proofId]);
+    await expectRevert(created.disputesAs(late).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "Voided", [proof.proofId]);
     // It led with one vote (minVotes = 1), but a voided proof is never committed.
     await toRound(env, created, 1);
     await receipt(env, created.as(late).write.commitImprovementBlock());
     expect(await created.as(late).read.chainLength()).to.equal(1n);
-    await expectRevert(created.as(improver).write.returnBond([proof.proofId]), "BondNotReturnable", [proof.proofId]);
-    expect((await created.as(late).read.bindingOf([proof.proofId])).voided).to.equal(true);
+    await expectRevert(created.disputesAs(improver).write.returnBond([proof.proofId]), "BondNotReturnable", [proof.proofId]);
+    expect((await created.disputesAs(late).read.bindingOf([proof.proofId])).voided).to.equal(true);
   });
 
   it("a proof whose labels are withheld loses its availability dispute even with its model posted: a challenger needs them for the paths", async function () {
@@ -166,14 +166,14 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     const bytes = encodeModel(model);
     const secret = [new Array<number>(16).fill(2)]; // labels the cheater will not show
     const proof = await submitBound(env, created, improver, "bafy-withheld", bytes, secret, outputsNear(created, 2500, 8));
-    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    const asked = await receipt(env, created.disputesAs(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
     const [disputed] = parseEventLogs({ abi: daimonProblemAbi, logs: asked.logs, eventName: "AvailabilityDisputed" });
-    await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+    await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
     // Labels that differ from the committed ones cannot stand in for them.
-    await expectRevert(created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels([Array.from(integerLabels(model, points))]))]), "LabelsMismatch");
-    await expectRevert(created.as(other).write.claimUnavailable([proof.proofId]), "AvailabilityPending", [proof.proofId, disputed!.args.deadline]);
+    await expectRevert(created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels([Array.from(integerLabels(model, points))]))]), "LabelsMismatch");
+    await expectRevert(created.disputesAs(other).write.claimUnavailable([proof.proofId]), "AvailabilityPending", [proof.proofId, disputed!.args.deadline]);
     await mineUntilNextTxIn(env, disputed!.args.deadline + 1n);
-    const voided = await receipt(env, created.as(other).write.claimUnavailable([proof.proofId]));
+    const voided = await receipt(env, created.disputesAs(other).write.claimUnavailable([proof.proofId]));
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "ProofVoided" });
     expect([event!.args.challenger, event!.args.reason, event!.args.paid]).to.deep.equal([getAddress(watcher.account.address), 1, DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND]);
   });
@@ -195,14 +195,14 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     await expectRevert(created.as(late).write.submitProof(proofArgs("bafy-late", packed), BOND), "SubmissionsClosed", [0n, schedule.submissionsClose]);
     // An availability dispute at the last allowed block: the model must be posted within T_a blocks.
     await mineUntilNextTxIn(env, schedule.availabilityClose - 1n);
-    const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    const asked = await receipt(env, created.disputesAs(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
     const deadline = asked.blockNumber + schedule.availabilityPeriod;
     expect(deadline < schedule.end).to.equal(true);
-    await expectRevert(created.as(late).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "DisputeClosed", [proof.proofId, schedule.availabilityClose]);
+    await expectRevert(created.disputesAs(late).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "DisputeClosed", [proof.proofId, schedule.availabilityClose]);
     await mineUntilNextTxIn(env, deadline + 1n);
-    await expectRevert(created.as(improver).write.postModel([proof.proofId, bytesToHex(model)]), "DisputeClosed", [proof.proofId, deadline + 1n]);
-    await receipt(env, created.as(late).write.claimUnavailable([proof.proofId]));
-    expect((await created.as(late).read.bindingOf([proof.proofId])).voided).to.equal(true);
+    await expectRevert(created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(model)]), "DisputeClosed", [proof.proofId, deadline + 1n]);
+    await receipt(env, created.disputesAs(late).write.claimUnavailable([proof.proofId]));
+    expect((await created.disputesAs(late).read.bindingOf([proof.proofId])).voided).to.equal(true);
   });
 
   for (const m of [1_000, 10_000]) {
@@ -219,10 +219,10 @@ describe("DaimonProblem: disputes (§14.3)", function () {
       claimed[0]![disputed] = (predict(model, points[disputed]!) + 1) % 10;
       const proof = await submitBound(env, created, improver, `bafy-large-${m}`, bytes, claimed, outputsNear(created, 2500, 7));
       expect(labelsTree(claimed).root).to.equal(proof.binding.labelsRoot);
-      const asked = await receipt(env, created.as(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
-      const posted = await receipt(env, created.as(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
-      const labelled = await receipt(env, created.as(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(claimed))]));
-      const won = await receipt(env, created.as(watcher).write.disputeLabel([proof.proofId, labelDispute({ tuple: 0, index: disputed, points, inputs, claimedLabels: claimed, labels: proof.labels })]));
+      const asked = await receipt(env, created.disputesAs(watcher).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+      const posted = await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+      const labelled = await receipt(env, created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(claimed))]));
+      const won = await receipt(env, created.disputesAs(watcher).write.disputeLabel([proof.proofId, labelDispute({ tuple: 0, index: disputed, points, inputs, claimedLabels: claimed, labels: proof.labels })]));
       const steps: [string, bigint][] = [
         ["submitProof (bond, binding)", proof.submitReceipt.gasUsed],
         ["disputeAvailability", asked.gasUsed],

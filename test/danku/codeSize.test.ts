@@ -3,6 +3,7 @@
  * path, lib/chain/deploy.ts) and every contract those deploy is measured on chain and must stay below the cap with a
  * margin, so growth fails here, loudly, long before a deployment would. DankuCompetition has the tighter budget: it
  * is split along its concerns (docs/protocol.md §10); the claim mode lives in DankuClaimModule (≤ 90 % like the rest).
+ * DaimonProblem is split the same way: its disputes live in DaimonDisputeModule (docs/daimon.md §14.3).
  */
 import hre from "hardhat";
 import { expect } from "chai";
@@ -11,7 +12,7 @@ import path from "node:path";
 import { size, type Address, type PublicClient } from "viem";
 import { deployFactories } from "../../lib/chain/deploy";
 import type { DankuWallet } from "../../lib/chain/danku";
-import { competitionFactoryAbi, dankuCompetitionAbi, problemFactoryAbi } from "../../lib/generated/abis";
+import { competitionFactoryAbi, daimonProblemAbi, dankuCompetitionAbi, problemFactoryAbi } from "../../lib/generated/abis";
 
 /** EIP-170: the most bytes of runtime code a contract may have. */
 const EIP170_LIMIT = 24_576;
@@ -71,6 +72,8 @@ describe("Contract sizes (EIP-170 with a margin)", function () {
     const claimModule = await client.readContract({ address: implementation, abi: dankuCompetitionAbi, functionName: "claimModule" });
     const problemImplementation = await client.readContract({ address: problemFactory, abi: problemFactoryAbi, functionName: "problemImplementation" });
     const tokenImplementation = await client.readContract({ address: problemFactory, abi: problemFactoryAbi, functionName: "tokenImplementation" });
+    const disputeModule = await client.readContract({ address: problemImplementation, abi: daimonProblemAbi, functionName: "disputeModule" });
+    const judge = await client.readContract({ address: problemFactory, abi: problemFactoryAbi, functionName: "judge" });
     const contracts: [string, Address][] = [
       ["CompetitionFactory", competitionFactory],
       ["DankuCompetition", implementation],
@@ -79,6 +82,8 @@ describe("Contract sizes (EIP-170 with a margin)", function () {
       ["DankuClaimModule", claimModule],
       ["ProblemFactory", problemFactory],
       ["DaimonProblem", problemImplementation],
+      ["DaimonDisputeModule", disputeModule],
+      ["DaimonModelJudge", judge],
       ["ProblemToken", tokenImplementation],
     ];
     measured = [];
@@ -109,9 +114,10 @@ describe("Contract sizes (EIP-170 with a margin)", function () {
 
   it("the factories' creation transactions stay below EIP-3860's 49,152 bytes of init code with a 10 % margin", () => {
     // The CompetitionFactory's init code carries the competition's, which carries the reveal module's; the claim module
-    // and the engine are deployed on their own (lib/chain/deploy.ts), so their init code is checked by itself.
+    // and the engine are deployed on their own (lib/chain/deploy.ts), so their init code is checked by itself; so are
+    // DaiMoN's dispute module and judge (lib/chain/daimon.ts), whose init code the ProblemFactory's does not carry.
     const sizes = new Map([...initCodeSizes("danku"), ...initCodeSizes("daimon")]);
-    for (const name of ["CompetitionFactory", "ProblemFactory", "DankuClaimModule", "DankuEvaluatorEngine"]) {
+    for (const name of ["CompetitionFactory", "ProblemFactory", "DankuClaimModule", "DankuEvaluatorEngine", "DaimonDisputeModule", "DaimonModelJudge"]) {
       const bytes = sizes.get(name);
       expect(bytes, `${name} init code`).to.be.a("number");
       expect(bytes, `${name}: ${bytes} bytes of init code`).to.be.at.most(Math.floor(EIP3860_LIMIT * 0.9));
