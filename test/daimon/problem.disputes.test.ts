@@ -15,7 +15,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { bytesToHex, getAddress, hexToBytes, parseEventLogs } from "viem";
-import { daimonProblemAbi } from "../../lib/generated/abis";
+import { daimonDisputeModuleAbi, daimonProblemAbi, problemFactoryAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, disputeSchedule } from "../../lib/daimon/fixedPoint";
 import { integerLabels, labelDispute, labelsTree, packLabels, unpackLabels, type LabelDisputeArgs } from "../../lib/daimon/disputes";
 import { encodeModel } from "../../lib/danku/encoding";
@@ -26,6 +26,7 @@ import {
   GasLog,
   deployEnv,
   disputableProblem,
+  disputesAs,
   expectRevert,
   gasCost,
   hexOutputs,
@@ -128,6 +129,49 @@ describe("DaimonProblem: disputes (§14.3)", function () {
       false,
       true,
     ]);
+  });
+
+  it("the dispute module runs only inside a problem: called directly every dispute reverts OnlyDelegateCall, and the problem refuses calls and ETH the module does not take", async function () {
+    const env = await loadFixture(deployEnv);
+    const m = 8;
+    const { created, points, inputs } = await disputableProblem(env, { m, features: 8, classCount: 3, config: { minVotes: 1, competitionPeriod: 120 } });
+    const [improver, attacker] = wallets(env, 1, 3);
+    const model = randomIntegerModel([8, 8, 3], 5);
+    const bytes = encodeModel(model);
+    const labels = [Array.from(integerLabels(model, points))];
+    const proof = await submitBound(env, created, improver, "bafy-direct", bytes, labels, outputsNear(created, 2500, 3));
+    const moduleAddress = await created.as(attacker).read.disputeModule();
+    expect(getAddress(moduleAddress)).to.not.equal(getAddress(created.address));
+    // Every clone delegates to the implementation's module, and the module's judge is the factory's.
+    expect(await created.disputesAs(attacker).read.judge()).to.equal(await env.publicClient.readContract({ address: env.factory, abi: problemFactoryAbi, functionName: "judge" }));
+    const direct = disputesAs(env, moduleAddress, attacker);
+    const args = labelDispute({ tuple: 0, index: 0, points, inputs, claimedLabels: labels, labels: proof.labels });
+    const onlyDelegate = (promise: Promise<unknown>) => expectRevert(promise, "OnlyDelegateCall", [], daimonDisputeModuleAbi);
+    await onlyDelegate(direct.write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }));
+    await onlyDelegate(direct.write.postModel([proof.proofId, bytesToHex(bytes)]));
+    await onlyDelegate(direct.write.postLabels([proof.proofId, bytesToHex(packLabels(labels))]));
+    await onlyDelegate(direct.write.claimUnavailable([proof.proofId]));
+    await onlyDelegate(direct.write.disputeLabel([proof.proofId, args]));
+    await onlyDelegate(direct.write.returnBond([proof.proofId]));
+    await onlyDelegate(direct.read.bindingOf([proof.proofId]));
+    // The problem's own state is untouched by all of that; through the problem the same calls work.
+    expect((await created.disputesAs(attacker).read.bindingOf([proof.proofId])).modelPosted).to.equal(false);
+    await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
+    expect((await created.disputesAs(attacker).read.bindingOf([proof.proofId])).modelPosted).to.equal(true);
+    // A selector neither has, and plain ETH, reach the module through the fallback and revert there.
+    const balance = await env.publicClient.getBalance({ address: created.address });
+    const refused = async (send: Promise<unknown>, what: string) => {
+      let failed = false;
+      try {
+        await receipt(env, (await send) as `0x${string}`);
+      } catch {
+        failed = true;
+      }
+      expect(failed, `${what} must revert`).to.equal(true);
+    };
+    await refused(attacker.sendTransaction({ to: created.address, data: "0xdeadbeef", gas: 200_000n }), "an unknown selector");
+    await refused(attacker.sendTransaction({ to: created.address, value: 1n, gas: 200_000n }), "plain ETH");
+    expect(await env.publicClient.getBalance({ address: created.address })).to.equal(balance);
   });
 
   it("one wrong label among honest ones loses once: the challenger takes the bond, the proof takes no votes and is never committed", async function () {
