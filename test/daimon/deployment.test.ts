@@ -15,9 +15,10 @@ import { readDeployment, readProblemFactoryDeployment, writeDeployment } from ".
 import { readAppConfig } from "../../lib/config/server";
 import { problemFactoryBlock } from "../../lib/config";
 
-// The deployer's third and fourth contracts: the claim module and the engine come first (lib/chain/deploy.ts).
+// The deployer's third and sixth contracts: the claim module and the engine come first, the dispute judge and module
+// between the factories (lib/chain/deploy.ts, lib/chain/daimon.ts).
 const COMPETITION_FACTORY = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
-const PROBLEM_FACTORY = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9";
+const PROBLEM_FACTORY = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
 
 function folder(deployment?: object): string {
   const dir = mkdtempSync(path.join(tmpdir(), "mb-deployments-"));
