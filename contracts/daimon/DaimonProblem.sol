@@ -16,8 +16,9 @@ import {ProblemToken} from "./ProblemToken.sol";
 /// and submit proofs-of-improvement, validators vote on them, and the proof with the most votes is committed as an
 /// Improvement block that mints the problem's token to its improver and, on claim, to its validators. The disputes
 /// of proofs (docs/daimon.md §14.3: disputeAvailability, postModel, postLabels, claimUnavailable, disputeLabel,
-/// returnBond, bindingOf, judge) run in {disputeModule} by DELEGATECALL through {fallback}, on this contract's
-/// storage ({DaimonProblemState}); their ABI is `daimonDisputeModuleAbi`, called at the problem's address.
+/// returnBond, bindingOf, judge) run in {disputeModule} by DELEGATECALL, through {fallback} (and the payable
+/// {disputeAvailability}, the one that takes a bond), on this contract's storage ({DaimonProblemState}); their ABI
+/// is `daimonDisputeModuleAbi`, called at the problem's address.
 /// @dev Every function does a bounded amount of work: no loop runs over an array that users can grow (the loops
 /// are over ≤ 8 tuples, ≤ 256 vector entries and ≤ 32 series terms). The round that has proofs is settled lazily by
 /// the first action of a later round, so the best distance is always current when a proof is checked.
@@ -257,13 +258,26 @@ contract DaimonProblem is DaimonProblemState, Initializable {
 
     // =================================================================== disputes, by DELEGATECALL
 
-    /// @notice Everything this contract does not declare (the disputes of docs/daimon.md §14.3 and their views) runs
-    /// in {disputeModule}, which reverts on anything else. Payable: `disputeAvailability` takes a bond.
-    fallback() external payable {
+    /// @notice Disputes proof `proofId`'s availability with a bond of exactly `AVAILABILITY_BOND` wei: the one
+    /// dispute that takes ETH, so it has its own payable entry here (the fallback takes none, and plain ETH sent to a
+    /// problem reverts). Runs {DaimonDisputeModule-disputeAvailability}.
+    /// @param proofId The proof whose model and labels the caller wants on chain.
+    function disputeAvailability(uint256 proofId) external payable {
+        (proofId); // read by the module, from the same calldata
+        _delegate();
+    }
+
+    /// @notice Everything else this contract does not declare (the disputes of docs/daimon.md §14.3 and their views)
+    /// runs in {disputeModule}, which reverts on anything else.
+    fallback() external {
+        _delegate();
+    }
+
+    /// @dev Runs the current call (same calldata: the module's functions have the selectors they are called by) in
+    /// the dispute module on this contract's storage and ends with its result: its return data, or its revert data
+    /// (the custom errors of {IDaimonProblem}, which this contract's ABI decodes). The module calls only the judge.
+    function _delegate() private {
         address module = address(disputeModule);
-        // Runs the current call (same calldata: the module's functions have the selectors they are called by) on
-        // this contract's storage and ends with its result: its return data, or its revert data (the custom errors
-        // of {IDaimonProblem}, which this contract's ABI decodes). The module calls only the judge.
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)

@@ -63,7 +63,7 @@ contract ProblemFactory {
         problem = Clones.clone(problemImplementation);
         token = Clones.clone(tokenImplementation);
         ProblemToken(token).initialize(problem, spec.name, spec.symbol);
-        DaimonProblem(payable(problem)).initialize(msg.sender, ProblemToken(token), spec, initialTuples);
+        DaimonProblem(problem).initialize(msg.sender, ProblemToken(token), spec, initialTuples);
         _problems.push(problem);
         emit ProblemCreated(
             problem,

@@ -158,7 +158,7 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     expect((await created.disputesAs(attacker).read.bindingOf([proof.proofId])).modelPosted).to.equal(false);
     await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
     expect((await created.disputesAs(attacker).read.bindingOf([proof.proofId])).modelPosted).to.equal(true);
-    // A selector neither has, and plain ETH, reach the module through the fallback and revert there.
+    // A selector neither has reaches the module through the fallback and reverts there; plain ETH has no way in.
     const balance = await env.publicClient.getBalance({ address: created.address });
     const refused = async (send: Promise<unknown>, what: string) => {
       let failed = false;
