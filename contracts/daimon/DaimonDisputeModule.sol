@@ -41,8 +41,9 @@ contract DaimonDisputeModule is DaimonProblemState {
     // A proof is disputable from its submission until its round ends; proofs are accepted only before the round's
     // last W blocks (`disputeWindow`), so each has at least W blocks. A proof that loses a dispute is voided: it takes
     // no more votes, is never committed, and its bond goes to the challenger. The third kind of dispute,
-    // `disputeOutput` (f(labels) ≠ outputs, segment by segment on the quantized DEL function), is added by
-    // contracts/daimon/DaimonDelEvaluator.sol's integration: it voids through {_void} like the two below.
+    // `disputeOutput` (f(labels) ≠ outputs, segment by segment on the quantized DEL function), is added to this
+    // module by contracts/daimon/DaimonDelEvaluator.sol's integration (the problem's fallback reaches it without a
+    // new entry point): it voids through {_void} like the two below.
 
     /// @notice Disputes proof `proofId`'s availability, with a bond of exactly `AVAILABILITY_BOND` wei: its model
     /// bytes (matching modelHash, valid DanKu v1 for this problem) must be posted ({postModel}) within T_a blocks,
