@@ -3,16 +3,17 @@ pragma solidity 0.8.28;
 
 import {BlobStore} from "../danku/BlobStore.sol";
 import {DankuEvaluator} from "../danku/DankuEvaluator.sol";
-import {DankuEvaluatorEngine} from "../danku/DankuEvaluatorEngine.sol";
 import {IDaimonProblem, LabelDispute} from "./IDaimonProblem.sol";
 
 /// @title DaimonModelJudge
-/// @notice The DanKu integer evaluator as DaiMoN's dispute judge (docs/daimon.md §14.3): it is the DanKu
-/// {DankuEvaluatorEngine} (its dense one-point forward pass, on the posted model read from its data contracts, is
-/// what `disputeLabel` runs on Z_i) plus the validation and storage of a posted model in the DanKu model format v1.
+/// @notice The DanKu integer evaluator as DaiMoN's dispute judge (docs/daimon.md §14.3): DanKu's dense one-point
+/// forward pass ({DankuEvaluator}, the library {DankuEvaluatorEngine} runs), on the posted model read from its data
+/// contracts, is what `disputeLabel` runs on Z_i; plus the validation and storage of a posted model in the DanKu
+/// model format v1. It uses the library, not the engine contract: the engine's entry points (on-chain evaluation,
+/// the convolutional pass) are DanKu's and would only push this contract past its EIP-170 budget.
 /// Stateless; deployed once before the ProblemFactory (its init code would push the factory's past EIP-3860), given
 /// to the dispute module and called by every problem's disputes.
-contract DaimonModelJudge is DankuEvaluatorEngine {
+contract DaimonModelJudge {
     /// @notice What a label dispute is checked against: the tuple's inputsRoot, the proof's labelsRoot (over
     /// tupleCount · testSetSize leaves, leaf t·m + i) and the problem's C and F.
     struct Trees {
