@@ -5,7 +5,8 @@
  * `labelsRoot`), the binding a proof carries, and the arguments of `disputeLabel`. Trees are lib/danku/claims.ts's:
  * leaf keccak256(0x00 ‖ bytes), node keccak256(0x01 ‖ left ‖ right), padded with bytes32(0) leaves to 2^⌈log₂ n⌉.
  *
- * The f-evaluation dispute (`disputeOutput`: outputs ≠ f(labels)) lives next to this in lib/daimon/delQuantized*.
+ * The f-evaluation dispute (`disputeOutput`: outputs ≠ f(labels)) lives next to this in lib/daimon/delQuantized.ts
+ * (`outputDispute`, `delqClaim`).
  */
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { decodeModel, modelHash, type QuantizedModel } from "../danku/encoding";
@@ -110,9 +111,12 @@ export function integerLabels(model: QuantizedModel, points: readonly Uint8Array
   return out;
 }
 
-/** The binding a proof carries: keccak256 of the model bytes and the root of its labels (one array per tuple). */
-export function proofBinding(modelBytes: Uint8Array, labels: readonly ArrayLike<number>[]): ProofBinding {
-  return { modelHash: modelHash(modelBytes), labelsRoot: labelsRoot(labels) };
+/**
+ * The binding a proof carries: keccak256 of the model bytes, the root of its labels (one array per tuple) and f_q's
+ * checkpoints on them (lib/daimon/delQuantized.ts `delqClaim` / `packCheckpoints`).
+ */
+export function proofBinding(modelBytes: Uint8Array, labels: readonly ArrayLike<number>[], checkpoints: Hex): ProofBinding {
+  return { modelHash: modelHash(modelBytes), labelsRoot: labelsRoot(labels), checkpoints };
 }
 
 /** Mirrors `struct LabelDispute` (what `disputeLabel` takes). */

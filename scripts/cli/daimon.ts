@@ -39,6 +39,7 @@ import { bruteForceOdds, formatTinyProbability } from "../../lib/daimon/bruteFor
 import { checkLabels, decodeTestInputs, encodeTestInputs, parseLabelledTestSet, sampleShape, testInputCount, type LabelledTestSet } from "../../lib/daimon/inputs";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
 import { inputsRoot } from "../../lib/daimon/disputes";
+import { tupleDelRoot } from "../../lib/daimon/delQuantized";
 import { computeTarget, formatDistance, prove, verify, type PoiProblem, type PoiTuple, type PoiVerification } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
 import { CliError, connect, Output, parseAddress, resolveProblemFactory, signer, type ChainContext, type GlobalOptions } from "./context";
@@ -228,7 +229,7 @@ async function uploadTuple(ipfs: CliIpfs, t: TrainedTuple, output: Output): Prom
   output.progress(`uploading Z (${t.z.length} bytes) and f (${t.del.length} bytes) to ${ipfs.location}…`);
   const inputsCid = await ipfs.add(t.z);
   const delCid = await ipfs.add(t.del);
-  return { inputsCid, delCid, inputsRoot: inputsRoot(decodeTestInputs(t.z)), target: t.target };
+  return { inputsCid, delCid, inputsRoot: inputsRoot(decodeTestInputs(t.z)), delRoot: tupleDelRoot(t.del), target: t.target };
 }
 
 async function openProblem(options: DaimonOptions & { problem: string }): Promise<{ context: ChainContext; problem: Address; state: ProblemState }> {
@@ -564,7 +565,7 @@ async function verifyProof(options: ProofOptions, output: Output): Promise<{ con
   const result = await verify(
     {
       model,
-      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot } },
+      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot, checkpoints: proof.checkpoints } },
       tuples,
       problem: poiProblem(state),
       bestDistance,

@@ -36,6 +36,7 @@ import { buildClassifierOnnx } from "../../lib/daimon/classifierOnnx";
 import { nearestCentroidModel, syntheticTestSet } from "../../lib/daimon/demo";
 import { encodeTestInputs } from "../../lib/daimon/inputs";
 import { inputsRoot } from "../../lib/daimon/disputes";
+import { tupleDelRoot } from "../../lib/daimon/delQuantized";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
 import { computeTarget, formatDistance, prove, verify, type PoiTuple } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
@@ -175,7 +176,7 @@ export async function seedDaimonDemo(context: DaimonSeedContext): Promise<Seeded
       symbol: "FAULT",
       metadataCid,
     },
-    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), target }],
+    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), delRoot: tupleDelRoot(del), target }],
   });
   context.log(`  ${title}: ${created.problem} (DEL trained in ${trained.seconds.toFixed(1)} s)`);
   await mineTo(context, created.definitionEnd);

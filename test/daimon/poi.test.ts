@@ -26,6 +26,7 @@ import { PoiError, computeTarget, predictLabels, prove, readDelShape, runDel, ve
 import { WAD, cosineDistance, packOutputs, quantizeVector, unpackVector } from "../../lib/daimon/fixedPoint";
 import { proofHash } from "../../lib/daimon/encoding";
 import { inputPoints, inputsRoot, integerLabels, labelsRoot, proofBinding } from "../../lib/daimon/disputes";
+import { tupleDelRoot } from "../../lib/daimon/delQuantized";
 import { decodeModel, encodeModel } from "../../lib/danku/encoding";
 import { floatPredict } from "../../lib/danku/floatModel";
 import { computeCid } from "../../lib/ipfs/cid";
@@ -188,7 +189,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(result.proofHash).to.equal(proofHash(problemAddress, improver, proof.cid, proof.binding, proof.packedOutputs));
       // An ONNX model is bound by its file's hash, but the chain only runs DanKu v1 models (§14.3).
       expect(proof.integerModel).to.equal(false);
-      expect(proof.binding).to.deep.equal(proofBinding(good, proof.predictedLabels));
+      expect(proof.binding).to.deep.equal(proofBinding(good, proof.predictedLabels, proof.binding.checkpoints));
       expect(result.distance).to.equal(proof.distance);
       expect(result.summary).to.match(/^verified: .* improves on d_c = 1\.000000/);
     });
@@ -293,7 +294,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
           symbol: "POI",
           metadataCid: "bafkreipoitest",
         },
-        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, inputsRoot: inputsRoot(set.inputs), target }],
+        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, inputsRoot: inputsRoot(set.inputs), delRoot: tupleDelRoot(tuple.del), target }],
       });
       const proof = await prove({ model: good, tuples: [tuple], problem, problemAddress: created.problem, improver: improver!.account.address }, runtime);
       const testClient = await hre.viem.getTestClient();

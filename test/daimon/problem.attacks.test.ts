@@ -83,7 +83,7 @@ async function failedSubmit(env: Env, created: Created, author: WalletClient, ci
   const tx = await env.publicClient.getTransaction({ hash });
   const { functionName, args } = decodeFunctionData({ abi: daimonProblemAbi, data: tx.input });
   expect(functionName).to.equal("submitProof");
-  const [leakedCid, , , leakedOutputs] = args as readonly [string, Hex, Hex, Hex];
+  const [leakedCid, , , , leakedOutputs] = args as readonly [string, Hex, Hex, Hex, Hex];
   expect([leakedCid, leakedOutputs]).to.deep.equal([cid, outputs]);
   return { block: failed.blockNumber, cid: leakedCid, outputs: leakedOutputs };
 }
