@@ -26,7 +26,7 @@ import { PoiError, computeTarget, predictLabels, prove, readDelShape, runDel, ve
 import { WAD, cosineDistance, packOutputs, quantizeVector, unpackVector } from "../../lib/daimon/fixedPoint";
 import { proofHash } from "../../lib/daimon/encoding";
 import { inputPoints, inputsRoot, integerLabels, labelsRoot, proofBinding } from "../../lib/daimon/disputes";
-import { tupleDelRoot } from "../../lib/daimon/delQuantized";
+import { evaluateDelq, outputDispute, packCheckpoints, tupleDelRoot, tupleDelq } from "../../lib/daimon/delQuantized";
 import { decodeModel, encodeModel } from "../../lib/danku/encoding";
 import { floatPredict } from "../../lib/danku/floatModel";
 import { computeCid } from "../../lib/ipfs/cid";
@@ -132,7 +132,15 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(proofGood.outputs).to.have.length(1);
       expect(proofGood.outputs[0]).to.have.length(N);
       expect(proofGood.packedOutputs).to.equal(bytesToHex(packOutputs(proofGood.outputs)));
-      expect(proofGood.outputs[0]).to.deep.equal(quantizeVector(Array.from(await runDel(del, proofGood.predictedLabels[0]!, runtime))));
+      // y is f_q's (the integer path an output dispute recomputes), within a few hundredths of the float f's.
+      const fq = evaluateDelq(tupleDelq(del), proofGood.predictedLabels[0]!);
+      expect(proofGood.outputs[0]).to.deep.equal(fq.outputs);
+      const float = quantizeVector(Array.from(await runDel(del, proofGood.predictedLabels[0]!, runtime)));
+      expect(Math.max(...float.map((v, i) => Math.abs(v - (fq.outputs[i] as number))))).to.be.below(1000);
+      expect(proofGood.binding.checkpoints).to.equal(packCheckpoints([fq.checkpoints]));
+      // Every output-dispute step of an honest PROVE reverts OutputCorrect: the challenger finds no wrong step.
+      const labels = [Array.from(proofGood.predictedLabels[0]!)];
+      expect(outputDispute({ q: tupleDelq(del), tuple: 0, labels, checkpoints: proofGood.binding.checkpoints, outputs: proofGood.packedOutputs })).to.equal(null);
       expect(proofGood.distance).to.equal(cosineDistance(proofGood.outputs[0]!, unpackVector(hexToBytes(target))));
 
       const errorGood = labelError(proofGood.predictedLabels[0]!, set.labels);
@@ -204,7 +212,11 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(proof.integerModel).to.equal(true);
       const points = inputPoints(set.inputs);
       expect(Array.from(proof.predictedLabels[0]!)).to.deep.equal(Array.from(integerLabels(decodeModel(integer), points)));
-      expect(proof.binding).to.deep.equal({ modelHash: keccak256(integer), labelsRoot: labelsRoot(proof.predictedLabels) });
+      expect(proof.binding).to.deep.equal({
+        modelHash: keccak256(integer),
+        labelsRoot: labelsRoot(proof.predictedLabels),
+        checkpoints: packCheckpoints([evaluateDelq(tupleDelq(del), proof.predictedLabels[0]!).checkpoints]),
+      });
       const base = { model: integer, tuples: [tuple], problem, bestDistance: WAD, margin: 0n };
       const honest = await verify({ ...base, proof: { cid: proof.cid, outputs: proof.packedOutputs, binding: proof.binding } }, runtime);
       expect(check(honest, "binding").ok).to.equal(true);
