@@ -470,24 +470,28 @@ export interface DelqProblem extends DisputableProblem {
  * (H = 32, n = embeddingSize = 16, K = 8: S = ⌈m / 8⌉ segments); y_t of tuple t is f_q(x_t) for true labels x_t
  * that differ from the model's labels at 3 points, so an honest proof of the model improves on d_c = 1. In round 0.
  */
-export async function delqProblem(env: Env, options: { m: number; tupleCount?: number; seed?: number; config?: Partial<ProblemConfig> }): Promise<DelqProblem> {
+export async function delqProblem(
+  env: Env,
+  options: { m: number; tupleCount?: number; seed?: number; config?: Partial<ProblemConfig>; shape?: { classCount: number; hidden: number; n: number; k: number } },
+): Promise<DelqProblem> {
   const seed = options.seed ?? 5;
   const { m } = options;
+  const shape = options.shape ?? { classCount: 3, hidden: 32, n: 16, k: 8 };
   const tupleCount = options.tupleCount ?? 1;
   const points = randomPoints(m, 8, seed);
   const inputs = inputsTree(points);
-  const model = randomIntegerModel([8, 8, 3], seed + 1);
+  const model = randomIntegerModel([8, 8, shape.classCount], seed + 1);
   const modelLabels = Array.from(integerLabels(model, points));
-  const fs = Array.from({ length: tupleCount }, (_, t) => randomQuantizedDel({ m, classCount: 3, hidden: 32, n: 16, k: 8 }, seed * 10 + t));
+  const fs = Array.from({ length: tupleCount }, (_, t) => randomQuantizedDel({ m, ...shape }, seed * 10 + t));
   const tuples: Tuple[] = fs.map((q, t) => {
-    const truth = modelLabels.map((l, i) => (i % Math.max(1, Math.floor(m / 3)) === t ? (l + 1) % 3 : l));
+    const truth = modelLabels.map((l, i) => (i % Math.max(1, Math.floor(m / 3)) === t ? (l + 1) % shape.classCount : l));
     const vector = evaluateDelq(q, truth).outputs;
     return {
       vector,
       tuple: { inputsCid: `bafy-z-${seed}-${t}`, delCid: `bafy-f-${seed}-${t}`, inputsRoot: inputs.root, delRoot: delqRoot(delqCommit(q)), target: hexVector(vector) },
     };
   });
-  const spec = makeSpec({ classCount: 3, testSetSize: m, embeddingSize: 16, ...options.config }, { inputShape: [8] });
+  const spec = makeSpec({ classCount: shape.classCount, testSetSize: m, embeddingSize: shape.n, ...options.config }, { inputShape: [8] });
   const created = await createProblem(env, { spec, tuples });
   await toRound(env, created, 0);
   return { created, points, inputs, fs, model, labels: fs.map(() => [...modelLabels]) };

@@ -36,6 +36,7 @@ import {
   packCheckpoints,
   segmentArgs,
   segmentCount,
+  segmentSize,
   stateBytes,
   stateHash,
   type OutputClaimArgs,
@@ -330,7 +331,7 @@ function sendStep(created: DelqProblem["created"], w: WalletClient, proofId: big
 describe("DaimonProblem: output disputes (§14.3.1)", function () {
   this.timeout(600_000);
   const outputGas = new GasLog();
-  after(() => outputGas.print("output dispute steps (m = 20, C = 3, H = 32, n = 16, K = 8: S = 3)"));
+  after(() => outputGas.print("output dispute steps (segment 0…2: m = 20, C = 3, H = 32, n = 16, K = 8; the rest as named)"));
 
   it("an honest proof survives every segment and the output step (OutputCorrect), and bad arguments revert without voiding", async function () {
     const env = await loadFixture(deployEnv);
@@ -412,6 +413,32 @@ describe("DaimonProblem: output disputes (§14.3.1)", function () {
       await expectRevert(sendStep(p.created, watcher, proof.proofId, found as OutputDisputeArgs), "Voided", [proof.proofId]);
     });
   }
+
+  it("gas: the worst output-dispute steps at m = 1,000, C = 10, H = 1,024, n = 64 (K = 256: a full segment and the output step) stay under the 16,777,216 cap", async function () {
+    const env = await loadFixture(deployEnv);
+    const shape = { classCount: 10, hidden: 1024, n: 64, k: segmentSize(1024, 10, 1000) };
+    expect(shape.k).to.equal(256);
+    const p = await delqProblem(env, { m: 1000, shape, config: { competitionPeriod: 120 } });
+    const [improver, watcher, other] = wallets(env, 1, 3, 4);
+    const q = p.fs[0] as QuantizedDel;
+    const truth = evaluateDelq(q, p.labels[0] as number[]);
+    const bytes = encodeModel(p.model);
+    // Proof 1: wrong from checkpoint 1 (segment 0, 256 full points); proof 2: right checkpoints, wrong y (output step).
+    const wrongStates = truth.states.map((a, j) => (j === 0 ? a : Int32Array.from(a, (v, i) => (i === 0 ? v + 1 : v))));
+    const wrongSegment = await submitBound(env, p.created, improver, "bafy-gas-seg", bytes, p.labels, [truth.outputs], packCheckpoints([wrongStates.map(stateHash)]));
+    const wrongY = truth.outputs.map((v, o) => (o === 0 ? (v > 0 ? v - 1 : v + 1) : v));
+    const wrongOutput = await submitBound(env, p.created, other, "bafy-gas-out", bytes, p.labels, [wrongY], packCheckpoints([truth.checkpoints]));
+    outputGas.add("submitProof with S = 4 checkpoints (m = 1,000, n = 64, one tuple)", wrongOutput.submitReceipt.gasUsed);
+    for (const [proof, label] of [[wrongSegment, "disputeOutput, full segment (256 points, H = 1,024, C = 10)"], [wrongOutput, "disputeOutputLayer (n·H = 65,536 weights)"]] as const) {
+      const found = outputDispute({ q, tuple: 0, labels: p.labels, checkpoints: proof.binding.checkpoints, outputs: proof.outputs });
+      if (!found) throw new Error("a wrong step exists");
+      const won = await receipt(env, sendStep(p.created, watcher, proof.proofId, found));
+      outputGas.add(label, won.gasUsed);
+      expect(won.gasUsed < TX_GAS_CAP).to.equal(true);
+      const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+      expect(voided?.args.index).to.equal(BigInt(found.step));
+    }
+  });
 
   it("checkpoints laid out for another S lose at once (index 2^256 − 1); a second tuple is disputed through its labels path", async function () {
     const env = await loadFixture(deployEnv);
