@@ -473,6 +473,22 @@ describe("DaimonProblem: issue 11's attacks", function () {
     // disputeOutput's case (next test), not a label dispute's.
   });
 
+  it("Three accounts took the whole reward with y_t as outputs (two Sybil votes, d_c = 0 for ever): with a real model and its true labels, undisputed, the cheat takes the block and d_c = 0 (the loss the output dispute prevents)", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, config: { minVotes: 2, competitionPeriod: 60 } });
+    const [cheater, sybil1, sybil2, watcher] = wallets(env, 1, 2, 3, 4);
+    const yt = unpackVector(hexToBytes(await p.created.as(cheater).read.tupleTarget([0n])));
+    const honest = delqClaim(p.fs, p.labels);
+    const cheat = await submitBound(env, p.created, cheater, "bafy-yt-outputs", encodeModel(p.model), p.labels, [yt], honest.checkpoints);
+    await castVote(env, p.created, sybil1, cheat);
+    await castVote(env, p.created, sybil2, cheat);
+    await toRound(env, p.created, 1);
+    await receipt(env, p.created.as(watcher).write.commitImprovementBlock());
+    expect(await p.created.as(watcher).read.chainLength()).to.equal(2n);
+    expect(await p.created.as(watcher).read.bestDistance()).to.equal(0n);
+    expect((await balance(env, p.created, cheater)) > 0n).to.equal(true);
+  });
+
   it("Three accounts took the whole reward with y_t as outputs (two Sybil votes, d_c = 0 for ever): with a real model and its true labels no label dispute wins, but the output step of f_q does", async function () {
     const env = await loadFixture(deployEnv);
     const p = await delqProblem(env, { m: 20, config: { minVotes: 2, competitionPeriod: 60 } });
