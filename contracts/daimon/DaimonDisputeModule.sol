@@ -89,13 +89,13 @@ contract DaimonDisputeModule is DaimonProblemState {
 
     /// @notice Posts proof `proofId`'s labels (anyone; normally the improver), the other half of availability: a
     /// challenger needs them for the labels' Merkle paths. They must be the 2 · k · m bytes (uint16 big-endian, leaf
-    /// t·m + i) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
+    /// t·m + i of the bytes; leaf t·mp + i of the tree, mp = 2^⌈log₂ m⌉) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
     /// {postModel}. ≈ 200 gas per label: k·m ≤ ≈ 65,000 labels fit one transaction.
     /// @param proofId The proof.
     /// @param labels The packed labels.
     function postLabels(uint256 proofId, bytes calldata labels) external onlyDelegateCall {
         (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, true);
-        bytes32 root = judge.labelsRootOf(labels, _targets.length * _config.testSetSize);
+        bytes32 root = judge.labelsRootOf(labels, _targets.length, _config.testSetSize);
         if (root != b.labelsRoot) revert LabelsMismatch(proofId, root, b.labelsRoot);
         b.labelsPosted = true;
         emit LabelsPosted(proofId, labels);
@@ -139,7 +139,7 @@ contract DaimonDisputeModule is DaimonProblemState {
     }
 
     /// @notice Disputes the label proof `proofId` claims for test point `d.index` of tuple `d.tuple`: Z_i is proven
-    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · m + index),
+    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · mp + index),
     /// and the posted model is run on Z_i by the DanKu integer evaluator. If its prediction differs, the proof is
     /// voided and the caller receives its bond; if not, the call reverts {LabelCorrect}. Until the round ends.
     /// @param proofId The proof.
@@ -284,14 +284,12 @@ contract DaimonDisputeModule is DaimonProblemState {
         return bytes32(checkpoints[from:from + 32]);
     }
 
-    /// @dev The root of tuple `c.tuple`'s m labels, proven against the proof's labelsRoot (leaf t·m + i): with one
-    /// tuple it is labelsRoot itself; with more, the tuple's labels are the aligned subtree t only when m is a power
-    /// of two, and the path climbs from it (node keccak256(0x01 ‖ left ‖ right), as lib/danku/claims.ts).
+    /// @dev The root of tuple `c.tuple`'s m labels, proven against the proof's labelsRoot: each tuple's labels are the
+    /// aligned subtree t of it (leaf t·mp + i, mp = 2^⌈log₂ m⌉), so the path climbs ⌈log₂ k⌉ levels from it (node
+    /// keccak256(0x01 ‖ left ‖ right), as lib/danku/claims.ts); with one tuple it is labelsRoot itself.
     function _tupleLabelsRoot(uint256 proofId, OutputClaim calldata c) private view returns (bytes32 node) {
-        uint256 m = _config.testSetSize;
         uint256 count = _delRoots.length;
         node = c.tupleLabelsRoot;
-        if (count > 1 && (m & (m - 1)) != 0) revert BadTupleLabelsProof(c.tuple);
         uint256 levels;
         while ((1 << levels) < count) ++levels;
         if (c.tupleLabelsPath.length != levels) revert BadTupleLabelsProof(c.tuple);

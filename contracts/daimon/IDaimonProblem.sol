@@ -117,7 +117,7 @@ struct ImprovementBlock {
 struct ProofBinding {
     /// keccak256 of the model bytes in the DanKu integer format v1.
     bytes32 modelHash;
-    /// Merkle root of the predicted labels, leaf t·m + i = the model's label of tuple t's Z_i.
+    /// Merkle root of the predicted labels, leaf t·mp + i (mp = 2^⌈log₂ m⌉) = the model's label of tuple t's Z_i.
     bytes32 labelsRoot;
     /// Who disputed the model's availability (zero: nobody).
     address availabilityChallenger;
@@ -348,7 +348,7 @@ interface IDaimonProblem {
     error FeatureLength(uint256 length, uint256 expected);
     /// @notice The features and path do not lead to tuple `tuple`'s inputsRoot at point `index`.
     error BadInputsProof(uint256 tuple, uint256 index);
-    /// @notice The label and path do not lead to the proof's labelsRoot at leaf `leaf` (= tuple · m + index).
+    /// @notice The label and path do not lead to the proof's labelsRoot at leaf `leaf` (= tuple · mp + index).
     error BadLabelsProof(uint256 leaf);
     /// @notice The posted model does predict `label` for point `index` of tuple `tuple`: the proof is right there.
     error LabelCorrect(uint256 proofId, uint256 tuple, uint256 index, uint256 label);
@@ -361,8 +361,7 @@ interface IDaimonProblem {
     /// @notice Tuple `tuple`'s f_q does not take this problem's m labels of C classes to n outputs: it cannot be
     /// disputed against (the contributor's f is unusable, docs/daimon.md §14.5).
     error DelShapeMismatch(uint256 tuple);
-    /// @notice The tuple's labels root and path do not lead to the proof's labelsRoot (or the tuple's labels are not
-    /// an aligned subtree of it: more than one tuple and m not a power of two, docs/daimon.md §14.3.1).
+    /// @notice The tuple's labels root and path do not lead to the proof's labelsRoot (subtree `tuple`).
     error BadTupleLabelsProof(uint256 tuple);
     /// @notice Step `step` (a segment j, or S: the output step) of tuple `tuple` is what f_q gives: the proof is right
     /// there.

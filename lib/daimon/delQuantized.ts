@@ -31,6 +31,7 @@ import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
 import { revealProof, revealTree, type RevealTree } from "../danku/claims";
 import type { DelParameters } from "./del";
 import { readDelOnnx } from "./delOnnx";
+import { labelsTree as proofLabelsTree, paddedLabelCount } from "./disputes";
 import { evaluateDel, meanAbsoluteError, pairOrdering, pearson, type HeldOutSet } from "./delMetrics";
 import { INT16_MAX, MAX_EMBEDDING, cosineDistance, fromWad } from "./fixedPoint";
 
@@ -845,20 +846,15 @@ export function unpackCheckpoints(checkpoints: Hex, tupleCount: number, m: numbe
 
 /**
  * The root of tuple `tuple`'s m labels (this file's {@link labelsTree}) and its path to the proof's labelsRoot (the
- * tree over every tuple's labels, leaf t·m + i, lib/daimon/disputes.ts `labelsTree`). With one tuple the path is
- * empty; with more, tuple t's labels are an aligned subtree only when m is a power of two (the contract's
- * `BadTupleLabelsProof` otherwise: docs/daimon.md §14.3.1, the remaining gap).
+ * tree over every tuple's labels, lib/daimon/disputes.ts `labelsTree`, in which tuple t's labels are the aligned
+ * subtree t): ⌈log₂ k⌉ siblings, none with one tuple.
  */
 export function tupleLabelsProof(labels: readonly ArrayLike<number>[], tuple: number): { root: Hex; path: Hex[] } {
   const x = labels[tuple];
   if (!x) throw new DelqError(`there is no tuple ${tuple} among ${labels.length}`);
   const root = labelsTree(x).root;
-  if (labels.length === 1) return { root, path: [] };
-  const m = x.length;
-  if ((m & (m - 1)) !== 0) throw new DelqError(`with ${labels.length} tuples of m = ${m} labels (not a power of two), a tuple's labels are not a subtree of the proof's labels root: its output cannot be disputed`);
-  const leaves: Uint8Array[] = [];
-  for (const tupleLabels of labels) for (let i = 0; i < tupleLabels.length; i++) leaves.push(labelLeafBytes(tupleLabels[i] as number));
-  return { root, path: revealProof(revealTree(leaves), tuple * m).slice(log2(m)) };
+  const mp = paddedLabelCount(x.length);
+  return { root, path: revealProof(proofLabelsTree(labels), tuple * mp).slice(log2(mp)) };
 }
 
 /** Tuple `tuple`'s int16 vector in the packed outputs: bytes [2n·t, 2n·(t+1)). */

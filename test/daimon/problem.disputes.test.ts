@@ -440,9 +440,9 @@ describe("DaimonProblem: output disputes (§14.3.1)", function () {
     }
   });
 
-  it("checkpoints laid out for another S lose at once (index 2^256 − 1); a second tuple is disputed through its labels path", async function () {
+  it("checkpoints laid out for another S lose at once (index 2^256 − 1); a second tuple (m = 20, not a power of two) is disputed through its labels path", async function () {
     const env = await loadFixture(deployEnv);
-    const p = await delqProblem(env, { m: 16, tupleCount: 2, config: { competitionPeriod: 120 } });
+    const p = await delqProblem(env, { m: 20, tupleCount: 2, config: { competitionPeriod: 120 } });
     const [improver, watcher] = wallets(env, 1, 3);
     const honest = delqClaim(p.fs, p.labels);
     const e1 = evaluateDelq(p.fs[1] as QuantizedDel, p.labels[1] as number[]);
@@ -456,5 +456,30 @@ describe("DaimonProblem: output disputes (§14.3.1)", function () {
     const won = await receipt(env, sendStep(p.created, watcher, proof.proofId, found as OutputDisputeArgs));
     const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
     expect(voided?.args).to.deep.include({ reason: 2, tuple: 1n, index: 2n ** 256n - 1n });
+  });
+
+  it("with three tuples of m = 20 labels each, tuple 2's labels are the subtree 2 of labelsRoot: an honest proof's segments there revert OutputCorrect, the posted labels hash to labelsRoot, and a wrong segment of tuple 2 loses", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, tupleCount: 3, config: { competitionPeriod: 120 } });
+    const [improver, watcher] = wallets(env, 1, 3);
+    const honest = delqClaim(p.fs, p.labels);
+    const proof = await submitBound(env, p.created, improver, "bafy-three", encodeModel(p.model), p.labels, honest.outputs, honest.checkpoints);
+    await receipt(env, p.created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(p.labels))]));
+    const q = p.fs[2] as QuantizedDel;
+    const truth = evaluateDelq(q, p.labels[2] as number[]);
+    const claim = outputClaimArgs({ q, tuple: 2, labels: p.labels, checkpoints: honest.checkpoints, outputs: proof.outputs });
+    expect(claim.tupleLabelsPath).to.have.length(2);
+    for (let j = 0; j <= segmentCount(q); j++) {
+      await expectRevert(sendStep(p.created, watcher, proof.proofId, stepArgs(p, 2, claim, j, truth.states[j] as Int32Array)), "OutputCorrect", [proof.proofId, 2n, BigInt(j)]);
+    }
+    const e = p.fs.map((f, t) => evaluateDelq(f, p.labels[t] as number[]));
+    const wrong = packCheckpoints(e.map((x, t) => (t === 2 ? x.states.map((a, j) => stateHash(j === 2 ? Int32Array.from(a, (v, i) => (i === 3 ? v - 1 : v)) : a)) : x.checkpoints)));
+    // The same improver's second proof (equal outputs from another account would be a copy, §7).
+    const cheat = await submitBound(env, p.created, improver, "bafy-three-wrong", encodeModel(p.model), p.labels, honest.outputs, wrong);
+    const found = outputDispute({ q, tuple: 2, labels: p.labels, checkpoints: wrong, outputs: cheat.outputs });
+    expect([found?.kind, found?.step]).to.deep.equal(["segment", 1]);
+    const won = await receipt(env, sendStep(p.created, watcher, cheat.proofId, found as OutputDisputeArgs));
+    const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+    expect(voided?.args).to.deep.include({ reason: 2, tuple: 2n, index: 1n });
   });
 });
