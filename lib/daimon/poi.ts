@@ -22,13 +22,13 @@
  */
 import type * as OrtNamespace from "onnxruntime-web";
 import { onnx } from "onnx-proto";
-import { bytesToHex, hexToBytes, isHex, type Address, type Hex } from "viem";
+import { bytesToHex, hexToBytes, isHex, zeroHash, type Address, type Hex } from "viem";
 import { computeCid, normalizeCid } from "../ipfs/cid";
 import { DEFAULT_ORT_WASM_PATH, defaultOrtLoader, type OrtModule } from "../ort/scorer";
 import { DEL_ONNX_INPUT, DEL_ONNX_OUTPUT } from "./delOnnx";
 import { proofHash, type ProofBinding } from "./encoding";
 import { decodeIntegerModel, inputPoints, integerLabels, proofBinding } from "./disputes";
-import { NO_DELQ_CHECKPOINTS, evaluateDelq, packCheckpoints, tupleDelqOrNull } from "./delQuantized";
+import { NO_DELQ_CHECKPOINTS, delqCommit, delqRoot, evaluateDelq, packCheckpoints, tupleDelqOrNull } from "./delQuantized";
 import type { QuantizedModel } from "../danku/encoding";
 import { WAD, cosineDistance, isImprovement, meanRoundedUp, packOutputs, quantizeVector, unpackVector, type FixedVector } from "./fixedPoint";
 import { decodeTestInputs, sampleShape, testInputCount, type TestInputs } from "./inputs";
@@ -333,11 +333,14 @@ export interface PoiTuple {
   readonly target: Hex | Uint8Array | FixedVector;
   readonly inputsCid?: string;
   readonly delCid?: string;
+  /** The tuple's delRoot on chain: when given, f_q of `del` must have it (else the proof would lose output disputes). */
+  readonly delRoot?: Hex;
 }
 
 interface PreparedTuple {
   readonly inputs: TestInputs;
   readonly del: Uint8Array;
+  readonly delRoot?: Hex;
   readonly target: number[];
   readonly shape: DelFunctionShape;
 }
@@ -389,7 +392,7 @@ async function prepareTuple(tuple: PoiTuple, index: number, problem: PoiProblem)
   if (problem.embeddingSize !== undefined && problem.embeddingSize !== shape.n) {
     throw new PoiError(`${where}: f outputs ${shape.n} entries, the problem's embedding size is ${problem.embeddingSize}`);
   }
-  return { inputs, del: tuple.del, target, shape };
+  return { inputs, del: tuple.del, target, shape, ...(tuple.delRoot === undefined ? {} : { delRoot: tuple.delRoot }) };
 }
 
 interface ComputedOutput {
@@ -408,6 +411,12 @@ interface ComputedOutput {
  */
 function delqResult(tuple: PreparedTuple, labels: Int32Array, float: Float32Array): ComputedOutput {
   const q = tupleDelqOrNull(tuple.del);
+  if (tuple.delRoot !== undefined) {
+    const root = q ? delqRoot(delqCommit(q)) : zeroHash;
+    if (root.toLowerCase() !== tuple.delRoot.toLowerCase()) {
+      throw new PoiError(`the f_q of a tuple's DEL file has root ${root}, the tuple commits ${tuple.delRoot}: a proof from it would lose its output disputes`);
+    }
+  }
   if (!q) return { labels, float, vector: quantizeVector(Array.from(float)), checkpoints: NO_DELQ_CHECKPOINTS };
   const e = evaluateDelq(q, labels);
   return { labels, float, vector: e.outputs, checkpoints: e.checkpoints };

@@ -254,7 +254,7 @@ async function downloadTuples(ipfs: CliIpfs, tuples: readonly ChainTuple[], outp
     output.progress(`downloading tuple ${t.index}'s Z and f from ${ipfs.location}…`);
     const inputs = await ipfs.get(t.inputsCid, `tuple ${t.index}'s test inputs Z`);
     const del = await ipfs.get(t.delCid, `tuple ${t.index}'s DEL function f`);
-    files.push({ inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid });
+    files.push({ inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid, delRoot: t.delRoot });
   }
   return files;
 }

@@ -138,6 +138,13 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       const float = quantizeVector(Array.from(await runDel(del, proofGood.predictedLabels[0]!, runtime)));
       expect(Math.max(...float.map((v, i) => Math.abs(v - (fq.outputs[i] as number))))).to.be.below(1000);
       expect(proofGood.binding.checkpoints).to.equal(packCheckpoints([fq.checkpoints]));
+      // PROVE refuses a tuple whose committed delRoot is not the f_q of its DEL file (its proof would be voidable).
+      expect(await prove({ model: good, tuples: [{ ...tuple, delRoot: tupleDelRoot(del) }], problem }, runtime).then((p) => p.binding)).to.deep.equal(proofGood.binding);
+      const refused = await prove({ model: good, tuples: [{ ...tuple, delRoot: keccak256("0x01") }], problem }, runtime).then(
+        () => "accepted",
+        (error: unknown) => String(error),
+      );
+      expect(refused).to.match(/would lose its output disputes/);
       // Every output-dispute step of an honest PROVE reverts OutputCorrect: the challenger finds no wrong step.
       const labels = [Array.from(proofGood.predictedLabels[0]!)];
       expect(outputDispute({ q: tupleDelq(del), tuple: 0, labels, checkpoints: proofGood.binding.checkpoints, outputs: proofGood.packedOutputs })).to.equal(null);
