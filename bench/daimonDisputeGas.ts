@@ -6,7 +6,7 @@
  * (`disputeOutput`, lib/daimon/delQuantized*) adds its own steps next to these.
  */
 import hre from "hardhat";
-import { bytesToHex, parseEventLogs, type Address } from "viem";
+import { bytesToHex, parseEventLogs, zeroHash, type Address } from "viem";
 import { daimonDisputeModuleAbi, daimonProblemAbi, problemFactoryAbi } from "../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, packVector, registrationUsableFrom } from "../lib/daimon/fixedPoint";
 import { registrationHash } from "../lib/daimon/encoding";
@@ -64,7 +64,8 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   const target = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 20_000 : -10_000));
   // As lib/chain/daimon.ts deploys them: the judge, the dispute module given it, the factory given the module.
   const judge = await hre.viem.deployContract("DaimonModelJudge", []);
-  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address]);
+  const delEvaluator = await hre.viem.deployContract("DaimonDelEvaluator", []);
+  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address, delEvaluator.address]);
   const factory = await hre.viem.deployContract("ProblemFactory", [disputeModule.address]);
   const config = { classCount: 10, testSetSize: m, embeddingSize: 16, definitionPeriod: 10, competitionPeriod: 40, rewardShape: 3, minVotes: 1, openTuples: true, margin: 0n, rewardScale: WAD };
   const created = await gasOf(
@@ -74,7 +75,7 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
       functionName: "createProblem",
       args: [
         { config, inputShape: [784], name: "Dispute gas", symbol: "DGAS", metadataCid: "bafkreidisputegas" },
-        [{ inputsCid: "bafy-z", delCid: "bafy-f", inputsRoot: inputs.root, target: bytesToHex(packVector(target)) }],
+        [{ inputsCid: "bafy-z", delCid: "bafy-f", inputsRoot: inputs.root, delRoot: zeroHash, target: bytesToHex(packVector(target)) }],
       ],
     }),
   );
@@ -88,7 +89,7 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   const disputed = m - 1;
   const claimed = [new Array<number>(m).fill(0)];
   claimed[0]![disputed] = (predict(model, points[disputed]!) + 1) % 10;
-  const binding = proofBinding(bytes, claimed);
+  const binding = proofBinding(bytes, claimed, "0x");
   const outputs = bytesToHex(packVector(target.map((v, i) => (i === 0 ? v - 3000 : v))));
   // The disputes run in the dispute module through the problem's fallback: its functions join the problem's ABI.
   const problemAbi = [...daimonProblemAbi, ...daimonDisputeModuleAbi.filter((item) => item.type === "function")];
@@ -97,7 +98,7 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
 
   const registered = await gasOf(await write(improver, "register", [registrationHash(problem, improver.account.address, "bafy-large", outputs)]));
   await mineTo(registrationUsableFrom(registered.blockNumber));
-  const submitted = await gasOf(await write(improver, "submitProof", ["bafy-large", binding.modelHash, binding.labelsRoot, outputs], DAIMON_LIMITS.PROOF_BOND));
+  const submitted = await gasOf(await write(improver, "submitProof", ["bafy-large", binding.modelHash, binding.labelsRoot, binding.checkpoints, outputs], DAIMON_LIMITS.PROOF_BOND));
   const asked = await gasOf(await write(watcher, "disputeAvailability", [0n], DAIMON_LIMITS.AVAILABILITY_BOND));
   const posted = await gasOf(await write(improver, "postModel", [0n, bytesToHex(bytes)]));
   const labelled = await gasOf(await write(improver, "postLabels", [0n, bytesToHex(packLabels(claimed))]));
@@ -108,7 +109,7 @@ export async function measureLabelDisputeGas(m: number): Promise<LabelDisputeGas
   const outputs2 = bytesToHex(packVector(target.map((v, i) => (i === 1 ? v + 3000 : v))));
   const registered2 = await gasOf(await write(other, "register", [registrationHash(problem, other.account.address, "bafy-none", outputs2)]));
   await mineTo(registrationUsableFrom(registered2.blockNumber));
-  await gasOf(await write(other, "submitProof", ["bafy-none", binding.modelHash, binding.labelsRoot, outputs2], DAIMON_LIMITS.PROOF_BOND));
+  await gasOf(await write(other, "submitProof", ["bafy-none", binding.modelHash, binding.labelsRoot, binding.checkpoints, outputs2], DAIMON_LIMITS.PROOF_BOND));
   const asked2 = await gasOf(await write(watcher, "disputeAvailability", [1n], DAIMON_LIMITS.AVAILABILITY_BOND));
   const [disputedEvent] = parseEventLogs({ abi: daimonProblemAbi, logs: asked2.logs, eventName: "AvailabilityDisputed" });
   await mineTo(disputedEvent!.args.deadline + 1n);

@@ -11,6 +11,7 @@ import { expect, type Browser, type BrowserContext, type Page, type TestInfo } f
 import { getAddress, type Address } from "viem";
 import { createProblem } from "../lib/chain/daimon";
 import { inputsRoot } from "../lib/daimon/disputes";
+import { tupleDelRoot } from "../lib/daimon/delQuantized";
 import { trainDel } from "../lib/daimon/delTrainer";
 import { buildDelOnnx } from "../lib/daimon/delOnnx";
 import { buildClassifierOnnx } from "../lib/daimon/classifierOnnx";
@@ -94,7 +95,7 @@ export async function createTestProblem(chain: ChainFixture, options: { title: s
   const created = await createProblem(chain.wallet(options.creator ?? 0), chain.client, {
     factory: problemFactoryAddress(),
     spec: { config, inputShape: [FEATURES], name: "E2E fault token", symbol: "EFT", metadataCid },
-    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), target }],
+    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), delRoot: tupleDelRoot(del), target }],
   });
   await chain.mineTo(created.definitionEnd);
   return {

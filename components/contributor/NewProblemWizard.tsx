@@ -26,6 +26,7 @@ import { BRUTE_FORCE_TABLE_N, bruteForceOdds, formatTinyProbability } from "@/li
 import { MAX_EMBEDDING } from "@/lib/daimon/fixedPoint";
 import { decodeTestInputs, encodeTestInputs } from "@/lib/daimon/inputs";
 import { inputsRoot } from "@/lib/daimon/disputes";
+import { tupleDelRoot } from "@/lib/daimon/delQuantized";
 import { IpfsUploadError, uploadToIpfs } from "@/lib/ipfs/client";
 import { formatBytes } from "@/lib/ipfs/config";
 import { DAIMON_GLOSSARY } from "@/lib/web/daimonGlossary";
@@ -223,10 +224,11 @@ export function NewProblemWizard() {
       address: app.problemFactory,
       abi: problemFactoryCallAbi,
       functionName: "createProblem",
-      // The tuple commits Z's Merkle root in DanKu feature bytes too: label disputes prove Z_i against it (§14.3).
+      // The tuple commits Z's Merkle root in DanKu feature bytes (label disputes prove Z_i against it, §14.3) and its f_q's
+      // root (output disputes check f against it, §14.3.1).
       args: [
         { ...spec, inputShape: [...spec.inputShape] },
-        [{ inputsCid: cids.inputs, delCid: cids.del, inputsRoot: inputsRoot(decodeTestInputs(files?.inputs ?? new Uint8Array())), target: training.result.target }],
+        [{ inputsCid: cids.inputs, delCid: cids.del, inputsRoot: inputsRoot(decodeTestInputs(files?.inputs ?? new Uint8Array())), delRoot: tupleDelRoot(training.result.del), target: training.result.target }],
       ],
     });
     if (!receipt) return;

@@ -132,7 +132,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
       address: state.address,
       abi: daimonProblemAbi,
       functionName: "submitProof",
-      args: [status.proof.cid, status.proof.binding.modelHash, status.proof.binding.labelsRoot, status.proof.packedOutputs],
+      args: [status.proof.cid, status.proof.binding.modelHash, status.proof.binding.labelsRoot, status.proof.binding.checkpoints, status.proof.packedOutputs],
       value: DAIMON_LIMITS.PROOF_BOND,
     });
     if (!receipt) return;

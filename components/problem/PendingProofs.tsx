@@ -205,7 +205,7 @@ export function PendingProofs({
       const result = await worker.current.verify(
         {
           model,
-          proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem: state.address, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot } },
+          proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem: state.address, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot, checkpoints: proof.checkpoints } },
           tuples: files,
           problem: poiProblemOf(state),
           // Votes count only in the proof's round, during which d_c is the committed best distance.

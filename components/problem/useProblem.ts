@@ -140,7 +140,7 @@ export async function loadTupleFiles(
   return Promise.all(
     tuples.map(async (t) => {
       const [inputs, del] = await Promise.all([fetchOne(t.inputsCid, "test inputs Z", t.index), fetchOne(t.delCid, "DEL function f", t.index)]);
-      return { inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid };
+      return { inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid, delRoot: t.delRoot };
     }),
   );
 }

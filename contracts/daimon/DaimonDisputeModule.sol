@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {LabelDispute, ProofBinding, VoidReason} from "./IDaimonProblem.sol";
+import {LabelDispute, OutputClaim, ProofBinding, VoidReason} from "./IDaimonProblem.sol";
+import {DaimonDelEvaluator} from "./DaimonDelEvaluator.sol";
 import {DaimonLimits} from "./DaimonLimits.sol";
 import {DaimonModelJudge} from "./DaimonModelJudge.sol";
 import {DaimonProblemState} from "./DaimonProblemState.sol";
@@ -16,6 +17,8 @@ import {DaimonProblemState} from "./DaimonProblemState.sol";
 contract DaimonDisputeModule is DaimonProblemState {
     /// @notice The DanKu integer evaluator that validates posted models and runs them in label disputes.
     DaimonModelJudge public immutable judge;
+    /// @notice The stateless f_q evaluator that output disputes recompute one step with (docs/daimon.md §14.3.1).
+    DaimonDelEvaluator public immutable delEvaluator;
 
     /// @dev This module's own address: a call that runs here outside a DELEGATECALL has `address(this) == _self`.
     address private immutable _self;
@@ -25,8 +28,10 @@ contract DaimonDisputeModule is DaimonProblemState {
 
     /// @param judge_ The judge every problem's disputes use (deployed on its own: its init code does not fit in the
     /// factory's under EIP-3860).
-    constructor(DaimonModelJudge judge_) {
+    /// @param delEvaluator_ The f_q evaluator every problem's output disputes use (deployed once, before the module).
+    constructor(DaimonModelJudge judge_, DaimonDelEvaluator delEvaluator_) {
         judge = judge_;
+        delEvaluator = delEvaluator_;
         _self = address(this);
     }
 
@@ -41,9 +46,8 @@ contract DaimonDisputeModule is DaimonProblemState {
     // A proof is disputable from its submission until its round ends; proofs are accepted only before the round's
     // last W blocks (`disputeWindow`), so each has at least W blocks. A proof that loses a dispute is voided: it takes
     // no more votes, is never committed, and its bond goes to the challenger. The third kind of dispute,
-    // `disputeOutput` (f(labels) ≠ outputs, segment by segment on the quantized DEL function), is added to this
-    // module by contracts/daimon/DaimonDelEvaluator.sol's integration (the problem's fallback reaches it without a
-    // new entry point): it voids through {_void} like the two below.
+    // `disputeOutput` / `disputeOutputLayer` (f(labels) ≠ outputs, one step of the quantized DEL function f_q,
+    // {delEvaluator}), is below: the problem's fallback reaches it without a new entry point.
 
     /// @notice Disputes proof `proofId`'s availability, with a bond of exactly `AVAILABILITY_BOND` wei: its model
     /// bytes (matching modelHash, valid DanKu v1 for this problem) must be posted ({postModel}) within T_a blocks,
@@ -85,13 +89,13 @@ contract DaimonDisputeModule is DaimonProblemState {
 
     /// @notice Posts proof `proofId`'s labels (anyone; normally the improver), the other half of availability: a
     /// challenger needs them for the labels' Merkle paths. They must be the 2 · k · m bytes (uint16 big-endian, leaf
-    /// t·m + i) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
+    /// t·m + i of the bytes; leaf t·mp + i of the tree, mp = 2^⌈log₂ m⌉) whose root the judge recomputes as labelsRoot; they are published in {LabelsPosted}. Same window as
     /// {postModel}. ≈ 200 gas per label: k·m ≤ ≈ 65,000 labels fit one transaction.
     /// @param proofId The proof.
     /// @param labels The packed labels.
     function postLabels(uint256 proofId, bytes calldata labels) external onlyDelegateCall {
         (ProofRecord storage p, ProofBinding storage b) = _postable(proofId, true);
-        bytes32 root = judge.labelsRootOf(labels, _targets.length * _config.testSetSize);
+        bytes32 root = judge.labelsRootOf(labels, _targets.length, _config.testSetSize);
         if (root != b.labelsRoot) revert LabelsMismatch(proofId, root, b.labelsRoot);
         b.labelsPosted = true;
         emit LabelsPosted(proofId, labels);
@@ -135,7 +139,7 @@ contract DaimonDisputeModule is DaimonProblemState {
     }
 
     /// @notice Disputes the label proof `proofId` claims for test point `d.index` of tuple `d.tuple`: Z_i is proven
-    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · m + index),
+    /// against the tuple's inputsRoot, the claimed label against the proof's labelsRoot (leaf tuple · mp + index),
     /// and the posted model is run on Z_i by the DanKu integer evaluator. If its prediction differs, the proof is
     /// voided and the caller receives its bond; if not, the call reverts {LabelCorrect}. Until the round ends.
     /// @param proofId The proof.
@@ -166,6 +170,139 @@ contract DaimonDisputeModule is DaimonProblemState {
             }),
             _modelChunks[proofId]
         );
+    }
+
+    /// @notice Disputes segment `s.j` of tuple `c.tuple`'s f_q checkpoints: the evaluator recomputes c_{j+1} from
+    /// c_j's state (c_0 = f.b1Hash), the K labels of segment j (against the tuple's labels root, itself proven
+    /// against the proof's labelsRoot) and the W1 rows they gather (against f, checked against the tuple's delRoot).
+    /// If the result differs from the proof's c_{j+1}, the proof is voided and the caller receives its bond; if not,
+    /// the call reverts {OutputCorrect}. A bad argument reverts the evaluator's error. Until the round ends.
+    /// @param proofId The proof.
+    /// @param c The tuple, its f, the proof's outputs and checkpoints, the tuple's labels root and path.
+    /// @param s The segment (lib/daimon/delQuantized.ts `segmentArgs`).
+    function disputeOutput(uint256 proofId, OutputClaim calldata c, DaimonDelEvaluator.Segment calldata s)
+        external
+        onlyDelegateCall
+    {
+        (bytes32 delRoot, uint256 at, uint256 segments) = _outputClaim(proofId, c);
+        if (segments == 0) return;
+        if (s.j >= segments) revert DaimonDelEvaluator.SegmentOutOfRange(s.j, segments);
+        bytes32 labelsRoot = _tupleLabelsRoot(proofId, c);
+        bytes32 before = s.j == 0 ? c.f.b1Hash : _checkpoint(c.checkpoints, at, s.j);
+        bytes32 next = delEvaluator.segment(c.f, delRoot, labelsRoot, before, s);
+        if (next == _checkpoint(c.checkpoints, at, s.j + 1)) revert OutputCorrect(proofId, c.tuple, s.j);
+        _void(proofId, msg.sender, VoidReason.WrongOutput, c.tuple, s.j, 0);
+    }
+
+    /// @notice Disputes the output step of tuple `c.tuple`: the evaluator recomputes y from c_S's state, B2 and W2
+    /// (against f, checked against the tuple's delRoot). If y differs from the proof's outputs for that tuple, the
+    /// proof is voided and the caller receives its bond; if not, the call reverts {OutputCorrect} (step S). Until the
+    /// round ends.
+    /// @param proofId The proof.
+    /// @param c The tuple, its f, the proof's outputs and checkpoints (labels root and path unused: pass any).
+    /// @param state c_S's preimage: H big-endian int32.
+    /// @param b2 B2 as n big-endian int64.
+    /// @param w2 W2 as H rows of n int8.
+    function disputeOutputLayer(
+        uint256 proofId,
+        OutputClaim calldata c,
+        bytes calldata state,
+        bytes calldata b2,
+        bytes calldata w2
+    ) external onlyDelegateCall {
+        (bytes32 delRoot, uint256 at, uint256 segments) = _outputClaim(proofId, c);
+        if (segments == 0) return;
+        bytes32 computed =
+            keccak256(delEvaluator.output(c.f, delRoot, _checkpoint(c.checkpoints, at, segments), state, b2, w2));
+        if (computed == _outputsHash(c)) revert OutputCorrect(proofId, c.tuple, segments);
+        _void(proofId, msg.sender, VoidReason.WrongOutput, c.tuple, segments, 0);
+    }
+
+    /// @dev keccak256 of the proof's output vector for tuple `c.tuple` (2n bytes of `c.outputs`).
+    function _outputsHash(OutputClaim calldata c) private view returns (bytes32) {
+        uint256 size = 2 * uint256(_config.embeddingSize);
+        uint256 from = c.tuple * size;
+        return keccak256(c.outputs[from:from + size]);
+    }
+
+    /// @dev What both output steps check first: a live proof in its dispute window, outputs and checkpoints that are
+    /// the proof's, a tuple whose delRoot f hashes to and whose shape is the problem's. Returns the delRoot, where
+    /// tuple `c.tuple`'s checkpoints start (its count word) and S. When the checkpoints are not laid out for f
+    /// ({_laidOut}) the proof is wrong and voided here (returns S = 0: nothing more to check).
+    function _outputClaim(uint256 proofId, OutputClaim calldata c)
+        private
+        returns (bytes32 delRoot, uint256 at, uint256 segments)
+    {
+        _enterCompetition();
+        (ProofRecord storage p, ProofBinding storage b) = _live(proofId);
+        uint256 closesAt = _roundStart(uint256(p.round) + 1);
+        if (block.number >= closesAt) revert DisputeClosed(proofId, closesAt);
+        if (keccak256(abi.encode(keccak256(c.outputs), keccak256(c.checkpoints))) != b.claimHash) {
+            revert ClaimMismatch(proofId);
+        }
+        uint256 count = _delRoots.length;
+        if (c.tuple >= count) revert UnknownTuple(c.tuple, count);
+        delRoot = _delRoots[c.tuple];
+        bytes32 computed = delEvaluator.fRoot(c.f);
+        if (computed != delRoot) revert DelRootMismatch(c.tuple, computed, delRoot);
+        if (c.f.m != _config.testSetSize || c.f.classCount != _config.classCount || c.f.n != _config.embeddingSize) {
+            revert DelShapeMismatch(c.tuple);
+        }
+        segments = delEvaluator.segmentCount(c.f);
+        if (!_laidOut(c, segments)) {
+            _void(proofId, msg.sender, VoidReason.WrongOutput, c.tuple, type(uint256).max, 0);
+            return (delRoot, 0, 0);
+        }
+        at = _tupleOffset(c.checkpoints, c.tuple);
+    }
+
+    /// @dev Where tuple `t`'s count word starts: after t runs of (count, hashes). Callers checked {_laidOut}.
+    function _tupleOffset(bytes calldata checkpoints, uint256 t) private pure returns (uint256 at) {
+        for (uint256 u; u < t; ++u) at += 32 * (uint256(bytes32(checkpoints[at:at + 32])) + 1);
+    }
+
+    /// @dev Whether the checkpoints hold, up to tuple `c.tuple`, runs of a count word and that many hashes, each
+    /// count at most m (S = ⌈m / K⌉ ≤ m for every f), and tuple `c.tuple`'s count is f's S. An honest proof's are;
+    /// a proof whose are not is wrong whatever the tuples' f (at most 8 tuples: the loop is bounded).
+    function _laidOut(OutputClaim calldata c, uint256 segments) private view returns (bool) {
+        bytes calldata checkpoints = c.checkpoints;
+        uint256 m = _config.testSetSize;
+        uint256 at;
+        for (uint256 t; t <= c.tuple; ++t) {
+            if (at + 32 > checkpoints.length) return false;
+            uint256 count = uint256(bytes32(checkpoints[at:at + 32]));
+            if (count > m || (t == c.tuple && count != segments)) return false;
+            at += 32 * (count + 1);
+            if (at > checkpoints.length) return false;
+        }
+        return true;
+    }
+
+    /// @dev Checkpoint c_j (j ≥ 1) of the tuple whose count word is at `at`.
+    function _checkpoint(bytes calldata checkpoints, uint256 at, uint256 j) private pure returns (bytes32) {
+        uint256 from = at + 32 * j;
+        return bytes32(checkpoints[from:from + 32]);
+    }
+
+    /// @dev The root of tuple `c.tuple`'s m labels, proven against the proof's labelsRoot: each tuple's labels are the
+    /// aligned subtree t of it (leaf t·mp + i, mp = 2^⌈log₂ m⌉), so the path climbs ⌈log₂ k⌉ levels from it (node
+    /// keccak256(0x01 ‖ left ‖ right), as lib/danku/claims.ts); with one tuple it is labelsRoot itself.
+    function _tupleLabelsRoot(uint256 proofId, OutputClaim calldata c) private view returns (bytes32 node) {
+        uint256 count = _delRoots.length;
+        node = c.tupleLabelsRoot;
+        uint256 levels;
+        while ((1 << levels) < count) ++levels;
+        if (c.tupleLabelsPath.length != levels) revert BadTupleLabelsProof(c.tuple);
+        uint256 index = c.tuple;
+        for (uint256 l; l < levels; ++l) {
+            bytes32 sibling = c.tupleLabelsPath[l];
+            node = index & 1 == 0
+                ? keccak256(abi.encodePacked(bytes1(0x01), node, sibling))
+                : keccak256(abi.encodePacked(bytes1(0x01), sibling, node));
+            index >>= 1;
+        }
+        if (node != _bindings[proofId].labelsRoot) revert BadTupleLabelsProof(c.tuple);
+        node = c.tupleLabelsRoot;
     }
 
     /// @notice Returns proof `proofId`'s bond to its improver once its round is over, unless it was voided (or its

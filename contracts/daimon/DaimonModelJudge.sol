@@ -15,7 +15,7 @@ import {IDaimonProblem, LabelDispute} from "./IDaimonProblem.sol";
 /// to the dispute module and called by every problem's disputes.
 contract DaimonModelJudge {
     /// @notice What a label dispute is checked against: the tuple's inputsRoot, the proof's labelsRoot (over
-    /// tupleCount · testSetSize leaves, leaf t·m + i) and the problem's C and F.
+    /// leaf t·mp + i, mp = 2^⌈log₂ m⌉) and the problem's C and F.
     struct Trees {
         bytes32 inputsRoot;
         bytes32 labelsRoot;
@@ -45,9 +45,10 @@ contract DaimonModelJudge {
         if (!_verifyPath(leaf, d.index, t.testSetSize, d.inputsPath, t.inputsRoot)) {
             revert IDaimonProblem.BadInputsProof(d.tuple, d.index);
         }
-        uint256 at = d.tuple * t.testSetSize + d.index;
+        uint256 mp = _pow2(t.testSetSize);
+        uint256 at = d.tuple * mp + d.index;
         leaf = keccak256(abi.encodePacked(bytes1(0x00), d.label));
-        if (!_verifyPath(leaf, at, t.tupleCount * t.testSetSize, d.labelsPath, t.labelsRoot)) {
+        if (!_verifyPath(leaf, at, t.tupleCount * mp, d.labelsPath, t.labelsRoot)) {
             revert IDaimonProblem.BadLabelsProof(at);
         }
         // A label outside 0…C−1 is never a valid model's prediction (its output layer has C neurons).
@@ -72,27 +73,35 @@ contract DaimonModelJudge {
         return DankuEvaluator.run(m, buf, 1, len) == 1;
     }
 
-    /// @notice The Merkle root of packed labels (uint16 big-endian each, leaf keccak256(0x00 ‖ label), node
-    /// keccak256(0x01 ‖ l ‖ r), padded with bytes32(0) leaves to 2^⌈log₂ n⌉): what {IDaimonProblem}'s `postLabels`
-    /// compares with labelsRoot. Streams the leaves with one stack slot per level, so memory stays O(log n).
-    /// @param labels 2 · n bytes ({IDaimonProblem.LabelsLength} otherwise).
-    /// @param n The number of labels, tupleCount · m (≥ 1).
+    /// @notice The Merkle root of packed labels (uint16 big-endian each, tuple after tuple, m per tuple): leaf
+    /// keccak256(0x00 ‖ label) at index t·mp + i (mp = 2^⌈log₂ m⌉, so each tuple's labels are an aligned subtree, the
+    /// root of its own m labels: what output disputes check f_q's labels against), node keccak256(0x01 ‖ l ‖ r), the
+    /// other leaves bytes32(0) up to 2^⌈log₂ (tupleCount·mp)⌉: what {IDaimonProblem}'s `postLabels` compares with
+    /// labelsRoot. Streams the leaves with one stack slot per level, so memory stays O(log n).
+    /// @param labels 2 · tupleCount · m bytes ({IDaimonProblem.LabelsLength} otherwise).
+    /// @param tupleCount k (≥ 1).
+    /// @param m Labels per tuple (≥ 1).
     /// @return root The root (lib/daimon/disputes.ts `labelsRoot`).
-    function labelsRootOf(bytes calldata labels, uint256 n) external pure returns (bytes32 root) {
+    function labelsRootOf(bytes calldata labels, uint256 tupleCount, uint256 m) external pure returns (bytes32 root) {
+        uint256 n = tupleCount * m;
         if (labels.length != 2 * n) revert IDaimonProblem.LabelsLength(labels.length, 2 * n);
+        uint256 mp = _pow2(m);
         uint256 depth;
-        while ((uint256(1) << depth) < n) ++depth;
+        while ((uint256(1) << depth) < tupleCount * mp) ++depth;
         uint256 total = uint256(1) << depth;
         bytes32[] memory stack = new bytes32[](depth + 1);
         assembly ("memory-safe") {
             let slots := add(stack, 32)
             for { let j := 0 } lt(j, total) { j := add(j, 1) } {
                 let h := 0
-                if lt(j, n) {
+                let t := div(j, mp)
+                let i := sub(j, mul(t, mp))
+                if and(lt(t, tupleCount), lt(i, m)) {
                     // keccak256(0x00 ‖ two label bytes) in scratch space.
+                    let at := add(labels.offset, mul(add(mul(t, m), i), 2))
                     mstore(0, 0)
-                    mstore8(1, byte(0, calldataload(add(labels.offset, mul(j, 2)))))
-                    mstore8(2, byte(1, calldataload(add(labels.offset, mul(j, 2)))))
+                    mstore8(1, byte(0, calldataload(at)))
+                    mstore8(2, byte(1, calldataload(at)))
                     h := keccak256(0, 3)
                 }
                 let l := 0
@@ -108,6 +117,12 @@ contract DaimonModelJudge {
             }
             root := mload(add(slots, mul(depth, 32)))
         }
+    }
+
+    /// @dev 2^⌈log₂ x⌉ (1 for x ≤ 1).
+    function _pow2(uint256 x) private pure returns (uint256 p) {
+        p = 1;
+        while (p < x) p <<= 1;
     }
 
     /// @dev Whether `leaf` at position `index` of a tree over `leaves` leaves leads to `root` along `path` (siblings

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {BlobStore} from "../danku/BlobStore.sol";
-import {ImprovementBlock, PendingRound, Phase, ProblemConfig, ProblemSpec, Proof, TestTuple} from "./IDaimonProblem.sol";
+import {ImprovementBlock, PendingRound, Phase, ProblemConfig, ProblemSpec, Proof, ProofBinding, TestTuple} from "./IDaimonProblem.sol";
 import {DaimonLimits} from "./DaimonLimits.sol";
 import {DaimonMath} from "./DaimonMath.sol";
 import {DaimonDisputeModule} from "./DaimonDisputeModule.sol";
@@ -73,7 +73,7 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         _definitionHash = keccak256(abi.encode(address(this), address(token_), creator_, spec));
         for (uint256 i; i < initialTuples.length; ++i) {
             TestTuple calldata t = initialTuples[i];
-            _addTuple(creator_, t.inputsCid, t.delCid, t.inputsRoot, t.target);
+            _addTuple(creator_, t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target);
         }
     }
 
@@ -81,13 +81,19 @@ contract DaimonProblem is DaimonProblemState, Initializable {
     /// @param inputsCid CID of the test inputs Z.
     /// @param delCid CID of the DEL function f (an ONNX file).
     /// @param inputsRoot Merkle root of Z's points in DanKu feature bytes (lib/daimon/disputes.ts `inputsRoot`).
+    /// @param delRoot fRoot of f's quantized form f_q (lib/daimon/delQuantized.ts `delqRoot`), what output disputes
+    /// check f against.
     /// @param target y_t = f(x_t) as `embeddingSize` big-endian int16 values, not all zero.
-    function addTuple(string calldata inputsCid, string calldata delCid, bytes32 inputsRoot, bytes calldata target)
-        external
-    {
+    function addTuple(
+        string calldata inputsCid,
+        string calldata delCid,
+        bytes32 inputsRoot,
+        bytes32 delRoot,
+        bytes calldata target
+    ) external {
         _requirePhase(Phase.Definition);
         if (!_config.openTuples && msg.sender != _creator) revert NotCreator(msg.sender, _creator);
-        _addTuple(msg.sender, inputsCid, delCid, inputsRoot, target);
+        _addTuple(msg.sender, inputsCid, delCid, inputsRoot, delRoot, target);
     }
 
     /// @notice Commits block #0 (the definition and all tuples). Anyone, once T_p is over; also done lazily by the
@@ -124,13 +130,19 @@ contract DaimonProblem is DaimonProblemState, Initializable {
     /// @param cid The model's IPFS CID (the digest of the paper's PROVE).
     /// @param modelHash keccak256 of the model in the DanKu integer format v1 (what {postModel} must match).
     /// @param labelsRoot Merkle root of the predicted labels (lib/daimon/disputes.ts `labelsRoot`).
+    /// @param checkpoints f_q's checkpoints on the labels, per tuple in tuple order: S_t as one 32-byte word, then
+    /// c_1 … c_{S_t} (lib/daimon/delQuantized.ts `packCheckpoints`); hashed with the outputs into the binding's
+    /// claimHash and published in {ProofCheckpoints}: what output disputes recompute step by step. Not checked here
+    /// (S_t depends on each f): a layout that is not f's loses the first output dispute of a tuple it misplaces.
     /// @param outputs The proof's vectors, one per tuple in tuple order, each `embeddingSize` big-endian int16.
     /// @return proofId The new proof's id (0, 1, 2, … over the problem's life).
-    function submitProof(string calldata cid, bytes32 modelHash, bytes32 labelsRoot, bytes calldata outputs)
-        external
-        payable
-        returns (uint256 proofId)
-    {
+    function submitProof(
+        string calldata cid,
+        bytes32 modelHash,
+        bytes32 labelsRoot,
+        bytes calldata checkpoints,
+        bytes calldata outputs
+    ) external payable returns (uint256 proofId) {
         uint256 round = _enterCompetition();
         if (msg.value != DaimonLimits.PROOF_BOND) revert WrongBond(msg.value, DaimonLimits.PROOF_BOND);
         {
@@ -150,7 +162,9 @@ contract DaimonProblem is DaimonProblemState, Initializable {
             uint256 margin = _config.margin;
             if (distance + margin >= best) revert NoImprovement(distance, best, margin);
         }
-        bytes32 proofHash = keccak256(abi.encode(address(this), msg.sender, cid, modelHash, labelsRoot, outputs));
+        bytes32 proofHash = keccak256(
+            abi.encode(address(this), msg.sender, cid, modelHash, labelsRoot, keccak256(checkpoints), outputs)
+        );
         _proofs.push(
             ProofRecord({
                 improver: msg.sender,
@@ -163,11 +177,25 @@ contract DaimonProblem is DaimonProblemState, Initializable {
                 votesDigest: bytes32(0)
             })
         );
-        _bindings[proofId].modelHash = modelHash;
-        _bindings[proofId].labelsRoot = labelsRoot;
         if (!_pending.open) _pending = PendingRound({open: true, round: uint64(round), leader: 0, leaderVotes: 0});
         _emitSubmitted(proofId, round, cid, outputs, distances, distance, proofHash);
-        emit ProofBound(proofId, modelHash, labelsRoot, msg.value);
+        _bind(proofId, modelHash, labelsRoot, checkpoints, outputs);
+    }
+
+    /// @dev Stores proof `proofId`'s binding (model, labels, and the claim output disputes check) and publishes it.
+    function _bind(
+        uint256 proofId,
+        bytes32 modelHash,
+        bytes32 labelsRoot,
+        bytes calldata checkpoints,
+        bytes calldata outputs
+    ) private {
+        ProofBinding storage b = _bindings[proofId];
+        b.modelHash = modelHash;
+        b.labelsRoot = labelsRoot;
+        b.claimHash = keccak256(abi.encode(keccak256(outputs), keccak256(checkpoints)));
+        emit ProofBound(proofId, modelHash, labelsRoot, DaimonLimits.PROOF_BOND);
+        emit ProofCheckpoints(proofId, checkpoints);
     }
 
     function _emitSubmitted(
@@ -185,7 +213,8 @@ contract DaimonProblem is DaimonProblemState, Initializable {
     /// @notice Votes for proof `proofId` (its verification proof): the caller attests that he checked the model
     /// behind `proofHash`. Only in the proof's round, once per validator, never by the improver.
     /// @param proofId The proof voted for.
-    /// @param proofHash The proof's hash keccak256(abi.encode(problem, improver, cid, outputs)); must match.
+    /// @param proofHash The proof's hash keccak256(abi.encode(problem, improver, cid, modelHash, labelsRoot,
+    /// keccak256(checkpoints), outputs)) (lib/daimon/encoding.ts `proofHash`); must match.
     /// @return position The caller's position s among the proof's validators (1, 2, 3, …).
     function vote(uint256 proofId, bytes32 proofHash) external returns (uint256 position) {
         uint256 round = _enterCompetition();
@@ -537,12 +566,23 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         string calldata inputsCid,
         string calldata delCid,
         bytes32 inputsRoot,
+        bytes32 delRoot,
         bytes calldata target
     ) private {
         uint256 index = _targets.length;
         if (index >= DaimonLimits.MAX_TUPLES) revert TooManyTuples(DaimonLimits.MAX_TUPLES);
         _checkCid(inputsCid);
         _checkCid(delCid);
+        _targets.push(_storeTarget(index, target));
+        _inputsRoots.push(inputsRoot);
+        _delRoots.push(delRoot);
+        bytes32 tupleHash = keccak256(abi.encode(inputsCid, delCid, inputsRoot, delRoot, target));
+        _tuplesDigest = keccak256(abi.encode(_tuplesDigest, tupleHash));
+        emit TupleAdded(index, contributor, inputsCid, delCid, inputsRoot, delRoot, target, tupleHash);
+    }
+
+    /// @dev Checks y_t of tuple `index` (2n bytes, not the zero vector) and stores it as a data contract.
+    function _storeTarget(uint256 index, bytes calldata target) private returns (address) {
         uint256 size = 2 * uint256(_config.embeddingSize);
         if (target.length != size) revert VectorLength(index, target.length, size);
         bytes memory packed = target;
@@ -559,11 +599,7 @@ contract DaimonProblem is DaimonProblemState, Initializable {
             }
         }
         if (any == 0) revert ZeroVector(index);
-        _targets.push(BlobStore.writeMemory(ptr, size));
-        _inputsRoots.push(inputsRoot);
-        bytes32 tupleHash = keccak256(abi.encode(inputsCid, delCid, inputsRoot, target));
-        _tuplesDigest = keccak256(abi.encode(_tuplesDigest, tupleHash));
-        emit TupleAdded(index, contributor, inputsCid, delCid, inputsRoot, target, tupleHash);
+        return BlobStore.writeMemory(ptr, size);
     }
 
     /// @dev Distances of `outputs` (one vector per tuple) to the targets: per tuple the modified cosine distance,

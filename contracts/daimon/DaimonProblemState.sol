@@ -86,6 +86,8 @@ abstract contract DaimonProblemState is IDaimonProblem {
     bytes32[] internal _inputsRoots;
     mapping(uint256 proofId => ProofBinding) internal _bindings;
     mapping(uint256 proofId => address[]) internal _modelChunks;
+    /// @dev Each tuple's delRoot (fRoot of its quantized DEL function f_q), by tuple index.
+    bytes32[] internal _delRoots;
 
     // =================================================================== internals
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {DaimonDelEvaluator} from "./DaimonDelEvaluator.sol";
+
 /// @notice Lifecycle of a problem (docs/daimon.md §5), computed from the block height and the tuple count.
 enum Phase {
     /// Blocks [createdBlock, definitionEnd): test dataset tuples may be added.
@@ -43,6 +45,9 @@ struct TestTuple {
     /// Merkle root of Z's points in the DanKu feature-byte form (docs/daimon.md §14.3, lib/daimon/disputes.ts
     /// `inputsRoot`): what `disputeLabel` proves Z_i against.
     bytes32 inputsRoot;
+    /// @notice fRoot of the tuple's quantized DEL function f_q (docs/daimon.md §14.3.1, lib/daimon/delQuantized.ts
+    /// `delqRoot`, `DaimonDelEvaluator.fRoot`): what `disputeOutput` checks the f it is given against.
+    bytes32 delRoot;
     bytes target;
 }
 
@@ -112,7 +117,7 @@ struct ImprovementBlock {
 struct ProofBinding {
     /// keccak256 of the model bytes in the DanKu integer format v1.
     bytes32 modelHash;
-    /// Merkle root of the predicted labels, leaf t·m + i = the model's label of tuple t's Z_i.
+    /// Merkle root of the predicted labels, leaf t·mp + i (mp = 2^⌈log₂ m⌉) = the model's label of tuple t's Z_i.
     bytes32 labelsRoot;
     /// Who disputed the model's availability (zero: nobody).
     address availabilityChallenger;
@@ -126,6 +131,9 @@ struct ProofBinding {
     bool voided;
     /// Whether the improver's bond was returned.
     bool bondReturned;
+    /// keccak256(abi.encode(keccak256(outputs), keccak256(checkpoints))): what output disputes check the outputs and
+    /// the f_q checkpoints they are given against (both are published in `ProofSubmitted` / `ProofCheckpoints`).
+    bytes32 claimHash;
 }
 
 /// @notice Why a proof was voided.
@@ -133,7 +141,11 @@ enum VoidReason {
     /// A label dispute showed that the posted model does not predict the claimed label of some Z_i.
     WrongLabel,
     /// The model was not posted within the availability period after a dispute.
-    Unavailable
+    Unavailable,
+    /// An output dispute showed that a checkpoint or the outputs of tuple `tuple` do not follow from the proof's
+    /// labels through the tuple's f_q (index: the segment j, or S for the output step; 2^256 − 1 when the
+    /// checkpoints are not laid out for the tuples' f: a count other than f's S, or too few bytes).
+    WrongOutput
 }
 
 /// @notice Arguments of a label dispute: test point `index` of tuple `tuple`, its feature bytes with their Merkle
@@ -145,6 +157,19 @@ struct LabelDispute {
     bytes32[] inputsPath;
     uint16 label;
     bytes32[] labelsPath;
+}
+
+/// @notice What every output dispute names (docs/daimon.md §14.3.1): the tuple, its f_q commitment (checked against
+/// the tuple's delRoot), the proof's outputs and checkpoints (checked against its claimHash), and the root of the
+/// tuple's m labels with its path to the proof's labelsRoot (lib/daimon/delQuantized.ts `outputClaimArgs`).
+/// @dev The checkpoints are, per tuple in tuple order, S_t as one 32-byte word then c_1 … c_{S_t} (32 bytes each).
+struct OutputClaim {
+    uint256 tuple;
+    DaimonDelEvaluator.DelCommit f;
+    bytes outputs;
+    bytes checkpoints;
+    bytes32 tupleLabelsRoot;
+    bytes32[] tupleLabelsPath;
 }
 
 /// @notice The round that has proofs and is not settled yet (at most one at any time).
@@ -167,6 +192,7 @@ interface IDaimonProblem {
         string inputsCid,
         string delCid,
         bytes32 inputsRoot,
+        bytes32 delRoot,
         bytes target,
         bytes32 tupleHash
     );
@@ -191,6 +217,9 @@ interface IDaimonProblem {
     /// @notice Proof `proofId` is bound to the model with hash `modelHash` and the labels with root `labelsRoot`;
     /// it carries a bond of `bond` wei until its round is over.
     event ProofBound(uint256 indexed proofId, bytes32 modelHash, bytes32 labelsRoot, uint256 bond);
+    /// @notice Proof `proofId`'s f_q checkpoints (per tuple: S_t as a 32-byte word, then c_1 … c_{S_t}), what a
+    /// challenger rebuilds an output dispute from.
+    event ProofCheckpoints(uint256 indexed proofId, bytes checkpoints);
     /// @notice `challenger` disputed proof `proofId`'s availability: its model must be posted by block `deadline`.
     event AvailabilityDisputed(uint256 indexed proofId, address indexed challenger, uint256 deadline);
     /// @notice Proof `proofId`'s model was posted by `poster` as `chunks` data contracts.
@@ -319,12 +348,24 @@ interface IDaimonProblem {
     error FeatureLength(uint256 length, uint256 expected);
     /// @notice The features and path do not lead to tuple `tuple`'s inputsRoot at point `index`.
     error BadInputsProof(uint256 tuple, uint256 index);
-    /// @notice The label and path do not lead to the proof's labelsRoot at leaf `leaf` (= tuple · m + index).
+    /// @notice The label and path do not lead to the proof's labelsRoot at leaf `leaf` (= tuple · mp + index).
     error BadLabelsProof(uint256 leaf);
     /// @notice The posted model does predict `label` for point `index` of tuple `tuple`: the proof is right there.
     error LabelCorrect(uint256 proofId, uint256 tuple, uint256 index, uint256 label);
     /// @notice Labels above 255 cannot be checked by the DanKu evaluator (one label byte per point).
     error LabelNotDisputable(uint256 label);
+    /// @notice The outputs and checkpoints given do not hash to proof `proofId`'s claimHash.
+    error ClaimMismatch(uint256 proofId);
+    /// @notice The f given hashes to `computed`, tuple `tuple`'s delRoot is `delRoot`.
+    error DelRootMismatch(uint256 tuple, bytes32 computed, bytes32 delRoot);
+    /// @notice Tuple `tuple`'s f_q does not take this problem's m labels of C classes to n outputs: it cannot be
+    /// disputed against (the contributor's f is unusable, docs/daimon.md §14.5).
+    error DelShapeMismatch(uint256 tuple);
+    /// @notice The tuple's labels root and path do not lead to the proof's labelsRoot (subtree `tuple`).
+    error BadTupleLabelsProof(uint256 tuple);
+    /// @notice Step `step` (a segment j, or S: the output step) of tuple `tuple` is what f_q gives: the proof is right
+    /// there.
+    error OutputCorrect(uint256 proofId, uint256 tuple, uint256 step);
     /// @notice Proof `proofId`'s bond cannot be returned (yet): its round is not over, it was voided or returned.
     error BondNotReturnable(uint256 proofId);
     /// @notice Sending `amount` wei to `to` failed.

@@ -8,10 +8,15 @@ import {DaimonProblem} from "../daimon/DaimonProblem.sol";
 /// registration and the proof that needs it.
 contract DaimonActor {
     /// @notice Registers keccak256(abi.encode(problem, this, cid, keccak256(outputs))) and submits the proof in the
-    /// same transaction (zero model hash and labels root, the proof bond sent along).
-    function registerAndSubmit(DaimonProblem problem, string calldata cid, bytes calldata outputs) external payable {
+    /// same transaction (zero model hash and labels root, the checkpoints given, the proof bond sent along).
+    function registerAndSubmit(
+        DaimonProblem problem,
+        string calldata cid,
+        bytes calldata checkpoints,
+        bytes calldata outputs
+    ) external payable {
         problem.register(keccak256(abi.encode(address(problem), address(this), cid, keccak256(outputs))));
-        problem.submitProof{value: msg.value}(cid, bytes32(0), bytes32(0), outputs);
+        problem.submitProof{value: msg.value}(cid, bytes32(0), bytes32(0), checkpoints, outputs);
     }
 
     /// @notice Registers keccak256(abi.encode(problem, this, cid, keccak256(outputs))).
@@ -19,9 +24,12 @@ contract DaimonActor {
         problem.register(keccak256(abi.encode(address(problem), address(this), cid, keccak256(outputs))));
     }
 
-    /// @notice Submits a proof as this contract (zero model hash and labels root, the proof bond sent along).
-    function submit(DaimonProblem problem, string calldata cid, bytes calldata outputs) external payable {
-        problem.submitProof{value: msg.value}(cid, bytes32(0), bytes32(0), outputs);
+    /// @notice Submits a proof as this contract (zero model hash and labels root, the checkpoints given, the proof bond sent along).
+    function submit(DaimonProblem problem, string calldata cid, bytes calldata checkpoints, bytes calldata outputs)
+        external
+        payable
+    {
+        problem.submitProof{value: msg.value}(cid, bytes32(0), bytes32(0), checkpoints, outputs);
     }
 
     /// @notice Receives returned bonds.

@@ -6,7 +6,7 @@
  * `getLogs` later.
  */
 import { bytesToHex, getAddress, parseEventLogs, zeroHash, type Address, type ContractEventName, type GetContractEventsReturnType, type Hex, type PublicClient } from "viem";
-import { daimonDisputeModuleAbi, daimonDisputeModuleBytecode, daimonModelJudgeAbi, daimonModelJudgeBytecode, daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
+import { daimonDelEvaluatorAbi, daimonDelEvaluatorBytecode, daimonDisputeModuleAbi, daimonDisputeModuleBytecode, daimonModelJudgeAbi, daimonModelJudgeBytecode, daimonProblemAbi, problemFactoryAbi, problemFactoryBytecode, problemTokenAbi } from "../generated/abis";
 import {
   definitionHash,
   improvementBlockHash,
@@ -21,6 +21,7 @@ import {
 } from "../daimon/encoding";
 import { DAIMON_LIMITS, packOutputs, registrationUsableFrom, type FixedVector } from "../daimon/fixedPoint";
 import type { LabelDisputeArgs } from "../daimon/disputes";
+import type { OutputDisputeArgs } from "../daimon/delQuantized";
 import type { DankuWallet } from "./danku";
 import { sendContractTransaction, type SentTransaction } from "./transactions";
 import { scanBlockRanges, type BlockRangeOptions } from "./follow";
@@ -56,7 +57,8 @@ export interface FactoryDeployment {
  */
 export async function deployProblemFactory(wallet: DaimonWallet, client: PublicClient): Promise<FactoryDeployment> {
   const judge = await deployed(client, "the dispute judge", await wallet.deployContract({ abi: daimonModelJudgeAbi, bytecode: daimonModelJudgeBytecode, account: wallet.account, chain: wallet.chain }));
-  const disputeModule = await deployed(client, "the dispute module", await wallet.deployContract({ abi: daimonDisputeModuleAbi, bytecode: daimonDisputeModuleBytecode, args: [judge], account: wallet.account, chain: wallet.chain }));
+  const delEvaluator = await deployed(client, "the f_q evaluator", await wallet.deployContract({ abi: daimonDelEvaluatorAbi, bytecode: daimonDelEvaluatorBytecode, account: wallet.account, chain: wallet.chain }));
+  const disputeModule = await deployed(client, "the dispute module", await wallet.deployContract({ abi: daimonDisputeModuleAbi, bytecode: daimonDisputeModuleBytecode, args: [judge, delEvaluator], account: wallet.account, chain: wallet.chain }));
   const hash = await wallet.deployContract({
     abi: problemFactoryAbi,
     bytecode: problemFactoryBytecode,
@@ -117,7 +119,7 @@ export async function addTuple(
     address: problem,
     abi: daimonProblemAbi,
     functionName: "addTuple",
-    args: [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.target],
+    args: [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.delRoot, tuple.target],
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "TupleAdded" });
   if (!event) throw new Error("addTuple did not emit TupleAdded");
@@ -215,8 +217,8 @@ export interface SubmittedProof extends SentTransaction {
 }
 
 /**
- * Submits a proof: the registered CID, its binding to the model bytes and the predicted labels (lib/daimon/disputes.ts
- * `proofBinding`) and y = f(M(Z)) for every tuple (int16 vectors, or already packed), with the proof bond
+ * Submits a proof: the registered CID, its binding to the model bytes, the predicted labels and f_q's checkpoints on
+ * them (lib/daimon/disputes.ts `proofBinding`) and y = f(M(Z)) for every tuple (int16 vectors, or already packed), with the proof bond
  * (`PROOF_BOND` wei, back after the round unless a dispute voids the proof). With `waitForRegistration`, it first
  * waits until the registration is `REGISTRATION_AGE` blocks old (a missing registration is refused at once); either
  * way it is simulated first, so a proof that would revert is never sent and its outputs stay private.
@@ -242,7 +244,7 @@ export async function submitProof(
     address: problem,
     abi: daimonProblemAbi,
     functionName: "submitProof",
-    args: [cid, binding.modelHash, binding.labelsRoot, bytes],
+    args: [cid, binding.modelHash, binding.labelsRoot, binding.checkpoints, bytes],
     value: DAIMON_LIMITS.PROOF_BOND,
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "ProofSubmitted" });
@@ -375,13 +377,35 @@ export async function disputeLabel(wallet: DaimonWallet, client: PublicClient, p
   return { ...sent, paid: event.args.paid };
 }
 
+/**
+ * Disputes one step of a proof's f_q claim (lib/daimon/delQuantized.ts `outputDispute` builds `dispute`): a segment
+ * (`disputeOutput`) or the output step (`disputeOutputLayer`). A wrong step voids the proof and pays the caller its
+ * bond; a right one reverts `OutputCorrect` (simulated first, so it is never sent).
+ */
+export async function disputeOutput(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint, dispute: OutputDisputeArgs): Promise<SentTransaction & { paid: bigint }> {
+  const sent =
+    dispute.kind === "segment"
+      ? await sendContractTransaction(wallet, client, { address: problem, abi: daimonDisputeModuleAbi, functionName: "disputeOutput", args: [proofId, dispute.claim, dispute.segment] })
+      : await sendContractTransaction(wallet, client, {
+          address: problem,
+          abi: daimonDisputeModuleAbi,
+          functionName: "disputeOutputLayer",
+          args: [proofId, dispute.claim, dispute.output.state, dispute.output.b2, dispute.output.w2],
+        });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
+  if (!event) throw new Error("the output dispute did not emit ProofVoided");
+  return { ...sent, paid: event.args.paid };
+}
+
 /** Returns a surviving proof's bond to its improver once its round is over (anyone may send it). */
 export async function returnBond(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction> {
   return sendContractTransaction(wallet, client, { address: problem, abi: daimonDisputeModuleAbi, functionName: "returnBond", args: [proofId] });
 }
 
 /** Mirrors `struct ProofBinding`: a proof's binding and where its disputes stand. */
-export interface ProofDisputeState extends ProofBinding {
+export interface ProofDisputeState extends Omit<ProofBinding, "checkpoints"> {
+  /** keccak256(abi.encode(keccak256(outputs), keccak256(checkpoints))) (lib/daimon/encoding.ts `claimHash`). */
+  claimHash: Hex;
   availabilityChallenger: Address;
   availabilityDeadline: bigint;
   modelPosted: boolean;
@@ -574,9 +598,15 @@ export interface ChainProof {
   /** keccak256 of the model bytes (DanKu v1) and the labels' root the proof is bound to (`ProofBound`, §14.3). */
   modelHash: Hex;
   labelsRoot: Hex;
+  /** f_q's checkpoints on the labels, per tuple (`ProofCheckpoints`; lib/daimon/delQuantized.ts `unpackCheckpoints`). */
+  checkpoints: Hex;
   /** Set once a dispute voided the proof (`ProofVoided`): no votes, never committed, its bond went to `voidedBy`. */
-  voided?: { challenger: Address; reason: "wrong-label" | "unavailable"; tuple: bigint; index: bigint };
+  voided?: { challenger: Address; reason: VoidReasonName; tuple: bigint; index: bigint };
 }
+
+/** `VoidReason` by name, in the contract's order. */
+export const VOID_REASONS = ["wrong-label", "unavailable", "wrong-output"] as const;
+export type VoidReasonName = (typeof VOID_REASONS)[number];
 
 /** The problem's accepted proofs, from its `ProofSubmitted` events, by id. */
 export async function readProofs(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ChainProof[]> {
@@ -658,7 +688,7 @@ function improvementFromEvent(
 type ProblemLog<Name extends ContractEventName<typeof daimonProblemAbi>> = GetContractEventsReturnType<typeof daimonProblemAbi, Name, true>[number];
 
 function tupleFromLog({ args: a }: ProblemLog<"TupleAdded">): ChainTuple {
-  return { index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, inputsRoot: a.inputsRoot, target: a.target, tupleHash: a.tupleHash };
+  return { index: Number(a.index), contributor: a.contributor, inputsCid: a.inputsCid, delCid: a.delCid, inputsRoot: a.inputsRoot, delRoot: a.delRoot, target: a.target, tupleHash: a.tupleHash };
 }
 
 function proofFromLog(log: ProblemLog<"ProofSubmitted">): ChainProof {
@@ -676,6 +706,7 @@ function proofFromLog(log: ProblemLog<"ProofSubmitted">): ChainProof {
     transactionHash: log.transactionHash,
     modelHash: zeroHash,
     labelsRoot: zeroHash,
+    checkpoints: "0x",
   };
 }
 
@@ -703,7 +734,7 @@ export interface ProblemEvents {
   claims: ValidatorClaim[];
   /** `ProofSuperseded`: proof → the proof that took its outputs or CID (already applied to `proofs`). */
   supersessions: { proofId: bigint; byProofId: bigint }[];
-  /** `ProofBound`: each proof's model hash and labels root (already applied to `proofs`). */
+  /** `ProofBound` and `ProofCheckpoints`: each proof's model hash, labels root and checkpoints (already applied to `proofs`). */
   bindings: ({ proofId: bigint } & ProofBinding)[];
   /** `ProofVoided` (already applied to `proofs`). */
   voids: ({ proofId: bigint } & NonNullable<ChainProof["voided"]>)[];
@@ -722,6 +753,7 @@ function applySupersessions(events: ProblemEvents): ProblemEvents {
     if (binding) {
       p.modelHash = binding.modelHash;
       p.labelsRoot = binding.labelsRoot;
+      p.checkpoints = binding.checkpoints;
     }
     const voided = voids.get(p.proofId);
     if (voided) p.voided = { challenger: voided.challenger, reason: voided.reason, tuple: voided.tuple, index: voided.index };
@@ -760,11 +792,22 @@ export async function readProblemEvents(client: PublicClient, problem: Address, 
           events.supersessions.push({ proofId: log.args.proofId, byProofId: log.args.byProofId });
           break;
         case "ProofBound":
-          events.bindings.push({ proofId: log.args.proofId, modelHash: log.args.modelHash, labelsRoot: log.args.labelsRoot });
+          events.bindings.push({ proofId: log.args.proofId, modelHash: log.args.modelHash, labelsRoot: log.args.labelsRoot, checkpoints: "0x" });
           break;
+        case "ProofCheckpoints": {
+          // Emitted right after the proof's ProofBound, in the same transaction (so in the same scanned range).
+          for (let i = events.bindings.length - 1; i >= 0; i--) {
+            const bound = events.bindings[i] as (typeof events.bindings)[number];
+            if (bound.proofId === log.args.proofId) {
+              bound.checkpoints = log.args.checkpoints;
+              break;
+            }
+          }
+          break;
+        }
         case "ProofVoided": {
           const a = log.args;
-          events.voids.push({ proofId: a.proofId, challenger: a.challenger, reason: a.reason === 0 ? "wrong-label" : "unavailable", tuple: a.tuple, index: a.index });
+          events.voids.push({ proofId: a.proofId, challenger: a.challenger, reason: VOID_REASONS[a.reason] ?? "wrong-output", tuple: a.tuple, index: a.index });
           break;
         }
       }

@@ -61,9 +61,9 @@ async function deployPart(wallet: DankuWallet, client: PublicClient, what: strin
 }
 
 /**
- * The CompetitionFactory (after its claim module and engine), then the ProblemFactory (after its dispute judge and
- * module), from the same account: on a fresh development chain the factory is the deployer's third contract and the
- * ProblemFactory its sixth.
+ * The CompetitionFactory (after its claim module and engine), then the ProblemFactory (after its dispute judge, the f_q
+ * evaluator and the dispute module), from the same account: on a fresh development chain the factory is the deployer's
+ * third contract and the ProblemFactory its seventh.
  */
 export async function deployFactories(wallet: DankuWallet, client: PublicClient): Promise<FactoryDeployments> {
   const competitionFactory = await deployFactory(wallet, client);

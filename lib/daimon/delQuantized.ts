@@ -30,6 +30,8 @@
 import { bytesToHex, encodeAbiParameters, keccak256, type Hex } from "viem";
 import { revealProof, revealTree, type RevealTree } from "../danku/claims";
 import type { DelParameters } from "./del";
+import { readDelOnnx } from "./delOnnx";
+import { labelsTree as proofLabelsTree, paddedLabelCount } from "./disputes";
 import { evaluateDel, meanAbsoluteError, pairOrdering, pearson, type HeldOutSet } from "./delMetrics";
 import { INT16_MAX, MAX_EMBEDDING, cosineDistance, fromWad } from "./fixedPoint";
 
@@ -768,3 +770,186 @@ export function compareQuantizedDel(params: DelParameters, q: QuantizedDel, xt: 
     float: { pearson: float.pearson, mae: float.mae, pairOrdering: float.pairOrdering, pairs: float.pairs, misorderedPairs: float.misorderedPairs },
   };
 }
+
+// ------------------------------------------------------------------ a proof's f_q claim and its output disputes
+
+/** `struct OutputClaim` (IDaimonProblem.sol): what both output-dispute steps name. */
+export interface OutputClaimArgs {
+  readonly tuple: bigint;
+  readonly f: ReturnType<typeof delqCommitArgs>;
+  readonly outputs: Hex;
+  readonly checkpoints: Hex;
+  readonly tupleLabelsRoot: Hex;
+  readonly tupleLabelsPath: Hex[];
+}
+
+/** One output dispute: a segment step (`disputeOutput`) or the output step (`disputeOutputLayer`). */
+export type OutputDisputeArgs =
+  | { readonly kind: "segment"; readonly step: number; readonly claim: OutputClaimArgs; readonly segment: SegmentArgs }
+  | { readonly kind: "output"; readonly step: number; readonly claim: OutputClaimArgs; readonly output: { state: Hex; b2: Hex; w2: Hex } };
+
+const WORD = 32;
+
+/**
+ * A proof's `checkpoints` argument from each tuple's c_0…c_S (tuple order; c_0 = b1Hash is f's, so it is left out):
+ * per tuple S_t as one 32-byte big-endian word, then c_1 … c_{S_t}.
+ */
+export function packCheckpoints(perTuple: readonly (readonly Hex[])[]): Hex {
+  const words: Uint8Array[] = [];
+  for (const c of perTuple) {
+    if (c.length < 2) throw new DelqError(`a tuple's checkpoints are c_0…c_S with S ≥ 1, got ${c.length}`);
+    const count = new Uint8Array(WORD);
+    new DataView(count.buffer).setUint32(WORD - 4, c.length - 1);
+    words.push(count);
+    for (const h of c.slice(1)) words.push(hexToBytes32(h));
+  }
+  const out = new Uint8Array(words.length * WORD);
+  words.forEach((w, i) => out.set(w, i * WORD));
+  return bytesToHex(out);
+}
+
+function hexToBytes32(h: Hex): Uint8Array {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(h)) throw new DelqError(`${h} is not a 32-byte hash`);
+  return Uint8Array.from({ length: WORD }, (_, i) => parseInt(h.slice(2 + 2 * i, 4 + 2 * i), 16));
+}
+
+/**
+ * The claimed c_1…c_{S_t} of every tuple read back from `checkpoints` (what `ProofCheckpoints` published), or null
+ * from the first tuple whose run is not there (too few bytes, or a count above m): such a proof loses any output
+ * dispute of that tuple (the contract's `_laidOut`).
+ */
+export function unpackCheckpoints(checkpoints: Hex, tupleCount: number, m: number): (Hex[] | null)[] {
+  const bytes = checkpoints.length <= 2 ? new Uint8Array(0) : Uint8Array.from({ length: (checkpoints.length - 2) / 2 }, (_, i) => parseInt(checkpoints.slice(2 + 2 * i, 4 + 2 * i), 16));
+  const out: (Hex[] | null)[] = [];
+  let at = 0;
+  let broken = false;
+  for (let t = 0; t < tupleCount; t++) {
+    if (broken || at + WORD > bytes.length) {
+      broken = true;
+      out.push(null);
+      continue;
+    }
+    const high = bytes.subarray(at, at + WORD - 4).some((b) => b !== 0);
+    const count = new DataView(bytes.buffer, bytes.byteOffset + at + WORD - 4, 4).getUint32(0);
+    if (high || count > m || at + WORD * (count + 1) > bytes.length) {
+      broken = true;
+      out.push(null);
+      continue;
+    }
+    const hashes: Hex[] = [];
+    for (let j = 0; j < count; j++) hashes.push(bytesToHex(bytes.subarray(at + WORD * (j + 1), at + WORD * (j + 2))));
+    out.push(hashes);
+    at += WORD * (count + 1);
+  }
+  return out;
+}
+
+/**
+ * The root of tuple `tuple`'s m labels (this file's {@link labelsTree}) and its path to the proof's labelsRoot (the
+ * tree over every tuple's labels, lib/daimon/disputes.ts `labelsTree`, in which tuple t's labels are the aligned
+ * subtree t): ⌈log₂ k⌉ siblings, none with one tuple.
+ */
+export function tupleLabelsProof(labels: readonly ArrayLike<number>[], tuple: number): { root: Hex; path: Hex[] } {
+  const x = labels[tuple];
+  if (!x) throw new DelqError(`there is no tuple ${tuple} among ${labels.length}`);
+  const root = labelsTree(x).root;
+  const mp = paddedLabelCount(x.length);
+  return { root, path: revealProof(proofLabelsTree(labels), tuple * mp).slice(log2(mp)) };
+}
+
+/** Tuple `tuple`'s int16 vector in the packed outputs: bytes [2n·t, 2n·(t+1)). */
+function tupleOutputs(outputs: Hex, tuple: number, n: number): number[] {
+  const from = 2 + 4 * n * tuple;
+  const hex = outputs.slice(from, from + 4 * n);
+  if (hex.length !== 4 * n) throw new DelqError(`the outputs have no vector for tuple ${tuple}`);
+  return Array.from({ length: n }, (_, o) => {
+    const v = parseInt(hex.slice(4 * o, 4 * o + 4), 16);
+    return v >= 0x8000 ? v - 0x10000 : v;
+  });
+}
+
+/** What an output dispute of tuple `tuple` is built from: its f_q, the proof's labels (every tuple) and its bytes. */
+export interface OutputClaimInput {
+  readonly q: QuantizedDel;
+  readonly tuple: number;
+  readonly labels: readonly ArrayLike<number>[];
+  readonly checkpoints: Hex;
+  readonly outputs: Hex;
+}
+
+/** The `OutputClaim` both dispute steps take for tuple `tuple` of a proof. */
+export function outputClaimArgs(args: OutputClaimInput): OutputClaimArgs {
+  const labelsProof = tupleLabelsProof(args.labels, args.tuple);
+  return {
+    tuple: BigInt(args.tuple),
+    f: delqCommitArgs(delqCommit(args.q)),
+    outputs: args.outputs,
+    checkpoints: args.checkpoints,
+    tupleLabelsRoot: labelsProof.root,
+    tupleLabelsPath: labelsProof.path,
+  };
+}
+
+/**
+ * The output dispute a challenger sends against tuple `tuple` of a proof, or null when that tuple's claim is f_q of
+ * its labels (every step would revert `OutputCorrect`). `labels` are the proof's labels (every tuple, from
+ * `LabelsPosted`), `checkpoints` and `outputs` the proof's bytes (`ProofCheckpoints`, `ProofSubmitted`). The step is
+ * the first wrong one: segment j when c_{j+1} is not what f_q gives from the right c_j, S (the output step) when only
+ * y is wrong; a layout that is not f's (count ≠ S, bytes missing) loses at any step (the output step is sent).
+ */
+export function outputDispute(args: OutputClaimInput): OutputDisputeArgs | null {
+  const { q, tuple } = args;
+  const x = args.labels[tuple];
+  if (!x) throw new DelqError(`the labels have no tuple ${tuple}`);
+  const truth = evaluateDelq(q, x);
+  const S = segmentCount(q);
+  const claim = outputClaimArgs(args);
+  const output = (): OutputDisputeArgs => ({ kind: "output", step: S, claim, output: outputArgs(q, truth.states[S] as Int32Array) });
+  const claimed = unpackCheckpoints(args.checkpoints, args.labels.length, q.m)[tuple];
+  if (!claimed || claimed.length !== S) return output();
+  const wrong = firstWrongSegment(q, x, { checkpoints: [truth.checkpoints[0] as Hex, ...claimed], outputs: tupleOutputs(args.outputs, tuple, q.n) });
+  if (wrong === null) return null;
+  if (wrong === S) return output();
+  const tree = delqChunkTree(q, delqChunkHashes(q));
+  return { kind: "segment", step: wrong, claim, segment: segmentArgs(q, tree, labelsTree(x), x, wrong, truth.states[wrong] as Int32Array) };
+}
+
+/** What an honest proof posts for every tuple: f_q's checkpoints (packed) and outputs on the labels, tuple order. */
+export function delqClaim(fs: readonly QuantizedDel[], labels: readonly ArrayLike<number>[]): { checkpoints: Hex; outputs: number[][] } {
+  if (fs.length !== labels.length) throw new DelqError(`${fs.length} f_q for ${labels.length} tuples of labels`);
+  const evaluations = fs.map((q, t) => evaluateDelq(q, labels[t] as ArrayLike<number>));
+  return { checkpoints: packCheckpoints(evaluations.map((e) => e.checkpoints)), outputs: evaluations.map((e) => e.outputs) };
+}
+
+/**
+ * A tuple's f_q: the quantization of its DEL ONNX file (delCid), so f_q follows from what the tuple publishes; its
+ * `delqRoot` is the tuple's delRoot. Deterministic: readDelOnnx gives f's float32 weights exactly and the quantizer
+ * rounds them with integer-exact rules. The .delq file (`encodeDelq`) is the same f_q for readers that stream it.
+ */
+export function tupleDelq(delOnnx: Uint8Array): QuantizedDel {
+  return quantizeDel(readDelOnnx(delOnnx));
+}
+
+/** {@link tupleDelq}, or null when f has no f_q (H not a multiple of 32 up to 1,024, or another bound of `checkDelq`). */
+export function tupleDelqOrNull(delOnnx: Uint8Array): QuantizedDel | null {
+  try {
+    return tupleDelq(delOnnx);
+  } catch (error) {
+    if (error instanceof DelqError) return null;
+    throw error;
+  }
+}
+
+/**
+ * A tuple's delRoot: fRoot of {@link tupleDelq}; bytes32(0) when f has no f_q (no f hashes to it, so that tuple's
+ * outputs cannot be disputed: docs/daimon.md §14.3.1).
+ */
+export function tupleDelRoot(delOnnx: Uint8Array): Hex {
+  const q = tupleDelqOrNull(delOnnx);
+  return q ? delqRoot(delqCommit(q)) : ZERO_ROOT;
+}
+
+const ZERO_ROOT: Hex = `0x${"0".repeat(64)}`;
+
+/** The checkpoints a proof posts for a tuple without f_q (one zero hash: no output dispute of it can start). */
+export const NO_DELQ_CHECKPOINTS: readonly Hex[] = [ZERO_ROOT, ZERO_ROOT];

@@ -5,13 +5,14 @@
  * `labelsRoot`), the binding a proof carries, and the arguments of `disputeLabel`. Trees are lib/danku/claims.ts's:
  * leaf keccak256(0x00 ‖ bytes), node keccak256(0x01 ‖ left ‖ right), padded with bytes32(0) leaves to 2^⌈log₂ n⌉.
  *
- * The f-evaluation dispute (`disputeOutput`: outputs ≠ f(labels)) lives next to this in lib/daimon/delQuantized*.
+ * The f-evaluation dispute (`disputeOutput`: outputs ≠ f(labels)) lives next to this in lib/daimon/delQuantized.ts
+ * (`outputDispute`, `delqClaim`).
  */
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { decodeModel, modelHash, type QuantizedModel } from "../danku/encoding";
 import { predict } from "../danku/forward";
 import { roundHalfAwayFromZero } from "../danku/quantize";
-import { revealProof, revealTree, verifyRevealProof, type RevealTree } from "../danku/claims";
+import { leafHash, nodeHash, revealProof, revealTree, verifyRevealProof, type RevealTree } from "../danku/claims";
 import type { ProofBinding } from "./encoding";
 import { sampleShape, testInputCount, type TestInputs } from "./inputs";
 
@@ -75,16 +76,41 @@ export function unpackLabels(packed: Uint8Array, m: number): Int32Array[] {
   return tuples;
 }
 
-/** The tree over every tuple's labels, tuple after tuple: leaf t·m + i is tuple t's label of Z_i. */
+/** mp = 2^⌈log₂ m⌉: the leaves each tuple's labels take in {@link labelsTree}. */
+export function paddedLabelCount(m: number): number {
+  let p = 1;
+  while (p < m) p *= 2;
+  return p;
+}
+
+const ZERO_NODE: Hex = `0x${"00".repeat(32)}`;
+
+/**
+ * The tree over every tuple's labels: leaf t·mp + i (mp = 2^⌈log₂ m⌉) is tuple t's label of Z_i, every other leaf
+ * bytes32(0) up to 2^⌈log₂ (k·mp)⌉, so tuple t's labels are the aligned subtree t, whose root is the root of its own
+ * m labels (lib/daimon/delQuantized.ts `labelsTree`, what output disputes check f_q's labels against). With one tuple
+ * this is revealTree over the m labels.
+ */
 export function labelsTree(labels: readonly ArrayLike<number>[]): RevealTree {
-  const leaves: Uint8Array[] = [];
+  if (labels.length === 0) throw new RangeError("a proof has labels for at least one tuple");
+  const m = (labels[0] as ArrayLike<number>).length;
+  const mp = paddedLabelCount(m);
+  const leaves: Hex[] = [];
   labels.forEach((tuple, t) => {
-    if (t > 0 && tuple.length !== (labels[0] as ArrayLike<number>).length) {
-      throw new RangeError(`tuple ${t} has ${tuple.length} labels, tuple 0 has ${(labels[0] as ArrayLike<number>).length}: every tuple has m`);
-    }
-    for (let i = 0; i < tuple.length; i++) leaves.push(labelLeafBytes(tuple[i] as number));
+    if (tuple.length !== m) throw new RangeError(`tuple ${t} has ${tuple.length} labels, tuple 0 has ${m}: every tuple has m`);
+    for (let i = 0; i < mp; i++) leaves.push(i < m ? leafHash(labelLeafBytes(tuple[i] as number)) : ZERO_NODE);
   });
-  return revealTree(leaves);
+  let depth = 0;
+  while (2 ** depth < leaves.length) depth++;
+  while (leaves.length < 2 ** depth) leaves.push(ZERO_NODE);
+  const levels: Hex[][] = [leaves];
+  for (let l = 0; l < depth; l++) {
+    const below = levels[l] as Hex[];
+    const above: Hex[] = [];
+    for (let i = 0; i < below.length; i += 2) above.push(nodeHash(below[i] as Hex, below[i + 1] as Hex));
+    levels.push(above);
+  }
+  return { root: (levels[depth] as Hex[])[0] as Hex, depth, pointCount: labels.length * mp, levels };
 }
 
 /** A proof's `labelsRoot`. */
@@ -110,9 +136,12 @@ export function integerLabels(model: QuantizedModel, points: readonly Uint8Array
   return out;
 }
 
-/** The binding a proof carries: keccak256 of the model bytes and the root of its labels (one array per tuple). */
-export function proofBinding(modelBytes: Uint8Array, labels: readonly ArrayLike<number>[]): ProofBinding {
-  return { modelHash: modelHash(modelBytes), labelsRoot: labelsRoot(labels) };
+/**
+ * The binding a proof carries: keccak256 of the model bytes, the root of its labels (one array per tuple) and f_q's
+ * checkpoints on them (lib/daimon/delQuantized.ts `delqClaim` / `packCheckpoints`).
+ */
+export function proofBinding(modelBytes: Uint8Array, labels: readonly ArrayLike<number>[], checkpoints: Hex): ProofBinding {
+  return { modelHash: modelHash(modelBytes), labelsRoot: labelsRoot(labels), checkpoints };
 }
 
 /** Mirrors `struct LabelDispute` (what `disputeLabel` takes). */
@@ -150,7 +179,7 @@ export function labelDispute(args: {
     features: bytesToHex(point),
     inputsPath: revealProof(args.inputs, index),
     label,
-    labelsPath: revealProof(args.labels, tuple * m + index),
+    labelsPath: revealProof(args.labels, tuple * paddedLabelCount(m) + index),
   };
 }
 
@@ -159,7 +188,7 @@ export function checkLabelDispute(d: LabelDisputeArgs, inputsRootHex: Hex, label
   const features = hexToBytes(d.features);
   return (
     verifyRevealProof(inputsRootHex, Number(d.index), features, d.inputsPath) &&
-    verifyRevealProof(labelsRootHex, Number(d.tuple) * m + Number(d.index), labelLeafBytes(d.label), d.labelsPath)
+    verifyRevealProof(labelsRootHex, Number(d.tuple) * paddedLabelCount(m) + Number(d.index), labelLeafBytes(d.label), d.labelsPath)
   );
 }
 

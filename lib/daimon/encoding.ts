@@ -32,12 +32,15 @@ export interface ProblemSpec {
 
 /**
  * Mirrors `struct TestTuple`: CIDs of Z and f, Z's Merkle root in DanKu feature bytes (lib/daimon/disputes.ts
- * `inputsRoot`, what label disputes prove Z_i against) and y_t packed as int16 (lib/daimon/fixedPoint.ts `packVector`).
+ * `inputsRoot`, what label disputes prove Z_i against), f_q's root (`delRoot`, what output disputes check f against) and
+ * y_t packed as int16 (lib/daimon/fixedPoint.ts `packVector`).
  */
 export interface TestTuple {
   inputsCid: string;
   delCid: string;
   inputsRoot: Hex;
+  /** fRoot of the tuple's quantized DEL function f_q (lib/daimon/delQuantized.ts `delqRoot`), what output disputes check f against. */
+  delRoot: Hex;
   target: Hex;
 }
 
@@ -56,10 +59,10 @@ export function definitionHash(problem: Address, token: Address, creator: Addres
   );
 }
 
-/** keccak256(abi.encode(inputsCid, delCid, inputsRoot, target)). */
+/** keccak256(abi.encode(inputsCid, delCid, inputsRoot, delRoot, target)). */
 export function tupleHash(tuple: TestTuple): Hex {
   return keccak256(
-    encodeAbiParameters(parseAbiParameters("string, string, bytes32, bytes"), [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.target]),
+    encodeAbiParameters(parseAbiParameters("string, string, bytes32, bytes32, bytes"), [tuple.inputsCid, tuple.delCid, tuple.inputsRoot, tuple.delRoot, tuple.target]),
   );
 }
 
@@ -111,21 +114,32 @@ export function outputsHash(outputs: Hex): Hex {
   return keccak256(outputs);
 }
 
-/** What binds a proof to its model (docs/daimon.md §14.3): keccak256 of the DanKu v1 model bytes and the labels' root. */
+/**
+ * What binds a proof to its model and its f_q claim (docs/daimon.md §14.3, §14.3.1): keccak256 of the DanKu v1 model
+ * bytes, the labels' root and the checkpoints of every tuple's f_q on those labels (lib/daimon/delQuantized.ts
+ * `packCheckpoints`: per tuple S_t as a 32-byte word, then c_1 … c_{S_t}).
+ */
 export interface ProofBinding {
   modelHash: Hex;
   labelsRoot: Hex;
+  checkpoints: Hex;
 }
 
-/** keccak256(abi.encode(problem, improver, cid, modelHash, labelsRoot, outputs)): what a vote must name. */
+/** keccak256(abi.encode(keccak256(outputs), keccak256(checkpoints))): the binding's `claimHash`, what output disputes check. */
+export function claimHash(outputs: Hex, checkpoints: Hex): Hex {
+  return keccak256(encodeAbiParameters(parseAbiParameters("bytes32, bytes32"), [keccak256(outputs), keccak256(checkpoints)]));
+}
+
+/** keccak256(abi.encode(problem, improver, cid, modelHash, labelsRoot, keccak256(checkpoints), outputs)): what a vote must name. */
 export function proofHash(problem: Address, improver: Address, cid: string, binding: ProofBinding, outputs: Hex): Hex {
   return keccak256(
-    encodeAbiParameters(parseAbiParameters("address, address, string, bytes32, bytes32, bytes"), [
+    encodeAbiParameters(parseAbiParameters("address, address, string, bytes32, bytes32, bytes32, bytes"), [
       problem,
       improver,
       cid,
       binding.modelHash,
       binding.labelsRoot,
+      keccak256(binding.checkpoints),
       outputs,
     ]),
   );

@@ -22,12 +22,13 @@
  */
 import type * as OrtNamespace from "onnxruntime-web";
 import { onnx } from "onnx-proto";
-import { bytesToHex, hexToBytes, isHex, type Address, type Hex } from "viem";
+import { bytesToHex, hexToBytes, isHex, zeroHash, type Address, type Hex } from "viem";
 import { computeCid, normalizeCid } from "../ipfs/cid";
 import { DEFAULT_ORT_WASM_PATH, defaultOrtLoader, type OrtModule } from "../ort/scorer";
 import { DEL_ONNX_INPUT, DEL_ONNX_OUTPUT } from "./delOnnx";
 import { proofHash, type ProofBinding } from "./encoding";
 import { decodeIntegerModel, inputPoints, integerLabels, proofBinding } from "./disputes";
+import { NO_DELQ_CHECKPOINTS, delqCommit, delqRoot, evaluateDelq, packCheckpoints, tupleDelqOrNull } from "./delQuantized";
 import type { QuantizedModel } from "../danku/encoding";
 import { WAD, cosineDistance, isImprovement, meanRoundedUp, packOutputs, quantizeVector, unpackVector, type FixedVector } from "./fixedPoint";
 import { decodeTestInputs, sampleShape, testInputCount, type TestInputs } from "./inputs";
@@ -332,11 +333,14 @@ export interface PoiTuple {
   readonly target: Hex | Uint8Array | FixedVector;
   readonly inputsCid?: string;
   readonly delCid?: string;
+  /** The tuple's delRoot on chain: when given, f_q of `del` must have it (else the proof would lose output disputes). */
+  readonly delRoot?: Hex;
 }
 
 interface PreparedTuple {
   readonly inputs: TestInputs;
   readonly del: Uint8Array;
+  readonly delRoot?: Hex;
   readonly target: number[];
   readonly shape: DelFunctionShape;
 }
@@ -388,13 +392,34 @@ async function prepareTuple(tuple: PoiTuple, index: number, problem: PoiProblem)
   if (problem.embeddingSize !== undefined && problem.embeddingSize !== shape.n) {
     throw new PoiError(`${where}: f outputs ${shape.n} entries, the problem's embedding size is ${problem.embeddingSize}`);
   }
-  return { inputs, del: tuple.del, target, shape };
+  return { inputs, del: tuple.del, target, shape, ...(tuple.delRoot === undefined ? {} : { delRoot: tuple.delRoot }) };
 }
 
 interface ComputedOutput {
   readonly labels: Int32Array;
   readonly float: Float32Array;
+  /** f_q(labels) (the integer path a dispute recomputes), or the float output quantized when f has no f_q. */
   readonly vector: number[];
+  /** f_q's c_0…c_S on the labels (lib/daimon/delQuantized.ts), what the proof posts for output disputes. */
+  readonly checkpoints: readonly Hex[];
+}
+
+/**
+ * y and the checkpoints from f_q (the tuple's DEL file quantized, lib/daimon/delQuantized.ts `tupleDelq`): exactly
+ * what an output dispute recomputes, so an honest proof survives every step. A DEL file without f_q keeps the float
+ * path (its tuple's delRoot is zero: nothing to dispute against).
+ */
+function delqResult(tuple: PreparedTuple, labels: Int32Array, float: Float32Array): ComputedOutput {
+  const q = tupleDelqOrNull(tuple.del);
+  if (tuple.delRoot !== undefined) {
+    const root = q ? delqRoot(delqCommit(q)) : zeroHash;
+    if (root.toLowerCase() !== tuple.delRoot.toLowerCase()) {
+      throw new PoiError(`the f_q of a tuple's DEL file has root ${root}, the tuple commits ${tuple.delRoot}: a proof from it would lose its output disputes`);
+    }
+  }
+  if (!q) return { labels, float, vector: quantizeVector(Array.from(float)), checkpoints: NO_DELQ_CHECKPOINTS };
+  const e = evaluateDelq(q, labels);
+  return { labels, float, vector: e.outputs, checkpoints: e.checkpoints };
 }
 
 /** The integer model's labels of one tuple (lib/daimon/disputes.ts), refusing a model that does not fit Z. */
@@ -425,7 +450,7 @@ async function computeOutputs(model: Uint8Array, tuples: readonly PreparedTuple[
       options.onProgress?.({ phase: "del", tuple: index, done: 0, total: 1 });
       const float = await withSession(ort, tuple.del, `tuple ${index}'s DEL file`, (session) => runDelSession(ort, session, labels), options.executionProviders);
       options.onProgress?.({ phase: "del", tuple: index, done: 1, total: 1 });
-      results.push({ labels, float, vector: quantizeVector(Array.from(float)) });
+      results.push(delqResult(tuple, labels, float));
     }
     return results;
   }
@@ -437,7 +462,7 @@ async function computeOutputs(model: Uint8Array, tuples: readonly PreparedTuple[
       options.onProgress?.({ phase: "del", tuple: index, done: 0, total: 1 });
       const float = await withSession(ort, tuple.del, `tuple ${index}'s DEL file`, (session) => runDelSession(ort, session, labels), options.executionProviders);
       options.onProgress?.({ phase: "del", tuple: index, done: 1, total: 1 });
-      results.push({ labels, float, vector: quantizeVector(Array.from(float)) });
+      results.push(delqResult(tuple, labels, float));
     }
     return results;
   }, options.executionProviders);
@@ -504,7 +529,7 @@ export async function prove(input: ProveInput, options: PoiRuntimeOptions = {}):
   const outputs = computed.map((c) => c.vector);
   const packedOutputs = bytesToHex(packOutputs(outputs));
   const { distances, distance } = distancesOf(outputs, tuples.map((t) => t.target));
-  const binding = proofBinding(input.model, computed.map((c) => c.labels));
+  const binding = proofBinding(input.model, computed.map((c) => c.labels), packCheckpoints(computed.map((c) => c.checkpoints)));
   return {
     cid,
     outputs,
@@ -656,7 +681,7 @@ export async function verify(input: VerifyInput, options: PoiRuntimeOptions = {}
     try {
       const computed = await computeOutputs(input.model, prepared, input.problem, options);
       recomputed = computed.map((c) => c.vector);
-      binding = proofBinding(input.model, computed.map((c) => c.labels));
+      binding = proofBinding(input.model, computed.map((c) => c.labels), packCheckpoints(computed.map((c) => c.checkpoints)));
       const differences = recomputed.map((r, i) => describeDifference(submitted![i] as number[], r, tolerance, i)).filter((d): d is string => d !== undefined);
       check(
         "outputs",
@@ -675,14 +700,17 @@ export async function verify(input: VerifyInput, options: PoiRuntimeOptions = {}
   if (binding && proof.binding) {
     const sameModel = proof.binding.modelHash.toLowerCase() === binding.modelHash.toLowerCase();
     const sameLabels = proof.binding.labelsRoot.toLowerCase() === binding.labelsRoot.toLowerCase();
+    const sameCheckpoints = proof.binding.checkpoints.toLowerCase() === binding.checkpoints.toLowerCase();
     check(
       "binding",
-      sameModel && sameLabels,
+      sameModel && sameLabels && sameCheckpoints,
       !sameModel
         ? `the proof is bound to model hash ${proof.binding.modelHash}, this file hashes to ${binding.modelHash}: it is not the bound model`
         : !sameLabels
           ? `the proof's labels root ${proof.binding.labelsRoot} is not the root ${binding.labelsRoot} of this model's labels: a label dispute wins`
-          : decodeIntegerModel(input.model)
+          : !sameCheckpoints
+            ? "the proof's f_q checkpoints are not f_q's on these labels: an output dispute wins (the CLI's `daimon dispute-output` finds the step)"
+            : decodeIntegerModel(input.model)
             ? "the proof is bound to this integer model and its labels: every label dispute fails"
             : "the proof is bound to this file and its labels, but the file is not a DanKu v1 model: an availability dispute voids it",
     );

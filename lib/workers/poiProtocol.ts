@@ -14,6 +14,8 @@ export interface PoiTupleFiles {
   readonly target: Hex;
   readonly inputsCid: string;
   readonly delCid: string;
+  /** The tuple's delRoot (f_q's root, docs/daimon.md §14.3.1): PROVE refuses an f whose f_q does not have it. */
+  readonly delRoot: Hex;
 }
 
 /** "auto": WebGPU when the browser has a hardware adapter (WASM for what WebGPU lacks), else WASM. */

@@ -7,7 +7,7 @@
  * their CIDs before PROVE or VERIFY sees them.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { formatUnits, isAddressEqual, parseUnits, zeroAddress, type Address, type Hex } from "viem";
+import { formatUnits, hexToBytes, isAddressEqual, parseUnits, zeroAddress, type Address, type Hex } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import {
   addTuple,
@@ -24,6 +24,7 @@ import {
   readValidatorReward,
   readRegistration,
   registerModel,
+  disputeOutput,
   submitProof,
   voteForProof,
   type ChainProof,
@@ -38,7 +39,8 @@ import { evaluateDel, heldOutPerturbations } from "../../lib/daimon/delMetrics";
 import { bruteForceOdds, formatTinyProbability } from "../../lib/daimon/bruteForce";
 import { checkLabels, decodeTestInputs, encodeTestInputs, parseLabelledTestSet, sampleShape, testInputCount, type LabelledTestSet } from "../../lib/daimon/inputs";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
-import { inputsRoot } from "../../lib/daimon/disputes";
+import { decodeIntegerModel, inputPoints, inputsRoot, integerLabels, labelsRoot, unpackLabels } from "../../lib/daimon/disputes";
+import { outputDispute, tupleDelRoot, tupleDelqOrNull } from "../../lib/daimon/delQuantized";
 import { computeTarget, formatDistance, prove, verify, type PoiProblem, type PoiTuple, type PoiVerification } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
 import { CliError, connect, Output, parseAddress, resolveProblemFactory, signer, type ChainContext, type GlobalOptions } from "./context";
@@ -228,7 +230,7 @@ async function uploadTuple(ipfs: CliIpfs, t: TrainedTuple, output: Output): Prom
   output.progress(`uploading Z (${t.z.length} bytes) and f (${t.del.length} bytes) to ${ipfs.location}…`);
   const inputsCid = await ipfs.add(t.z);
   const delCid = await ipfs.add(t.del);
-  return { inputsCid, delCid, inputsRoot: inputsRoot(decodeTestInputs(t.z)), target: t.target };
+  return { inputsCid, delCid, inputsRoot: inputsRoot(decodeTestInputs(t.z)), delRoot: tupleDelRoot(t.del), target: t.target };
 }
 
 async function openProblem(options: DaimonOptions & { problem: string }): Promise<{ context: ChainContext; problem: Address; state: ProblemState }> {
@@ -252,7 +254,7 @@ async function downloadTuples(ipfs: CliIpfs, tuples: readonly ChainTuple[], outp
     output.progress(`downloading tuple ${t.index}'s Z and f from ${ipfs.location}…`);
     const inputs = await ipfs.get(t.inputsCid, `tuple ${t.index}'s test inputs Z`);
     const del = await ipfs.get(t.delCid, `tuple ${t.index}'s DEL function f`);
-    files.push({ inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid });
+    files.push({ inputs, del, target: t.target, inputsCid: t.inputsCid, delCid: t.delCid, delRoot: t.delRoot });
   }
   return files;
 }
@@ -564,7 +566,7 @@ async function verifyProof(options: ProofOptions, output: Output): Promise<{ con
   const result = await verify(
     {
       model,
-      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot } },
+      proof: { cid: proof.cid, outputs: proof.outputs, improver: proof.improver, problem, proofHash: proof.proofHash, distance: proof.distance, distances: proof.distances, binding: { modelHash: proof.modelHash, labelsRoot: proof.labelsRoot, checkpoints: proof.checkpoints } },
       tuples,
       problem: poiProblem(state),
       bestDistance,
@@ -621,6 +623,71 @@ export async function voteCommand(options: ProofOptions, output: Output): Promis
     position: voted.position,
     transaction: voted.hash,
   });
+}
+
+// ------------------------------------------------------------------ dispute-output
+
+export interface DisputeOutputOptions extends DaimonOptions {
+  problem: string;
+  proofId: string;
+  tuple?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * Finds the first step of a proof's f_q claim that is wrong (lib/daimon/delQuantized.ts `outputDispute`, on the
+ * proof's labels: the posted ones, else the DanKu model's own when they are the proof's) and sends it: a wrong step
+ * voids the proof and pays the bond to the sender. Without a wrong step nothing is sent (exit status 0 either way).
+ */
+export async function disputeOutputCommand(options: DisputeOutputOptions, output: Output): Promise<void> {
+  const { context, problem, state } = await openProblem(options);
+  const proofId = integer(options.proofId, "proof-id", 0, Number.MAX_SAFE_INTEGER);
+  const events = await readProblemEvents(context.client, problem, { fromBlock: state.createdBlock });
+  const proof = events.proofs.find((p) => p.proofId === BigInt(proofId));
+  if (!proof) throw new CliError(`there is no proof ${proofId}`);
+  if (proof.voided) throw new CliError(`proof ${proofId} was voided already (${proof.voided.reason})`);
+  const ipfs = openIpfs(options);
+  const tuples = await downloadTuples(ipfs, events.tuples, output);
+  const m = state.config.testSetSize;
+  const posted = await context.client.getContractEvents({ address: problem, abi: daimonProblemAbi, eventName: "LabelsPosted", args: { proofId: proof.proofId }, fromBlock: proof.blockNumber, strict: true });
+  let labels: number[][];
+  if (posted[0]) {
+    labels = unpackLabels(hexToBytes(posted[0].args.labels), m).map((l) => Array.from(l));
+  } else {
+    output.progress(`proof ${proofId}'s labels are not posted; recomputing them from its model ${proof.cid}…`);
+    const model = decodeIntegerModel(await ipfs.get(proof.cid, "the proof's model"));
+    if (!model) throw new CliError("the proof's model is not a DanKu v1 model and its labels are not posted: dispute its availability first");
+    labels = tuples.map((t) => Array.from(integerLabels(model, inputPoints(t.inputs instanceof Uint8Array ? decodeTestInputs(t.inputs) : t.inputs))));
+    if (labelsRoot(labels).toLowerCase() !== proof.labelsRoot.toLowerCase()) {
+      throw new CliError("the proof's labels are not its model's: a label dispute wins (post the model, then dispute a label); its labels are not posted, so f_q cannot be run on them");
+    }
+  }
+  const only = options.tuple === undefined ? undefined : integer(options.tuple, "tuple", 0, tuples.length - 1);
+  const notes: string[] = [];
+  for (const [t, tuple] of tuples.entries()) {
+    if (only !== undefined && t !== only) continue;
+    const q = tupleDelqOrNull(tuple.del);
+    const chainTuple = events.tuples[t];
+    if (!q || !chainTuple || tupleDelRoot(tuple.del).toLowerCase() !== chainTuple.delRoot.toLowerCase()) {
+      notes.push(`tuple ${t}: its f has no f_q matching the tuple's delRoot, so its outputs cannot be disputed`);
+      continue;
+    }
+    output.progress(`tuple ${t}: recomputing f_q on the proof's labels…`);
+    const found = outputDispute({ q, tuple: t, labels, checkpoints: proof.checkpoints, outputs: proof.outputs });
+    if (!found) {
+      notes.push(`tuple ${t}: every checkpoint and the outputs are f_q's (each step would revert OutputCorrect)`);
+      continue;
+    }
+    const what = found.kind === "segment" ? `segment ${found.step}` : `the output step (S = ${found.step})`;
+    if (options.dryRun) {
+      output.result(`proof ${proofId}, tuple ${t}: ${what} is wrong; an output dispute wins (not sent: --dry-run)`, { problem, proofId: proof.proofId, tuple: t, step: found.step, kind: found.kind, sent: false });
+      return;
+    }
+    const sent = await disputeOutput(signer(context), context.client, problem, proof.proofId, found);
+    output.result(`proof ${proofId} voided at tuple ${t}, ${what}: ${formatUnits(sent.paid, 18)} ETH paid to the challenger`, { problem, proofId: proof.proofId, tuple: t, step: found.step, kind: found.kind, sent: true, paid: sent.paid, transaction: sent.hash });
+    return;
+  }
+  output.result([`no output dispute of proof ${proofId} wins:`, ...notes.map((n) => `  ${n}`)].join("\n"), { problem, proofId: proof.proofId, sent: false, notes });
 }
 
 // ------------------------------------------------------------------ commit-block, claim

@@ -15,6 +15,7 @@ import {
   chainCommand,
   claimCommand,
   commitBlockCommand,
+  disputeOutputCommand,
   createProblemCommand,
   listProblemsCommand,
   problemStatusCommand,
@@ -291,6 +292,12 @@ const withProof = (c: Command) =>
     .option("--tolerance <units>", "accepted difference per int16 entry between the proof's y and f(M(Z))", "0");
 daimonCommand("verify", "VERIFY a proof from the files on IPFS (exit status 2 when it does not verify); nothing sent", withProof, verifyCommand);
 daimonCommand("vote", "VERIFY a proof and vote for it only if it verifies", withProof, voteCommand);
+daimonCommand(
+  "dispute-output",
+  "find the first step of a proof's f_q checkpoints or outputs that does not follow from its labels and dispute it (voids the proof, its bond to you)",
+  (c) => withProblem(c).requiredOption("--proof-id <id>", "the proof's id").option("--tuple <t>", "only this tuple").option("--dry-run", "only say whether a dispute would win"),
+  disputeOutputCommand,
+);
 daimonCommand("commit-block", "commit the Problem block, or settle the ended round into an Improvement block", withProblem, commitBlockCommand);
 daimonCommand(
   "claim",

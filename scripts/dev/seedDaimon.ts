@@ -36,6 +36,7 @@ import { buildClassifierOnnx } from "../../lib/daimon/classifierOnnx";
 import { nearestCentroidModel, syntheticTestSet } from "../../lib/daimon/demo";
 import { encodeTestInputs } from "../../lib/daimon/inputs";
 import { inputsRoot } from "../../lib/daimon/disputes";
+import { delqCommit, delqRoot, encodeDelq, tupleDelq } from "../../lib/daimon/delQuantized";
 import { buildProblemMetadata } from "../../lib/daimon/metadata";
 import { computeTarget, formatDistance, prove, verify, type PoiTuple } from "../../lib/daimon/poi";
 import type { OrtModule } from "../../lib/ort/scorer";
@@ -138,6 +139,11 @@ export async function seedDaimonDemo(context: DaimonSeedContext): Promise<Seeded
   const z = encodeTestInputs(set.inputs);
   const { target } = await computeTarget(del, set.labels, { ort });
   const [inputsCid, delCid] = [await store(context, z), await store(context, del)];
+  // f_q, what output disputes recompute (docs/daimon.md §14.3.1): the quantization of f, published as a .delq file
+  // for streaming readers; its root is the tuple's delRoot.
+  const fq = tupleDelq(del);
+  const delRoot = delqRoot(delqCommit(fq));
+  const delqCid = await store(context, encodeDelq(fq));
   const metadataCid = await store(
     context,
     new TextEncoder().encode(
@@ -175,9 +181,9 @@ export async function seedDaimonDemo(context: DaimonSeedContext): Promise<Seeded
       symbol: "FAULT",
       metadataCid,
     },
-    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), target }],
+    tuples: [{ inputsCid, delCid, inputsRoot: inputsRoot(set.inputs), delRoot, target }],
   });
-  context.log(`  ${title}: ${created.problem} (DEL trained in ${trained.seconds.toFixed(1)} s)`);
+  context.log(`  ${title}: ${created.problem} (DEL trained in ${trained.seconds.toFixed(1)} s; f_q ${delqCid}, delRoot ${delRoot})`);
   await mineTo(context, created.definitionEnd);
 
   const tuples: PoiTuple[] = [{ inputs: z, del, target, inputsCid, delCid }];

@@ -225,6 +225,13 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     expect(fromFolder.code, JSON.stringify(fromFolder)).to.equal(0);
     expect(fromFolder.json.verified).to.equal(true);
 
+    // An output dispute needs the proof's labels: an ONNX model's are neither posted nor recomputable on chain.
+    const disputeNonce = await nonceOf(KEYS.carol);
+    const noLabels = await daimon(KEYS.carol, "dispute-output", "--problem", problem, "--proof-id", "0", "--dry-run");
+    expect(noLabels.code).to.not.equal(0);
+    expect(String(noLabels.json.error)).to.match(/not a DanKu v1 model and its labels are not posted/);
+    expect(await nonceOf(KEYS.carol)).to.equal(disputeNonce);
+
     const selfVote = await daimon(KEYS.bob, "vote", "--problem", problem, "--proof-id", "0");
     expect(String(selfVote.json.error)).to.match(/improver cannot vote/);
     expect(await nonceOf(KEYS.bob)).to.equal(bobNonce + 2);

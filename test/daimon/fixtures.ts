@@ -6,11 +6,12 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { bytesToHex, getContract, keccak256, parseAbi, parseEventLogs, stringToHex, type Abi, type Address, type Hash, type Hex, type TransactionReceipt } from "viem";
-import { daimonDisputeModuleAbi, daimonModelJudgeAbi, daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
+import { daimonDelEvaluatorAbi, daimonDisputeModuleAbi, daimonModelJudgeAbi, daimonProblemAbi, problemFactoryAbi, problemTokenAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, WAD, packOutputs, packVector, registrationUsableFrom, type FixedVector } from "../../lib/daimon/fixedPoint";
 import { proofHash, registrationHash, type ProblemConfig, type ProblemSpec, type ProofBinding, type TestTuple } from "../../lib/daimon/encoding";
 import { expectRevert as expectRevertWith, seededRng, type PublicClient, type TestClient, type WalletClient } from "../danku/fixtures";
-import { inputsTree, labelsTree, proofBinding } from "../../lib/daimon/disputes";
+import { inputsTree, integerLabels, labelsTree, proofBinding } from "../../lib/daimon/disputes";
+import { delqCommit, delqRoot, evaluateDelq, type QuantizedDel } from "../../lib/daimon/delQuantized";
 import type { RevealTree } from "../../lib/danku/claims";
 import type { QuantizedModel } from "../../lib/danku/encoding";
 
@@ -106,7 +107,7 @@ export interface Tuple {
 
 export function makeTuple(n: number, seed: number): Tuple {
   const vector = randomVector(n, seed);
-  return { vector, tuple: { inputsCid: `bafy-inputs-${seed}`, delCid: `bafy-del-${seed}`, inputsRoot: keccak256(stringToHex(`inputs-${seed}`)), target: hexVector(vector) } };
+  return { vector, tuple: { inputsCid: `bafy-inputs-${seed}`, delCid: `bafy-del-${seed}`, inputsRoot: keccak256(stringToHex(`inputs-${seed}`)), delRoot: keccak256(stringToHex(`del-${seed}`)), target: hexVector(vector) } };
 }
 
 /** The value every proof sends: the proof bond (docs/daimon.md §14.3). */
@@ -117,12 +118,12 @@ export const BOND = { value: DAIMON_LIMITS.PROOF_BOND } as const;
  * the CID. Tests of disputes build real ones with lib/daimon/disputes.ts.
  */
 export function testBinding(cid: string): ProofBinding {
-  return { modelHash: keccak256(stringToHex(`model:${cid}`)), labelsRoot: keccak256(stringToHex(`labels:${cid}`)) };
+  return { modelHash: keccak256(stringToHex(`model:${cid}`)), labelsRoot: keccak256(stringToHex(`labels:${cid}`)), checkpoints: "0x" };
 }
 
 /** `submitProof`'s arguments for `cid` and `outputs` with {@link testBinding}'s binding (or `binding`). */
-export function proofArgs(cid: string, outputs: Hex, binding: ProofBinding = testBinding(cid)): readonly [string, Hex, Hex, Hex] {
-  return [cid, binding.modelHash, binding.labelsRoot, outputs];
+export function proofArgs(cid: string, outputs: Hex, binding: ProofBinding = testBinding(cid)): readonly [string, Hex, Hex, Hex, Hex] {
+  return [cid, binding.modelHash, binding.labelsRoot, binding.checkpoints, outputs];
 }
 
 // ------------------------------------------------------------------ clients and contracts
@@ -143,12 +144,13 @@ export async function deployEnv(): Promise<Env> {
 }
 
 /**
- * The judge, the dispute module given it and the ProblemFactory given the module, in the order lib/chain/daimon.ts
+ * The judge, the f_q evaluator, the dispute module given both and the ProblemFactory given the module, in the order lib/chain/daimon.ts
  * `deployProblemFactory` deploys them (the judge's and module's init code do not fit in the factory's, EIP-3860).
  */
 export async function deployProblemFactory() {
   const judge = await hre.viem.deployContract("DaimonModelJudge", []);
-  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address]);
+  const delEvaluator = await hre.viem.deployContract("DaimonDelEvaluator", []);
+  const disputeModule = await hre.viem.deployContract("DaimonDisputeModule", [judge.address, delEvaluator.address]);
   return hre.viem.deployContract("ProblemFactory", [disputeModule.address]);
 }
 
@@ -399,9 +401,10 @@ export async function submitBound(
   model: Uint8Array,
   labels: readonly ArrayLike<number>[],
   outputs: readonly FixedVector[],
+  checkpoints: Hex = "0x",
 ): Promise<Submitted & { binding: ProofBinding; labels: RevealTree }> {
   const packed = hexOutputs(outputs);
-  const binding = proofBinding(model, labels);
+  const binding = proofBinding(model, labels, checkpoints);
   const registerReceipt = await registerProof(env, created, improver, cid, packed);
   await toUsable(env, registerReceipt.blockNumber);
   const submitReceipt = await receipt(env, created.as(improver).write.submitProof(proofArgs(cid, packed, binding), BOND));
@@ -426,4 +429,70 @@ export async function submitBound(
 /** The wei `w` paid for gas in `r`. */
 export function gasCost(r: TransactionReceipt): bigint {
   return r.gasUsed * r.effectiveGasPrice;
+}
+
+// ------------------------------------------------------------------ output disputes (docs/daimon.md §14.3.1)
+
+/** The problem's errors plus the f_q evaluator's (a bad segment or output-step argument reverts with them). */
+export const DELQ_ERRORS_ABI = [...DAIMON_ERRORS_ABI, ...daimonDelEvaluatorAbi.filter((item) => item.type === "error")];
+
+/** A seeded f_q with int8 weights in −127…127, |B1| ≤ 2,000, |B2| ≤ 10⁶ (as test/daimon/delQuantized.test.ts). */
+export function randomQuantizedDel(shape: { m: number; classCount: number; hidden: number; n: number; k: number }, seed: number): QuantizedDel {
+  const rng = seededRng(seed);
+  const below = (x: number) => Math.floor(rng() * x);
+  const int8 = (length: number) => Int8Array.from({ length }, () => below(255) - 127);
+  const { m, classCount, hidden, n, k } = shape;
+  return {
+    m,
+    classCount,
+    hidden,
+    n,
+    k,
+    scale1: 1,
+    scale2: 1,
+    w1: int8(m * classCount * hidden),
+    b1: Int32Array.from({ length: hidden }, () => below(4001) - 2000),
+    w2: int8(hidden * n),
+    b2: BigInt64Array.from({ length: n }, () => BigInt(below(2_000_001) - 1_000_000)),
+  };
+}
+
+export interface DelqProblem extends DisputableProblem {
+  /** Each tuple's f_q (its delRoot is on chain). */
+  fs: QuantizedDel[];
+  /** The integer model every test here uses, and its labels of Z (one array per tuple: the proof's true labels). */
+  model: QuantizedModel;
+  labels: number[][];
+}
+
+/**
+ * A problem whose `tupleCount` tuples share Z (m points of 8 features, C = 3) and each commit a seeded f_q
+ * (H = 32, n = embeddingSize = 16, K = 8: S = ⌈m / 8⌉ segments); y_t of tuple t is f_q(x_t) for true labels x_t
+ * that differ from the model's labels at 3 points, so an honest proof of the model improves on d_c = 1. In round 0.
+ */
+export async function delqProblem(
+  env: Env,
+  options: { m: number; tupleCount?: number; seed?: number; config?: Partial<ProblemConfig>; shape?: { classCount: number; hidden: number; n: number; k: number } },
+): Promise<DelqProblem> {
+  const seed = options.seed ?? 5;
+  const { m } = options;
+  const shape = options.shape ?? { classCount: 3, hidden: 32, n: 16, k: 8 };
+  const tupleCount = options.tupleCount ?? 1;
+  const points = randomPoints(m, 8, seed);
+  const inputs = inputsTree(points);
+  const model = randomIntegerModel([8, 8, shape.classCount], seed + 1);
+  const modelLabels = Array.from(integerLabels(model, points));
+  const fs = Array.from({ length: tupleCount }, (_, t) => randomQuantizedDel({ m, ...shape }, seed * 10 + t));
+  const tuples: Tuple[] = fs.map((q, t) => {
+    const truth = modelLabels.map((l, i) => (i % Math.max(1, Math.floor(m / 3)) === t ? (l + 1) % shape.classCount : l));
+    const vector = evaluateDelq(q, truth).outputs;
+    return {
+      vector,
+      tuple: { inputsCid: `bafy-z-${seed}-${t}`, delCid: `bafy-f-${seed}-${t}`, inputsRoot: inputs.root, delRoot: delqRoot(delqCommit(q)), target: hexVector(vector) },
+    };
+  });
+  const spec = makeSpec({ classCount: shape.classCount, testSetSize: m, embeddingSize: shape.n, ...options.config }, { inputShape: [8] });
+  const created = await createProblem(env, { spec, tuples });
+  await toRound(env, created, 0);
+  return { created, points, inputs, fs, model, labels: fs.map(() => [...modelLabels]) };
 }

@@ -26,6 +26,7 @@ import { PoiError, computeTarget, predictLabels, prove, readDelShape, runDel, ve
 import { WAD, cosineDistance, packOutputs, quantizeVector, unpackVector } from "../../lib/daimon/fixedPoint";
 import { proofHash } from "../../lib/daimon/encoding";
 import { inputPoints, inputsRoot, integerLabels, labelsRoot, proofBinding } from "../../lib/daimon/disputes";
+import { evaluateDelq, outputDispute, packCheckpoints, tupleDelRoot, tupleDelq } from "../../lib/daimon/delQuantized";
 import { decodeModel, encodeModel } from "../../lib/danku/encoding";
 import { floatPredict } from "../../lib/danku/floatModel";
 import { computeCid } from "../../lib/ipfs/cid";
@@ -131,7 +132,22 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(proofGood.outputs).to.have.length(1);
       expect(proofGood.outputs[0]).to.have.length(N);
       expect(proofGood.packedOutputs).to.equal(bytesToHex(packOutputs(proofGood.outputs)));
-      expect(proofGood.outputs[0]).to.deep.equal(quantizeVector(Array.from(await runDel(del, proofGood.predictedLabels[0]!, runtime))));
+      // y is f_q's (the integer path an output dispute recomputes), within a few hundredths of the float f's.
+      const fq = evaluateDelq(tupleDelq(del), proofGood.predictedLabels[0]!);
+      expect(proofGood.outputs[0]).to.deep.equal(fq.outputs);
+      const float = quantizeVector(Array.from(await runDel(del, proofGood.predictedLabels[0]!, runtime)));
+      expect(Math.max(...float.map((v, i) => Math.abs(v - (fq.outputs[i] as number))))).to.be.below(1000);
+      expect(proofGood.binding.checkpoints).to.equal(packCheckpoints([fq.checkpoints]));
+      // PROVE refuses a tuple whose committed delRoot is not the f_q of its DEL file (its proof would be voidable).
+      expect(await prove({ model: good, tuples: [{ ...tuple, delRoot: tupleDelRoot(del) }], problem }, runtime).then((p) => p.binding)).to.deep.equal(proofGood.binding);
+      const refused = await prove({ model: good, tuples: [{ ...tuple, delRoot: keccak256("0x01") }], problem }, runtime).then(
+        () => "accepted",
+        (error: unknown) => String(error),
+      );
+      expect(refused).to.match(/would lose its output disputes/);
+      // Every output-dispute step of an honest PROVE reverts OutputCorrect: the challenger finds no wrong step.
+      const labels = [Array.from(proofGood.predictedLabels[0]!)];
+      expect(outputDispute({ q: tupleDelq(del), tuple: 0, labels, checkpoints: proofGood.binding.checkpoints, outputs: proofGood.packedOutputs })).to.equal(null);
       expect(proofGood.distance).to.equal(cosineDistance(proofGood.outputs[0]!, unpackVector(hexToBytes(target))));
 
       const errorGood = labelError(proofGood.predictedLabels[0]!, set.labels);
@@ -188,7 +204,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(result.proofHash).to.equal(proofHash(problemAddress, improver, proof.cid, proof.binding, proof.packedOutputs));
       // An ONNX model is bound by its file's hash, but the chain only runs DanKu v1 models (§14.3).
       expect(proof.integerModel).to.equal(false);
-      expect(proof.binding).to.deep.equal(proofBinding(good, proof.predictedLabels));
+      expect(proof.binding).to.deep.equal(proofBinding(good, proof.predictedLabels, proof.binding.checkpoints));
       expect(result.distance).to.equal(proof.distance);
       expect(result.summary).to.match(/^verified: .* improves on d_c = 1\.000000/);
     });
@@ -203,7 +219,11 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
       expect(proof.integerModel).to.equal(true);
       const points = inputPoints(set.inputs);
       expect(Array.from(proof.predictedLabels[0]!)).to.deep.equal(Array.from(integerLabels(decodeModel(integer), points)));
-      expect(proof.binding).to.deep.equal({ modelHash: keccak256(integer), labelsRoot: labelsRoot(proof.predictedLabels) });
+      expect(proof.binding).to.deep.equal({
+        modelHash: keccak256(integer),
+        labelsRoot: labelsRoot(proof.predictedLabels),
+        checkpoints: packCheckpoints([evaluateDelq(tupleDelq(del), proof.predictedLabels[0]!).checkpoints]),
+      });
       const base = { model: integer, tuples: [tuple], problem, bestDistance: WAD, margin: 0n };
       const honest = await verify({ ...base, proof: { cid: proof.cid, outputs: proof.packedOutputs, binding: proof.binding } }, runtime);
       expect(check(honest, "binding").ok).to.equal(true);
@@ -293,7 +313,7 @@ describe("lib/daimon PoI: PROVE and VERIFY with onnxruntime-web", function () {
           symbol: "POI",
           metadataCid: "bafkreipoitest",
         },
-        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, inputsRoot: inputsRoot(set.inputs), target }],
+        tuples: [{ inputsCid: tuple.inputsCid!, delCid: tuple.delCid!, inputsRoot: inputsRoot(set.inputs), delRoot: tupleDelRoot(tuple.del), target }],
       });
       const proof = await prove({ model: good, tuples: [tuple], problem, problemAddress: created.problem, improver: improver!.account.address }, runtime);
       const testClient = await hre.viem.getTestClient();

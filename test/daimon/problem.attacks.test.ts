@@ -10,6 +10,8 @@
  *                 REGISTRATION_AGE blocks old, so an observer's registration made after the leak is usable only after
  *                 the author's retry; a copy that gets in while the author is censored is superseded by the author's
  *                 older registration (no votes, never committed)
+ *   y_t outputs → a real model, its true labels (no label dispute wins) and y_t as outputs: the output step of the
+ *                 tuple's f_q (disputeOutputLayer) voids the proof, the challenger takes the bond, no block, d_c stays
  *   self-vote   → the direct form (the improver's own address votes or claims a validator reward for his proof) is
  *                 refused; the Sybil form through other addresses needs bonds and slashing (design, §14.4)
  */
@@ -22,6 +24,7 @@ import { findWrongLabel, integerLabels, labelDispute, packLabels, unpackLabels }
 import { encodeModel } from "../../lib/danku/encoding";
 import { cidHash, outputsHash, registrationHash } from "../../lib/daimon/encoding";
 import { readProofs, submitProof } from "../../lib/chain/daimon";
+import { delqClaim, outputDispute, segmentCount, type QuantizedDel } from "../../lib/daimon/delQuantized";
 import { TransactionFailure } from "../../lib/chain/transactions";
 import { describeContractError } from "../../lib/chain/errors";
 import {
@@ -30,6 +33,7 @@ import {
   proofArgs,
   JUDGE_ERRORS_ABI,
   disputableProblem,
+  delqProblem,
   gasCost,
   randomIntegerModel,
   submitBound,
@@ -83,7 +87,7 @@ async function failedSubmit(env: Env, created: Created, author: WalletClient, ci
   const tx = await env.publicClient.getTransaction({ hash });
   const { functionName, args } = decodeFunctionData({ abi: daimonProblemAbi, data: tx.input });
   expect(functionName).to.equal("submitProof");
-  const [leakedCid, , , leakedOutputs] = args as readonly [string, Hex, Hex, Hex];
+  const [leakedCid, , , , leakedOutputs] = args as readonly [string, Hex, Hex, Hex, Hex];
   expect([leakedCid, leakedOutputs]).to.deep.equal([cid, outputs]);
   return { block: failed.blockNumber, cid: leakedCid, outputs: leakedOutputs };
 }
@@ -466,6 +470,61 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
     for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
     // A cheater who claims his model's own labels but still submits y_t has outputs that are not f(labels): that is
-    // disputeOutput's case (the quantized DEL evaluator, docs/daimon.md §14.3), not a label dispute's.
+    // disputeOutput's case (next test), not a label dispute's.
+  });
+
+  it("Three accounts took the whole reward with y_t as outputs (two Sybil votes, d_c = 0 for ever): with a real model and its true labels, undisputed, the cheat takes the block and d_c = 0 (the loss the output dispute prevents)", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, config: { minVotes: 2, competitionPeriod: 60 } });
+    const [cheater, sybil1, sybil2, watcher] = wallets(env, 1, 2, 3, 4);
+    const yt = unpackVector(hexToBytes(await p.created.as(cheater).read.tupleTarget([0n])));
+    const honest = delqClaim(p.fs, p.labels);
+    const cheat = await submitBound(env, p.created, cheater, "bafy-yt-outputs", encodeModel(p.model), p.labels, [yt], honest.checkpoints);
+    await castVote(env, p.created, sybil1, cheat);
+    await castVote(env, p.created, sybil2, cheat);
+    await toRound(env, p.created, 1);
+    await receipt(env, p.created.as(watcher).write.commitImprovementBlock());
+    expect(await p.created.as(watcher).read.chainLength()).to.equal(2n);
+    expect(await p.created.as(watcher).read.bestDistance()).to.equal(0n);
+    expect((await balance(env, p.created, cheater)) > 0n).to.equal(true);
+  });
+
+  it("Three accounts took the whole reward with y_t as outputs (two Sybil votes, d_c = 0 for ever): with a real model and its true labels no label dispute wins, but the output step of f_q does", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, config: { minVotes: 2, competitionPeriod: 60 } });
+    const [cheater, sybil1, sybil2, watcher] = wallets(env, 1, 2, 3, 4);
+    const q = p.fs[0] as QuantizedDel;
+    const yt = unpackVector(hexToBytes(await p.created.as(cheater).read.tupleTarget([0n])));
+    // The model's own labels (so every label dispute reverts LabelCorrect) and f_q's honest checkpoints on them (so
+    // every segment is right): only y is false, y_t itself, d = 0.
+    const honest = delqClaim(p.fs, p.labels);
+    expect(honest.outputs[0]).to.not.deep.equal(yt);
+    const bytes = encodeModel(p.model);
+    const cheat = await submitBound(env, p.created, cheater, "bafy-yt-outputs", bytes, p.labels, [yt], honest.checkpoints);
+    expect(cheat.distance).to.equal(0n);
+    await castVote(env, p.created, sybil1, cheat);
+    await castVote(env, p.created, sybil2, cheat);
+    // The model and labels are posted (availability is answered) and every label is the model's.
+    await receipt(env, p.created.disputesAs(cheater).write.postModel([cheat.proofId, bytesToHex(bytes)]));
+    await receipt(env, p.created.disputesAs(cheater).write.postLabels([cheat.proofId, bytesToHex(packLabels(p.labels))]));
+    expect(findWrongLabel(p.model, [p.points], p.labels)).to.equal(null);
+    const label0 = labelDispute({ tuple: 0, index: 0, points: p.points, inputs: p.inputs, claimedLabels: p.labels, labels: cheat.labels });
+    await expectRevert(p.created.disputesAs(watcher).write.disputeLabel([cheat.proofId, label0]), "LabelCorrect", [cheat.proofId, 0n, 0n, BigInt(p.labels[0]![0]!)]);
+    // The watcher recomputes f_q on the posted labels: every checkpoint is right, the outputs are not.
+    const found = outputDispute({ q, tuple: 0, labels: p.labels, checkpoints: honest.checkpoints, outputs: cheat.outputs });
+    if (!found || found.kind !== "output") throw new Error("the output step should be the first wrong one");
+    expect(found.step).to.equal(segmentCount(q));
+    const before = await env.publicClient.getBalance({ address: watcher.account.address });
+    const won = await receipt(env, p.created.disputesAs(watcher).write.disputeOutputLayer([cheat.proofId, found.claim, found.output.state, found.output.b2, found.output.w2]));
+    console.log(`      disputeOutputLayer (y_t as outputs, H = 32, n = 16): ${won.gasUsed.toLocaleString("en-US")} gas`);
+    const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "ProofVoided" });
+    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([2, 0n, BigInt(segmentCount(q)), DAIMON_LIMITS.PROOF_BOND]);
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
+    await toRound(env, p.created, 1);
+    await receipt(env, p.created.as(watcher).write.commitImprovementBlock());
+    expect(await p.created.as(watcher).read.chainLength()).to.equal(1n);
+    expect(await p.created.as(watcher).read.bestDistance()).to.equal(WAD);
+    for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, p.created, w)).to.equal(0n);
+    await expectRevert(p.created.disputesAs(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
   });
 });

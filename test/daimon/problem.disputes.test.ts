@@ -14,7 +14,7 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { bytesToHex, getAddress, hexToBytes, parseEventLogs } from "viem";
+import { bytesToHex, encodeFunctionData, getAddress, hexToBytes, keccak256, parseEventLogs, type Hex } from "viem";
 import { daimonDisputeModuleAbi, daimonProblemAbi, problemFactoryAbi } from "../../lib/generated/abis";
 import { DAIMON_LIMITS, disputeSchedule } from "../../lib/daimon/fixedPoint";
 import { integerLabels, labelDispute, labelsTree, packLabels, unpackLabels, type LabelDisputeArgs } from "../../lib/daimon/disputes";
@@ -22,8 +22,35 @@ import { encodeModel } from "../../lib/danku/encoding";
 import { predict } from "../../lib/danku/forward";
 import { TX_GAS_CAP } from "../../lib/danku/constants";
 import {
+  delqChunkHashes,
+  delqChunkTree,
+  delqClaim,
+  delqCommit,
+  delqCommitArgs,
+  delqRoot,
+  evaluateDelq,
+  labelsTree as delqLabelsTree,
+  outputArgs,
+  outputClaimArgs,
+  outputDispute,
+  packCheckpoints,
+  segmentArgs,
+  segmentCount,
+  segmentSize,
+  stateBytes,
+  stateHash,
+  type OutputClaimArgs,
+  type OutputDisputeArgs,
+  type QuantizedDel,
+} from "../../lib/daimon/delQuantized";
+import {
   BOND,
+  DELQ_ERRORS_ABI,
   GasLog,
+  delqProblem,
+  randomQuantizedDel,
+  type DelqProblem,
+  type WalletClient,
   deployEnv,
   disputableProblem,
   disputesAs,
@@ -282,4 +309,177 @@ describe("DaimonProblem: disputes (§14.3)", function () {
       expect(postedEvent!.args.chunks).to.have.length(3);
     });
   }
+});
+
+// ------------------------------------------------------------------ output disputes (docs/daimon.md §14.3.1)
+
+/** The arguments of segment j (or, j = S, the output step) of tuple `tuple` from the given state (the challenger's). */
+function stepArgs(p: DelqProblem, tuple: number, claim: OutputClaimArgs, j: number, state: Int32Array): OutputDisputeArgs {
+  const q = p.fs[tuple] as QuantizedDel;
+  const x = p.labels[tuple] as number[];
+  if (j === segmentCount(q)) return { kind: "output", step: j, claim, output: outputArgs(q, state) };
+  return { kind: "segment", step: j, claim, segment: segmentArgs(q, delqChunkTree(q, delqChunkHashes(q)), delqLabelsTree(x), x, j, state) };
+}
+
+function sendStep(created: DelqProblem["created"], w: WalletClient, proofId: bigint, d: OutputDisputeArgs) {
+  const disputes = created.disputesAs(w);
+  return d.kind === "segment"
+    ? disputes.write.disputeOutput([proofId, d.claim, d.segment])
+    : disputes.write.disputeOutputLayer([proofId, d.claim, d.output.state, d.output.b2, d.output.w2]);
+}
+
+describe("DaimonProblem: output disputes (§14.3.1)", function () {
+  this.timeout(600_000);
+  const outputGas = new GasLog();
+  after(() => outputGas.print("output dispute steps (segment 0…2: m = 20, C = 3, H = 32, n = 16, K = 8; the rest as named)"));
+
+  it("an honest proof survives every segment and the output step (OutputCorrect), and bad arguments revert without voiding", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, config: { competitionPeriod: 120 } });
+    const [improver, watcher] = wallets(env, 1, 3);
+    const q = p.fs[0] as QuantizedDel;
+    const S = segmentCount(q);
+    expect(S).to.equal(3);
+    const claimed = delqClaim(p.fs, p.labels);
+    const proof = await submitBound(env, p.created, improver, "bafy-honest-fq", encodeModel(p.model), p.labels, claimed.outputs, claimed.checkpoints);
+    const claim = outputClaimArgs({ q, tuple: 0, labels: p.labels, checkpoints: claimed.checkpoints, outputs: proof.outputs });
+    expect(outputDispute({ q, tuple: 0, labels: p.labels, checkpoints: claimed.checkpoints, outputs: proof.outputs })).to.equal(null);
+    const truth = evaluateDelq(q, p.labels[0] as number[]);
+    for (let j = 0; j <= S; j++) {
+      const d = stepArgs(p, 0, claim, j, truth.states[j] as Int32Array);
+      await expectRevert(sendStep(p.created, watcher, proof.proofId, d), "OutputCorrect", [proof.proofId, 0n, BigInt(j)]);
+      const gas = await env.publicClient.estimateGas({
+        account: watcher.account,
+        to: p.created.address,
+        data:
+          d.kind === "segment"
+            ? encodeFunctionData({ abi: daimonDisputeModuleAbi, functionName: "disputeOutput", args: [proof.proofId, d.claim, d.segment] })
+            : encodeFunctionData({ abi: daimonDisputeModuleAbi, functionName: "disputeOutputLayer", args: [proof.proofId, d.claim, d.output.state, d.output.b2, d.output.w2] }),
+      }).catch(() => 0n);
+      expect(gas).to.equal(0n); // a right step cannot even be estimated: it reverts
+    }
+    // Bad arguments: another f (DelRootMismatch), other checkpoints bytes (ClaimMismatch), a tuple labels root that is
+    // not the proof's (BadTupleLabelsProof), segment labels that are not the proof's (the evaluator's
+    // LabelsProofInvalid), a state that is not c_j's (CheckpointMismatch), an unknown segment.
+    const other = randomQuantizedDel({ m: 20, classCount: 3, hidden: 32, n: 16, k: 8 }, 999);
+    const seg1 = stepArgs(p, 0, claim, 1, truth.states[1] as Int32Array);
+    if (seg1.kind !== "segment") throw new Error("segment 1 is a segment step");
+    const otherRoot = delqRoot(delqCommit(other));
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, { ...claim, f: delqCommitArgs(delqCommit(other)) }, seg1.segment]), "DelRootMismatch", [0n, otherRoot, delqRoot(delqCommit(q))], DELQ_ERRORS_ABI);
+    const tampered = packCheckpoints([[truth.checkpoints[0] as Hex, truth.checkpoints[1] as Hex, truth.checkpoints[1] as Hex, truth.checkpoints[3] as Hex]]);
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, { ...claim, checkpoints: tampered }, seg1.segment]), "ClaimMismatch", [proof.proofId], DELQ_ERRORS_ABI);
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, { ...claim, tupleLabelsRoot: keccak256("0x01") }, seg1.segment]), "BadTupleLabelsProof", [0n], DELQ_ERRORS_ABI);
+    const flipped = hexToBytes(seg1.segment.labels);
+    flipped[1] = ((flipped[1] as number) + 1) % 3;
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, claim, { ...seg1.segment, labels: bytesToHex(flipped) }]), "LabelsProofInvalid", undefined, DELQ_ERRORS_ABI);
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, claim, { ...seg1.segment, state: bytesToHex(stateBytes(truth.states[0] as Int32Array)) }]), "CheckpointMismatch", undefined, DELQ_ERRORS_ABI);
+    await expectRevert(p.created.disputesAs(watcher).write.disputeOutput([proof.proofId, claim, { ...seg1.segment, j: 3n }]), "SegmentOutOfRange", [3n, 3n], DELQ_ERRORS_ABI);
+    expect((await p.created.disputesAs(watcher).read.bindingOf([proof.proofId])).voided).to.equal(false);
+  });
+
+  for (const t of [0, 1, 2]) {
+    it(`checkpoints wrong from segment ${t} lose at segment ${t} and at no earlier one: voided, the challenger paid the bond to the wei`, async function () {
+      const env = await loadFixture(deployEnv);
+      const p = await delqProblem(env, { m: 20, config: { competitionPeriod: 120 } });
+      const [improver, watcher] = wallets(env, 1, 3);
+      const q = p.fs[0] as QuantizedDel;
+      const x = p.labels[0] as number[];
+      const truth = evaluateDelq(q, x);
+      // The cheat's states: right up to checkpoint t, then one unit off in the first hidden unit (and so every later).
+      const states = truth.states.map((a, j) => {
+        if (j <= t) return a;
+        const b = Int32Array.from(a);
+        b[0] = (b[0] as number) + 1;
+        return b;
+      });
+      const checkpoints = packCheckpoints([states.map(stateHash)]);
+      const proof = await submitBound(env, p.created, improver, `bafy-wrong-from-${t}`, encodeModel(p.model), p.labels, [truth.outputs], checkpoints);
+      const found = outputDispute({ q, tuple: 0, labels: p.labels, checkpoints, outputs: proof.outputs });
+      expect(found?.kind).to.equal("segment");
+      expect(found?.step).to.equal(t);
+      const claim = outputClaimArgs({ q, tuple: 0, labels: p.labels, checkpoints, outputs: proof.outputs });
+      // Earlier segments are right: the challenger who tries them loses nothing but gas, the proof lives.
+      for (let j = 0; j < t; j++) {
+        await expectRevert(sendStep(p.created, watcher, proof.proofId, stepArgs(p, 0, claim, j, truth.states[j] as Int32Array)), "OutputCorrect", [proof.proofId, 0n, BigInt(j)]);
+      }
+      const before = await env.publicClient.getBalance({ address: watcher.account.address });
+      const won = await receipt(env, sendStep(p.created, watcher, proof.proofId, found as OutputDisputeArgs));
+      outputGas.add(`disputeOutput, segment ${t} (wrong)`, won.gasUsed);
+      expect(won.gasUsed < TX_GAS_CAP).to.equal(true);
+      const after = await env.publicClient.getBalance({ address: watcher.account.address });
+      expect(after - before + gasCost(won)).to.equal(DAIMON_LIMITS.PROOF_BOND);
+      const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+      expect(voided?.args).to.deep.include({ proofId: proof.proofId, challenger: getAddress(watcher.account.address), reason: 2, tuple: 0n, index: BigInt(t), paid: DAIMON_LIMITS.PROOF_BOND });
+      await expectRevert(sendStep(p.created, watcher, proof.proofId, found as OutputDisputeArgs), "Voided", [proof.proofId]);
+    });
+  }
+
+  it("gas: the worst output-dispute steps at m = 1,000, C = 10, H = 1,024, n = 64 (K = 256: a full segment and the output step) stay under the 16,777,216 cap", async function () {
+    const env = await loadFixture(deployEnv);
+    const shape = { classCount: 10, hidden: 1024, n: 64, k: segmentSize(1024, 10, 1000) };
+    expect(shape.k).to.equal(256);
+    const p = await delqProblem(env, { m: 1000, shape, config: { competitionPeriod: 120 } });
+    const [improver, watcher, other] = wallets(env, 1, 3, 4);
+    const q = p.fs[0] as QuantizedDel;
+    const truth = evaluateDelq(q, p.labels[0] as number[]);
+    const bytes = encodeModel(p.model);
+    // Proof 1: wrong from checkpoint 1 (segment 0, 256 full points); proof 2: right checkpoints, wrong y (output step).
+    const wrongStates = truth.states.map((a, j) => (j === 0 ? a : Int32Array.from(a, (v, i) => (i === 0 ? v + 1 : v))));
+    const wrongSegment = await submitBound(env, p.created, improver, "bafy-gas-seg", bytes, p.labels, [truth.outputs], packCheckpoints([wrongStates.map(stateHash)]));
+    const wrongY = truth.outputs.map((v, o) => (o === 0 ? (v > 0 ? v - 1 : v + 1) : v));
+    const wrongOutput = await submitBound(env, p.created, other, "bafy-gas-out", bytes, p.labels, [wrongY], packCheckpoints([truth.checkpoints]));
+    outputGas.add("submitProof with S = 4 checkpoints (m = 1,000, n = 64, one tuple)", wrongOutput.submitReceipt.gasUsed);
+    for (const [proof, label] of [[wrongSegment, "disputeOutput, full segment (256 points, H = 1,024, C = 10)"], [wrongOutput, "disputeOutputLayer (n·H = 65,536 weights)"]] as const) {
+      const found = outputDispute({ q, tuple: 0, labels: p.labels, checkpoints: proof.binding.checkpoints, outputs: proof.outputs });
+      if (!found) throw new Error("a wrong step exists");
+      const won = await receipt(env, sendStep(p.created, watcher, proof.proofId, found));
+      outputGas.add(label, won.gasUsed);
+      expect(won.gasUsed < TX_GAS_CAP).to.equal(true);
+      const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+      expect(voided?.args.index).to.equal(BigInt(found.step));
+    }
+  });
+
+  it("checkpoints laid out for another S lose at once (index 2^256 − 1); a second tuple (m = 20, not a power of two) is disputed through its labels path", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, tupleCount: 2, config: { competitionPeriod: 120 } });
+    const [improver, watcher] = wallets(env, 1, 3);
+    const honest = delqClaim(p.fs, p.labels);
+    const e1 = evaluateDelq(p.fs[1] as QuantizedDel, p.labels[1] as number[]);
+    // Tuple 1's run is one checkpoint short: its count word says S − 1.
+    const short = packCheckpoints([evaluateDelq(p.fs[0] as QuantizedDel, p.labels[0] as number[]).checkpoints, e1.checkpoints.slice(0, -1)]);
+    const proof = await submitBound(env, p.created, improver, "bafy-short", encodeModel(p.model), p.labels, honest.outputs, short);
+    const found = outputDispute({ q: p.fs[1] as QuantizedDel, tuple: 1, labels: p.labels, checkpoints: short, outputs: proof.outputs });
+    expect(found?.kind).to.equal("output");
+    expect(outputDispute({ q: p.fs[0] as QuantizedDel, tuple: 0, labels: p.labels, checkpoints: short, outputs: proof.outputs })).to.equal(null);
+    expect(found?.claim.tupleLabelsPath).to.have.length(1);
+    const won = await receipt(env, sendStep(p.created, watcher, proof.proofId, found as OutputDisputeArgs));
+    const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+    expect(voided?.args).to.deep.include({ reason: 2, tuple: 1n, index: 2n ** 256n - 1n });
+  });
+
+  it("with three tuples of m = 20 labels each, tuple 2's labels are the subtree 2 of labelsRoot: an honest proof's segments there revert OutputCorrect, the posted labels hash to labelsRoot, and a wrong segment of tuple 2 loses", async function () {
+    const env = await loadFixture(deployEnv);
+    const p = await delqProblem(env, { m: 20, tupleCount: 3, config: { competitionPeriod: 120 } });
+    const [improver, watcher] = wallets(env, 1, 3);
+    const honest = delqClaim(p.fs, p.labels);
+    const proof = await submitBound(env, p.created, improver, "bafy-three", encodeModel(p.model), p.labels, honest.outputs, honest.checkpoints);
+    await receipt(env, p.created.disputesAs(improver).write.postLabels([proof.proofId, bytesToHex(packLabels(p.labels))]));
+    const q = p.fs[2] as QuantizedDel;
+    const truth = evaluateDelq(q, p.labels[2] as number[]);
+    const claim = outputClaimArgs({ q, tuple: 2, labels: p.labels, checkpoints: honest.checkpoints, outputs: proof.outputs });
+    expect(claim.tupleLabelsPath).to.have.length(2);
+    for (let j = 0; j <= segmentCount(q); j++) {
+      await expectRevert(sendStep(p.created, watcher, proof.proofId, stepArgs(p, 2, claim, j, truth.states[j] as Int32Array)), "OutputCorrect", [proof.proofId, 2n, BigInt(j)]);
+    }
+    const e = p.fs.map((f, t) => evaluateDelq(f, p.labels[t] as number[]));
+    const wrong = packCheckpoints(e.map((x, t) => (t === 2 ? x.states.map((a, j) => stateHash(j === 2 ? Int32Array.from(a, (v, i) => (i === 3 ? v - 1 : v)) : a)) : x.checkpoints)));
+    // The same improver's second proof (equal outputs from another account would be a copy, §7).
+    const cheat = await submitBound(env, p.created, improver, "bafy-three-wrong", encodeModel(p.model), p.labels, honest.outputs, wrong);
+    const found = outputDispute({ q, tuple: 2, labels: p.labels, checkpoints: wrong, outputs: cheat.outputs });
+    expect([found?.kind, found?.step]).to.deep.equal(["segment", 1]);
+    const won = await receipt(env, sendStep(p.created, watcher, cheat.proofId, found as OutputDisputeArgs));
+    const [voided] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: won.logs, eventName: "ProofVoided" });
+    expect(voided?.args).to.deep.include({ reason: 2, tuple: 2n, index: 1n });
+  });
 });

@@ -49,7 +49,7 @@ async function measure(env: Env, n: number, tuples: number, label: string): Prom
   for (let i = 0; i < tuples; i++) {
     const t = makeTuple(n, 500 + i);
     created.tuples.push(t);
-    adds.push(await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.tuple.inputsCid, t.tuple.delCid, t.tuple.inputsRoot, t.tuple.target])));
+    adds.push(await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.tuple.inputsCid, t.tuple.delCid, t.tuple.inputsRoot, t.tuple.delRoot, t.tuple.target])));
   }
   const addTuple = adds.reduce((m, r) => (r.gasUsed > m ? r.gasUsed : m), 0n);
   await toRound(env, created, 0);

@@ -40,9 +40,9 @@ import {
 } from "./fixtures";
 
 const daimonActorAbi = parseAbi([
-  "function registerAndSubmit(address problem, string cid, bytes outputs) payable",
+  "function registerAndSubmit(address problem, string cid, bytes checkpoints, bytes outputs) payable",
   "function register(address problem, string cid, bytes outputs)",
-  "function submit(address problem, string cid, bytes outputs)",
+  "function submit(address problem, string cid, bytes checkpoints, bytes outputs)",
 ]);
 
 /** An EIP-1167 clone of `implementation` deployed by `deployer` (not by the factory). */
@@ -182,8 +182,8 @@ describe("DaimonProblem reverts", function () {
       const created = await createProblem(env);
       const t = makeTuple(16, 9).tuple;
       await mineUntilNextTxIn(env, created.definitionEnd - 1n);
-      await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]));
-      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "WrongPhase", [
+      await receipt(env, created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]));
+      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]), "WrongPhase", [
         Phase.Competition,
         Phase.Definition,
       ]);
@@ -193,11 +193,11 @@ describe("DaimonProblem reverts", function () {
       const env = await loadFixture(deployEnv);
       const created = await createProblem(env, { config: { openTuples: false } });
       const t = makeTuple(16, 9).tuple;
-      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "NotCreator", [
+      await expectRevert(created.as(wallet(env, 1)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]), "NotCreator", [
         getAddress(wallet(env, 1).account.address),
         getAddress(wallet(env, 0).account.address),
       ]);
-      await receipt(env, created.as(wallet(env, 0)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]));
+      await receipt(env, created.as(wallet(env, 0)).write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]));
     });
 
     it("checks the tuple count, the CIDs and y_t", async function () {
@@ -205,13 +205,13 @@ describe("DaimonProblem reverts", function () {
       const created = await createProblem(env, { tupleCount: 7 });
       const p = created.as(wallet(env, 1));
       const t = makeTuple(16, 9).tuple;
-      await expectRevert(p.write.addTuple(["", t.delCid, t.inputsRoot, t.target]), "CidLength", [0n, 128n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, "x".repeat(129), t.inputsRoot, t.target]), "CidLength", [129n, 128n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(15).fill(1))]), "VectorLength", [7n, 30n, 32n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(17).fill(1))]), "VectorLength", [7n, 34n, 32n]);
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector(Array(16).fill(0))]), "ZeroVector", [7n]);
-      await receipt(env, p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, hexVector([...Array(15).fill(0), -1])]));
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "TooManyTuples", [8n]);
+      await expectRevert(p.write.addTuple(["", t.delCid, t.inputsRoot, t.delRoot, t.target]), "CidLength", [0n, 128n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, "x".repeat(129), t.inputsRoot, t.delRoot, t.target]), "CidLength", [129n, 128n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, hexVector(Array(15).fill(1))]), "VectorLength", [7n, 30n, 32n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, hexVector(Array(17).fill(1))]), "VectorLength", [7n, 34n, 32n]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, hexVector(Array(16).fill(0))]), "ZeroVector", [7n]);
+      await receipt(env, p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, hexVector([...Array(15).fill(0), -1])]));
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]), "TooManyTuples", [8n]);
     });
 
     it("commits the Problem block once, after T_p, and only with at least one tuple", async function () {
@@ -234,7 +234,7 @@ describe("DaimonProblem reverts", function () {
       expect(await p.read.phase()).to.equal(Phase.Dead);
       const dead = [Phase.Dead, Phase.Competition];
       const t = makeTuple(16, 1).tuple;
-      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.target]), "WrongPhase", [Phase.Dead, Phase.Definition]);
+      await expectRevert(p.write.addTuple([t.inputsCid, t.delCid, t.inputsRoot, t.delRoot, t.target]), "WrongPhase", [Phase.Dead, Phase.Definition]);
       await expectRevert(p.write.commitProblemBlock(), "WrongPhase", dead);
       await expectRevert(p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-x", "0x")]), "WrongPhase", dead);
       await expectRevert(p.write.submitProof(proofArgs("bafy-early", "0x"), BOND), "WrongPhase", dead);
@@ -309,7 +309,7 @@ describe("DaimonProblem reverts", function () {
       const better = hexOutputs(outputsNear(created, 100, 1));
       const registration = registrationHash(created.address, actor.address, "bafy-same-block", better);
       const now = await env.publicClient.getBlockNumber();
-      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", better], BOND), "RegistrationTooRecent", [
+      await expectRevert(actorAs.write.registerAndSubmit([created.address, "bafy-same-block", "0x", better], BOND), "RegistrationTooRecent", [
         registration,
         now + 1n,
         now + 1n + DAIMON_LIMITS.REGISTRATION_AGE,
@@ -380,7 +380,7 @@ describe("DaimonProblem reverts", function () {
       const target = [1, ...Array(15).fill(0)];
       const outputs = [[7, 24, ...Array(14).fill(0)]];
       const d = proofDistance([target], outputs).distance;
-      const tuple = { vector: target, tuple: { inputsCid: "z", delCid: "f", inputsRoot: zeroHash, target: hexVector(target) } };
+      const tuple = { vector: target, tuple: { inputsCid: "z", delCid: "f", inputsRoot: zeroHash, delRoot: zeroHash, target: hexVector(target) } };
       for (const [margin, accepted] of [[WAD - d, false], [WAD - d - 1n, true]] as const) {
         const created = await createProblem(env, { config: { margin }, tuples: [tuple] });
         await toRound(env, created, 0);

@@ -59,7 +59,7 @@ const vectors = (created: Created): FixedVector[] => created.tuples.map((t) => t
 async function twoTupleProblem(env: Env, config = {}) {
   const created = await createProblem(env, { config, tupleCount: 1 });
   const extra = makeTuple(created.spec.config.embeddingSize, 777);
-  await receipt(env, created.as(wallet(env, 5)).write.addTuple([extra.tuple.inputsCid, extra.tuple.delCid, extra.tuple.inputsRoot, extra.tuple.target]));
+  await receipt(env, created.as(wallet(env, 5)).write.addTuple([extra.tuple.inputsCid, extra.tuple.delCid, extra.tuple.inputsRoot, extra.tuple.delRoot, extra.tuple.target]));
   created.tuples.push(extra);
   return created;
 }

@@ -90,6 +90,7 @@ function proof(id: bigint, overrides: Partial<ChainProof> = {}): ChainProof {
     transactionHash: zeroHash,
     modelHash: zeroHash,
     labelsRoot: zeroHash,
+    checkpoints: "0x",
     ...overrides,
   };
 }
