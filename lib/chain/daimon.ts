@@ -257,7 +257,11 @@ export async function submitProof(
   };
 }
 
-/** Votes for a proof; `proofHash` must be the hash the validator verified (lib/daimon/encoding.ts `proofHash`). */
+/**
+ * Votes for a proof with the `VOTE_BOND` (docs/daimon.md §14.4: slashed to the challenger if the proof loses a dispute,
+ * withdrawable with `withdrawVoteBond` after the round otherwise); `proofHash` must be the hash the validator verified
+ * (lib/daimon/encoding.ts `proofHash`).
+ */
 export async function voteForProof(
   wallet: DaimonWallet,
   client: PublicClient,
@@ -270,6 +274,7 @@ export async function voteForProof(
     abi: daimonProblemAbi,
     functionName: "vote",
     args: [proofId, proofHash],
+    value: DAIMON_LIMITS.VOTE_BOND,
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "VoteCast" });
   if (!event) throw new Error("vote did not emit VoteCast");
@@ -373,6 +378,26 @@ export async function disputeLabel(wallet: DaimonWallet, client: PublicClient, p
   const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
   if (!event) throw new Error("disputeLabel did not emit ProofVoided");
   return { ...sent, paid: event.args.paid };
+}
+
+/** Pays the wallet back its `VOTE_BOND` on a proof that survived its round (not voided, model not owed), once. */
+export async function withdrawVoteBond(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { amount: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, { address: problem, abi: daimonDisputeModuleAbi, functionName: "withdrawVoteBond", args: [proofId] });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "VoteBondWithdrawn" });
+  if (!event) throw new Error("withdrawVoteBond did not emit VoteBondWithdrawn");
+  return { ...sent, amount: event.args.amount };
+}
+
+/** A validator's vote on one proof (`voteOf`): position 0 means no vote. */
+export interface VoteState {
+  position: bigint;
+  claimed: boolean;
+  bondWithdrawn: boolean;
+}
+
+export async function readVote(client: PublicClient, problem: Address, proofId: bigint, validator: Address): Promise<VoteState> {
+  const [position, claimed, bondWithdrawn] = await client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "voteOf", args: [proofId, validator] });
+  return { position, claimed, bondWithdrawn };
 }
 
 /** Returns a surviving proof's bond to its improver once its round is over (anyone may send it). */
