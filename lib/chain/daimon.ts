@@ -732,6 +732,14 @@ export interface ProblemEvents {
   bindings: ({ proofId: bigint } & ProofBinding)[];
   /** `ProofVoided` (already applied to `proofs`). */
   voids: ({ proofId: bigint } & NonNullable<ChainProof["voided"]>)[];
+  /** `VoteBondWithdrawn`: validators who took their vote bond back (docs/daimon.md §14.4). */
+  voteBondWithdrawals: VoteBondWithdrawal[];
+}
+
+export interface VoteBondWithdrawal {
+  proofId: bigint;
+  validator: Address;
+  amount: bigint;
 }
 
 /** Marks every superseded proof (the first supersession counts, as in the contract), binds and voids proofs. */
@@ -756,7 +764,7 @@ function applySupersessions(events: ProblemEvents): ProblemEvents {
 
 /** All of a problem's events in one `getLogs` per block range (instead of one per event kind). */
 export async function readProblemEvents(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ProblemEvents> {
-  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [], bindings: [], voids: [] };
+  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [], bindings: [], voids: [], voteBondWithdrawals: [] };
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
     for (const log of logs) {
@@ -792,6 +800,9 @@ export async function readProblemEvents(client: PublicClient, problem: Address, 
           events.voids.push({ proofId: a.proofId, challenger: a.challenger, reason: a.reason === 0 ? "wrong-label" : "unavailable", tuple: a.tuple, index: a.index });
           break;
         }
+        case "VoteBondWithdrawn":
+          events.voteBondWithdrawals.push({ proofId: log.args.proofId, validator: log.args.validator, amount: log.args.amount });
+          break;
       }
     }
   });
@@ -812,6 +823,7 @@ export function mergeProblemEvents(previous: ProblemEvents, added: ProblemEvents
     supersessions: [...previous.supersessions, ...added.supersessions],
     bindings: [...previous.bindings, ...added.bindings],
     voids: [...previous.voids, ...added.voids],
+    voteBondWithdrawals: [...previous.voteBondWithdrawals, ...added.voteBondWithdrawals],
   });
 }
 
