@@ -194,7 +194,7 @@ export function ProblemView({ address }: { address: Address }) {
           <PageSection title="Commit blocks" id="commit-title" description="Block committers: anyone, once a period or round is over.">
             <CommitPanel state={state} proofs={proofs} />
           </PageSection>
-          <PageSection title="Validator rewards and vote bonds" id="rewards-title">
+          <PageSection title="Validator rewards" id="rewards-title">
             <ValidatorRewards state={state} blocks={data?.chain.blocks ?? []} votes={votes} claims={data?.claims ?? []} />
             <VoteBonds state={state} proofs={proofs} votes={votes} withdrawals={data?.voteBondWithdrawals ?? []} />
           </PageSection>

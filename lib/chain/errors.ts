@@ -182,6 +182,9 @@ const DESCRIPTIONS: Record<string, Describer> = {
     `Voting on proof ${show(id)} closed with round ${show(proofRound)}; the problem is in round ${show(currentRound)}.`,
   SelfVote: ([id]) => `You submitted proof ${show(id)}; improvers cannot vote for their own proofs.`,
   AlreadyVoted: ([id, , position]) => `You already voted for proof ${show(id)} (validator #${show(position)}).`,
+  TooManyVotes: ([id, max]) => `Proof ${show(id)} already has the most votes a proof can take (${show(max)}).`,
+  VoteBondNotWithdrawable: ([id]) =>
+    `Your vote bond on proof ${show(id)} cannot be withdrawn: no vote, already withdrawn, its round is not over, the proof lost a dispute (the bond went to the challenger) or its model is still owed.`,
   NothingToCommit: () => "No round has proofs waiting to be committed.",
   RoundNotOver: ([round, endBlock]) => `Round ${show(round)} is still open; it can be committed from block ${show(endBlock)} on.`,
   UnknownBlock: ([blockNumber, length]) => `There is no Improvement block ${show(blockNumber)}; the chain has ${show(length)} blocks.`,
