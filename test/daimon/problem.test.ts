@@ -9,6 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress, parseEventLogs, zeroHash, type PublicClient } from "viem";
 import { daimonProblemAbi, problemFactoryAbi } from "../../lib/generated/abis";
 import {
+  DAIMON_LIMITS,
   WAD,
   improverReward,
   proofDistance,
@@ -231,6 +232,9 @@ describe("DaimonProblem lifecycle", function () {
     expect(total <= improverReward(second.distance, WAD, config.rewardShape, config.rewardScale)).to.equal(true);
     expect(total <= config.rewardScale).to.equal(true);
 
+    // Both rounds are over: v1 takes back his bond on Bob's proof (the events carry it, below).
+    await receipt(env, created.disputesAs(v1).write.withdrawVoteBond([second.proofId]));
+
     // The chain rebuilt from events alone, every link checked.
     const client = env.publicClient as unknown as PublicClient;
     const [listing] = await daimon.listProblems(client, env.factory);
@@ -250,6 +254,8 @@ describe("DaimonProblem lifecycle", function () {
     expect(all.votes).to.deep.equal(await daimon.readVotes(client, created.address));
     expect(all.claims).to.deep.equal(await readValidatorClaims(client, created.address));
     expect(all.claims).to.have.length(3);
+    expect(all.voteBondWithdrawals).to.deep.equal([{ proofId: second.proofId, validator: getAddress(v1.account.address), amount: DAIMON_LIMITS.VOTE_BOND }]);
+    expect(await daimon.readVote(client, created.address, second.proofId, v1.account.address)).to.deep.equal({ position: 2n, claimed: true, bondWithdrawn: true });
     expect(daimon.checkChain(created.address, all, listing)).to.deep.equal(chain);
     for (let split = listing?.createdBlock ?? 0n; split < head; split++) {
       const before = await daimon.readProblemEvents(client, created.address, { toBlock: split });
