@@ -123,7 +123,7 @@ const DESCRIPTIONS: Record<string, Describer> = {
   NotClaimMode: () => "This competition evaluates models on chain and has no claims: use evaluate instead.",
   ClaimModeCompetition: () => "This competition scores by claims, not by on-chain evaluation: claim the score with claimScore.",
   WrongBond: ([sent, required]) =>
-    `A claim must send exactly the claim bond of ${typeof required === "bigint" ? formatEther(required) : show(required)} ETH; this one sent ${typeof sent === "bigint" ? formatEther(sent) : show(sent)} ETH.`,
+    `This transaction must send exactly its bond of ${typeof required === "bigint" ? formatEther(required) : show(required)} ETH (a DanKu claim's, or a DaiMoN proof's, vote's or availability dispute's); it sent ${typeof sent === "bigint" ? formatEther(sent) : show(sent)} ETH.`,
   BadPredictionsLength: ([length, points]) =>
     `A claim needs one prediction byte per test point (${show(points)}); these predictions have ${show(length)} bytes.`,
   PredictionOutOfRange: ([point, prediction, classes]) =>
