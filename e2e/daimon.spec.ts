@@ -6,12 +6,15 @@
  * against WASM, within the ±1 unit validators accept.
  */
 import { hexToBytes } from "viem";
-import { readProblem, readProofs, readTokenBalance, registerModel, submitProof } from "../lib/chain/daimon";
+import { readProblem, readProofs, readTokenBalance, readVote, registerModel, submitProof } from "../lib/chain/daimon";
 import { DAIMON_LIMITS, WAD, improverReward, unpackVector, validatorShare } from "../lib/daimon/fixedPoint";
 import { roundWindow } from "../lib/web/daimon";
 import { connectWallet, expect, test } from "./fixtures";
 import { chromiumWithWebGpu } from "./fixtures/settings";
 import { centroidModel, closeAll, constantModel, createTestProblem, openAs, proofRow, proveInNode, region, uploadBytes } from "./daimon-helpers";
+
+/** The vote button names the bond it sends (docs/daimon.md §14.4). */
+const VOTE_BUTTON = /^Vote · bond 0\.001 ETH$/;
 
 // Chromium with WebGPU (a SwiftShader adapter, on the CPU) for the whole file: "Automatic" still picks WASM on a
 // software adapter, so only the test that chooses WebGPU runs on it.
@@ -88,7 +91,7 @@ test.describe("as a model improver (account 1)", () => {
     const validators = [await openAs(browser, testInfo, chain, 2, url, p.title), await openAs(browser, testInfo, chain, 3, url, p.title)];
     for (const [i, v] of validators.entries()) {
       const row = proofRow(v.tab, 0);
-      await expect(row.getByRole("button", { name: "Vote", exact: true })).toBeDisabled();
+      await expect(row.getByRole("button", { name: VOTE_BUTTON })).toBeDisabled();
       await expect(row.getByTestId("vote-reason")).toContainText("Verify the proof first");
       await row.getByRole("button", { name: "Verify", exact: true }).click();
       const result = row.getByTestId("verify-result");
@@ -97,16 +100,16 @@ test.describe("as a model improver (account 1)", () => {
       if (i === 0) {
         // Declining the signature is a normal choice: a calm message, nothing sent, and the vote can be cast after.
         v.wallet.rejectNext("eth_sendTransaction");
-        await row.getByRole("button", { name: "Vote", exact: true }).click();
+        await row.getByRole("button", { name: VOTE_BUTTON }).click();
         const status = region(v.tab, "Pending proofs").getByTestId("transaction-status");
         await expect(status).toHaveAttribute("data-phase", "rejected");
         await expect(status).toContainText("You rejected the request in your wallet; nothing was sent.");
         expect(v.wallet.sentTransactions).toEqual([]);
       }
-      await row.getByRole("button", { name: "Vote", exact: true }).click();
-      await expect(region(v.tab, "Pending proofs").getByTestId("transaction-status")).toContainText(/Vote for proof #0: confirmed/);
+      await row.getByRole("button", { name: VOTE_BUTTON }).click();
+      await expect(region(v.tab, "Pending proofs").getByTestId("transaction-status")).toContainText(/Vote for proof #0 \(bond 0\.001 ETH\): confirmed/);
       await expect(row.getByTestId("vote-reason")).toContainText(`You voted for this proof (validator #${i + 1})`);
-      await expect(row.getByRole("button", { name: "Vote", exact: true })).toBeDisabled();
+      await expect(row.getByRole("button", { name: VOTE_BUTTON })).toBeDisabled();
       await expect(row.getByTestId("proof-votes")).toHaveText(`${i + 1} / 2`);
     }
 
@@ -124,22 +127,27 @@ test.describe("as a model improver (account 1)", () => {
     await expect(commit.getByTestId("transaction-status")).toContainText(/Commit block #1: confirmed/);
     await expect(commit.getByTestId("commit-outcome")).toContainText(`Block #1 committed: d = ${fixed6(expected.distance)}`);
 
-    // The validators pull their shares from the page.
+    // The validators pull their shares, then their vote bonds (the proof survived its round), from the page.
     for (const v of validators) {
       const rewards = region(v.tab, "Validator rewards");
       await rewards.getByRole("button", { name: "Claim block #1" }).click();
-      await expect(rewards.getByTestId("transaction-status")).toContainText(/Claim .* for block #1: confirmed/);
+      await expect(rewards.getByTestId("transaction-status").first()).toContainText(/Claim .* for block #1: confirmed/);
+      const bond = rewards.getByTestId("vote-bond");
+      await expect(bond.getByTestId("vote-bond-reason")).toContainText("Proof #0 survived round 0: withdraw your 0.001 ETH.");
+      await bond.getByRole("button", { name: "Withdraw vote bond" }).click();
+      await expect(bond.getByRole("button", { name: "Withdrawn" })).toBeDisabled();
+      expect((await readVote(chain.client, p.address, 0n, v.address)).bondWithdrawn).toBe(true);
     }
 
-    // Balances to the base unit: R(d, 1) · rewardScale for the improver, ⌊that / 2^s⌋ for validator s.
+    // Balances to the base unit: R(d, 1) · rewardScale for the improver, ⌊⌊that / 4⌋ / 2⌋ for each of the two validators.
     const reward = improverReward(expected.distance, WAD, p.config.rewardShape, p.config.rewardScale);
     expect(reward).toBeGreaterThan(0n);
     const balance = (address: `0x${string}`) => readTokenBalance(chain.client, p.token, address);
     expect(await balance(improver.address)).toBe(reward);
-    expect(await balance(validators[0]!.address)).toBe(validatorShare(reward, 1));
+    expect(await balance(validators[0]!.address)).toBe(validatorShare(reward, 2));
     expect(await balance(validators[1]!.address)).toBe(validatorShare(reward, 2));
     expect(await balance(committer.address)).toBe(0n);
-    expect(validatorShare(reward, 2)).toBe(reward / 4n);
+    expect(validatorShare(reward, 2)).toBe(reward / 4n / 2n);
 
     // The improver's page shows the new block, the chain check, the chart and the holders.
     const block = page.locator('[data-testid="chain-block"][data-block="1"]');
@@ -189,7 +197,7 @@ test.describe("as a validator (account 2)", () => {
     await expect(result.locator('[data-check="digest"]')).toHaveAttribute("data-ok", "true");
     await expect(result.locator('[data-check="outputs"]')).toHaveAttribute("data-ok", "false");
     await expect(result.locator('[data-check="outputs"]')).toContainText(/differ from f\(M\(Z\)\).*the proof's y is not what this model produces/);
-    await expect(row.getByRole("button", { name: "Vote", exact: true })).toBeDisabled();
+    await expect(row.getByRole("button", { name: VOTE_BUTTON })).toBeDisabled();
     await expect(row.getByTestId("vote-reason")).toHaveText("The proof did not verify, so you should not vote for it.");
 
     // Another model file (the good one) is not the proof's model: the digest check says so.
@@ -197,7 +205,7 @@ test.describe("as a validator (account 2)", () => {
     await expect(result).toContainText("other.onnx");
     await expect(result.locator('[data-check="digest"]')).toHaveAttribute("data-ok", "false");
     await expect(result.locator('[data-check="digest"]')).toContainText(`the proof names ${honest.cid}: this is not the proof's model`);
-    await expect(row.getByRole("button", { name: "Vote", exact: true })).toBeDisabled();
+    await expect(row.getByRole("button", { name: VOTE_BUTTON })).toBeDisabled();
     expect(wallet.sentTransactions).toEqual([]);
   });
 });
@@ -236,7 +244,7 @@ test.describe("on WebGPU (SwiftShader in headless Chromium)", () => {
     await row.getByRole("button", { name: "Verify", exact: true }).click();
     await expect(row.getByTestId("verify-result")).toHaveAttribute("data-verified", "true", { timeout: 90_000 });
     await expect(row.getByTestId("verify-result")).toContainText("on WASM");
-    await expect(row.getByRole("button", { name: "Vote", exact: true })).toBeEnabled();
+    await expect(row.getByRole("button", { name: VOTE_BUTTON })).toBeEnabled();
     await closeAll([validator]);
   });
 });

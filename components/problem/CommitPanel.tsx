@@ -3,12 +3,13 @@
 import { useId, useState } from "react";
 import { parseEventLogs } from "viem";
 import { useAccount } from "wagmi";
-import { daimonProblemAbi } from "@/lib/generated/abis";
-import type { ChainBlock, ChainProof, ChainVote, ProblemState } from "@/lib/chain/daimon";
+import { daimonDisputeModuleAbi, daimonProblemAbi } from "@/lib/generated/abis";
+import type { ChainBlock, ChainProof, ChainVote, ProblemState, VoteBondWithdrawal } from "@/lib/chain/daimon";
 import type { ValidatorClaim } from "@/lib/chain/daimonReads";
 import type { ActionAvailability } from "@/lib/web/actions";
-import { commitActions, formatDistance, formatTokenAmount, validatorRewards } from "@/lib/web/daimon";
-import { formatNumber } from "@/lib/web/format";
+import { commitActions, formatDistance, formatTokenAmount, validatorRewards, voteBondRows } from "@/lib/web/daimon";
+import { formatEth, formatNumber } from "@/lib/web/format";
+import { DAIMON_LIMITS } from "@/lib/daimon/fixedPoint";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
@@ -87,7 +88,7 @@ export function CommitPanel({ state, proofs }: { state: ProblemState; proofs: re
   );
 }
 
-/** The connected validator's rewards: ⌊reward / 2^s⌋ per committed block it voted for, pulled with a claim. */
+/** The connected validator's rewards: ⌊⌊reward / 4⌋ / votes⌋ per committed block it voted for (the same for every vote), pulled with a claim. */
 export function ValidatorRewards({
   state,
   blocks,
@@ -107,7 +108,7 @@ export function ValidatorRewards({
   if (rows.length === 0) {
     return (
       <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="no-validator-rewards">
-        You voted for no committed block yet. The validator at position s of a block can claim ⌊reward / 2^s⌋ {state.tokenSymbol}.
+        You voted for no committed block yet. A block&apos;s validators share a quarter of its reward equally: each vote can claim ⌊⌊reward / 4⌋ / votes⌋ {state.tokenSymbol}.
       </p>
     );
   }
@@ -137,6 +138,68 @@ export function ValidatorRewards({
             >
               {r.claimed ? "Claimed" : `Claim block #${r.blockNumber}`}
             </PrimaryButton>
+          </li>
+        ))}
+      </ul>
+      <TransactionStatus state={tx.state} onDismiss={tx.reset} />
+    </div>
+  );
+}
+
+/**
+ * The connected validator's vote bonds (docs/daimon.md §14.4): each vote locked `VOTE_BOND`; once the proof's round is
+ * over and the proof survived it, the bond is pulled back with `withdrawVoteBond` (a voided proof's went to its challenger).
+ */
+export function VoteBonds({
+  state,
+  proofs,
+  votes,
+  withdrawals,
+}: {
+  state: ProblemState;
+  proofs: readonly ChainProof[];
+  votes: readonly ChainVote[];
+  withdrawals: readonly VoteBondWithdrawal[];
+}) {
+  const app = useAppConfig();
+  const { address: account, chainId: walletChain } = useAccount();
+  const tx = useTransactor();
+  const rows = voteBondRows({ proofs, votes, withdrawals, state, account, rightNetwork: walletChain === undefined || walletChain === app.chainId });
+  if (!account) return null;
+  if (rows.length === 0) {
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="no-vote-bonds">
+        Every vote locks {formatEth(DAIMON_LIMITS.VOTE_BOND)}: lost to the challenger if the proof loses a dispute, withdrawable once its round is over otherwise.
+      </p>
+    );
+  }
+  return (
+    <div className="mt-4">
+      <h3 className="text-sm font-semibold">Your vote bonds</h3>
+      <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Your vote bonds">
+        {rows.map((r) => (
+          <li key={r.proofId.toString()} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between" data-testid="vote-bond" data-proof-id={r.proofId.toString()}>
+            <div>
+              <p className="text-sm font-semibold">
+                Proof #{formatNumber(r.proofId)} · round {formatNumber(r.round)} · <span className="tabular">{formatEth(r.amount)}</span>
+              </p>
+              <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="vote-bond-reason">
+                {r.availability.reason}
+              </p>
+            </div>
+            <SecondaryButton
+              disabled={!r.availability.allowed || tx.busy}
+              onClick={() =>
+                void tx.write(`Withdraw the vote bond on proof #${r.proofId}`, {
+                  address: state.address,
+                  abi: daimonDisputeModuleAbi,
+                  functionName: "withdrawVoteBond",
+                  args: [r.proofId],
+                })
+              }
+            >
+              {r.withdrawn ? "Withdrawn" : "Withdraw vote bond"}
+            </SecondaryButton>
           </li>
         ))}
       </ul>

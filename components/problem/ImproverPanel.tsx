@@ -7,7 +7,7 @@ import { useAccount } from "wagmi";
 import { daimonProblemAbi } from "@/lib/generated/abis";
 import type { ChainProof, ChainTuple, ProblemState } from "@/lib/chain/daimon";
 import { registrationHash } from "@/lib/daimon/encoding";
-import { DAIMON_LIMITS, improverReward, validatorShare } from "@/lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, improverReward, validatorPool, validatorShare } from "@/lib/daimon/fixedPoint";
 import type { PoiProgress, PoiProof } from "@/lib/daimon/poi";
 import { PoiWorkerClient } from "@/lib/browser/poiWorker";
 import { uploadToIpfs } from "@/lib/ipfs/client";
@@ -231,7 +231,7 @@ export function ImproverPanel({ state, tuples, proofs }: { state: ProblemState; 
               <dd className="tabular text-lg font-semibold">{reward !== undefined ? formatTokenAmount(reward, state.tokenSymbol) : "—"}</dd>
               {reward !== undefined ? (
                 <dd className="tabular text-xs text-slate-500">
-                  validators #1, #2: {formatTokenAmount(validatorShare(reward, 1), state.tokenSymbol)}, {formatTokenAmount(validatorShare(reward, 2), state.tokenSymbol)}
+                  validators together: {formatTokenAmount(validatorPool(reward), state.tokenSymbol)}, in equal shares ({formatTokenAmount(validatorShare(reward, state.config.minVotes), state.tokenSymbol)} each with {formatNumber(state.config.minVotes)} vote{state.config.minVotes === 1 ? "" : "s"})
                 </dd>
               ) : null}
             </div>

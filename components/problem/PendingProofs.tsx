@@ -9,7 +9,8 @@ import type { PoiVerification } from "@/lib/daimon/poi";
 import { PoiWorkerClient } from "@/lib/browser/poiWorker";
 import type { PoiBackendPreference, PoiRun } from "@/lib/workers/poiProtocol";
 import { formatAccuracy, formatDistance, pendingProofs, pendingRoundStatus, voteAvailability, type ProofWithVotes } from "@/lib/web/daimon";
-import { formatNumber } from "@/lib/web/format";
+import { formatEth, formatNumber } from "@/lib/web/format";
+import { DAIMON_LIMITS } from "@/lib/daimon/fixedPoint";
 import { useAppConfig } from "@/components/providers/AppConfigContext";
 import { TransactionStatus } from "@/components/tx/TransactionStatus";
 import { useTransactor } from "@/components/tx/useTransactor";
@@ -101,7 +102,7 @@ function ProofRow({
           Verify
         </SecondaryButton>
         <PrimaryButton disabled={!vote.allowed || busy || !voteHash} aria-describedby={`${id}-vote-reason`} onClick={() => voteHash && onVote(voteHash)}>
-          Vote
+          Vote · bond {formatEth(DAIMON_LIMITS.VOTE_BOND)}
         </PrimaryButton>
         <label className="text-xs text-slate-600 dark:text-slate-300">
           <span className={`${labelBase} inline`}>or verify a model file </span>
@@ -238,7 +239,13 @@ export function PendingProofs({
   const verifyFile = (proof: ChainProof, file: File) => void runVerify(proof, file.name, async () => new Uint8Array(await file.arrayBuffer()));
 
   const vote = (proof: ChainProof, proofHash: `0x${string}`) =>
-    void tx.write(`Vote for proof #${proof.proofId}`, { address: state.address, abi: daimonProblemAbi, functionName: "vote", args: [proof.proofId, proofHash] });
+    void tx.write(`Vote for proof #${proof.proofId} (bond ${formatEth(DAIMON_LIMITS.VOTE_BOND)})`, {
+      address: state.address,
+      abi: daimonProblemAbi,
+      functionName: "vote",
+      args: [proof.proofId, proofHash],
+      value: DAIMON_LIMITS.VOTE_BOND,
+    });
 
   if (list.length === 0) {
     return (

@@ -13,7 +13,7 @@ import { Skeleton } from "@/components/ui/Skeleton";
 import { BackLink, ContractPageSkeleton, ContractReadFailure, PageSection } from "@/components/ui/ContractPage";
 import { card } from "@/components/ui/styles";
 import { BlockTimeline } from "./BlockTimeline";
-import { CommitPanel, ValidatorRewards } from "./CommitPanel";
+import { CommitPanel, ValidatorRewards, VoteBonds } from "./CommitPanel";
 import { DistanceChart } from "./DistanceChart";
 import { ImproverPanel } from "./ImproverPanel";
 import { PendingProofs } from "./PendingProofs";
@@ -196,6 +196,7 @@ export function ProblemView({ address }: { address: Address }) {
           </PageSection>
           <PageSection title="Validator rewards" id="rewards-title">
             <ValidatorRewards state={state} blocks={data?.chain.blocks ?? []} votes={votes} claims={data?.claims ?? []} />
+            <VoteBonds state={state} proofs={proofs} votes={votes} withdrawals={data?.voteBondWithdrawals ?? []} />
           </PageSection>
         </div>
         <div className="space-y-6">

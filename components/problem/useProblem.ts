@@ -86,6 +86,7 @@ export function useProblemEvents(address: Address, token: Address | undefined, f
         proofs: all.proofs,
         votes: all.votes,
         claims: all.claims,
+        voteBondWithdrawals: all.voteBondWithdrawals,
         transfers: transfers.value,
         blockNumber: head.number,
         scan: { events, transfers },

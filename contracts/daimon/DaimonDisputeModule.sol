@@ -321,6 +321,25 @@ contract DaimonDisputeModule is DaimonProblemState {
         _pay(p.improver, DaimonLimits.PROOF_BOND);
     }
 
+    /// @notice Pays the caller back the `VOTE_BOND` of his vote on proof `proofId` once the proof's round is over,
+    /// unless the proof was voided (its vote bonds went to the challenger) or its model is still owed after an
+    /// availability dispute ({claimUnavailable} may still void it). Once per vote; a pull payment to the voter.
+    /// @param proofId The proof the caller voted for.
+    function withdrawVoteBond(uint256 proofId) external onlyDelegateCall {
+        // A proof exists only once the competition started, so `_roundAt` is defined.
+        ProofRecord storage p = _proof(proofId);
+        ProofBinding storage b = _bindings[proofId];
+        VoteRecord storage v = _votes[proofId][msg.sender];
+        if (
+            v.position == 0 || v.bondWithdrawn || _roundAt(block.number) <= p.round || b.voided
+                || (b.availabilityChallenger != address(0) && !(b.modelPosted && b.labelsPosted))
+        ) revert VoteBondNotWithdrawable(proofId, msg.sender);
+        v.bondWithdrawn = true;
+        p.withdrawnVotes += 1;
+        emit VoteBondWithdrawn(proofId, msg.sender, DaimonLimits.VOTE_BOND);
+        _pay(msg.sender, DaimonLimits.VOTE_BOND);
+    }
+
     // =================================================================== views
 
     /// @notice Proof `proofId`'s model binding and dispute state.

@@ -50,6 +50,15 @@ library DaimonLimits {
     /// @notice The bond of an availability dispute (wei): paid to the improver when his model is posted in time (the
     /// posting costs him ≈ 200 gas per byte), returned to the challenger with the proof's bond otherwise.
     uint256 internal constant AVAILABILITY_BOND = 0.001 ether;
+    /// @notice The bond every vote carries (wei, docs/daimon.md §14.4): slashed to the challenger who voids the proof,
+    /// withdrawable by the validator ({withdrawVoteBond}) once the proof's round is over and the proof survived it.
+    uint256 internal constant VOTE_BOND = 0.001 ether;
+    /// @notice Votes per proof: bounds what one void pays (PROOF_BOND + MAX_VOTES · VOTE_BOND) and keeps the equal
+    /// validator share ⌊⌊amount / 4⌋ / votes⌋ meaningful; equal to MAX_MIN_VOTES, so every `minVotes` is reachable.
+    uint256 internal constant MAX_VOTES = 1000;
+    /// @notice The committed proof's validators together receive ⌊improverReward / VALIDATOR_POOL_DIVISOR⌋, in equal
+    /// shares per vote (docs/daimon.md §4): an improver voting for himself through other accounts gains ≤ 1/4.
+    uint256 internal constant VALIDATOR_POOL_DIVISOR = 4;
     /// @notice Smallest dispute window W (blocks).
     uint256 internal constant MIN_DISPUTE_WINDOW = 3;
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {DaimonLimits} from "./DaimonLimits.sol";
 
 /// @title DaimonMath
 /// @notice The fixed-point arithmetic of DaiMoN (docs/daimon.md §3–§4), mirrored bit for bit by
@@ -85,8 +86,9 @@ library DaimonMath {
         return (rewardScale * r) / WAD;
     }
 
-    /// @notice The validator at position `position` (1, 2, …) receives ⌊improverReward / 2^position⌋.
-    function validatorShare(uint256 improverReward, uint256 position) internal pure returns (uint256) {
-        return position < 256 ? improverReward >> position : 0;
+    /// @notice Each of the `voteCount` votes on a committed proof receives ⌊⌊improverReward / 4⌋ / voteCount⌋, the same
+    /// for the first and the last voter (docs/daimon.md §4, §14.4); 0 when there is no vote.
+    function validatorShare(uint256 improverReward, uint256 voteCount) internal pure returns (uint256) {
+        return voteCount == 0 ? 0 : improverReward / DaimonLimits.VALIDATOR_POOL_DIVISOR / voteCount;
     }
 }

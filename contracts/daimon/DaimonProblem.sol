@@ -16,7 +16,7 @@ import {ProblemToken} from "./ProblemToken.sol";
 /// and submit proofs-of-improvement, validators vote on them, and the proof with the most votes is committed as an
 /// Improvement block that mints the problem's token to its improver and, on claim, to its validators. The disputes
 /// of proofs (docs/daimon.md §14.3: disputeAvailability, postModel, postLabels, claimUnavailable, disputeLabel,
-/// returnBond, bindingOf, judge) run in {disputeModule} by DELEGATECALL, through {fallback} (and the payable
+/// returnBond, withdrawVoteBond, bindingOf, judge) run in {disputeModule} by DELEGATECALL, through {fallback} (and the payable
 /// {disputeAvailability}, the one that takes a bond), on this contract's storage ({DaimonProblemState}); their ABI
 /// is `daimonDisputeModuleAbi`, called at the problem's address.
 /// @dev Every function does a bounded amount of work: no loop runs over an array that users can grow (the loops
@@ -173,6 +173,7 @@ contract DaimonProblem is DaimonProblemState, Initializable {
                 superseded: false,
                 distance: uint64(distance),
                 supersededBy: 0,
+                withdrawnVotes: 0,
                 proofHash: proofHash,
                 votesDigest: bytes32(0)
             })
@@ -210,13 +211,15 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         emit ProofSubmitted(proofId, round, msg.sender, cid, outputs, distances, distance, proofHash);
     }
 
-    /// @notice Votes for proof `proofId` (its verification proof): the caller attests that he checked the model
-    /// behind `proofHash`. Only in the proof's round, once per validator, never by the improver.
+    /// @notice Votes for proof `proofId` (its verification proof) with a bond of exactly `VOTE_BOND` wei: the caller
+    /// attests that he checked the model behind `proofHash`. If the proof loses a dispute the bond goes to the
+    /// challenger; otherwise it is withdrawable after the round ({DaimonDisputeModule-withdrawVoteBond}). Only in the
+    /// proof's round, once per validator, never by the improver, at most `MAX_VOTES` per proof.
     /// @param proofId The proof voted for.
     /// @param proofHash The proof's hash keccak256(abi.encode(problem, improver, cid, modelHash, labelsRoot,
     /// keccak256(checkpoints), outputs)) (lib/daimon/encoding.ts `proofHash`); must match.
-    /// @return position The caller's position s among the proof's validators (1, 2, 3, …).
-    function vote(uint256 proofId, bytes32 proofHash) external returns (uint256 position) {
+    /// @return position The caller's position s among the proof's validators (1, 2, 3, …; it earns nothing extra).
+    function vote(uint256 proofId, bytes32 proofHash) external payable returns (uint256 position) {
         uint256 round = _enterCompetition();
         ProofRecord storage p = _proof(proofId);
         if (p.proofHash != proofHash) revert ProofHashMismatch(proofId, proofHash, p.proofHash);
@@ -228,6 +231,8 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         }
         VoteRecord storage v = _votes[proofId][msg.sender];
         if (v.position != 0) revert AlreadyVoted(proofId, msg.sender, v.position);
+        if (msg.value != DaimonLimits.VOTE_BOND) revert WrongBond(msg.value, DaimonLimits.VOTE_BOND);
+        if (p.voteCount >= DaimonLimits.MAX_VOTES) revert TooManyVotes(proofId, DaimonLimits.MAX_VOTES);
 
         uint32 s = p.voteCount + 1;
         p.voteCount = s;
@@ -265,8 +270,9 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         committed = _settle(pending);
     }
 
-    /// @notice Mints the caller's validator reward for Improvement block `blockNumber`: R · 2^−s token units, i.e.
-    /// ⌊improverReward / 2^s⌋ for position s.
+    /// @notice Mints the caller's validator reward for Improvement block `blockNumber`: an equal share of a quarter
+    /// of the improver's reward, ⌊⌊improverReward / 4⌋ / voteCount⌋, whatever the vote's position. Only votes on
+    /// committed proofs earn it, and a proof is committed only after its round, dispute window included.
     /// @param blockNumber The Improvement block (≥ 1) whose proof the caller voted for.
     /// @return amount The minted amount.
     function claimValidatorReward(uint256 blockNumber) external returns (uint256 amount) {
@@ -278,7 +284,7 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         uint256 position = v.position;
         if (position == 0) revert NoVote(blockNumber, msg.sender);
         if (v.claimed) revert AlreadyClaimed(blockNumber, msg.sender);
-        amount = DaimonMath.validatorShare(r.improverReward, position);
+        amount = DaimonMath.validatorShare(r.improverReward, r.voteCount);
         if (amount == 0) revert NothingToClaim(blockNumber, msg.sender);
         v.claimed = true;
         emit ValidatorRewardClaimed(blockNumber, msg.sender, position, amount);
@@ -460,11 +466,15 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         });
     }
 
-    /// @notice The position of `validator` among proof `proofId`'s validators (0: no vote) and whether the reward
-    /// for it was claimed.
-    function voteOf(uint256 proofId, address validator) external view returns (uint256 position, bool claimed) {
+    /// @notice The position of `validator` among proof `proofId`'s validators (0: no vote), whether the reward for
+    /// it was claimed and whether its bond was withdrawn.
+    function voteOf(uint256 proofId, address validator)
+        external
+        view
+        returns (uint256 position, bool claimed, bool bondWithdrawn)
+    {
         VoteRecord memory v = _votes[proofId][validator];
-        return (v.position, v.claimed);
+        return (v.position, v.claimed, v.bondWithdrawn);
     }
 
     /// @notice Number of committed blocks, the Problem block included (0 before it).
@@ -498,7 +508,7 @@ contract DaimonProblem is DaimonProblemState, Initializable {
         ImprovementRecord memory r = _improvements[blockNumber];
         VoteRecord memory v = _votes[r.proofId][account];
         if (v.position == 0 || v.claimed) return 0;
-        return DaimonMath.validatorShare(r.improverReward, v.position);
+        return DaimonMath.validatorShare(r.improverReward, r.voteCount);
     }
 
     /// @notice The per-tuple distances and the aggregate distance of `outputs` against the tuples added so far

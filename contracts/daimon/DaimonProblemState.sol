@@ -35,6 +35,8 @@ abstract contract DaimonProblemState is IDaimonProblem {
         uint64 distance;
         /// 1 + the id of the proof that took this proof's outputs or CID away (0: none), docs/daimon.md §7.
         uint64 supersededBy;
+        /// Votes whose bond was withdrawn (only after the round, when no dispute can void the proof any more).
+        uint32 withdrawnVotes;
         bytes32 proofHash;
         bytes32 votesDigest;
     }
@@ -51,6 +53,8 @@ abstract contract DaimonProblemState is IDaimonProblem {
     struct VoteRecord {
         uint32 position;
         bool claimed;
+        /// Whether the vote's `VOTE_BOND` was withdrawn.
+        bool bondWithdrawn;
     }
 
     /// @dev Storage form of an Improvement block (2 slots; its hash lives in `_blockHashes`).
@@ -129,13 +133,19 @@ abstract contract DaimonProblemState is IDaimonProblem {
     }
 
     /// @dev Voids a proof that lost a dispute: dead for votes and settlement, its bond (plus `extra` held for the
-    /// challenger) paid to `challenger`.
+    /// challenger) and the bonds of its votes (slashed, docs/daimon.md §14.4) paid to `challenger`. O(1): the votes
+    /// are counted, not visited. Bonds are withdrawn only after the round, when no dispute can void the proof, so
+    /// `withdrawnVotes` is 0 here; it is subtracted anyway.
     function _void(uint256 proofId, address challenger, VoidReason reason, uint256 tuple, uint256 index, uint256 extra)
         internal
     {
         _bindings[proofId].voided = true;
-        _proofs[proofId].superseded = true;
-        uint256 paid = DaimonLimits.PROOF_BOND + extra;
+        ProofRecord storage p = _proofs[proofId];
+        p.superseded = true;
+        uint256 votes = uint256(p.voteCount) - p.withdrawnVotes;
+        uint256 slashed = votes * DaimonLimits.VOTE_BOND;
+        uint256 paid = DaimonLimits.PROOF_BOND + extra + slashed;
+        if (votes != 0) emit VoteBondsSlashed(proofId, challenger, votes, slashed);
         emit ProofVoided(proofId, challenger, reason, tuple, index, paid);
         _pay(challenger, paid);
     }

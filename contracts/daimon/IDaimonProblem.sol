@@ -227,10 +227,16 @@ interface IDaimonProblem {
     /// @notice Proof `proofId`'s labels (uint16 big-endian, leaf order), checked against its labelsRoot.
     event LabelsPosted(uint256 indexed proofId, bytes labels);
     /// @notice Proof `proofId` lost a dispute (`reason`; for a wrong label, test point `index` of tuple `tuple`):
-    /// `challenger` received `paid` wei (the proof's bond, plus his availability bond back).
+    /// `challenger` received `paid` wei (the proof's bond, plus his availability bond back, plus the slashed bonds of
+    /// the proof's votes, {VoteBondsSlashed}).
     event ProofVoided(
         uint256 indexed proofId, address indexed challenger, VoidReason reason, uint256 tuple, uint256 index, uint256 paid
     );
+    /// @notice The bonds of the `votes` votes on proof `proofId`, which lost a dispute, `amount` wei, went to
+    /// `challenger` (docs/daimon.md §14.4).
+    event VoteBondsSlashed(uint256 indexed proofId, address indexed challenger, uint256 votes, uint256 amount);
+    /// @notice `validator` withdrew the `amount` wei bond of his vote on proof `proofId`, which survived its round.
+    event VoteBondWithdrawn(uint256 indexed proofId, address indexed validator, uint256 amount);
     /// @notice The bond of proof `proofId`, which survived its round, was returned to `improver`.
     event BondReturned(uint256 indexed proofId, address indexed improver, uint256 amount);
     /// @notice Proof `byProofId` by `owner`, registered before proof `proofId` by `copier`, took over the CID or the
@@ -368,6 +374,11 @@ interface IDaimonProblem {
     error OutputCorrect(uint256 proofId, uint256 tuple, uint256 step);
     /// @notice Proof `proofId`'s bond cannot be returned (yet): its round is not over, it was voided or returned.
     error BondNotReturnable(uint256 proofId);
+    /// @notice Proof `proofId` already has the most votes a proof can take (`max`, DaimonLimits.MAX_VOTES).
+    error TooManyVotes(uint256 proofId, uint256 max);
+    /// @notice `validator`'s vote bond on proof `proofId` cannot be withdrawn: no vote, already withdrawn, the round
+    /// is not over, the proof was voided (the bond went to the challenger) or its model is still owed.
+    error VoteBondNotWithdrawable(uint256 proofId, address validator);
     /// @notice Sending `amount` wei to `to` failed.
     error TransferFailed(address to, uint256 amount);
     /// @notice Only the problem that owns the token may mint it.

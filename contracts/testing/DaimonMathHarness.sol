@@ -53,10 +53,20 @@ contract DaimonMathHarness {
         for (uint256 i; i < ds.length; ++i) out[i] = DaimonMath.reward(ds[i], dcs[i], as_[i]);
     }
 
+    /// @notice DaimonMath.validatorShare for each (improverReward, voteCount) pair.
+    function validatorShares(uint256[] calldata amounts, uint256[] calldata voteCounts)
+        external
+        pure
+        returns (uint256[] memory out)
+    {
+        out = new uint256[](amounts.length);
+        for (uint256 i; i < amounts.length; ++i) out[i] = DaimonMath.validatorShare(amounts[i], voteCounts[i]);
+    }
+
     /// @notice The protocol constants, by name, for the TypeScript mirror's test.
     function limits() external pure returns (string[] memory names, uint256[] memory values) {
-        names = new string[](24);
-        values = new uint256[](24);
+        names = new string[](27);
+        values = new uint256[](27);
         (names[0], values[0]) = ("WAD", DaimonLimits.WAD);
         (names[1], values[1]) = ("MIN_CLASSES", DaimonLimits.MIN_CLASSES);
         (names[2], values[2]) = ("MAX_CLASSES", DaimonLimits.MAX_CLASSES);
@@ -81,5 +91,8 @@ contract DaimonMathHarness {
         (names[21], values[21]) = ("PROOF_BOND", DaimonLimits.PROOF_BOND);
         (names[22], values[22]) = ("AVAILABILITY_BOND", DaimonLimits.AVAILABILITY_BOND);
         (names[23], values[23]) = ("MIN_DISPUTE_WINDOW", DaimonLimits.MIN_DISPUTE_WINDOW);
+        (names[24], values[24]) = ("VOTE_BOND", DaimonLimits.VOTE_BOND);
+        (names[25], values[25]) = ("MAX_VOTES", DaimonLimits.MAX_VOTES);
+        (names[26], values[26]) = ("VALIDATOR_POOL_DIVISOR", DaimonLimits.VALIDATOR_POOL_DIVISOR);
     }
 }

@@ -259,7 +259,11 @@ export async function submitProof(
   };
 }
 
-/** Votes for a proof; `proofHash` must be the hash the validator verified (lib/daimon/encoding.ts `proofHash`). */
+/**
+ * Votes for a proof with the `VOTE_BOND` (docs/daimon.md §14.4: slashed to the challenger if the proof loses a dispute,
+ * withdrawable with `withdrawVoteBond` after the round otherwise); `proofHash` must be the hash the validator verified
+ * (lib/daimon/encoding.ts `proofHash`).
+ */
 export async function voteForProof(
   wallet: DaimonWallet,
   client: PublicClient,
@@ -272,6 +276,7 @@ export async function voteForProof(
     abi: daimonProblemAbi,
     functionName: "vote",
     args: [proofId, proofHash],
+    value: DAIMON_LIMITS.VOTE_BOND,
   });
   const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: sent.receipt.logs, eventName: "VoteCast" });
   if (!event) throw new Error("vote did not emit VoteCast");
@@ -395,6 +400,26 @@ export async function disputeOutput(wallet: DaimonWallet, client: PublicClient, 
   const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "ProofVoided" });
   if (!event) throw new Error("the output dispute did not emit ProofVoided");
   return { ...sent, paid: event.args.paid };
+}
+
+/** Pays the wallet back its `VOTE_BOND` on a proof that survived its round (not voided, model not owed), once. */
+export async function withdrawVoteBond(wallet: DaimonWallet, client: PublicClient, problem: Address, proofId: bigint): Promise<SentTransaction & { amount: bigint }> {
+  const sent = await sendContractTransaction(wallet, client, { address: problem, abi: daimonDisputeModuleAbi, functionName: "withdrawVoteBond", args: [proofId] });
+  const [event] = parseEventLogs({ abi: daimonDisputeModuleAbi, logs: sent.receipt.logs, eventName: "VoteBondWithdrawn" });
+  if (!event) throw new Error("withdrawVoteBond did not emit VoteBondWithdrawn");
+  return { ...sent, amount: event.args.amount };
+}
+
+/** A validator's vote on one proof (`voteOf`): position 0 means no vote. */
+export interface VoteState {
+  position: bigint;
+  claimed: boolean;
+  bondWithdrawn: boolean;
+}
+
+export async function readVote(client: PublicClient, problem: Address, proofId: bigint, validator: Address): Promise<VoteState> {
+  const [position, claimed, bondWithdrawn] = await client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "voteOf", args: [proofId, validator] });
+  return { position, claimed, bondWithdrawn };
 }
 
 /** Returns a surviving proof's bond to its improver once its round is over (anyone may send it). */
@@ -738,6 +763,14 @@ export interface ProblemEvents {
   bindings: ({ proofId: bigint } & ProofBinding)[];
   /** `ProofVoided` (already applied to `proofs`). */
   voids: ({ proofId: bigint } & NonNullable<ChainProof["voided"]>)[];
+  /** `VoteBondWithdrawn`: validators who took their vote bond back (docs/daimon.md §14.4). */
+  voteBondWithdrawals: VoteBondWithdrawal[];
+}
+
+export interface VoteBondWithdrawal {
+  proofId: bigint;
+  validator: Address;
+  amount: bigint;
 }
 
 /** Marks every superseded proof (the first supersession counts, as in the contract), binds and voids proofs. */
@@ -763,7 +796,7 @@ function applySupersessions(events: ProblemEvents): ProblemEvents {
 
 /** All of a problem's events in one `getLogs` per block range (instead of one per event kind). */
 export async function readProblemEvents(client: PublicClient, problem: Address, options: ScanOptions = {}): Promise<ProblemEvents> {
-  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [], bindings: [], voids: [] };
+  const events: ProblemEvents = { blocks: [], tuples: [], proofs: [], votes: [], claims: [], supersessions: [], bindings: [], voids: [], voteBondWithdrawals: [] };
   await scanBlockRanges(client, options, async (fromBlock, toBlock) => {
     const logs = await client.getContractEvents({ address: problem, abi: daimonProblemAbi, fromBlock, toBlock, strict: true });
     for (const log of logs) {
@@ -810,6 +843,9 @@ export async function readProblemEvents(client: PublicClient, problem: Address, 
           events.voids.push({ proofId: a.proofId, challenger: a.challenger, reason: VOID_REASONS[a.reason] ?? "wrong-output", tuple: a.tuple, index: a.index });
           break;
         }
+        case "VoteBondWithdrawn":
+          events.voteBondWithdrawals.push({ proofId: log.args.proofId, validator: log.args.validator, amount: log.args.amount });
+          break;
       }
     }
   });
@@ -830,6 +866,7 @@ export function mergeProblemEvents(previous: ProblemEvents, added: ProblemEvents
     supersessions: [...previous.supersessions, ...added.supersessions],
     bindings: [...previous.bindings, ...added.bindings],
     voids: [...previous.voids, ...added.voids],
+    voteBondWithdrawals: [...previous.voteBondWithdrawals, ...added.voteBondWithdrawals],
   });
 }
 

@@ -123,7 +123,7 @@ const DESCRIPTIONS: Record<string, Describer> = {
   NotClaimMode: () => "This competition evaluates models on chain and has no claims: use evaluate instead.",
   ClaimModeCompetition: () => "This competition scores by claims, not by on-chain evaluation: claim the score with claimScore.",
   WrongBond: ([sent, required]) =>
-    `A claim must send exactly the claim bond of ${typeof required === "bigint" ? formatEther(required) : show(required)} ETH; this one sent ${typeof sent === "bigint" ? formatEther(sent) : show(sent)} ETH.`,
+    `This transaction must send exactly its bond of ${typeof required === "bigint" ? formatEther(required) : show(required)} ETH (a DanKu claim's, or a DaiMoN proof's, vote's or availability dispute's); it sent ${typeof sent === "bigint" ? formatEther(sent) : show(sent)} ETH.`,
   BadPredictionsLength: ([length, points]) =>
     `A claim needs one prediction byte per test point (${show(points)}); these predictions have ${show(length)} bytes.`,
   PredictionOutOfRange: ([point, prediction, classes]) =>
@@ -182,6 +182,9 @@ const DESCRIPTIONS: Record<string, Describer> = {
     `Voting on proof ${show(id)} closed with round ${show(proofRound)}; the problem is in round ${show(currentRound)}.`,
   SelfVote: ([id]) => `You submitted proof ${show(id)}; improvers cannot vote for their own proofs.`,
   AlreadyVoted: ([id, , position]) => `You already voted for proof ${show(id)} (validator #${show(position)}).`,
+  TooManyVotes: ([id, max]) => `Proof ${show(id)} already has the most votes a proof can take (${show(max)}).`,
+  VoteBondNotWithdrawable: ([id]) =>
+    `Your vote bond on proof ${show(id)} cannot be withdrawn: no vote, already withdrawn, its round is not over, the proof lost a dispute (the bond went to the challenger) or its model is still owed.`,
   NothingToCommit: () => "No round has proofs waiting to be committed.",
   RoundNotOver: ([round, endBlock]) => `Round ${show(round)} is still open; it can be committed from block ${show(endBlock)} on.`,
   UnknownBlock: ([blockNumber, length]) => `There is no Improvement block ${show(blockNumber)}; the chain has ${show(length)} blocks.`,

@@ -42,6 +42,12 @@ export const DAIMON_LIMITS = {
   AVAILABILITY_BOND: 10n ** 15n,
   /** Smallest dispute window W in blocks. */
   MIN_DISPUTE_WINDOW: 3n,
+  /** The bond every vote carries, in wei (docs/daimon.md §14.4): slashed to a winning challenger, else withdrawable after the round. */
+  VOTE_BOND: 10n ** 15n,
+  /** Votes a proof can take. */
+  MAX_VOTES: 1000n,
+  /** The committed proof's validators together get ⌊improverReward / 4⌋, in equal shares per vote. */
+  VALIDATOR_POOL_DIVISOR: 4n,
 } as const;
 
 /**
@@ -282,9 +288,17 @@ export function improverReward(d: bigint, dc: bigint, a: number, rewardScale: bi
   return scaleReward(reward(d, dc, a), rewardScale);
 }
 
-/** The validator at position s (1, 2, …) gets ⌊improverReward / 2^s⌋. */
-export function validatorShare(improverAmount: bigint, position: number | bigint): bigint {
-  const s = BigInt(position);
-  if (s < 1n) throw new RangeError(`positions start at 1, got ${s}`);
-  return s < 256n ? improverAmount >> s : 0n;
+/** What all validators of a committed proof get together: ⌊improverReward / 4⌋ (docs/daimon.md §4). */
+export function validatorPool(improverAmount: bigint): bigint {
+  return improverAmount / DAIMON_LIMITS.VALIDATOR_POOL_DIVISOR;
+}
+
+/**
+ * Each of the `voteCount` votes on a committed proof gets ⌊⌊improverReward / 4⌋ / voteCount⌋, whatever its position
+ * (DaimonMath.validatorShare); 0 without votes.
+ */
+export function validatorShare(improverAmount: bigint, voteCount: number | bigint): bigint {
+  const n = BigInt(voteCount);
+  if (n < 0n) throw new RangeError(`a vote count is not negative, got ${n}`);
+  return n === 0n ? 0n : validatorPool(improverAmount) / n;
 }

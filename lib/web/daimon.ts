@@ -5,10 +5,10 @@
  * contract stays the authority: every transaction is simulated before the wallet is asked.
  */
 import { zeroAddress, type Address } from "viem";
-import type { ChainBlock, ChainImprovementBlock, ChainProof, ChainVote, PendingRoundState, PhaseName } from "../chain/daimon";
+import type { ChainBlock, ChainImprovementBlock, ChainProof, ChainVote, PendingRoundState, PhaseName, VoteBondWithdrawal } from "../chain/daimon";
 import type { TokenTransfer, ValidatorClaim } from "../chain/daimonReads";
 import { DAIMON_LIMITS, WAD, disputeSchedule, fromWad, isImprovement, registrationUsableFrom, validatorShare } from "../daimon/fixedPoint";
-import { formatBlocks, formatFixedRounded, formatNumber, sameAddress, shortAddress } from "./format";
+import { formatBlocks, formatEth, formatFixedRounded, formatNumber, sameAddress, shortAddress } from "./format";
 import type { ActionAvailability } from "./actions";
 import type { StageTone } from "./stages";
 
@@ -334,7 +334,51 @@ export function voteAvailability(input: VoteInput): ActionAvailability & { posit
   }
   if (input.verified === undefined) return gate(no("Verify the proof first: the vote attests that you checked the model."), input);
   if (!input.verified) return gate(no("The proof did not verify, so you should not vote for it."), input);
-  return gate(yes("Verified in this browser: the vote names this proof's hash."), input);
+  return gate(
+    yes(
+      `Verified in this browser: the vote names this proof's hash and locks a bond of ${formatEth(DAIMON_LIMITS.VOTE_BOND)}, lost to the challenger if the proof loses a dispute, withdrawable after the round otherwise.`,
+    ),
+    input,
+  );
+}
+
+export interface VoteBondRow {
+  proofId: bigint;
+  round: bigint;
+  amount: bigint;
+  withdrawn: boolean;
+  availability: ActionAvailability;
+}
+
+/**
+ * The account's vote bonds (docs/daimon.md §14.4), one row per proof it voted for: withdrawable once the proof's round
+ * is over unless the proof was voided (the bond went to the challenger). A proof whose model is still owed after an
+ * availability dispute is not known from events; its withdrawal reverts `VoteBondNotWithdrawable`.
+ */
+export function voteBondRows(
+  input: WalletContext & { proofs: readonly ChainProof[]; votes: readonly ChainVote[]; withdrawals: readonly VoteBondWithdrawal[]; state: ProblemLike },
+): VoteBondRow[] {
+  if (!input.account) return [];
+  const { state } = input;
+  const next = state.blockNumber + 1n;
+  const current = phaseAt(next, state) === "Competition" ? roundAt(next, state) : undefined;
+  const rows: VoteBondRow[] = [];
+  for (const vote of input.votes) {
+    if (!sameAddress(vote.validator, input.account)) continue;
+    const proof = input.proofs.find((p) => p.proofId === vote.proofId);
+    const round = proof?.round ?? vote.round;
+    const withdrawn = input.withdrawals.some((w) => w.proofId === vote.proofId && sameAddress(w.validator, input.account));
+    const amount = DAIMON_LIMITS.VOTE_BOND;
+    const availability = withdrawn
+      ? no("Withdrawn.")
+      : proof?.voided
+        ? no(`Slashed: proof #${formatNumber(vote.proofId)} lost a dispute, so its votes' bonds went to the challenger.`)
+        : current === undefined || current <= round
+          ? no(`Locked until round ${formatNumber(round)} is over: until then a dispute can still void the proof.`)
+          : gate(yes(`Proof #${formatNumber(vote.proofId)} survived round ${formatNumber(round)}: withdraw your ${formatEth(amount)}.`), input);
+    rows.push({ proofId: vote.proofId, round, amount, withdrawn, availability });
+  }
+  return rows;
 }
 
 export interface CommitActions {
@@ -411,13 +455,14 @@ export function validatorRewards(
     if (block.kind !== "improvement") continue;
     const vote = input.votes.find((v) => v.proofId === block.proofId && sameAddress(v.validator, input.account));
     if (!vote) continue;
-    const amount = validatorShare(block.improverReward, vote.position);
+    const amount = validatorShare(block.improverReward, block.voteCount);
     const claimed = input.claims.some((c) => c.blockNumber === block.blockNumber && sameAddress(c.validator, input.account));
+    const share = `⌊⌊reward / 4⌋ / ${formatNumber(block.voteCount)} votes⌋`;
     const availability = claimed
       ? no("Claimed.")
       : amount === 0n
-        ? no(`Nothing to claim: ⌊reward / 2^${vote.position}⌋ is 0.`)
-        : gate(yes(`Validator #${vote.position} of block #${block.blockNumber}: ⌊reward / 2^${vote.position}⌋.`), input);
+        ? no(`Nothing to claim: ${share} is 0.`)
+        : gate(yes(`One of ${formatNumber(block.voteCount)} validators of block #${block.blockNumber}, each paid the same: ${share}.`), input);
     rows.push({ blockNumber: block.blockNumber, proofId: block.proofId, position: vote.position, amount, claimed, availability });
   }
   return rows;

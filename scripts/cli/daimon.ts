@@ -7,7 +7,7 @@
  * their CIDs before PROVE or VERIFY sees them.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { formatUnits, hexToBytes, isAddressEqual, parseUnits, zeroAddress, type Address, type Hex } from "viem";
+import { formatEther, formatUnits, hexToBytes, isAddressEqual, parseUnits, zeroAddress, type Address, type Hex } from "viem";
 import { daimonProblemAbi } from "../../lib/generated/abis";
 import {
   addTuple,
@@ -27,6 +27,9 @@ import {
   disputeOutput,
   submitProof,
   voteForProof,
+  readVote,
+  readProofBinding,
+  withdrawVoteBond,
   type ChainProof,
   type ChainTuple,
   type ProblemState,
@@ -609,20 +612,53 @@ export async function voteCommand(options: ProofOptions, output: Output): Promis
   if (!result.verified || !result.proofHash) throw new CliError(`not voting for proof ${proof.proofId}: ${result.reasons.join("; ") || result.summary}`);
   if (state.currentRound !== proof.round) throw new CliError(`not voting: votes for proof ${proof.proofId} were accepted only in round ${proof.round} (now round ${state.currentRound ?? "—"})`);
   if (isAddressEqual(proof.improver, wallet.account.address)) throw new CliError("not voting: the improver cannot vote for his own proof");
-  const [position] = await context.client.readContract({ address: problem, abi: daimonProblemAbi, functionName: "voteOf", args: [proof.proofId, wallet.account.address] });
+  const { position } = await readVote(context.client, problem, proof.proofId, wallet.account.address);
   if (position !== 0n) throw new CliError(`${wallet.account.address} already voted for proof ${proof.proofId} (position ${position})`);
-  output.progress("verified; voting…");
+  output.progress(`verified; voting with a bond of ${formatEther(DAIMON_LIMITS.VOTE_BOND)} ETH…`);
   const voted = await voteForProof(wallet, context.client, problem, proof.proofId, result.proofHash);
-  output.result([...verificationLines(proof, result), `voted for proof ${proof.proofId} at position ${voted.position}`].join("\n"), {
-    problem,
-    proofId: proof.proofId,
-    verified: true,
-    checks: result.checks,
-    distance: result.distance,
-    proofHash: result.proofHash,
-    position: voted.position,
-    transaction: voted.hash,
-  });
+  output.result(
+    [
+      ...verificationLines(proof, result),
+      `voted for proof ${proof.proofId} at position ${voted.position}, bond ${formatEther(DAIMON_LIMITS.VOTE_BOND)} ETH locked`,
+      `the bond goes to the challenger if the proof loses a dispute; after round ${proof.round}: modelbounty daimon withdraw-vote-bond --problem ${problem} --proof-id ${proof.proofId}`,
+    ].join("\n"),
+    {
+      problem,
+      proofId: proof.proofId,
+      verified: true,
+      checks: result.checks,
+      distance: result.distance,
+      proofHash: result.proofHash,
+      position: voted.position,
+      bond: DAIMON_LIMITS.VOTE_BOND,
+      transaction: voted.hash,
+    },
+  );
+}
+
+/** Withdraws the wallet's vote bond on a proof that survived its round (docs/daimon.md §14.4). */
+export async function withdrawVoteBondCommand(options: DaimonOptions & { problem: string; proofId: string }, output: Output): Promise<void> {
+  const { context, problem, state } = await openProblem(options);
+  const wallet = signer(context);
+  const me = wallet.account.address;
+  const proofId = integer(options.proofId, "proof-id", 0, Number.MAX_SAFE_INTEGER);
+  if (proofId >= state.proofCount) throw new CliError(`there is no proof ${proofId}: the problem has ${state.proofCount} proof(s)`);
+  const id = BigInt(proofId);
+  const vote = await readVote(context.client, problem, id, me);
+  if (vote.position === 0n) throw new CliError(`${me} did not vote for proof ${proofId}: there is no vote bond to withdraw`);
+  if (vote.bondWithdrawn) throw new CliError(`${me} already withdrew the vote bond on proof ${proofId}`);
+  const binding = await readProofBinding(context.client, problem, id);
+  if (binding.voided) throw new CliError(`proof ${proofId} lost a dispute: the bonds of its votes went to the challenger`);
+  const events = await readProblemEvents(context.client, problem, { fromBlock: state.createdBlock });
+  const proof = events.proofs.find((p) => p.proofId === id);
+  if (proof && (state.currentRound === undefined || state.currentRound <= proof.round)) {
+    throw new CliError(`the vote bond on proof ${proofId} is locked until round ${proof.round} is over (now round ${state.currentRound ?? "—"}): a dispute can still void the proof`);
+  }
+  if (binding.availabilityChallenger !== zeroAddress && !(binding.modelPosted && binding.labelsPosted)) {
+    throw new CliError(`proof ${proofId}'s model is still owed after an availability dispute: it can still be voided, so its vote bonds are locked`);
+  }
+  const sent = await withdrawVoteBond(wallet, context.client, problem, id);
+  output.result(`withdrew the vote bond on proof ${proofId}: ${formatEther(sent.amount)} ETH to ${me}`, { problem, proofId: id, account: me, amount: sent.amount, transaction: sent.hash });
 }
 
 // ------------------------------------------------------------------ dispute-output

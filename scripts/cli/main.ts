@@ -4,6 +4,7 @@
  * stderr, and with --json prints exactly one JSON document to stdout.
  */
 import { Command, Option } from "commander";
+import { formatEther } from "viem";
 import { Output, run, RPC_ENV, PRIVATE_KEY_ENV, FACTORY_ENV, PROBLEM_FACTORY_ENV, type GlobalOptions } from "./context";
 import { cancelCommand, createCommand, DEFAULT_BOND_GAS_PRICE_GWEI, DEFAULT_CHALLENGE_WINDOW, revealTestCommand, revealTrainingCommand } from "./organizer";
 import { commitCommand, evaluateCommand, revealModelCommand, scoreCommand } from "./submitter";
@@ -24,6 +25,7 @@ import {
   submitProofCommand,
   verifyCommand,
   voteCommand,
+  withdrawVoteBondCommand,
   type DaimonOptions,
 } from "./daimon";
 import { DEFAULT_IPFS_URL } from "./daimonIpfs";
@@ -291,12 +293,18 @@ const withProof = (c: Command) =>
     .requiredOption("--proof-id <id>", "the proof's id")
     .option("--tolerance <units>", "accepted difference per int16 entry between the proof's y and f(M(Z))", "0");
 daimonCommand("verify", "VERIFY a proof from the files on IPFS (exit status 2 when it does not verify); nothing sent", withProof, verifyCommand);
-daimonCommand("vote", "VERIFY a proof and vote for it only if it verifies", withProof, voteCommand);
+daimonCommand("vote", `VERIFY a proof and vote for it only if it verifies, with a bond of ${formatEther(DAIMON_LIMITS.VOTE_BOND)} ETH (slashed if the proof loses a dispute)`, withProof, voteCommand);
 daimonCommand(
   "dispute-output",
   "find the first step of a proof's f_q checkpoints or outputs that does not follow from its labels and dispute it (voids the proof, its bond to you)",
   (c) => withProblem(c).requiredOption("--proof-id <id>", "the proof's id").option("--tuple <t>", "only this tuple").option("--dry-run", "only say whether a dispute would win"),
   disputeOutputCommand,
+);
+daimonCommand(
+  "withdraw-vote-bond",
+  "withdraw your vote bond on a proof once its round is over (not if the proof lost a dispute)",
+  (c) => withProblem(c).requiredOption("--proof-id <id>", "the proof you voted for"),
+  withdrawVoteBondCommand,
 );
 daimonCommand("commit-block", "commit the Problem block, or settle the ended round into an Improvement block", withProblem, commitBlockCommand);
 daimonCommand(

@@ -26,7 +26,7 @@ import { syntheticTestSet, nearestCentroidModel } from "../../lib/daimon/demo";
 import { buildClassifierOnnx } from "../../lib/daimon/classifierOnnx";
 import { decodeTestInputs, serializeLabelledTestSet } from "../../lib/daimon/inputs";
 import { bruteForceOdds } from "../../lib/daimon/bruteForce";
-import { WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
 import { parseProblemMetadata } from "../../lib/daimon/metadata";
 
 const execFileAsync = promisify(execFile);
@@ -244,6 +244,11 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     const twice = await daimon(KEYS.carol, "vote", "--problem", problem, "--proof-id", "0");
     expect(String(twice.json.error)).to.match(/already voted for proof 0 \(position 1\)/);
     expect(await nonceOf(KEYS.carol)).to.equal(carolNonce);
+    expect(String(carolVote.json.bond)).to.equal(DAIMON_LIMITS.VOTE_BOND.toString());
+    // The vote bond is locked while the round (and its dispute window) lasts: refused before anything is sent.
+    const locked = await daimon(KEYS.carol, "withdraw-vote-bond", "--problem", problem, "--proof-id", "0");
+    expect(String(locked.json.error)).to.match(/locked until round 0 is over/);
+    expect(await nonceOf(KEYS.carol)).to.equal(carolNonce);
 
     const tooEarly = await daimon(KEYS.bob, "commit-block", "--problem", problem);
     expect(String(tooEarly.json.error)).to.match(new RegExp(`round 0 ends at block ${definitionEnd + 40n}`));
@@ -257,10 +262,22 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     const reward = improverReward(distance, WAD, 3, 1000n * 10n ** 18n);
     expect(BigInt(block.improverReward!)).to.equal(reward);
 
-    // Validators claim 2^−s of the improver's reward; a second claim sends nothing.
+    // The proof survived its round: Carol takes her vote bond back, once; Alice never voted.
+    const carolEth = await publicClient.getBalance({ address: address(KEYS.carol) });
+    const withdrawn = await daimon(KEYS.carol, "withdraw-vote-bond", "--problem", problem, "--proof-id", "0");
+    expect(withdrawn.code, JSON.stringify(withdrawn)).to.equal(0);
+    expect(BigInt(String(withdrawn.json.amount))).to.equal(DAIMON_LIMITS.VOTE_BOND);
+    const withdrawal = await publicClient.getTransactionReceipt({ hash: withdrawn.json.transaction as Hex });
+    expect(await publicClient.getBalance({ address: address(KEYS.carol) })).to.equal(carolEth + DAIMON_LIMITS.VOTE_BOND - withdrawal.gasUsed * withdrawal.effectiveGasPrice);
+    const withdrawTwice = await daimon(KEYS.carol, "withdraw-vote-bond", "--problem", problem, "--proof-id", "0");
+    expect(String(withdrawTwice.json.error)).to.match(/already withdrew the vote bond on proof 0/);
+    const noVote = await daimon(KEYS.alice, "withdraw-vote-bond", "--problem", problem, "--proof-id", "0");
+    expect(String(noVote.json.error)).to.match(/did not vote for proof 0/);
+
+    // Validators claim equal shares of a quarter of the improver's reward; a second claim sends nothing.
     const carolClaim = await daimon(KEYS.carol, "claim", "--problem", problem);
     expect(carolClaim.code, JSON.stringify(carolClaim)).to.equal(0);
-    expect(BigInt(String(carolClaim.json.total))).to.equal(validatorShare(reward, 1));
+    expect(BigInt(String(carolClaim.json.total))).to.equal(validatorShare(reward, 2));
     const daveClaim = await daimon(KEYS.dave, "claim", "--problem", problem, "--block", "1");
     expect(BigInt(String(daveClaim.json.total))).to.equal(validatorShare(reward, 2));
     const again = await daimon(KEYS.carol, "claim", "--problem", problem);
@@ -289,7 +306,7 @@ describe("modelbounty daimon CLI against a real local chain and the app's IPFS r
     const byAccount = new Map((balances.json.balances as { account: string; balance: string; claimable: string }[]).map((b) => [b.account.toLowerCase(), b]));
     const expected: [Hex, bigint][] = [
       [KEYS.bob, reward],
-      [KEYS.carol, validatorShare(reward, 1)],
+      [KEYS.carol, validatorShare(reward, 2)],
       [KEYS.dave, validatorShare(reward, 2)],
       [KEYS.alice, 0n],
       [KEYS.creator, 0n],

@@ -113,6 +113,9 @@ export function makeTuple(n: number, seed: number): Tuple {
 /** The value every proof sends: the proof bond (docs/daimon.md §14.3). */
 export const BOND = { value: DAIMON_LIMITS.PROOF_BOND } as const;
 
+/** The value every vote sends: the vote bond (docs/daimon.md §14.4). */
+export const VOTE_BOND = { value: DAIMON_LIMITS.VOTE_BOND } as const;
+
 /**
  * A stand-in binding for proofs that are never disputed (most contract tests): model hash and labels root derived from
  * the CID. Tests of disputes build real ones with lib/daimon/disputes.ts.
@@ -310,7 +313,7 @@ export async function registerAndSubmit(env: Env, created: Created, improver: Wa
 }
 
 export async function castVote(env: Env, created: Created, validator: WalletClient, proof: Pick<Submitted, "proofId" | "proofHash">): Promise<TransactionReceipt> {
-  return receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash]));
+  return receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash], VOTE_BOND));
 }
 
 /** Outputs at the targets themselves, perturbed by `noise` (0: distance 0). */
@@ -326,6 +329,7 @@ export const daimonMathHarnessAbi = parseAbi([
   "function upperTails(uint256[] ds, uint256[] as_) pure returns (uint256[] out)",
   "function rewards(uint256[] ds, uint256[] dcs, uint256[] as_) pure returns (uint256[] out)",
   "function limits() pure returns (string[] names, uint256[] values)",
+  "function validatorShares(uint256[] amounts, uint256[] voteCounts) pure returns (uint256[] out)",
 ]);
 
 export async function deployMathHarness(env: Env) {

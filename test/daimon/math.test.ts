@@ -295,15 +295,26 @@ describe("DaimonMath ≡ lib/daimon/fixedPoint", function () {
       }
     });
 
-    it("gives validator s the share ⌊R / 2^s⌋, summing to less than the improver's", function () {
+    it("gives every vote the same share ⌊⌊R / 4⌋ / votes⌋, all votes together at most a quarter of the improver's", function () {
       const amount = 1000n * 10n ** 18n + 12_345n;
-      let sum = 0n;
-      for (let s = 1; s <= 300; s++) sum += validatorShare(amount, s);
-      expect(sum < amount).to.equal(true);
-      expect(validatorShare(amount, 1)).to.equal(amount / 2n);
-      expect(validatorShare(amount, 255)).to.equal(0n);
-      expect(validatorShare(amount, 256)).to.equal(0n);
-      expect(() => validatorShare(amount, 0)).to.throw(RangeError);
+      for (const votes of [1n, 2n, 3n, 7n, 1000n]) {
+        const share = validatorShare(amount, votes);
+        expect(share).to.equal(amount / 4n / votes);
+        expect(share * votes <= amount / 4n).to.equal(true);
+        expect(amount / 4n - share * votes < votes).to.equal(true);
+      }
+      expect(validatorShare(amount, 0)).to.equal(0n);
+      expect(validatorShare(3n, 1)).to.equal(0n);
+      expect(() => validatorShare(amount, -1)).to.throw(RangeError);
+    });
+
+    it("computes the same validator shares as DaimonMath.validatorShare", async function () {
+      const { harness } = await loadFixture(setup);
+      const amounts = [0n, 3n, 4n, 1000n * 10n ** 18n + 12_345n, 10n ** 30n, 2n ** 128n - 1n];
+      const counts = [0n, 1n, 2n, 3n, 999n, 1000n];
+      const pairs = amounts.flatMap((a) => counts.map((c) => [a, c] as const));
+      const onChain = await harness.read.validatorShares([pairs.map(([a]) => a), pairs.map(([, c]) => c)]);
+      expect(onChain).to.deep.equal(pairs.map(([a, c]) => validatorShare(a, c)));
     });
   });
 });

@@ -55,6 +55,8 @@ import {
   type Created,
   type Env,
   type WalletClient,
+  VOTE_BOND,
+  roundStart,
 } from "./fixtures";
 
 async function balance(env: Env, created: Created, w: WalletClient): Promise<bigint> {
@@ -127,7 +129,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const owner = await created.as(copier).read.outputsOwner([key]);
     expect(owner).to.deep.equal([getAddress(author.account.address), honest.proofId, honest.registerReceipt.blockNumber]);
     // There is no copied proof for the copier's Sybil to vote for; the author's proof is the round's only one.
-    await expectRevert(created.as(sybil).write.vote([1n, honest.proofHash]), "UnknownProof", [1n, 1n]);
+    await expectRevert(created.as(sybil).write.vote([1n, honest.proofHash], VOTE_BOND), "UnknownProof", [1n, 1n]);
     await castVote(env, created, validator, honest);
     await toRound(env, created, 1);
     const commit = await receipt(env, created.as(validator).write.commitImprovementBlock());
@@ -309,7 +311,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const listed = await readProofs(env.publicClient as unknown as PublicClient, created.address, { fromBlock: created.createdBlock });
     expect(listed.map((p) => p.supersededBy)).to.deep.equal([1n, undefined]);
     // The copy takes no more votes; the first vote for the author's proof takes the lead from it.
-    await expectRevert(created.as(sybil2).write.vote([0n, copied!.args.proofHash]), "Superseded", [0n, 1n]);
+    await expectRevert(created.as(sybil2).write.vote([0n, copied!.args.proofHash], VOTE_BOND), "Superseded", [0n, 1n]);
     const vote = await castVote(env, created, validator, { proofId: 1n, proofHash: proof!.args.proofHash });
     const [lead] = parseEventLogs({ abi: daimonProblemAbi, logs: vote.logs, eventName: "RoundLeaderChanged" });
     expect(lead?.args).to.deep.equal({ round: 0n, proofId: 1n, votes: 1n });
@@ -373,7 +375,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await toRound(env, created, 0);
     const [improver, validator] = wallets(env, 1, 2);
     const proof = await registerAndSubmit(env, created, improver, "bafy-improver", outputsNear(created, 1200, 5));
-    await expectRevert(created.as(improver).write.vote([proof.proofId, proof.proofHash]), "SelfVote", [proof.proofId]);
+    await expectRevert(created.as(improver).write.vote([proof.proofId, proof.proofHash], VOTE_BOND), "SelfVote", [proof.proofId]);
     // A copy of his own outputs from a second account, to vote for it there, is refused by the copy rule.
     const second = wallet(env, 3);
     await registerAged(env, created, second, "bafy-improver-again", proof.outputs);
@@ -384,7 +386,7 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await expectRevert(created.as(improver).write.claimValidatorReward([1n]), "NoVote", [1n, getAddress(improver.account.address)]);
     expect(await created.as(improver).read.validatorReward([1n, improver.account.address])).to.equal(0n);
     const amount = improverReward(proof.distance, WAD, created.spec.config.rewardShape, created.spec.config.rewardScale);
-    // Exactly 1× the reward for the improver; the only validator share (½) goes to the other account.
+    // Exactly 1× the reward for the improver; the only validator share (¼) goes to the other account.
     expect(await balance(env, created, improver)).to.equal(amount);
     await receipt(env, created.as(validator).write.claimValidatorReward([1n]));
     expect(await balance(env, created, validator)).to.equal(validatorShare(amount, 1));
@@ -415,10 +417,15 @@ describe("DaimonProblem: issue 11's attacks", function () {
     await mineUntilNextTxIn(env, deadline + 1n);
     const voided = await receipt(env, created.disputesAs(watcher).write.claimUnavailable([cheat.proofId]));
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "ProofVoided" });
-    expect(event!.args.paid).to.equal(DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND);
-    // The watcher gets the cheater's bond and his own back; gas aside, he gained PROOF_BOND.
-    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(asked) - gasCost(voided) + DAIMON_LIMITS.PROOF_BOND);
-    await expectRevert(created.as(honest).write.vote([cheat.proofId, cheat.proofHash]), "Voided", [cheat.proofId]);
+    const [slashed] = parseEventLogs({ abi: daimonProblemAbi, logs: voided.logs, eventName: "VoteBondsSlashed" });
+    expect([slashed!.args.proofId, slashed!.args.challenger, slashed!.args.votes, slashed!.args.amount]).to.deep.equal([cheat.proofId, getAddress(watcher.account.address), 2n, 2n * DAIMON_LIMITS.VOTE_BOND]);
+    expect(event!.args.paid).to.equal(DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.AVAILABILITY_BOND + 2n * DAIMON_LIMITS.VOTE_BOND);
+    // The watcher gets the cheater's bond, his own back and the two Sybil votes' bonds; gas aside, he gained
+    // PROOF_BOND + 2 · VOTE_BOND, to the wei.
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(
+      before - gasCost(asked) - gasCost(voided) + DAIMON_LIMITS.PROOF_BOND + 2n * DAIMON_LIMITS.VOTE_BOND,
+    );
+    await expectRevert(created.as(honest).write.vote([cheat.proofId, cheat.proofHash], VOTE_BOND), "Voided", [cheat.proofId]);
     await expectRevert(created.disputesAs(watcher).write.claimUnavailable([cheat.proofId]), "Voided", [cheat.proofId]);
     // The round closes without a block: no token for anyone, d_c is still 1, and the bond is gone.
     await toRound(env, created, 1);
@@ -427,6 +434,10 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
     for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
     await expectRevert(created.disputesAs(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
+    // The Sybil votes' bonds are gone: after the round they cannot be withdrawn.
+    for (const w of [sybil1, sybil2]) {
+      await expectRevert(created.disputesAs(w).write.withdrawVoteBond([cheat.proofId]), "VoteBondNotWithdrawable", [cheat.proofId, getAddress(w.account.address)]);
+    }
     // Not frozen: an honest proof with d > 0 is accepted in the next round.
     const fair = await registerAndSubmit(env, created, honest, "bafy-honest", outputsNear(created, 3000, 2));
     expect(fair.distance > 0n && fair.distance < WAD).to.equal(true);
@@ -460,8 +471,12 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const before = await env.publicClient.getBalance({ address: watcher.account.address });
     const won = await receipt(env, created.disputesAs(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]));
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "ProofVoided" });
-    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([0, 0n, BigInt(wrong!.index), DAIMON_LIMITS.PROOF_BOND]);
-    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
+    // The challenger takes the proof's bond and both Sybil votes' bonds, to the wei.
+    const stake = DAIMON_LIMITS.PROOF_BOND + 2n * DAIMON_LIMITS.VOTE_BOND;
+    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([0, 0n, BigInt(wrong!.index), stake]);
+    const [slashed] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "VoteBondsSlashed" });
+    expect([slashed!.args.votes, slashed!.args.amount]).to.deep.equal([2n, 2n * DAIMON_LIMITS.VOTE_BOND]);
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + stake);
     // Disputing it again wins nothing.
     await expectRevert(created.disputesAs(watcher).write.disputeLabel([cheat.proofId, args(wrong!.index)]), "Voided", [cheat.proofId]);
     await toRound(env, created, 1);
@@ -469,6 +484,9 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(await created.as(watcher).read.chainLength()).to.equal(1n);
     expect(await created.as(watcher).read.bestDistance()).to.equal(WAD);
     for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, created, w)).to.equal(0n);
+    for (const w of [sybil1, sybil2]) {
+      await expectRevert(created.disputesAs(w).write.withdrawVoteBond([cheat.proofId]), "VoteBondNotWithdrawable", [cheat.proofId, getAddress(w.account.address)]);
+    }
     // A cheater who claims his model's own labels but still submits y_t has outputs that are not f(labels): that is
     // disputeOutput's case (next test), not a label dispute's.
   });
@@ -526,5 +544,132 @@ describe("DaimonProblem: issue 11's attacks", function () {
     expect(await p.created.as(watcher).read.bestDistance()).to.equal(WAD);
     for (const w of [cheater, sybil1, sybil2]) expect(await balance(env, p.created, w)).to.equal(0n);
     await expectRevert(p.created.disputesAs(cheater).write.returnBond([cheat.proofId]), "BondNotReturnable", [cheat.proofId]);
+  });
+
+  describe("votes with something at stake (docs/daimon.md §14.4)", function () {
+    /** Everyone's tokens on the problem, divided by the improver's reward, in units of 10⁻⁴. */
+    const ratio = (total: bigint, amount: bigint) => (total * 10_000n) / amount;
+
+    it("An improver voting for himself through other accounts earned 1.75× the reward: with two (and with five) Sybil votes he now ends with at most 1.25×, and his Sybils' bonds come back only because the proof survived", async function () {
+      for (const sybilCount of [2, 5]) {
+        const env = await loadFixture(deployEnv);
+        const created = await createProblem(env, { tupleCount: 2, config: { minVotes: 1, competitionPeriod: 40 } });
+        await toRound(env, created, 0);
+        const improver = wallet(env, 1);
+        const sybils = Array.from({ length: sybilCount }, (_, i) => wallet(env, 2 + i));
+        const proof = await registerAndSubmit(env, created, improver, "bafy-self-voter", outputsNear(created, 1200, 5));
+        for (const sybil of sybils) await castVote(env, created, sybil, proof);
+        await toRound(env, created, 1);
+        await receipt(env, created.as(improver).write.commitImprovementBlock());
+        const amount = improverReward(proof.distance, WAD, created.spec.config.rewardShape, created.spec.config.rewardScale);
+        for (const sybil of sybils) await receipt(env, created.as(sybil).write.claimValidatorReward([1n]));
+        let total = await balance(env, created, improver);
+        for (const sybil of sybils) total += await balance(env, created, sybil);
+        // The old rule paid position s ⌊amount / 2^s⌋: 1 + ½ + ¼ = 1.75× with two Sybils (1.96875× with five).
+        let old = amount;
+        for (let s = 1; s <= sybilCount; s++) old += amount >> BigInt(s);
+        expect(ratio(old, amount)).to.equal(sybilCount === 2 ? 17_500n : 19_687n);
+        // Now: 1 + ⌊¼ / N⌋ · N ≤ 1.25×, whatever N.
+        expect(total).to.equal(amount + BigInt(sybilCount) * validatorShare(amount, sybilCount));
+        expect(total <= amount + amount / 4n).to.equal(true);
+        expect(ratio(total, amount) <= 12_500n && ratio(total, amount) >= 12_499n).to.equal(true);
+        expect(await tokenAt(env, created.token).read.totalSupply()).to.equal(total);
+        // The proof survived its round, so the Sybils' bonds come back (a false proof's would go to its challenger).
+        for (const sybil of sybils) await receipt(env, created.disputesAs(sybil).write.withdrawVoteBond([proof.proofId]));
+      }
+    });
+
+    it("Validator rewards paid the fastest voters (⌊R / 2^s⌋ by position): the first and the last of three voters now get equal shares", async function () {
+      const env = await loadFixture(deployEnv);
+      const created = await createProblem(env, { tupleCount: 2, config: { minVotes: 1, competitionPeriod: 40 } });
+      await toRound(env, created, 0);
+      const [improver, first, second, last] = wallets(env, 1, 2, 3, 4);
+      const proof = await registerAndSubmit(env, created, improver, "bafy-fair", outputsNear(created, 1500, 6));
+      for (const v of [first, second]) await castVote(env, created, v, proof);
+      // The last vote comes as late as voting allows: the round's final block.
+      await mineUntilNextTxIn(env, roundStart(created, 1) - 1n);
+      await castVote(env, created, last, proof);
+      await toRound(env, created, 1);
+      await receipt(env, created.as(last).write.commitImprovementBlock());
+      const amount = improverReward(proof.distance, WAD, created.spec.config.rewardShape, created.spec.config.rewardScale);
+      for (const v of [first, second, last]) await receipt(env, created.as(v).write.claimValidatorReward([1n]));
+      const shares = await Promise.all([first, second, last].map((v) => balance(env, created, v)));
+      expect(shares).to.deep.equal([amount / 4n / 3n, amount / 4n / 3n, amount / 4n / 3n]);
+      // Under the old rule the first would have had 4× the last's share.
+      expect((amount >> 1n) / (amount >> 3n)).to.equal(4n);
+      expect(await created.as(first).read.voteOf([proof.proofId, first.account.address])).to.deep.equal([1n, true, false]);
+      expect(await created.as(last).read.voteOf([proof.proofId, last.account.address])).to.deep.equal([3n, true, false]);
+    });
+
+    it("A vote without its bond: a vote with no ETH, too little or too much reverts WrongBond and counts nothing", async function () {
+      const env = await loadFixture(deployEnv);
+      const created = await createProblem(env, { tupleCount: 1, config: { minVotes: 1, competitionPeriod: 40 } });
+      await toRound(env, created, 0);
+      const [improver, validator] = wallets(env, 1, 2);
+      const proof = await registerAndSubmit(env, created, improver, "bafy-bond", outputsNear(created, 1500, 7));
+      for (const value of [0n, DAIMON_LIMITS.VOTE_BOND - 1n, 2n * DAIMON_LIMITS.VOTE_BOND]) {
+        await expectRevert(created.as(validator).write.vote([proof.proofId, proof.proofHash], { value }), "WrongBond", [value, DAIMON_LIMITS.VOTE_BOND]);
+      }
+      expect((await created.as(validator).read.proofAt([proof.proofId])).voteCount).to.equal(0);
+      expect(DAIMON_LIMITS.VOTE_BOND).to.equal(10n ** 15n);
+    });
+
+    it("An honest voter's bond: locked during the round, withdrawn once after it to the wei (not twice, not by a non-voter)", async function () {
+      const env = await loadFixture(deployEnv);
+      const created = await createProblem(env, { tupleCount: 1, config: { minVotes: 1, competitionPeriod: 40 } });
+      await toRound(env, created, 0);
+      const [improver, validator, stranger] = wallets(env, 1, 2, 3);
+      const proof = await registerAndSubmit(env, created, improver, "bafy-honest-vote", outputsNear(created, 1500, 8));
+      const start = await env.publicClient.getBalance({ address: validator.account.address });
+      const voted = await castVote(env, created, validator, proof);
+      // The vote cost gas and locked exactly VOTE_BOND.
+      expect(await env.publicClient.getBalance({ address: validator.account.address })).to.equal(start - gasCost(voted) - DAIMON_LIMITS.VOTE_BOND);
+      const held = await env.publicClient.getBalance({ address: created.address });
+      const who = getAddress(validator.account.address);
+      await expectRevert(created.disputesAs(validator).write.withdrawVoteBond([proof.proofId]), "VoteBondNotWithdrawable", [proof.proofId, who]);
+      await toRound(env, created, 1);
+      const before = await env.publicClient.getBalance({ address: validator.account.address });
+      const withdrawn = await receipt(env, created.disputesAs(validator).write.withdrawVoteBond([proof.proofId]));
+      const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: withdrawn.logs, eventName: "VoteBondWithdrawn" });
+      expect([event!.args.proofId, event!.args.validator, event!.args.amount]).to.deep.equal([proof.proofId, who, DAIMON_LIMITS.VOTE_BOND]);
+      const after = await env.publicClient.getBalance({ address: validator.account.address });
+      expect(after).to.equal(before - gasCost(withdrawn) + DAIMON_LIMITS.VOTE_BOND);
+      expect(await env.publicClient.getBalance({ address: created.address })).to.equal(held - DAIMON_LIMITS.VOTE_BOND);
+      expect(await created.as(validator).read.voteOf([proof.proofId, validator.account.address])).to.deep.equal([1n, false, true]);
+      await expectRevert(created.disputesAs(validator).write.withdrawVoteBond([proof.proofId]), "VoteBondNotWithdrawable", [proof.proofId, who]);
+      await expectRevert(created.disputesAs(stranger).write.withdrawVoteBond([proof.proofId]), "VoteBondNotWithdrawable", [proof.proofId, getAddress(stranger.account.address)]);
+      // The reward is still claimable: the bond and the reward are independent.
+      await receipt(env, created.as(validator).write.commitImprovementBlock());
+      await receipt(env, created.as(validator).write.claimValidatorReward([1n]));
+      expect(await created.as(validator).read.voteOf([proof.proofId, validator.account.address])).to.deep.equal([1n, true, true]);
+    });
+
+    it("A proof that takes unbounded votes would make a void pay an unbounded sum: the 1,001st vote reverts TooManyVotes", async function () {
+      const env = await loadFixture(deployEnv);
+      const created = await createProblem(env, { tupleCount: 1, config: { minVotes: 1, competitionPeriod: 40 } });
+      await toRound(env, created, 0);
+      const [improver, v999, v1000] = wallets(env, 1, 2, 3);
+      const proof = await registerAndSubmit(env, created, improver, "bafy-crowded", outputsNear(created, 1500, 9));
+      expect(DAIMON_LIMITS.MAX_VOTES).to.equal(1000n);
+      // 998 votes are cast by writing the count (the storage slot holding the proof's improver, round and voteCount),
+      // so the test does not send 998 transactions; the contract's own vote() does the rest.
+      const owner = improver.account.address.toLowerCase().slice(2);
+      let slot: Hex | undefined;
+      for (let i = 0n; i < 64n && !slot; i++) {
+        const base = keccak256(`0x${i.toString(16).padStart(64, "0")}`);
+        const word = await env.publicClient.getStorageAt({ address: created.address, slot: base });
+        if (word && word.slice(-40) === owner) slot = base;
+      }
+      expect(slot).to.not.equal(undefined);
+      const word = BigInt((await env.publicClient.getStorageAt({ address: created.address, slot: slot! }))!);
+      const shift = 160n + 56n;
+      const forced = (word & ~(0xffffffffn << shift)) | (998n << shift);
+      await env.testClient.setStorageAt({ address: created.address, index: slot!, value: `0x${forced.toString(16).padStart(64, "0")}` });
+      expect((await created.as(improver).read.proofAt([proof.proofId])).voteCount).to.equal(998);
+      await castVote(env, created, v999, proof);
+      await castVote(env, created, v1000, proof);
+      expect((await created.as(improver).read.proofAt([proof.proofId])).voteCount).to.equal(1000);
+      await expectRevert(created.as(wallet(env, 4)).write.vote([proof.proofId, proof.proofHash], VOTE_BOND), "TooManyVotes", [proof.proofId, 1000n]);
+    });
   });
 });

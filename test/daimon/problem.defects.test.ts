@@ -37,6 +37,7 @@ import {
   wallet,
   wallets,
   type Submitted,
+  VOTE_BOND,
 } from "./fixtures";
 
 describe("DaimonProblem: the prototype's defects", function () {
@@ -147,7 +148,7 @@ describe("DaimonProblem: the prototype's defects", function () {
     // Bob registers a model but never submits it: there is no proof to vote for.
     await registerProof(env, created, bob, "bafy-bob", a.outputs);
     const bobHash = proofHash(created.address, bob.account.address, "bafy-bob", testBinding("bafy-bob"), a.outputs);
-    await expectRevert(created.as(v1).write.vote([1n, bobHash]), "UnknownProof", [1n, 1n]);
+    await expectRevert(created.as(v1).write.vote([1n, bobHash], VOTE_BOND), "UnknownProof", [1n, 1n]);
     // A vote naming Alice's id with the hash of another model (another CID, other outputs, another improver).
     const others = [
       proofHash(created.address, alice.account.address, "bafy-bob", testBinding("bafy-bob"), a.outputs),
@@ -156,11 +157,11 @@ describe("DaimonProblem: the prototype's defects", function () {
       proofHash(created.address, alice.account.address, a.cid, testBinding(a.cid), hexOutputs(outputsNear(created, 2001, 1))),
       bobHash,
     ];
-    for (const h of others) await expectRevert(created.as(v1).write.vote([a.proofId, h]), "ProofHashMismatch", [a.proofId, h, a.proofHash]);
+    for (const h of others) await expectRevert(created.as(v1).write.vote([a.proofId, h], VOTE_BOND), "ProofHashMismatch", [a.proofId, h, a.proofHash]);
     // Carol's proof: a vote naming Carol's hash with Alice's id (or the reverse) does not count for either.
     const c = await registerAndSubmit(env, created, carol, "bafy-carol", outputsNear(created, 1000, 2));
-    await expectRevert(created.as(v1).write.vote([a.proofId, c.proofHash]), "ProofHashMismatch", [a.proofId, c.proofHash, a.proofHash]);
-    await expectRevert(created.as(v1).write.vote([c.proofId, a.proofHash]), "ProofHashMismatch", [c.proofId, a.proofHash, c.proofHash]);
+    await expectRevert(created.as(v1).write.vote([a.proofId, c.proofHash], VOTE_BOND), "ProofHashMismatch", [a.proofId, c.proofHash, a.proofHash]);
+    await expectRevert(created.as(v1).write.vote([c.proofId, a.proofHash], VOTE_BOND), "ProofHashMismatch", [c.proofId, a.proofHash, c.proofHash]);
     // Valid votes count only for the proof they name.
     await castVote(env, created, v1, a);
     await castVote(env, created, v2, a);
@@ -171,7 +172,7 @@ describe("DaimonProblem: the prototype's defects", function () {
     expect((await p.read.proofAt([c.proofId])).votesDigest).to.equal(votesDigest([v2.account.address]));
     // Once the round is over, nobody can vote for its proofs any more (not even to sway a late commit).
     await toRound(env, created, 1);
-    await expectRevert(created.as(v1).write.vote([c.proofId, c.proofHash]), "VotingClosed", [c.proofId, 0n, 1n]);
+    await expectRevert(created.as(v1).write.vote([c.proofId, c.proofHash], VOTE_BOND), "VotingClosed", [c.proofId, 0n, 1n]);
     const commit = await receipt(env, created.as(v1).write.commitImprovementBlock());
     const [block] = parseEventLogs({ abi: daimonProblemAbi, logs: commit.logs, eventName: "ImprovementBlockCommitted" });
     expect(block?.args.info.proofId).to.equal(a.proofId);

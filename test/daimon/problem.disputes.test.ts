@@ -67,6 +67,7 @@ import {
   toRound,
   toUsable,
   wallets,
+  VOTE_BOND,
 } from "./fixtures";
 
 const gasLog = new GasLog();
@@ -85,7 +86,7 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     const bytes = encodeModel(model);
     const labels = [Array.from(integerLabels(model, points))];
     const proof = await submitBound(env, created, improver, "bafy-honest-int", bytes, labels, outputsNear(created, 2500, 3));
-    await receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash]));
+    await receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash], VOTE_BOND));
     const args = (index: number, patch: Partial<LabelDisputeArgs> = {}): LabelDisputeArgs => ({
       ...labelDispute({ tuple: 0, index, points, inputs, claimedLabels: labels, labels: proof.labels }),
       ...patch,
@@ -211,15 +212,16 @@ describe("DaimonProblem: disputes (§14.3)", function () {
     const honest = Array.from(integerLabels(model, points));
     const claimed = [honest.map((l, i) => (i === 13 ? (l + 1) % 3 : l))];
     const proof = await submitBound(env, created, improver, "bafy-one-off", bytes, claimed, outputsNear(created, 2500, 4));
-    await receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash]));
+    await receipt(env, created.as(validator).write.vote([proof.proofId, proof.proofHash], VOTE_BOND));
     await receipt(env, created.disputesAs(improver).write.postModel([proof.proofId, bytesToHex(bytes)]));
     const args = (index: number) => labelDispute({ tuple: 0, index, points, inputs, claimedLabels: claimed, labels: proof.labels });
     await expectRevert(created.disputesAs(late).write.disputeLabel([proof.proofId, args(12)]), "LabelCorrect", [proof.proofId, 0n, 12n, BigInt(claimed[0]![12]!)]);
     const before = await env.publicClient.getBalance({ address: watcher.account.address });
     const won = await receipt(env, created.disputesAs(watcher).write.disputeLabel([proof.proofId, args(13)]));
-    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
+    // The proof's bond and the slashed bond of its one vote.
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND + DAIMON_LIMITS.VOTE_BOND);
     await expectRevert(created.disputesAs(late).write.disputeLabel([proof.proofId, args(13)]), "Voided", [proof.proofId]);
-    await expectRevert(created.as(late).write.vote([proof.proofId, proof.proofHash]), "Voided", [proof.proofId]);
+    await expectRevert(created.as(late).write.vote([proof.proofId, proof.proofHash], VOTE_BOND), "Voided", [proof.proofId]);
     await expectRevert(created.disputesAs(late).write.disputeAvailability([proof.proofId], { value: DAIMON_LIMITS.AVAILABILITY_BOND }), "Voided", [proof.proofId]);
     // It led with one vote (minVotes = 1), but a voided proof is never committed.
     await toRound(env, created, 1);

@@ -37,6 +37,7 @@ import {
   mineUntilNextTxIn,
   type Env,
   type WalletClient,
+  VOTE_BOND,
 } from "./fixtures";
 
 const daimonActorAbi = parseAbi([
@@ -238,7 +239,7 @@ describe("DaimonProblem reverts", function () {
       await expectRevert(p.write.commitProblemBlock(), "WrongPhase", dead);
       await expectRevert(p.write.register([registrationHash(created.address, wallet(env, 1).account.address, "bafy-x", "0x")]), "WrongPhase", dead);
       await expectRevert(p.write.submitProof(proofArgs("bafy-early", "0x"), BOND), "WrongPhase", dead);
-      await expectRevert(p.write.vote([0n, `0x${"00".repeat(32)}`]), "WrongPhase", dead);
+      await expectRevert(p.write.vote([0n, `0x${"00".repeat(32)}`], VOTE_BOND), "WrongPhase", dead);
       await expectRevert(p.write.commitImprovementBlock(), "WrongPhase", dead);
       await expectRevert(p.write.claimValidatorReward([1n]), "WrongPhase", dead);
     });
@@ -402,14 +403,14 @@ describe("DaimonProblem reverts", function () {
       const [improver, v1] = wallets(env, 1, 2);
       const proof = await registerAndSubmit(env, created, improver, "bafy-m", outputsNear(created, 1000, 1));
       const p = created.as(v1);
-      await expectRevert(p.write.vote([1n, proof.proofHash]), "UnknownProof", [1n, 1n]);
+      await expectRevert(p.write.vote([1n, proof.proofHash], VOTE_BOND), "UnknownProof", [1n, 1n]);
       const wrong = proofHash(created.address, improver.account.address, "bafy-other", testBinding("bafy-other"), proof.outputs);
-      await expectRevert(p.write.vote([0n, wrong]), "ProofHashMismatch", [0n, wrong, proof.proofHash]);
-      await expectRevert(created.as(improver).write.vote([0n, proof.proofHash]), "SelfVote", [0n]);
+      await expectRevert(p.write.vote([0n, wrong], VOTE_BOND), "ProofHashMismatch", [0n, wrong, proof.proofHash]);
+      await expectRevert(created.as(improver).write.vote([0n, proof.proofHash], VOTE_BOND), "SelfVote", [0n]);
       await castVote(env, created, v1, proof);
-      await expectRevert(p.write.vote([0n, proof.proofHash]), "AlreadyVoted", [0n, getAddress(v1.account.address), 1n]);
+      await expectRevert(p.write.vote([0n, proof.proofHash], VOTE_BOND), "AlreadyVoted", [0n, getAddress(v1.account.address), 1n]);
       await toRound(env, created, 1);
-      await expectRevert(created.as(wallet(env, 3)).write.vote([0n, proof.proofHash]), "VotingClosed", [0n, 0n, 1n]);
+      await expectRevert(created.as(wallet(env, 3)).write.vote([0n, proof.proofHash], VOTE_BOND), "VotingClosed", [0n, 0n, 1n]);
     });
 
     it("commits only a round with proofs, once it is over", async function () {

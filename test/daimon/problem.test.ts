@@ -9,6 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { getAddress, parseEventLogs, zeroHash, type PublicClient } from "viem";
 import { daimonProblemAbi, problemFactoryAbi } from "../../lib/generated/abis";
 import {
+  DAIMON_LIMITS,
   WAD,
   improverReward,
   proofDistance,
@@ -139,8 +140,8 @@ describe("DaimonProblem lifecycle", function () {
     const r1 = await castVote(env, created, v1, proof);
     const r2 = await castVote(env, created, v2, proof);
     const p = created.as(v1);
-    expect(await p.read.voteOf([proof.proofId, v1.account.address])).to.deep.equal([1n, false]);
-    expect(await p.read.voteOf([proof.proofId, v2.account.address])).to.deep.equal([2n, false]);
+    expect(await p.read.voteOf([proof.proofId, v1.account.address])).to.deep.equal([1n, false, false]);
+    expect(await p.read.voteOf([proof.proofId, v2.account.address])).to.deep.equal([2n, false, false]);
     const [vote2] = parseEventLogs({ abi: daimonProblemAbi, logs: r2.logs, eventName: "VoteCast" });
     expect(vote2?.args.votesDigest).to.equal(votesDigest([v1.account.address, v2.account.address]));
     expect(parseEventLogs({ abi: daimonProblemAbi, logs: r1.logs, eventName: "RoundLeaderChanged" })).to.have.length(1);
@@ -173,13 +174,14 @@ describe("DaimonProblem lifecycle", function () {
 
     const token = tokenAt(env, created.token);
     expect(await token.read.balanceOf([improver.account.address])).to.equal(reward);
-    expect(await p.read.validatorReward([1n, v1.account.address])).to.equal(reward / 2n);
+    expect(await p.read.validatorReward([1n, v1.account.address])).to.equal(reward / 4n / 2n);
     await receipt(env, created.as(v1).write.claimValidatorReward([1n]));
     await receipt(env, created.as(v2).write.claimValidatorReward([1n]));
-    expect(await token.read.balanceOf([v1.account.address])).to.equal(validatorShare(reward, 1));
+    // Equal shares of a quarter: the first and the second voter get the same.
+    expect(await token.read.balanceOf([v1.account.address])).to.equal(validatorShare(reward, 2));
     expect(await token.read.balanceOf([v2.account.address])).to.equal(validatorShare(reward, 2));
     expect(await token.read.balanceOf([committer.account.address])).to.equal(0n);
-    expect(await token.read.totalSupply()).to.equal(reward + reward / 2n + reward / 4n);
+    expect(await token.read.totalSupply()).to.equal(reward + 2n * (reward / 4n / 2n));
     expect(await p.read.validatorReward([1n, v1.account.address])).to.equal(0n);
     console.log(
       `      d = ${proof.distance} (1e18 = 1), improver ${reward}, validators ${reward / 2n} and ${reward / 4n} token units`,
@@ -219,16 +221,19 @@ describe("DaimonProblem lifecycle", function () {
     const token = tokenAt(env, created.token);
     expect(await token.read.balanceOf([bob.account.address])).to.equal(reward2);
     expect(await token.read.balanceOf([alice.account.address])).to.equal(block1.improverReward);
-    // v1 voted in both rounds: position 1 for Alice's proof, 2 for Bob's.
+    // v1 voted in both rounds: alone for Alice's proof (all of its quarter), one of two for Bob's (half of it).
     await receipt(env, created.as(v1).write.claimValidatorReward([1n]));
     await receipt(env, created.as(v1).write.claimValidatorReward([2n]));
     await receipt(env, created.as(v2).write.claimValidatorReward([2n]));
-    expect(await token.read.balanceOf([v1.account.address])).to.equal(block1.improverReward / 2n + reward2 / 4n);
-    expect(await token.read.balanceOf([v2.account.address])).to.equal(reward2 / 2n);
+    expect(await token.read.balanceOf([v1.account.address])).to.equal(block1.improverReward / 4n + reward2 / 4n / 2n);
+    expect(await token.read.balanceOf([v2.account.address])).to.equal(reward2 / 4n / 2n);
     // The improvers' rewards telescope: R(d₁, 1) + R(d₂, d₁) ≤ R(d₂, 1) ≤ rewardScale.
     const total = block1.improverReward + reward2;
     expect(total <= improverReward(second.distance, WAD, config.rewardShape, config.rewardScale)).to.equal(true);
     expect(total <= config.rewardScale).to.equal(true);
+
+    // Both rounds are over: v1 takes back his bond on Bob's proof (the events carry it, below).
+    await receipt(env, created.disputesAs(v1).write.withdrawVoteBond([second.proofId]));
 
     // The chain rebuilt from events alone, every link checked.
     const client = env.publicClient as unknown as PublicClient;
@@ -249,6 +254,8 @@ describe("DaimonProblem lifecycle", function () {
     expect(all.votes).to.deep.equal(await daimon.readVotes(client, created.address));
     expect(all.claims).to.deep.equal(await readValidatorClaims(client, created.address));
     expect(all.claims).to.have.length(3);
+    expect(all.voteBondWithdrawals).to.deep.equal([{ proofId: second.proofId, validator: getAddress(v1.account.address), amount: DAIMON_LIMITS.VOTE_BOND }]);
+    expect(await daimon.readVote(client, created.address, second.proofId, v1.account.address)).to.deep.equal({ position: 2n, claimed: true, bondWithdrawn: true });
     expect(daimon.checkChain(created.address, all, listing)).to.deep.equal(chain);
     for (let split = listing?.createdBlock ?? 0n; split < head; split++) {
       const before = await daimon.readProblemEvents(client, created.address, { toBlock: split });
@@ -369,7 +376,7 @@ describe("DaimonProblem lifecycle", function () {
     expect(committed.committed).to.equal(true);
     expect(committed.block?.distance).to.equal(submitted.distance);
     const amount = (await daimon.claimValidatorReward(v1, client, created.problem, 1n)).amount;
-    expect(amount).to.equal(validatorShare(committed.block?.improverReward ?? 0n, 1));
+    expect(amount).to.equal(validatorShare(committed.block?.improverReward ?? 0n, 2));
     expect(await daimon.readTokenBalance(client, created.token, improver.account.address)).to.equal(committed.block?.improverReward);
     expect(await daimon.readValidatorReward(client, created.problem, 1n, v2.account.address)).to.equal(validatorShare(committed.block?.improverReward ?? 0n, 2));
 

@@ -58,10 +58,10 @@ describe("npm run dev: the DaiMoN demo problem", function () {
     expect(b2.distance < b1.distance).to.equal(true);
     expect(state.bestDistance).to.equal(b2.distance);
 
-    // Tokens: improvers minted at commit; carol claimed block 1 (position 1), dave's claims are left for the UI.
+    // Tokens: improvers minted at commit; carol claimed block 1 (one of two equal shares), dave's claims are left for the UI.
     expect(await readTokenBalance(client, state.token, alice!.account.address)).to.equal(b1.improverReward);
     expect(await readTokenBalance(client, state.token, bob!.account.address)).to.equal(b2.improverReward);
-    expect(await readTokenBalance(client, state.token, carol!.account.address)).to.equal(validatorShare(b1.improverReward, 1));
+    expect(await readTokenBalance(client, state.token, carol!.account.address)).to.equal(validatorShare(b1.improverReward, 2));
     expect(await readValidatorReward(client, seeded.address, 1n, dave!.account.address)).to.equal(validatorShare(b1.improverReward, 2));
 
     // Z, f and the metadata are on IPFS and decode; the tuple's CIDs name them.

@@ -8,7 +8,7 @@ import { parseEther, zeroAddress, zeroHash, type Address, type Hex } from "viem"
 import type { ChainBlock, ChainProof, ChainVote, ListedProblem, ProblemState } from "../../lib/chain/daimon";
 import type { ProblemSummary, TokenTransfer } from "../../lib/chain/daimonReads";
 import type { CompetitionSummary } from "../../lib/chain/danku";
-import { WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
+import { DAIMON_LIMITS, WAD, improverReward, validatorShare } from "../../lib/daimon/fixedPoint";
 import { describeContractError } from "../../lib/chain/errors";
 import { shortAddress } from "../../lib/web/format";
 import {
@@ -25,6 +25,7 @@ import {
   tokenHolders,
   validatorRewards,
   voteAvailability,
+  voteBondRows,
 } from "../../lib/web/daimon";
 import { DEFAULT_FILTERS, filterAndSortListing, listingAddress, matchesFilters, type ListingItem } from "../../lib/web/marketplace";
 
@@ -175,6 +176,22 @@ describe("lib/web/daimon (what each role can do)", () => {
     expect(copy).to.deep.equal({ allowed: false, reason: "A copy: proof #3, registered earlier, owns its outputs or CID. It takes no votes and is never committed." });
   });
 
+  it("a vote bond is locked during the proof's round, withdrawable after it once, and gone when the proof was voided", () => {
+    const p = proof(0n);
+    const votes = [vote(0n, V1, 1n)];
+    const rows = (state: ReturnType<typeof problem>, proofs: ChainProof[] = [p], withdrawals: { proofId: bigint; validator: Address; amount: bigint }[] = []) =>
+      voteBondRows({ state, proofs, votes, withdrawals, account: V1, rightNetwork: true });
+    const during = rows(problem(115n))[0];
+    expect(during).to.deep.include({ proofId: 0n, round: 0n, amount: DAIMON_LIMITS.VOTE_BOND, withdrawn: false });
+    expect(during?.availability).to.deep.equal({ allowed: false, reason: "Locked until round 0 is over: until then a dispute can still void the proof." });
+    expect(rows(problem(129n))[0]?.availability).to.deep.equal({ allowed: true, reason: "Proof #0 survived round 0: withdraw your 0.001 ETH." });
+    expect(rows(problem(129n), [p], [{ proofId: 0n, validator: V1, amount: DAIMON_LIMITS.VOTE_BOND }])[0]?.availability).to.deep.equal({ allowed: false, reason: "Withdrawn." });
+    const voided = { ...p, voided: { challenger: V2, reason: "wrong-label" as const, tuple: 0n, index: 7n } };
+    expect(rows(problem(129n), [voided])[0]?.availability.reason).to.match(/^Slashed: proof #0 lost a dispute/);
+    expect(voteBondRows({ state: problem(129n), proofs: [p], votes, withdrawals: [], account: V2, rightNetwork: true })).to.deep.equal([]);
+    expect(voteAvailability({ state: problem(115n, { pendingRound: { open: true, round: 0n, leader: 0n, leaderVotes: 0 } }), proof: p, votes: [], account: V2, rightNetwork: true, verified: true }).reason).to.match(/locks a bond of 0\.001 ETH/);
+  });
+
   it("a superseded leader is never committed: d_c stays and the round closes without a block", () => {
     const copy = proof(0n, { distance: WAD / 4n, supersededBy: 1n });
     const pending = { open: true, round: 0n, leader: 0n, leaderVotes: 2 };
@@ -277,12 +294,14 @@ describe("lib/web/daimon (chain, holders, rewards)", () => {
     expect(holders[0]?.share).to.be.closeTo(70 / 150, 1e-6);
   });
 
-  it("gives the validator at position s ⌊reward / 2^s⌋, claimable once", () => {
+  it("gives every vote of a block the same share ⌊⌊reward / 4⌋ / votes⌋, whatever its position, claimable once", () => {
     const votes = [vote(0n, V1, 1n), vote(0n, V2, 2n)];
     const rows = validatorRewards({ blocks, votes, claims: [], state: { phase: "Competition" }, account: V2, rightNetwork: true });
     expect(rows).to.have.length(1);
     expect(rows[0]).to.deep.include({ blockNumber: 1n, position: 2n, amount: validatorShare(reward, 2), claimed: false });
-    expect(rows[0]?.amount).to.equal(reward / 4n);
+    expect(rows[0]?.amount).to.equal(reward / 4n / 2n);
+    const first = validatorRewards({ blocks, votes, claims: [], state: { phase: "Competition" }, account: V1, rightNetwork: true });
+    expect(first[0]?.amount).to.equal(rows[0]?.amount);
     expect(rows[0]?.availability.allowed).to.equal(true);
     const claimed = validatorRewards({ blocks, votes, claims: [{ blockNumber: 1n, validator: V2, position: 2n, amount: reward / 4n }], state: { phase: "Competition" }, account: V2, rightNetwork: true });
     expect(claimed[0]?.availability).to.deep.equal({ allowed: false, reason: "Claimed." });
