@@ -536,8 +536,11 @@ describe("DaimonProblem: issue 11's attacks", function () {
     const won = await receipt(env, p.created.disputesAs(watcher).write.disputeOutputLayer([cheat.proofId, found.claim, found.output.state, found.output.b2, found.output.w2]));
     console.log(`      disputeOutputLayer (y_t as outputs, H = 32, n = 16): ${won.gasUsed.toLocaleString("en-US")} gas`);
     const [event] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "ProofVoided" });
-    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([2, 0n, BigInt(segmentCount(q)), DAIMON_LIMITS.PROOF_BOND]);
-    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND);
+    expect([event!.args.reason, event!.args.tuple, event!.args.index, event!.args.paid]).to.deep.equal([2, 0n, BigInt(segmentCount(q)), DAIMON_LIMITS.PROOF_BOND + 2n * DAIMON_LIMITS.VOTE_BOND]);
+    // The two Sybil votes' bonds are slashed to the watcher with the proof's bond (§14.4).
+    const [slashed] = parseEventLogs({ abi: daimonProblemAbi, logs: won.logs, eventName: "VoteBondsSlashed" });
+    expect([slashed!.args.votes, slashed!.args.amount]).to.deep.equal([2n, 2n * DAIMON_LIMITS.VOTE_BOND]);
+    expect(await env.publicClient.getBalance({ address: watcher.account.address })).to.equal(before - gasCost(won) + DAIMON_LIMITS.PROOF_BOND + 2n * DAIMON_LIMITS.VOTE_BOND);
     await toRound(env, p.created, 1);
     await receipt(env, p.created.as(watcher).write.commitImprovementBlock());
     expect(await p.created.as(watcher).read.chainLength()).to.equal(1n);
